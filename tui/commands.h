@@ -1,0 +1,13 @@
+/* commands.h: one entry point per `kwscope` subcommand (private to tui/).
+ *
+ * Each command lives in its own file tui/cmd_NAME.c, parses its own options
+ * and returns the process exit status: 0 success, 1 a runtime error (already
+ * reported as one line on stderr), 2 a usage error. */
+#ifndef TUI_COMMANDS_H
+#define TUI_COMMANDS_H
+
+int tui_cmd_dashboard(int argc, char **argv); /* kwscope [FILE] [--source ...] */
+int tui_cmd_plot(int argc, char **argv);
+int tui_cmd_features(int argc, char **argv);
+
+#endif

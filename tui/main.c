@@ -1,0 +1,51 @@
+/* main.c: kwscope's entry point. It only picks the subcommand and hands over;
+ * every command parses its own options (see commands.h). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    {"plot", tui_cmd_plot,
+     "plot --view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] [--color auto|always|never] FILE"},
+    {"features", tui_cmd_features,
+     "features --kind micro|mel|mfcc|spectrogram [--format csv|npy|raw] FILE"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: kwscope [FILE] [--source mic|board[:PORT]|sim|FILE]\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "       kwscope %s\n", commands[i].usage);
+    fprintf(out, "       kwscope --help | --version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "--version")) {
+        printf("kwscope %s\n", KWSCOPE_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; argc >= 2 && i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    /* A first word that is neither an option nor an existing file is a
+     * mistyped command, not a clip to open. */
+    if (argc >= 2 && argv[1][0] != '-' && access(argv[1], F_OK) != 0 &&
+        !strchr(argv[1], '.') && !strchr(argv[1], '/')) {
+        fprintf(stderr, "kwscope: unknown command '%s' (try kwscope --help)\n", argv[1]);
+        return 2;
+    }
+    return tui_cmd_dashboard(argc, argv);
+}
