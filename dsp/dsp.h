@@ -104,6 +104,59 @@ float dsp_hz_to_mel(float hz, enum dsp_mel_scale scale);
 float dsp_mel_to_hz(float mel, enum dsp_mel_scale scale);
 
 /* ===== micro frontend (fixed point) ====================================== */
-/* (declared below by the micro-frontend work; see issue "The model's features") */
+/* The TFLM micro frontend as the Arduino micro_speech sketch configures it:
+ * 30 ms window, 20 ms stride, 40 channels 125-7500 Hz, noise reduction, PCAN,
+ * log scale; then the uint16 -> int8 model-input conversion. Bit-exact with
+ * TFLM (see ../shared/conformance/README.md for the facts it follows).
+ * init may use floating point to build tables; the per-frame path is integer
+ * only and never allocates. The state is a transparent struct the caller owns. */
+
+#define DSP_MICRO_MAX_CHANNELS 64
+#define DSP_MICRO_CHANNELS 40         /* default channel count */
+#define DSP_MICRO_FRAMES_PER_SECOND 49 /* 1 s at 16 kHz, 480/320 framing */
+
+struct dsp_micro_config {
+    int rate_hz;               /* 16000 */
+    int window_ms;             /* 30 */
+    int step_ms;               /* 20 */
+    int num_channels;          /* 40, at most DSP_MICRO_MAX_CHANNELS */
+    float lower_hz, upper_hz;  /* 125, 7500 */
+    int smoothing_bits;        /* 10 */
+    float even_smoothing;      /* 0.025 */
+    float odd_smoothing;       /* 0.06 */
+    float min_signal_remaining;/* 0.05 */
+    bool pcan_enable;          /* true */
+    float pcan_strength;       /* 0.95 */
+    float pcan_offset;         /* 80 */
+    int pcan_gain_bits;        /* 21 */
+    bool log_enable;           /* true */
+    int log_scale_shift;       /* 6 */
+};
+struct dsp_micro_config dsp_micro_config_default(void);
+
+/* MICRO-STATE-BEGIN (owned by the micro-frontend implementation) */
+struct dsp_micro_state;
+/* MICRO-STATE-END */
+
+enum kws_status dsp_micro_init(struct dsp_micro_state *st, const struct dsp_micro_config *cfg,
+                               char *err, size_t err_len);
+/* Back to a fresh state (noise estimates zero, no buffered samples). */
+void dsp_micro_reset(struct dsp_micro_state *st);
+/* Streaming: consumes samples until max_frames frames are complete or the
+ * input ends; *consumed (may be NULL when max_frames is large enough) says how
+ * many samples were taken. Each frame is num_channels uint16 values written to
+ * out_u16. Returns the number of frames written. */
+size_t dsp_micro_feed(struct dsp_micro_state *st, const int16_t *samples, size_t n,
+                      size_t *consumed, uint16_t *out_u16, size_t max_frames);
+/* Frames a whole clip of n samples yields: floor((n - window) / step) + 1, or 0. */
+size_t dsp_micro_frame_count(const struct dsp_micro_config *cfg, size_t n);
+/* The micro_speech model-input conversion:
+ * clamp(floor((u16 * 256 + 333) / 666) - 128, -128, 127). */
+int8_t dsp_micro_to_int8(uint16_t v);
+/* Whole clip from a fresh state: allocates *out_u16 (frames x num_channels,
+ * frame-major; free() it) and sets *frames. */
+enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples,
+                               size_t n, uint16_t **out_u16, size_t *frames,
+                               char *err, size_t err_len);
 
 #endif
