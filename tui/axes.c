@@ -1,0 +1,147 @@
+/* axes.c: tick steps, labels, time axes and the overlays shared by every
+ * time-based view (cursor, selection, play head, detection marks). */
+#include "view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const view_names[TUI_VIEW_COUNT] = {
+    "wave", "spectrum", "spectrogram", "mel", "mfcc", "features"};
+static const char *const view_titles[TUI_VIEW_COUNT] = {
+    "Waveform", "Spectrum", "Spectrogram", "Mel spectrogram", "MFCC", "Model features (int8)"};
+
+const char *tui_view_name(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_names[v] : "?"; }
+const char *tui_view_title(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_titles[v] : "?"; }
+
+enum tui_view_id tui_view_parse(const char *name)
+{
+    for (int i = 0; i < TUI_VIEW_COUNT; i++)
+        if (!strcmp(name, view_names[i]))
+            return (enum tui_view_id)i;
+    return TUI_VIEW_COUNT;
+}
+
+struct tui_timeline tui_timeline_full(double duration_s)
+{
+    return (struct tui_timeline){
+        .t0_s = 0, .t1_s = duration_s > 0 ? duration_s : 1.0,
+        .cursor_s = -1, .sel0_s = 0, .sel1_s = 0, .play_s = -1};
+}
+
+double tui_nice_step(double span, int max_ticks)
+{
+    if (!(span > 0) || max_ticks < 1)
+        return 1;
+    double raw = span / max_ticks;
+    double mag = pow(10, floor(log10(raw)));
+    static const double steps[] = {1, 2, 2.5, 5, 10};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (steps[i] * mag >= raw)
+            return steps[i] * mag;
+    return 10 * mag;
+}
+
+void tui_format_time(double t_s, double step_s, char *buf, size_t len)
+{
+    if (t_s >= 60 && step_s >= 1) {
+        snprintf(buf, len, "%d:%02d", (int)(t_s / 60), (int)fmod(t_s, 60));
+        return;
+    }
+    int decimals = step_s >= 1 ? 0 : step_s >= 0.1 ? 1 : step_s >= 0.01 ? 2 : 3;
+    if (decimals == 1 && fabs(step_s * 10 - round(step_s * 10)) > 1e-9)
+        decimals = 2; /* 0.25 s steps */
+    snprintf(buf, len, "%.*fs", decimals, t_s);
+}
+
+void tui_format_hz(double hz, char *buf, size_t len)
+{
+    if (hz >= 1000) {
+        double k = hz / 1000;
+        if (fabs(k - round(k)) < 0.05)
+            snprintf(buf, len, "%.0fk", k);
+        else
+            snprintf(buf, len, "%.1fk", k);
+    } else {
+        snprintf(buf, len, "%.0f", hz);
+    }
+}
+
+int tui_time_to_col(const struct tui_timeline *tl, int x, int w, double t_s)
+{
+    double span = tl->t1_s - tl->t0_s;
+    if (!(span > 0) || t_s < tl->t0_s || t_s > tl->t1_s)
+        return -1;
+    int col = x + (int)floor((t_s - tl->t0_s) / span * w);
+    return col >= x + w ? x + w - 1 : col;
+}
+
+void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct tui_timeline *tl)
+{
+    int fg = tui_ui_color(c->color, TUI_UI_AXIS);
+    double span = tl->t1_s - tl->t0_s;
+    if (w < 4 || !(span > 0))
+        return;
+    double step = tui_nice_step(span, w / 9 > 1 ? w / 9 : 1);
+    int next_free = x;
+    for (long k = (long)ceil(tl->t0_s / step - 1e-9); k * step <= tl->t1_s + 1e-9; k++) {
+        double t = k * step;
+        int col = tui_time_to_col(tl, x, w, t);
+        char label[16];
+        tui_format_time(t, step, label, sizeof label);
+        int lw = (int)strlen(label);
+        if (col < next_free || col + lw > x + w)
+            continue;
+        tui_canvas_text(c, col, y, lw, fg, TUI_COLOR_DEFAULT, label);
+        next_free = col + lw + 1;
+    }
+    /* Detections sit on the axis row: "^yes" at the detection time. */
+    int mark_fg = tui_ui_color(c->color, TUI_UI_GOOD);
+    for (size_t i = 0; i < tl->n_marks; i++) {
+        int col = tui_time_to_col(tl, x, w, tl->marks[i].t_s);
+        if (col < 0)
+            continue;
+        tui_canvas_set(c, col, y, c->unicode ? 0x25B2 : '^', mark_fg, TUI_COLOR_DEFAULT);
+        tui_canvas_text(c, col + 1, y, x + w - col - 1, mark_fg, TUI_COLOR_DEFAULT,
+                        tl->marks[i].label);
+    }
+}
+
+void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct tui_timeline *tl)
+{
+    if (tl->sel1_s > tl->sel0_s) {
+        int a = tui_time_to_col(tl, plot.x, plot.w, tl->sel0_s > tl->t0_s ? tl->sel0_s : tl->t0_s);
+        int b = tui_time_to_col(tl, plot.x, plot.w, tl->sel1_s < tl->t1_s ? tl->sel1_s : tl->t1_s);
+        if (a >= 0 && b >= a)
+            tui_canvas_attr(c, (struct tui_rect){a, plot.y, b - a + 1, plot.h}, TUI_ATTR_REVERSE);
+    }
+    struct { double t; enum tui_ui_color color; } lines[2] = {
+        {tl->play_s, TUI_UI_PLAY}, {tl->cursor_s, TUI_UI_CURSOR}};
+    for (int i = 0; i < 2; i++) {
+        int col = lines[i].t >= 0 ? tui_time_to_col(tl, plot.x, plot.w, lines[i].t) : -1;
+        if (col < 0)
+            continue;
+        int fg = tui_ui_color(c->color, lines[i].color);
+        for (int y = plot.y; y < plot.y + plot.h; y++) {
+            struct tui_cell *cell = tui_canvas_at(c, col, y);
+            if (!cell)
+                continue;
+            cell->ch = c->unicode ? 0x2502 : '|';
+            cell->fg = (int16_t)fg;
+        }
+    }
+}
+
+void tui_draw_title(struct tui_canvas *c, struct tui_rect r, const char *title, const char *info)
+{
+    int fg = tui_ui_color(c->color, TUI_UI_TITLE);
+    int n = tui_canvas_text(c, r.x, r.y, r.w, fg, TUI_COLOR_DEFAULT, title);
+    tui_canvas_attr(c, (struct tui_rect){r.x, r.y, n, 1}, TUI_ATTR_BOLD);
+    if (info && *info) {
+        int len = (int)strlen(info);
+        int x = r.x + r.w - len;
+        if (x > r.x + n + 1)
+            tui_canvas_text(c, x, r.y, len, tui_ui_color(c->color, TUI_UI_AXIS),
+                            TUI_COLOR_DEFAULT, info);
+    }
+}
