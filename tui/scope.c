@@ -91,29 +91,86 @@ static enum kws_status prepare_features(struct tui_scope *s)
     return KWS_OK;
 }
 
-enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v)
+static enum kws_status prepare_spectrum(struct tui_scope *s)
 {
-    if (v == TUI_VIEW_WAVE || s->computed[v])
-        return KWS_OK;
-    enum kws_status st = KWS_OK;
-    if (v == TUI_VIEW_SPECTRUM) {
-        size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
-        s->welch_db = malloc(bins * sizeof *s->welch_db);
-        s->frame_db = malloc(bins * sizeof *s->frame_db);
-        if (!s->welch_db || !s->frame_db)
+    size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
+    s->welch_db = malloc(bins * sizeof *s->welch_db);
+    s->frame_db = malloc(bins * sizeof *s->frame_db);
+    if (!s->welch_db || !s->frame_db)
+        return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
+    dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
+    return tui_scope_prepare(s, TUI_VIEW_SPECTROGRAM); /* frames for the cursor */
+}
+
+static enum dsp_kind view_kind(enum tui_view_id v)
+{
+    return v == TUI_VIEW_SPECTROGRAM ? DSP_KIND_SPECTROGRAM : v == TUI_VIEW_MEL ? DSP_KIND_MEL : DSP_KIND_MFCC;
+}
+
+/* Frames [k, k + b) of a float view come from the slice of samples starting
+ * at k * hop: framing has no centering, so slices give the same frames as the
+ * whole clip and a long file can be filled in a chunk at a time. */
+static enum kws_status step_float(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done)
+{
+    const struct dsp_stft_config *sc = &s->cfg.stft;
+    size_t n = s->clip.n_samples, nfft = (size_t)sc->n_fft, hop = (size_t)sc->hop_length;
+    size_t total = n < nfft ? 0 : (n - nfft) / hop + 1;
+    struct dsp_matrix *mat = &s->mat[v];
+    if (!mat->data) {
+        size_t cols = v == TUI_VIEW_SPECTROGRAM ? nfft / 2 + 1
+                    : v == TUI_VIEW_MEL ? (size_t)s->cfg.mel.n_mels : (size_t)s->cfg.n_mfcc;
+        mat->data = calloc(total ? total * cols : 1, sizeof *mat->data);
+        if (!mat->data)
             return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-        dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
-        st = tui_scope_prepare(s, TUI_VIEW_SPECTROGRAM); /* frames for the cursor */
+        mat->rows = total;
+        mat->cols = cols;
+    }
+    size_t k = s->rows_ready[v], b = total - k < budget ? total - k : budget;
+    if (b > 0) {
+        struct dsp_matrix part = {0};
+        size_t len = (b - 1) * hop + nfft;
+        enum kws_status st = dsp_analyze(&s->cfg, view_kind(v), s->clip.samples + k * hop, len,
+                                         &part, s->error, sizeof s->error);
+        if (st != KWS_OK)
+            return st;
+        size_t rows = part.rows < b ? part.rows : b;
+        memcpy(mat->data + k * mat->cols, part.data, rows * mat->cols * sizeof *mat->data);
+        dsp_matrix_free(&part);
+        s->rows_ready[v] = k + rows;
+        if (rows < b) /* cannot happen with consistent framing; stop rather than spin */
+            s->rows_ready[v] = total;
+    }
+    *done = s->rows_ready[v] >= total;
+    return KWS_OK;
+}
+
+enum kws_status tui_scope_step(struct tui_scope *s, enum tui_view_id v, size_t budget_frames,
+                               bool *done)
+{
+    *done = true;
+    if (v == TUI_VIEW_WAVE || v >= TUI_VIEW_COUNT || s->computed[v])
+        return KWS_OK;
+    enum kws_status st;
+    if (v == TUI_VIEW_SPECTRUM) {
+        st = prepare_spectrum(s);
     } else if (v == TUI_VIEW_FEATURES) {
         st = prepare_features(s);
+        if (st == KWS_OK)
+            s->rows_ready[v] = s->mat[v].rows;
     } else {
-        enum dsp_kind kind = v == TUI_VIEW_SPECTROGRAM ? DSP_KIND_SPECTROGRAM
-                           : v == TUI_VIEW_MEL ? DSP_KIND_MEL : DSP_KIND_MFCC;
-        st = dsp_analyze(&s->cfg, kind, s->clip.samples, s->clip.n_samples, &s->mat[v],
-                         s->error, sizeof s->error);
+        st = step_float(s, v, budget_frames, done);
     }
-    if (st == KWS_OK)
+    if (st == KWS_OK && *done)
         s->computed[v] = true;
+    return st;
+}
+
+enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v)
+{
+    bool done = false;
+    enum kws_status st = KWS_OK;
+    while (st == KWS_OK && !done)
+        st = tui_scope_step(s, v, (size_t)-1, &done);
     return st;
 }
 
@@ -150,15 +207,22 @@ static void value_range(const struct dsp_matrix *m, enum tui_view_id v, float *l
 int tui_scope_heatmap(struct tui_scope *s, enum tui_view_id v, const struct tui_timeline *tl,
                       struct tui_heatmap_model *m)
 {
-    if (v < TUI_VIEW_SPECTROGRAM || v >= TUI_VIEW_COUNT || !s->computed[v])
+    if (v < TUI_VIEW_SPECTROGRAM || v >= TUI_VIEW_COUNT || !s->mat[v].data)
         return 0;
-    const struct dsp_matrix *mat = &s->mat[v];
+    struct dsp_matrix mat_ready = s->mat[v];
+    mat_ready.rows = s->rows_ready[v]; /* a long clip fills in progressively */
+    const struct dsp_matrix *mat = &mat_ready;
     double rate = CAP_RATE_HZ;
     *m = (struct tui_heatmap_model){
         .title = tui_view_title(v), .data = mat->data, .rows = mat->rows, .cols = mat->cols,
         .hop_s = s->cfg.stft.hop_length / rate, .frame_s = s->cfg.stft.n_fft / rate,
         .unit = "dB", .cmap = s->cmap, .tl = *tl};
-    value_range(mat, v, &m->vmin, &m->vmax);
+    if (s->range_rows[v] != mat->rows + 1) { /* scanning a long clip each frame is too slow */
+        value_range(mat, v, &s->range_lo[v], &s->range_hi[v]);
+        s->range_rows[v] = mat->rows + 1;
+    }
+    m->vmin = s->range_lo[v];
+    m->vmax = s->range_hi[v];
     switch (v) {
     case TUI_VIEW_SPECTROGRAM:
         m->axis = TUI_AXIS_HZ;
@@ -219,7 +283,10 @@ static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_
 void tui_scope_draw(struct tui_scope *s, enum tui_view_id v, struct tui_canvas *c,
                     struct tui_rect r, const struct tui_timeline *tl)
 {
-    if (tui_scope_prepare(s, v) != KWS_OK) {
+    bool done = true;
+    enum kws_status st = v == TUI_VIEW_WAVE || s->computed[v] ? KWS_OK
+                       : tui_scope_step(s, v, 0, &done); /* set up, compute later */
+    if (st != KWS_OK) {
         tui_draw_title(c, r, tui_view_title(v), "");
         tui_canvas_text(c, r.x, r.y + 1, r.w, tui_ui_color(c->color, TUI_UI_ALERT),
                         TUI_COLOR_DEFAULT, s->error);

@@ -18,7 +18,10 @@ struct tui_scope {
     struct cap_clip clip;
     struct dsp_analysis_config cfg;
     struct dsp_matrix mat[TUI_VIEW_COUNT]; /* spectrogram, mel, mfcc, features */
-    bool computed[TUI_VIEW_COUNT];
+    bool computed[TUI_VIEW_COUNT];  /* complete */
+    size_t rows_ready[TUI_VIEW_COUNT]; /* frames computed so far (progressive fill) */
+    float range_lo[TUI_VIEW_COUNT], range_hi[TUI_VIEW_COUNT]; /* colour range cache */
+    size_t range_rows[TUI_VIEW_COUNT];   /* rows the cached range covers (+1) */
     float *welch_db;                /* whole-clip spectrum, n_fft/2 + 1 */
     float *frame_db;                /* spectrum of one frame (cursor) */
     float mel_hz[256];              /* centre of each mel band */
@@ -37,6 +40,11 @@ void tui_scope_free(struct tui_scope *s);
 double tui_scope_duration(const struct tui_scope *s);
 /* Computes what view v needs; on failure s->error says why. */
 enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v);
+/* Computes up to budget_frames more frames of view v (spectrogram, mel,
+ * MFCC fill progressively; the others at once). Returns KWS_OK, with *done set
+ * when the view is complete; on failure s->error says why. */
+enum kws_status tui_scope_step(struct tui_scope *s, enum tui_view_id v, size_t budget_frames,
+                               bool *done);
 /* Draws view v into r with the given timeline. For the spectrum view, a
  * cursor (tl->cursor_s >= 0) selects one frame instead of the Welch average. */
 void tui_scope_draw(struct tui_scope *s, enum tui_view_id v, struct tui_canvas *c,

@@ -1,0 +1,64 @@
+/* dash.h: the dashboard's state, its reaction to keys, and how a screen is
+ * composed (private to tui/).
+ *
+ * The state is plain data; keys change it (dash_state.c) and a screen is drawn
+ * from it into a canvas (dash_draw.c). Neither touches curses, so both are
+ * tested without a terminal; cmd_dashboard.c runs the loop and the backend. */
+#ifndef TUI_DASH_H
+#define TUI_DASH_H
+
+#include <stdbool.h>
+
+#include "scope.h"
+#include "view.h"
+
+#define DASH_MIN_W 50
+#define DASH_MIN_H 12
+#define DASH_SIDE_W 30     /* side panel width, shown when the screen is wide */
+#define DASH_SIDE_MIN_SCREEN 100
+
+/* Keys the state understands (curses key codes are mapped onto these). */
+enum dash_key {
+    DASH_KEY_LEFT = 0x10000, DASH_KEY_RIGHT, DASH_KEY_UP, DASH_KEY_DOWN,
+    DASH_KEY_SLEFT, DASH_KEY_SRIGHT, DASH_KEY_HOME, DASH_KEY_END,
+    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE,
+};
+
+enum dash_play { DASH_STOPPED, DASH_PLAYING };
+
+struct dash {
+    struct tui_scope *scope;
+    enum tui_view_id view;       /* the large view */
+    bool grid;                   /* all views at once */
+    bool help;                   /* help overlay shown */
+    bool quit;
+    struct tui_timeline tl;      /* visible window, cursor, selection, play head */
+    double probe_y;              /* heatmap readout row, 0 (top) .. 1 (bottom) */
+    bool selecting;              /* 'v' pressed: cursor moves extend the selection */
+    double sel_anchor_s;
+    enum dash_play play;
+    char message[160];           /* footer message (errors, hints) */
+    const char *log_path;        /* where stderr noise goes (named in help) */
+    const char *source_label;    /* "file", "mic", ... */
+    int w, h;                    /* screen size in cells */
+    double peak_dbfs, rms_dbfs;  /* whole-clip level, computed once */
+    double dc_offset;            /* mean sample value, full scale = 1 */
+};
+
+void dash_init(struct dash *d, struct tui_scope *scope);
+/* Applies one key; returns true when the screen must be redrawn. Play/stop
+ * requests are returned through *want_play (1 start, -1 stop, 0 nothing). */
+bool dash_key(struct dash *d, int key, int *want_play);
+/* A mouse click at screen cell (x, y): sets the cursor when it lands on a
+ * time-based plot. */
+bool dash_click(struct dash *d, int x, int y);
+/* Range to play: the selection if there is one, else from the cursor (or the
+ * start) to the end. */
+void dash_play_range(const struct dash *d, double *from_s, double *to_s);
+
+/* Composes the whole screen (header, views, side panel, footer, overlays). */
+void dash_draw(struct dash *d, struct tui_canvas *c);
+/* The rectangle of view v on the current layout (w x h screen); 0 if hidden. */
+int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r);
+
+#endif

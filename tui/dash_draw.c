@@ -1,0 +1,184 @@
+/* dash_draw.c: composes one dashboard screen into a canvas.
+ *
+ *   row 0        header: source, file, format, duration, rate, state, view
+ *   rows 1..h-3  the large view, or a grid of all views ('a'); side panel
+ *                on the right when the screen is wide enough
+ *   row h-2      readout: cursor time, value under it, window
+ *   row h-1      footer: message, or the keys that apply now
+ * Below DASH_MIN_W x DASH_MIN_H only a one-line notice is drawn. */
+#include "dash.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool side_panel(const struct dash *d) { return d->w >= DASH_SIDE_MIN_SCREEN; }
+
+static struct tui_rect main_area(const struct dash *d)
+{
+    int side = side_panel(d) ? DASH_SIDE_W : 0;
+    return (struct tui_rect){0, 1, d->w - side, d->h - 3};
+}
+
+int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r)
+{
+    if (d->w < DASH_MIN_W || d->h < DASH_MIN_H)
+        return 0;
+    struct tui_rect m = main_area(d);
+    if (!d->grid) {
+        if (v != d->view)
+            return 0;
+        *r = m;
+        return 1;
+    }
+    /* Grid: two columns, three rows, in view order. */
+    int col = v % 2, row = v / 2;
+    int cw = m.w / 2, rh = m.h / 3;
+    *r = (struct tui_rect){m.x + col * cw, m.y + row * rh,
+                           col == 1 ? m.w - cw : cw, row == 2 ? m.h - 2 * rh : rh};
+    return 1;
+}
+
+static void draw_header(struct dash *d, struct tui_canvas *c)
+{
+    struct tui_scope *s = d->scope;
+    char left[512];
+    snprintf(left, sizeof left, " kwscope | %s %s | %s | %.2f s | 16 kHz | %s",
+             d->source_label, s->name, s->format, tui_scope_duration(s),
+             d->play == DASH_PLAYING ? "playing" : "stopped");
+    tui_canvas_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
+    tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, left);
+    char right[64];
+    snprintf(right, sizeof right, "%s ", d->grid ? "[all views]" : tui_view_title(d->view));
+    int rx = c->w - (int)strlen(right);
+    if (rx > (int)strlen(left) + 1)
+        tui_canvas_text(c, rx, 0, -1, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, right);
+    tui_canvas_attr(c, (struct tui_rect){0, 0, c->w, 1}, TUI_ATTR_REVERSE);
+}
+
+/* "t 1.234 s | 1.2 kHz (bin 38): -42.1 dB" for the view that has the focus. */
+static void readout(struct dash *d, char *buf, size_t len)
+{
+    const struct tui_timeline *tl = &d->tl;
+    int n = snprintf(buf, len, " window %.2f-%.2f s", tl->t0_s, tl->t1_s);
+    if (tl->sel1_s > tl->sel0_s)
+        n += snprintf(buf + n, len - (size_t)n, " | selection %.3f-%.3f s", tl->sel0_s, tl->sel1_s);
+    if (tl->cursor_s < 0) {
+        snprintf(buf + n, len - (size_t)n, " | no cursor (arrows or click)");
+        return;
+    }
+    n += snprintf(buf + n, len - (size_t)n, " | cursor %.3f s", tl->cursor_s);
+    struct tui_heatmap_model m;
+    size_t frame, row;
+    float value;
+    if (d->view == TUI_VIEW_WAVE || d->view == TUI_VIEW_SPECTRUM) {
+        size_t i = (size_t)(tl->cursor_s * CAP_RATE_HZ);
+        if (i < d->scope->clip.n_samples)
+            snprintf(buf + n, len - (size_t)n, " | sample %d (%.3f)", d->scope->clip.samples[i],
+                     d->scope->clip.samples[i] / 32768.0);
+    } else if (tui_scope_heatmap(d->scope, d->view, tl, &m) &&
+               tui_heatmap_probe(&m, tl->cursor_s, d->probe_y, &frame, &row, &value)) {
+        char label[48];
+        tui_heatmap_row_label(&m, row, label, sizeof label);
+        snprintf(buf + n, len - (size_t)n, " | frame %zu | %s: %.1f %s", frame, label, value, m.unit);
+    }
+}
+
+static void draw_side(struct dash *d, struct tui_canvas *c)
+{
+    struct tui_rect r = {d->w - DASH_SIDE_W, 1, DASH_SIDE_W, d->h - 3};
+    int fg = tui_ui_color(c->color, TUI_UI_TEXT), title = tui_ui_color(c->color, TUI_UI_TITLE);
+    tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_AXIS));
+    int x = r.x + 2, y = r.y + 1, w = r.w - 4;
+    const struct cap_clip *clip = &d->scope->clip;
+    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "Clip");
+    tui_canvas_text(c, x, y++, w, fg, TUI_COLOR_DEFAULT, d->scope->name);
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%.3f s, %zu samples",
+                      tui_scope_duration(d->scope), clip->n_samples);
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "orig %d Hz, %d ch",
+                      clip->original.rate_hz, clip->original.channels);
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS", d->peak_dbfs);
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", d->rms_dbfs);
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", d->dc_offset);
+    y++;
+    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "View");
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->grid ? "all views" : tui_view_title(d->view));
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "zoom x%.1f",
+                      tui_scope_duration(d->scope) / (d->tl.t1_s - d->tl.t0_s));
+    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "colormap %s", tui_colormap_name(d->scope->cmap));
+}
+
+static const char *const help_lines[] = {
+    "Keys",
+    "1-6        waveform, spectrum, spectrogram,",
+    "           mel, MFCC, model features",
+    "Tab        next view        a  all views",
+    "Left/Right move the time cursor",
+    "Up/Down    move the readout row (heatmaps)",
+    "Shift+Left/Right, < >  scroll half a window",
+    "Home/End   start / end of the clip",
+    "+ / -      zoom in / out around the cursor",
+    "mouse      click sets the cursor",
+    "v          start / finish a selection",
+    "Esc        clear cursor and selection",
+    "Space      play selection (or from cursor) / stop",
+    "c          colormap (viridis, magma, gray)",
+    "d          waveform axis linear / dBFS",
+    "l          spectrum frequency axis linear / log",
+    "?          this help      q  quit",
+};
+
+static void draw_help(struct dash *d, struct tui_canvas *c)
+{
+    int n = (int)(sizeof help_lines / sizeof help_lines[0]);
+    int w = 50, h = n + 4;
+    if (w > c->w - 2) w = c->w - 2;
+    if (h > c->h - 2) h = c->h - 2;
+    struct tui_rect r = {(c->w - w) / 2, (c->h - h) / 2, w, h};
+    tui_canvas_fill(c, r, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
+    tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_TITLE));
+    int fg = tui_ui_color(c->color, TUI_UI_TEXT);
+    for (int i = 0; i < n && i < h - 3; i++)
+        tui_canvas_text(c, r.x + 2, r.y + 1 + i, w - 4, fg, TUI_COLOR_DEFAULT, help_lines[i]);
+    char log[256];
+    snprintf(log, sizeof log, "log: %s", d->log_path ? d->log_path : "(stderr)");
+    tui_canvas_text(c, r.x + 2, r.y + h - 2, w - 4, tui_ui_color(c->color, TUI_UI_AXIS),
+                    TUI_COLOR_DEFAULT, log);
+}
+
+void dash_draw(struct dash *d, struct tui_canvas *c)
+{
+    d->w = c->w;
+    d->h = c->h;
+    tui_canvas_clear(c);
+    if (c->w < DASH_MIN_W || c->h < DASH_MIN_H) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "terminal too small (need %dx%d)", DASH_MIN_W, DASH_MIN_H);
+        tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, msg);
+        return;
+    }
+    draw_header(d, c);
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+        struct tui_rect r;
+        if (!dash_view_rect(d, (enum tui_view_id)v, &r))
+            continue;
+        if (d->grid) /* a gap between grid cells */
+            r.w -= 1;
+        tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &d->tl);
+        if (d->grid && v == (int)d->view)
+            tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
+    }
+    if (side_panel(d))
+        draw_side(d, c);
+    char line[512];
+    readout(d, line, sizeof line);
+    tui_canvas_text(c, 0, c->h - 2, c->w, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT, line);
+    const char *keys = " 1-6 views  Tab next  a all  arrows cursor  +/- zoom  v select  Space play  c colors  ? help  q quit";
+    bool msg = d->message[0] != '\0';
+    tui_canvas_fill(c, (struct tui_rect){0, c->h - 1, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
+    tui_canvas_text(c, 0, c->h - 1, c->w, msg ? tui_ui_color(c->color, TUI_UI_ALERT) : TUI_COLOR_DEFAULT,
+                    TUI_COLOR_DEFAULT, msg ? d->message : keys);
+    tui_canvas_attr(c, (struct tui_rect){0, c->h - 1, c->w, 1}, TUI_ATTR_REVERSE);
+    if (d->help)
+        draw_help(d, c);
+}

@@ -1,0 +1,181 @@
+/* dash_state.c: what each key does to the dashboard state.
+ *
+ * The time cursor is the centre of navigation: arrows move it by 1% of the
+ * visible window and the window follows when it leaves the edge; Shift+arrows
+ * (or '<' '>') scroll by half a window; '+'/'-' zoom around the cursor. */
+#include "dash.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MIN_SPAN_S 0.01
+
+void dash_init(struct dash *d, struct tui_scope *scope)
+{
+    memset(d, 0, sizeof *d);
+    d->scope = scope;
+    d->view = TUI_VIEW_WAVE;
+    d->tl = tui_timeline_full(tui_scope_duration(scope));
+    d->probe_y = 0.5;
+    d->source_label = "file";
+    const struct cap_clip *clip = &scope->clip;
+    double peak = 0, sum = 0, sum2 = 0;
+    for (size_t i = 0; i < clip->n_samples; i++) {
+        double v = clip->samples[i] / 32768.0;
+        peak = fmax(peak, fabs(v));
+        sum += v;
+        sum2 += v * v;
+    }
+    double n = clip->n_samples ? (double)clip->n_samples : 1;
+    d->peak_dbfs = peak > 0 ? 20 * log10(peak) : -INFINITY;
+    d->rms_dbfs = sum2 > 0 ? 10 * log10(sum2 / n) : -INFINITY;
+    d->dc_offset = sum / n;
+}
+
+static double duration(const struct dash *d)
+{
+    double dur = tui_scope_duration(d->scope);
+    return dur > 0 ? dur : 1.0;
+}
+
+/* Moves the window to [t0, t0 + span) inside the clip. */
+static void set_window(struct dash *d, double t0, double span)
+{
+    double dur = duration(d);
+    if (span > dur)
+        span = dur;
+    if (span < MIN_SPAN_S)
+        span = MIN_SPAN_S;
+    if (t0 + span > dur)
+        t0 = dur - span;
+    if (t0 < 0)
+        t0 = 0;
+    d->tl.t0_s = t0;
+    d->tl.t1_s = t0 + span;
+}
+
+static void update_selection(struct dash *d)
+{
+    if (!d->selecting)
+        return;
+    double a = d->sel_anchor_s, b = d->tl.cursor_s;
+    d->tl.sel0_s = a < b ? a : b;
+    d->tl.sel1_s = a < b ? b : a;
+}
+
+static void set_cursor(struct dash *d, double t)
+{
+    double dur = duration(d), span = d->tl.t1_s - d->tl.t0_s;
+    t = t < 0 ? 0 : t > dur ? dur : t;
+    d->tl.cursor_s = t;
+    if (t < d->tl.t0_s)
+        set_window(d, t, span);
+    else if (t > d->tl.t1_s)
+        set_window(d, t - span, span);
+    update_selection(d);
+}
+
+static void zoom(struct dash *d, double factor)
+{
+    double span = d->tl.t1_s - d->tl.t0_s;
+    double centre = d->tl.cursor_s >= 0 ? d->tl.cursor_s : (d->tl.t0_s + d->tl.t1_s) / 2;
+    double frac = span > 0 ? (centre - d->tl.t0_s) / span : 0.5;
+    double nspan = span * factor;
+    set_window(d, centre - frac * (nspan < MIN_SPAN_S ? MIN_SPAN_S : nspan), nspan);
+}
+
+bool dash_key(struct dash *d, int key, int *want_play)
+{
+    double span = d->tl.t1_s - d->tl.t0_s;
+    double cur = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.t0_s;
+    *want_play = 0;
+    d->message[0] = '\0';
+    if (d->help && key != '?' && key != DASH_KEY_RESIZE) {
+        d->help = false; /* any key closes the overlay */
+        if (key != 'q')
+            return true;
+    }
+    switch (key) {
+    case 'q': case 'Q': d->quit = true; return false;
+    case '?': d->help = !d->help; return true;
+    case DASH_KEY_TAB: d->view = (enum tui_view_id)((d->view + 1) % TUI_VIEW_COUNT); d->grid = false; return true;
+    case 'a': d->grid = !d->grid; return true;
+    case 'c': d->scope->cmap = (enum tui_colormap)((d->scope->cmap + 1) % TUI_CMAP_COUNT); return true;
+    case 'd': d->scope->wave_db = !d->scope->wave_db; return true;
+    case 'l': d->scope->spectrum_log = !d->scope->spectrum_log; return true;
+    case '+': case '=': zoom(d, 0.5); return true;
+    case '-': case '_': zoom(d, 2.0); return true;
+    case DASH_KEY_LEFT: set_cursor(d, cur - span / 100); return true;
+    case DASH_KEY_RIGHT: set_cursor(d, cur + span / 100); return true;
+    case DASH_KEY_SLEFT: case '<': set_window(d, d->tl.t0_s - span / 2, span); return true;
+    case DASH_KEY_SRIGHT: case '>': set_window(d, d->tl.t0_s + span / 2, span); return true;
+    case DASH_KEY_HOME: set_window(d, 0, span); set_cursor(d, 0); return true;
+    case DASH_KEY_END: set_window(d, duration(d) - span, span); set_cursor(d, duration(d)); return true;
+    case DASH_KEY_UP: d->probe_y = fmax(0.0, d->probe_y - 0.025); return true;
+    case DASH_KEY_DOWN: d->probe_y = fmin(0.999, d->probe_y + 0.025); return true;
+    case 'v':
+        if (d->selecting) {
+            d->selecting = false;
+            snprintf(d->message, sizeof d->message, "selected %.3f-%.3f s (Space plays it, Esc clears)",
+                     d->tl.sel0_s, d->tl.sel1_s);
+        } else {
+            if (d->tl.cursor_s < 0)
+                set_cursor(d, d->tl.t0_s);
+            d->selecting = true;
+            d->sel_anchor_s = d->tl.cursor_s;
+            update_selection(d);
+            snprintf(d->message, sizeof d->message, "selecting: move the cursor, v to finish");
+        }
+        return true;
+    case DASH_KEY_ESC:
+        d->selecting = false;
+        d->tl.sel0_s = d->tl.sel1_s = 0;
+        d->tl.cursor_s = -1;
+        return true;
+    case ' ':
+        *want_play = d->play == DASH_PLAYING ? -1 : 1;
+        return true;
+    case DASH_KEY_RESIZE:
+        return true;
+    default:
+        if (key >= '1' && key <= '0' + TUI_VIEW_COUNT) {
+            d->view = (enum tui_view_id)(key - '1');
+            d->grid = false;
+            return true;
+        }
+        return false;
+    }
+}
+
+bool dash_click(struct dash *d, int x, int y)
+{
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+        struct tui_rect r;
+        if (v == TUI_VIEW_SPECTRUM || !dash_view_rect(d, (enum tui_view_id)v, &r))
+            continue;
+        /* Plot area: right of the 6-cell labels, below the title row. */
+        int px = r.x + 6, pw = r.w - 6 - (v == TUI_VIEW_WAVE ? 0 : 8);
+        if (x < px || x >= px + pw || y <= r.y || y >= r.y + r.h - 1 || pw <= 0)
+            continue;
+        double span = d->tl.t1_s - d->tl.t0_s;
+        set_cursor(d, d->tl.t0_s + span * (x - px + 0.5) / pw);
+        d->probe_y = (double)(y - r.y - 1) / (r.h - 2);
+        if (d->grid) {
+            d->view = (enum tui_view_id)v;
+        }
+        return true;
+    }
+    return false;
+}
+
+void dash_play_range(const struct dash *d, double *from_s, double *to_s)
+{
+    if (d->tl.sel1_s > d->tl.sel0_s) {
+        *from_s = d->tl.sel0_s;
+        *to_s = d->tl.sel1_s;
+    } else {
+        *from_s = d->tl.cursor_s >= 0 ? d->tl.cursor_s : 0;
+        *to_s = duration(d);
+    }
+}
