@@ -317,7 +317,7 @@ int tui_cmd_dashboard(int argc, char **argv)
         dup2(logfd, STDERR_FILENO);
         close(logfd);
     }
-    L.term = tui_curses_start();
+    L.term = tui_curses_start(stdout, stdin);
     int status = 1;
     if (L.term) {
         active_term = L.term;

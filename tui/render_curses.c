@@ -16,6 +16,7 @@
 #define PAIR_SLOTS 8192 /* power of two */
 
 struct tui_curses {
+    SCREEN *screen;
     bool active;
     enum tui_color_mode color;
     bool unicode;
@@ -26,12 +27,13 @@ struct tui_curses {
     int prev_w, prev_h;
 };
 
-struct tui_curses *tui_curses_start(void)
+struct tui_curses *tui_curses_start(FILE *out, FILE *in)
 {
     struct tui_curses *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    if (!newterm(NULL, stdout, stdin)) {
+    t->screen = newterm(NULL, out, in);
+    if (!t->screen) {
         free(t);
         return NULL;
     }
@@ -63,6 +65,7 @@ void tui_curses_stop(struct tui_curses *t)
         return;
     t->active = false;
     endwin();
+    delscreen(t->screen);
     free(t->prev);
     t->prev = NULL;
 }

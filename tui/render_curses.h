@@ -2,13 +2,16 @@
 #ifndef TUI_RENDER_CURSES_H
 #define TUI_RENDER_CURSES_H
 
+#include <stdio.h>
+
 #include "canvas.h"
 
 struct tui_curses;
 
-/* Starts curses on the terminal (wide characters, keypad, mouse, colours).
+/* Starts curses on the terminal behind out/in (stdout/stdin for the
+ * dashboard, a pty in benchmarks): wide characters, keypad, mouse, colours.
  * Returns NULL when the terminal cannot be initialised. */
-struct tui_curses *tui_curses_start(void);
+struct tui_curses *tui_curses_start(FILE *out, FILE *in);
 /* Restores the terminal. Safe to call twice and from an exit path. */
 void tui_curses_stop(struct tui_curses *t);
 /* What this terminal shows, for new canvases. */
