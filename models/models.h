@@ -81,4 +81,96 @@ void mdl_sha1(const void *data, size_t n, uint8_t digest[20]);
 enum mdl_split { MDL_SPLIT_TRAIN, MDL_SPLIT_VAL, MDL_SPLIT_TEST };
 enum mdl_split mdl_split_of(const char *path, double val_pct, double test_pct);
 
+/* A data set in the Speech Commands layout, loaded into memory (train_data.c). */
+#define MDL_CLIP_SAMPLES 16000  /* 1 s at 16 kHz */
+#define MDL_SHIFT_MAX 1600      /* time shift augmentation: +-100 ms */
+#define MDL_MAX_NOISE 32
+struct mdl_clip {
+    char name[240];
+    int label;
+    enum mdl_split split;
+    int16_t samples[MDL_CLIP_SAMPLES];
+};
+struct mdl_dataset {
+    double val_pct, test_pct;   /* set before loading; 0 means 10 */
+    int n_classes;              /* _silence_, _unknown_, then the words */
+    char labels[MDL_TC_MAX_CLASSES][32];
+    struct mdl_clip *clips;
+    size_t n, cap;
+    int16_t *noise[MDL_MAX_NOISE];
+    size_t noise_len[MDL_MAX_NOISE];
+    size_t n_noise;
+};
+/* 16-bit PCM mono 16 kHz WAV only; *out is malloc'd. */
+enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *err, size_t err_len);
+enum kws_status mdl_dataset_load(const char *dir, const char *const *words, int n_words,
+                                 struct mdl_dataset *ds, char *err, size_t err_len);
+void mdl_dataset_free(struct mdl_dataset *ds);
+/* Micro frontend features of a clip as the float network input (u16/25.6);
+ * with aug non-NULL, the time-shift and background-noise augmentation first.
+ * u16 (may be NULL) gets the raw frontend output. */
+enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl_clip *c,
+                                  struct mdl_rng *aug, float *x, uint16_t *u16,
+                                  char *err, size_t err_len);
+
+/* Training (train_run.c). */
+struct mdl_train_progress {
+    int epoch, epochs;          /* 1-based */
+    size_t done, total;         /* training clips done in this epoch */
+    float loss, acc;            /* running means over this epoch */
+    bool epoch_done;
+    float val_acc;              /* when epoch_done */
+    bool best;                  /* this epoch is the new best checkpoint */
+};
+struct mdl_train_opts {
+    int epochs;                 /* default 40 */
+    uint64_t seed;
+    int batch;                  /* default 100 */
+    float lr;                   /* default 0.001; a tenth for the last 20% of epochs */
+    void (*progress)(const struct mdl_train_progress *p, void *user);
+    void *user;
+};
+struct mdl_eval {
+    int n, correct;
+    int confusion[MDL_TC_MAX_CLASSES][MDL_TC_MAX_CLASSES];  /* [truth][predicted] */
+};
+/* Trains from mdl_tc_init(seed); *best gets the weights of the epoch with the
+ * best validation accuracy. */
+enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_opts *opts,
+                          struct mdl_tinyconv *best, int *best_epoch, char *err, size_t err_len);
+/* Float accuracy and confusion matrix on one partition (no augmentation). */
+enum kws_status mdl_tc_evaluate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
+                                enum mdl_split split, struct mdl_eval *ev, char *err, size_t err_len);
+
+/* Post-training int8 quantisation (train_quant.c). Layouts as struct
+ * mdl_tinyconv; the scheme is described at the top of train_quant.c. */
+#define MDL_TC_IN_SCALE 0.10171568393707275f  /* upstream micro_speech input */
+struct mdl_tc_quant {
+    int n_classes;
+    char labels[MDL_TC_MAX_CLASSES][32];
+    float in_scale;
+    int in_zp;
+    int8_t conv_w[MDL_TC_CONV_W];
+    float conv_scale[MDL_TC_FILTERS];       /* per output channel */
+    int32_t conv_b[MDL_TC_FILTERS];
+    float conv_out_scale;
+    int conv_out_zp;
+    int8_t fc_w[MDL_TC_MAX_CLASSES * MDL_TC_ACT];
+    float fc_scale;                          /* per tensor */
+    int32_t fc_b[MDL_TC_MAX_CLASSES];
+    float fc_out_scale;
+    int fc_out_zp;
+    float sm_scale;                          /* 1/256 */
+    int sm_zp;                               /* -128 */
+};
+/* Calibrates activation ranges on the training partition (no augmentation). */
+enum kws_status mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
+                                struct mdl_tc_quant *q, char *err, size_t err_len);
+/* Reference int8 forward pass up to the quantised logits (softmax is
+ * monotonic); returns the predicted class. in: 1960 int8 features. */
+int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *logits);
+enum kws_status mdl_tc_quant_evaluate(const struct mdl_tc_quant *q, const struct mdl_dataset *ds,
+                                      enum mdl_split split, struct mdl_eval *ev,
+                                      char *err, size_t err_len);
+
 #endif

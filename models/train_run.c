@@ -1,0 +1,132 @@
+/* train_run.c: the training loop. Mini-batches of augmented clips (features
+ * recomputed each epoch, as TF's speech_commands does), dropout 0.5, Adam,
+ * learning rate dropped tenfold for the last fifth of the epochs (TF's
+ * tiny_conv recipe: 0.001 then 0.0001), validation after every epoch and the
+ * best checkpoint kept. One seed drives everything, so runs repeat exactly. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "models.h"
+
+static int argmax(const float *p, int n)
+{
+    int b = 0;
+    for (int k = 1; k < n; k++)
+        if (p[k] > p[b])
+            b = k;
+    return b;
+}
+
+enum kws_status mdl_tc_evaluate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
+                                enum mdl_split split, struct mdl_eval *ev, char *err, size_t err_len)
+{
+    static float x[MDL_TC_IN], act[MDL_TC_ACT];
+    memset(ev, 0, sizeof *ev);
+    for (size_t i = 0; i < ds->n; i++) {
+        const struct mdl_clip *c = &ds->clips[i];
+        if (c->split != split)
+            continue;
+        float probs[MDL_TC_MAX_CLASSES];
+        enum kws_status st = mdl_clip_features(ds, c, NULL, x, NULL, err, err_len);
+        if (st != KWS_OK)
+            return st;
+        mdl_tc_forward(m, x, NULL, act, probs);
+        int p = argmax(probs, m->n_classes);
+        ev->n++;
+        ev->correct += p == c->label;
+        ev->confusion[c->label][p]++;
+    }
+    return KWS_OK;
+}
+
+enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_opts *o,
+                          struct mdl_tinyconv *best, int *best_epoch, char *err, size_t err_len)
+{
+    int epochs = o->epochs > 0 ? o->epochs : 40;
+    int batch = o->batch > 0 ? o->batch : 100;
+    float lr = o->lr > 0 ? o->lr : 0.001f;
+    size_t nt = 0;
+    for (size_t i = 0; i < ds->n; i++)
+        nt += ds->clips[i].split == MDL_SPLIT_TRAIN;
+    if (!nt)
+        return kws_err(err, err_len, KWS_ERR_ARG, "no training clips");
+    size_t *order = malloc(nt * sizeof *order);
+    struct mdl_tinyconv *m = malloc(sizeof *m), *g = malloc(sizeof *g);
+    struct mdl_adam *adam = calloc(1, sizeof *adam);
+    float *x = malloc(MDL_TC_IN * sizeof *x), *act = malloc(MDL_TC_ACT * sizeof *act);
+    uint8_t *drop = malloc(MDL_TC_ACT);
+    enum kws_status st = KWS_OK;
+    if (!order || !m || !g || !adam || !x || !act || !drop) {
+        st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    nt = 0;
+    for (size_t i = 0; i < ds->n; i++)
+        if (ds->clips[i].split == MDL_SPLIT_TRAIN)
+            order[nt++] = i;
+    mdl_tc_init(m, ds->n_classes, o->seed);
+    g->n_classes = ds->n_classes;
+    struct mdl_rng rng = {o->seed ^ 0x5DEECE66Dull};
+    float best_acc = -1.0f;
+    *best_epoch = 0;
+    for (int ep = 1; ep <= epochs; ep++) {
+        float ep_lr = ep > epochs - epochs / 5 ? lr * 0.1f : lr;
+        for (size_t i = nt - 1; i > 0; i--) {
+            size_t j = (size_t)(mdl_rng_next(&rng) % (i + 1)), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        struct mdl_train_progress pr = {.epoch = ep, .epochs = epochs, .total = nt};
+        double loss_sum = 0.0;
+        size_t correct = 0;
+        for (size_t b0 = 0; b0 < nt; b0 += (size_t)batch) {
+            size_t b1 = b0 + (size_t)batch < nt ? b0 + (size_t)batch : nt;
+            mdl_tc_zero(g);
+            for (size_t b = b0; b < b1; b++) {
+                const struct mdl_clip *c = &ds->clips[order[b]];
+                st = mdl_clip_features(ds, c, &rng, x, NULL, err, err_len);
+                if (st != KWS_OK)
+                    goto out;
+                for (int i = 0; i < MDL_TC_ACT; i += 64) {
+                    uint64_t r = mdl_rng_next(&rng);
+                    for (int k = 0; k < 64 && i + k < MDL_TC_ACT; k++)
+                        drop[i + k] = (uint8_t)((r >> k) & 1);
+                }
+                float probs[MDL_TC_MAX_CLASSES];
+                /* Training accuracy as TF reports it: on the dropout forward pass. */
+                mdl_tc_forward(m, x, drop, act, probs);
+                correct += argmax(probs, m->n_classes) == c->label;
+                loss_sum += mdl_tc_backward(m, x, c->label, drop, g);
+            }
+            mdl_tc_adam_step(m, g, (int)(b1 - b0), adam, ep_lr);
+            pr.done = b1;
+            pr.loss = (float)(loss_sum / (double)b1);
+            pr.acc = (float)correct / (float)b1;
+            if (o->progress)
+                o->progress(&pr, o->user);
+        }
+        struct mdl_eval ev;
+        st = mdl_tc_evaluate(m, ds, MDL_SPLIT_VAL, &ev, err, err_len);
+        if (st != KWS_OK)
+            goto out;
+        pr.val_acc = ev.n ? (float)ev.correct / (float)ev.n : pr.acc;
+        pr.epoch_done = true;
+        if (pr.val_acc > best_acc) {
+            best_acc = pr.val_acc;
+            *best = *m;
+            *best_epoch = ep;
+            pr.best = true;
+        }
+        if (o->progress)
+            o->progress(&pr, o->user);
+    }
+out:
+    free(order);
+    free(m);
+    free(g);
+    free(adam);
+    free(x);
+    free(act);
+    free(drop);
+    return st;
+}
