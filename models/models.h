@@ -163,9 +163,14 @@ struct mdl_tc_quant {
     float sm_scale;                          /* 1/256 */
     int sm_zp;                               /* -128 */
 };
-/* Calibrates activation ranges on the training partition (no augmentation). */
-enum kws_status mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
-                                struct mdl_tc_quant *q, char *err, size_t err_len);
+/* Activation ranges: ReLU output maximum, logits minimum and maximum. */
+struct mdl_tc_ranges { float act_max, logit_min, logit_max; };
+/* Measures them on the training partition (no augmentation). */
+enum kws_status mdl_tc_calibrate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
+                                 struct mdl_tc_ranges *r, char *err, size_t err_len);
+/* Quantises the weights for those ranges; labels[n_classes] name the classes. */
+void mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r,
+                     char (*labels)[32], struct mdl_tc_quant *q);
 /* Reference int8 forward pass up to the quantised logits (softmax is
  * monotonic); returns the predicted class. in: 1960 int8 features. */
 int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *logits);

@@ -9,14 +9,13 @@
  * - depthwise conv weights: per output channel, symmetric, zero point 0,
  *   scale max|w|/127; bias int32 at scale input_scale * weight_scale;
  * - fully connected weights: per tensor, symmetric (as upstream);
- * - activations: min/max over the training clips (no augmentation), widened
+ * - activations: min/max over the training clips (train_eval.c), widened
  *   to contain 0, scale (max - min)/255, zero point -128 - round(min/scale);
  * - softmax output: scale 1/256, zero point -128 (TFLite's fixed choice). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dsp/dsp.h"
 #include "models.h"
 
 static int8_t q8(double v)
@@ -44,50 +43,17 @@ static void asym(float lo, float hi, float *scale, int *zp)
     *zp = (int)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
 
-enum kws_status mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
-                                struct mdl_tc_quant *q, char *err, size_t err_len)
+void mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r,
+                     char (*labels)[32], struct mdl_tc_quant *q)
 {
     memset(q, 0, sizeof *q);
     q->n_classes = m->n_classes;
     for (int c = 0; c < m->n_classes; c++)
-        memcpy(q->labels[c], ds->labels[c], sizeof q->labels[c]);
+        memcpy(q->labels[c], labels[c], sizeof q->labels[c]);
     q->in_scale = MDL_TC_IN_SCALE;
     q->in_zp = -128;
-
-    /* Calibration: ranges of the ReLU output and of the logits. */
-    float *x = malloc(MDL_TC_IN * sizeof *x), *act = malloc(MDL_TC_ACT * sizeof *act);
-    if (!x || !act) {
-        free(x);
-        free(act);
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
-    }
-    float amax = 0.0f, lmin = 0.0f, lmax = 0.0f;
-    for (size_t i = 0; i < ds->n; i++) {
-        if (ds->clips[i].split != MDL_SPLIT_TRAIN)
-            continue;
-        enum kws_status st = mdl_clip_features(ds, &ds->clips[i], NULL, x, NULL, err, err_len);
-        if (st != KWS_OK) {
-            free(x);
-            free(act);
-            return st;
-        }
-        float probs[MDL_TC_MAX_CLASSES];
-        mdl_tc_forward(m, x, NULL, act, probs);
-        for (int k = 0; k < MDL_TC_ACT; k++)
-            amax = act[k] > amax ? act[k] : amax;
-        /* Logits again (forward returns only their maximum). */
-        for (int c = 0; c < m->n_classes; c++) {
-            float s = m->fc_b[c];
-            for (int k = 0; k < MDL_TC_ACT; k++)
-                s += m->fc_w[c * MDL_TC_ACT + k] * act[k];
-            lmin = s < lmin ? s : lmin;
-            lmax = s > lmax ? s : lmax;
-        }
-    }
-    free(x);
-    free(act);
-    asym(0.0f, amax, &q->conv_out_scale, &q->conv_out_zp);
-    asym(lmin, lmax, &q->fc_out_scale, &q->fc_out_zp);
+    asym(0.0f, r->act_max, &q->conv_out_scale, &q->conv_out_zp);
+    asym(r->logit_min, r->logit_max, &q->fc_out_scale, &q->fc_out_zp);
     q->sm_scale = 1.0f / 256.0f;
     q->sm_zp = -128;
 
@@ -110,7 +76,6 @@ enum kws_status mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_d
         q->fc_w[i] = q8(m->fc_w[i] / q->fc_scale);
     for (int c = 0; c < m->n_classes; c++)
         q->fc_b[c] = q32(m->fc_b[c] / ((double)q->conv_out_scale * q->fc_scale));
-    return KWS_OK;
 }
 
 /* TFLite's QuantizeMultiplier and MultiplyByQuantizedMultiplier (gemmlowp
@@ -200,29 +165,4 @@ int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *log
             best = k;
     }
     return best;
-}
-
-enum kws_status mdl_tc_quant_evaluate(const struct mdl_tc_quant *q, const struct mdl_dataset *ds,
-                                      enum mdl_split split, struct mdl_eval *ev,
-                                      char *err, size_t err_len)
-{
-    static float x[MDL_TC_IN];
-    static uint16_t u[MDL_TC_IN];
-    int8_t in[MDL_TC_IN], logits[MDL_TC_MAX_CLASSES];
-    memset(ev, 0, sizeof *ev);
-    for (size_t i = 0; i < ds->n; i++) {
-        const struct mdl_clip *c = &ds->clips[i];
-        if (c->split != split)
-            continue;
-        enum kws_status st = mdl_clip_features(ds, c, NULL, x, u, err, err_len);
-        if (st != KWS_OK)
-            return st;
-        for (int k = 0; k < MDL_TC_IN; k++)
-            in[k] = dsp_micro_to_int8(u[k]);
-        int p = mdl_tc_quant_run(q, in, logits);
-        ev->n++;
-        ev->correct += p == c->label;
-        ev->confusion[c->label][p]++;
-    }
-    return KWS_OK;
 }

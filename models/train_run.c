@@ -17,28 +17,6 @@ static int argmax(const float *p, int n)
     return b;
 }
 
-enum kws_status mdl_tc_evaluate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
-                                enum mdl_split split, struct mdl_eval *ev, char *err, size_t err_len)
-{
-    static float x[MDL_TC_IN], act[MDL_TC_ACT];
-    memset(ev, 0, sizeof *ev);
-    for (size_t i = 0; i < ds->n; i++) {
-        const struct mdl_clip *c = &ds->clips[i];
-        if (c->split != split)
-            continue;
-        float probs[MDL_TC_MAX_CLASSES];
-        enum kws_status st = mdl_clip_features(ds, c, NULL, x, NULL, err, err_len);
-        if (st != KWS_OK)
-            return st;
-        mdl_tc_forward(m, x, NULL, act, probs);
-        int p = argmax(probs, m->n_classes);
-        ev->n++;
-        ev->correct += p == c->label;
-        ev->confusion[c->label][p]++;
-    }
-    return KWS_OK;
-}
-
 enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_opts *o,
                           struct mdl_tinyconv *best, int *best_epoch, char *err, size_t err_len)
 {
