@@ -14,6 +14,164 @@
 
 /* ===== FORMAT: model representation and reading (models-format) ===== */
 
+/* Tensor element types we accept (others are rejected as unsupported). */
+enum mdl_type { MDL_T_FLOAT32, MDL_T_INT8, MDL_T_UINT8, MDL_T_INT16, MDL_T_INT32, MDL_T_INT64 };
+size_t mdl_type_size(enum mdl_type t);
+const char *mdl_type_name(enum mdl_type t);   /* "int8", "float32", ... */
+
+/* The 13 supported builtin operators (DESIGN.md "Models"). */
+enum mdl_op {
+    MDL_OP_CONV_2D, MDL_OP_DEPTHWISE_CONV_2D, MDL_OP_FULLY_CONNECTED, MDL_OP_RESHAPE,
+    MDL_OP_SOFTMAX, MDL_OP_PAD, MDL_OP_TRANSPOSE, MDL_OP_MAX_POOL_2D, MDL_OP_AVERAGE_POOL_2D,
+    MDL_OP_ADD, MDL_OP_MUL, MDL_OP_QUANTIZE, MDL_OP_DEQUANTIZE,
+    MDL_OP_COUNT
+};
+const char *mdl_op_name(enum mdl_op op);      /* "CONV_2D", ... */
+int mdl_op_builtin_code(enum mdl_op op);      /* TFLite BuiltinOperator value */
+
+enum mdl_padding { MDL_PAD_SAME, MDL_PAD_VALID };   /* TFLite Padding values */
+/* TFLite ActivationFunctionType values; TANH and SIGN_BIT are rejected. */
+enum mdl_act { MDL_ACT_NONE = 0, MDL_ACT_RELU = 1, MDL_ACT_RELU_N1_TO_1 = 2, MDL_ACT_RELU6 = 3 };
+
+#define MDL_MAX_DIMS 6
+#define MDL_MAX_IO 4          /* inputs or outputs per operator */
+
+/* Everything in a model is owned by its struct mdl_model (freed by
+ * mdl_model_free); pointers below point into it. */
+struct mdl_tensor {
+    const char *name;         /* never NULL ("" when the file has none) */
+    enum mdl_type type;
+    int n_dims;               /* 0 = scalar */
+    int32_t dims[MDL_MAX_DIMS];
+    size_t n_elems;           /* product of dims, 1 for a scalar */
+    size_t bytes;             /* n_elems * mdl_type_size(type) */
+    const void *data;         /* constant data, 16-byte aligned, or NULL */
+    size_t data_size;         /* == bytes when data != NULL (checked) */
+    /* Quantization: n_quant 0 = none, 1 = per tensor, else per channel along
+     * quant_dim (n_quant == dims[quant_dim], checked). */
+    int n_quant;
+    const float *scale;
+    const int32_t *zero_point;
+    int quant_dim;
+    bool is_variable;
+};
+
+/* Parsed builtin options; fields an op does not use keep these defaults:
+ * padding SAME, strides/dilations/filter 1, depth_multiplier 1, act NONE,
+ * keep_num_dims false, beta 1, n_new_shape -1 (absent). */
+struct mdl_op_params {
+    enum mdl_padding padding;          /* CONV, DEPTHWISE, pools */
+    int stride_w, stride_h;            /* CONV, DEPTHWISE, pools */
+    int dilation_w, dilation_h;        /* CONV, DEPTHWISE */
+    int filter_w, filter_h;            /* pools */
+    int depth_multiplier;              /* DEPTHWISE */
+    enum mdl_act act;                  /* CONV, DEPTHWISE, FC, pools, ADD, MUL */
+    bool keep_num_dims;                /* FC */
+    float beta;                        /* SOFTMAX */
+    int n_new_shape;                   /* RESHAPE options; -1 = none given */
+    int32_t new_shape[MDL_MAX_DIMS];
+};
+
+struct mdl_operator {
+    enum mdl_op op;
+    int version;                       /* operator code version */
+    int n_inputs, n_outputs;
+    int inputs[MDL_MAX_IO];            /* tensor indices, -1 = optional input absent */
+    int outputs[MDL_MAX_IO];
+    struct mdl_op_params p;
+};
+
+struct mdl_model {
+    uint32_t version;                  /* schema version (3) */
+    const char *description;           /* never NULL */
+    int n_subgraphs;                   /* only subgraph 0 is read and run */
+    int n_tensors;
+    struct mdl_tensor *tensors;
+    int n_ops;                         /* in execution order */
+    struct mdl_operator *ops;
+    int n_inputs, n_outputs;           /* graph inputs/outputs (tensor indices) */
+    int *inputs, *outputs;
+    uint8_t *bytes;                    /* the flatbuffer (owned copy) */
+    size_t n_bytes;                    /* flatbuffer size = flash bytes */
+    void *priv;                        /* reader allocations */
+};
+
+/* Reads a .tflite flatbuffer or an `xxd -i` C array (.cc/.h), chosen by
+ * content. Every offset and size is checked; a malformed or unsupported model
+ * gives KWS_ERR_FORMAT or KWS_ERR_UNSUPPORTED and one message naming the
+ * problem. On failure *m is left empty (mdl_model_free is still safe). */
+enum kws_status mdl_model_load(const char *path, struct mdl_model *m, char *err, size_t err_len);
+/* Same from memory (the bytes are copied). */
+enum kws_status mdl_model_load_mem(const void *data, size_t n, struct mdl_model *m,
+                                   char *err, size_t err_len);
+void mdl_model_free(struct mdl_model *m);
+/* The bytes of an `xxd -i` array (text, n chars): *out is malloc'd. */
+enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t *out_n,
+                              char *err, size_t err_len);
+
+/* Model lookup shared by every command: arg (--model, may be NULL), then
+ * $KWSCOPE_MODEL, then DATADIR/assets/default_model.tflite. */
+#define MDL_DEFAULT_MODEL "assets/default_model.tflite"
+enum kws_status mdl_model_find(const char *arg, const char *datadir, char *path, size_t len,
+                               char *err, size_t err_len);
+
+/* Writer (tflite_write.c): a TFLite flatbuffer (schema version 3, one
+ * subgraph, buffer 0 empty, one buffer per tensor with data) of the model's
+ * tensors/ops/inputs/outputs/description; bytes/priv/version are ignored.
+ * *out is malloc'd. */
+enum kws_status mdl_model_write(const struct mdl_model *m, uint8_t **out, size_t *n,
+                                char *err, size_t err_len);
+enum kws_status mdl_model_save(const struct mdl_model *m, const char *path,
+                               char *err, size_t err_len);
+
+/* Arena planner (plan.c): lifetimes from operator order (graph inputs from
+ * the start, outputs to the end, constants not in the arena), greedy
+ * largest-first placement at the lowest non-overlapping offset, aligned. */
+#define MDL_ARENA_ALIGN 16
+struct mdl_plan_buf {
+    size_t size;
+    int first, last;         /* operator steps where it is live, inclusive */
+    size_t offset;           /* result */
+};
+/* Places n buffers; *arena gets the total size. */
+enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, size_t *arena,
+                                char *err, size_t err_len);
+struct mdl_plan {
+    int n_tensors;
+    size_t *offset;          /* per tensor; MDL_PLAN_NONE for constants/unused */
+    size_t arena_bytes;
+};
+#define MDL_PLAN_NONE ((size_t)-1)
+enum kws_status mdl_plan_model(const struct mdl_model *m, struct mdl_plan *p,
+                               char *err, size_t err_len);
+void mdl_plan_free(struct mdl_plan *p);
+
+/* Sizing (info.c). FLOPs: 2 per multiply-add plus, by default, one per biased
+ * output element; the seed convention counts one per bias parameter instead
+ * (TinyConv: conv 640,008 + FC 32,004 = 672,024). */
+enum mdl_flops_conv { MDL_FLOPS_DEFAULT, MDL_FLOPS_SEED };
+#define MDL_NANO33_RAM (256u * 1024u)       /* nRF52840: 256 KB RAM */
+#define MDL_NANO33_FLASH (1024u * 1024u)    /* 1 MB flash */
+struct mdl_layer_info {
+    int op_index;
+    enum mdl_op op;
+    int in_tensor, out_tensor;   /* first data input, first output */
+    uint64_t params;             /* weight + bias elements (constant inputs) */
+    uint64_t macs, flops;
+    uint64_t weight_bytes;
+};
+struct mdl_info {
+    int n_layers;
+    struct mdl_layer_info *layers;
+    uint64_t params, macs, flops, weight_bytes;
+    size_t arena_bytes, model_bytes;
+    double ram_share, flash_share;   /* of MDL_NANO33_RAM / _FLASH */
+};
+enum kws_status mdl_model_info(const struct mdl_model *m, enum mdl_flops_conv conv,
+                               struct mdl_info *info, char *err, size_t err_len);
+void mdl_info_free(struct mdl_info *info);
+
+
 /* ===== EXEC: kernels, interpreter, post-processing (models-exec) ===== */
 
 /* ===== TRAIN: training and export (models-train) ===== */
