@@ -336,4 +336,13 @@ enum kws_status mdl_tc_quant_evaluate(const struct mdl_tc_quant *q, const struct
                                       enum mdl_split split, struct mdl_eval *ev,
                                       char *err, size_t err_len);
 
+/* Export (train_export.c): the upstream micro_speech graph (RESHAPE,
+ * DEPTHWISE_CONV_2D + ReLU, FULLY_CONNECTED, SOFTMAX, int8) as a .tflite
+ * flatbuffer in *out (malloc'd), and bytes as an `xxd -i` style .cc array
+ * (`alignas(16) const unsigned char NAME[]` and `NAME_len`). */
+enum kws_status mdl_tc_to_tflite(const struct mdl_tc_quant *q, uint8_t **out, size_t *len,
+                                 char *err, size_t err_len);
+enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *data, size_t len,
+                             char *err, size_t err_len);
+
 #endif

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""armnn_check.py: run a .tflite keyword model in Arm NN (an implementation
+independent of kwscope) and compare its labels with kwscope's.
+
+    tools/armnn_check.py MODEL.tflite [FEATURES.bin LABELS.txt]
+
+FEATURES.bin: N x 1960 int8 model inputs (what `kwscope train --out DIR`
+writes as DIR/test_features_i8.bin); LABELS.txt: one predicted class index per
+line from kwscope (DIR/test_pred_int8.txt). Without them, runs one all -128
+input. Prints how many labels agree; exits 1 if any differ.
+
+Needs Debian's python3-pyarmnn (Arm NN 20.08 TfLiteParser, CpuRef backend);
+use /usr/bin/python3.
+"""
+import sys
+
+import numpy as np
+import pyarmnn as ann
+
+
+def load(path):
+    parser = ann.ITfLiteParser()
+    net = parser.CreateNetworkFromBinaryFile(path)
+    inp = parser.GetNetworkInputBindingInfo(0, parser.GetSubgraphInputTensorNames(0)[0])
+    out = parser.GetNetworkOutputBindingInfo(0, parser.GetSubgraphOutputTensorNames(0)[0])
+    rt = ann.IRuntime(ann.CreationOptions())
+    opt, _ = ann.Optimize(net, [ann.BackendId("CpuRef")], rt.GetDeviceSpec(),
+                          ann.OptimizerOptions())
+    net_id, _ = rt.LoadNetwork(opt)
+    return rt, net_id, inp, out
+
+
+def run(model, x):
+    rt, net_id, inp, out = model
+    it = ann.make_input_tensors([inp], [x])
+    ot = ann.make_output_tensors([out])
+    rt.EnqueueWorkload(net_id, it, ot)
+    return ann.workload_tensors_to_ndarray(ot)[0].reshape(-1)
+
+
+def main():
+    if len(sys.argv) not in (2, 4):
+        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        return 2
+    model = load(sys.argv[1])
+    if len(sys.argv) == 2:
+        x = np.full((1, 1960), -128, dtype=np.int8)
+        print("scores:", run(model, x).tolist())
+        return 0
+    feats = np.fromfile(sys.argv[2], dtype=np.int8).reshape(-1, 1960)
+    want = [int(l) for l in open(sys.argv[3]) if l.strip()]
+    if len(want) != feats.shape[0]:
+        print("armnn_check: %d inputs but %d labels" % (feats.shape[0], len(want)), file=sys.stderr)
+        return 2
+    agree = 0
+    for i in range(feats.shape[0]):
+        s = run(model, feats[i:i + 1].copy())
+        agree += int(np.argmax(s)) == want[i]
+    print("armnn CpuRef: %d/%d labels agree with kwscope" % (agree, len(want)))
+    return 0 if agree == len(want) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
