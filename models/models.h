@@ -344,5 +344,9 @@ enum kws_status mdl_tc_to_tflite(const struct mdl_tc_quant *q, uint8_t **out, si
                                  char *err, size_t err_len);
 enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *data, size_t len,
                              char *err, size_t err_len);
+/* The reverse (train_import.c): a loaded model with exactly TinyConv's int8
+ * graph back into the description, so mdl_tc_quant_run can run it. */
+enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q,
+                                  char *err, size_t err_len);
 
 #endif
