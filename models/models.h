@@ -223,9 +223,10 @@ void mdl_tc_init(struct mdl_tinyconv *m, int n_classes, uint64_t seed);
 float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop,
                      float *act, float *probs);
 /* Adds this example's gradient of the cross-entropy loss to grad (same
- * n_classes as m) and returns the loss. */
+ * n_classes as m) and returns the loss; probs (may be NULL) gets the forward
+ * pass's softmax. */
 float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
-                      const uint8_t *drop, struct mdl_tinyconv *grad);
+                      const uint8_t *drop, struct mdl_tinyconv *grad, float *probs);
 void mdl_tc_zero(struct mdl_tinyconv *g);
 /* One Adam step with the mean of grad over batch examples. */
 void mdl_tc_adam_step(struct mdl_tinyconv *m, const struct mdl_tinyconv *grad, int batch,

@@ -80,13 +80,14 @@ static void conv_forward(const struct mdl_tinyconv *m, const float *x, float *z)
         }
 }
 
-float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop,
-                     float *act, float *probs)
+/* ReLU, dropout, fully connected and softmax from the pre-activations z;
+ * act may be z itself. */
+static float head(const struct mdl_tinyconv *m, const float *z, const uint8_t *drop, float *act,
+                  float *probs)
 {
     float logits[MDL_TC_MAX_CLASSES];
-    conv_forward(m, x, act);
     for (int i = 0; i < MDL_TC_ACT; i++) {
-        float a = act[i] > 0.0f ? act[i] : 0.0f;
+        float a = z[i] > 0.0f ? z[i] : 0.0f;
         /* Inverted dropout with keep probability 0.5: kept units doubled. */
         if (drop)
             a = drop[i] ? 2.0f * a : 0.0f;
@@ -110,13 +111,22 @@ float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t
     return mx;
 }
 
+float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop,
+                     float *act, float *probs)
+{
+    conv_forward(m, x, act);
+    return head(m, act, drop, act, probs);
+}
+
 float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
-                      const uint8_t *drop, struct mdl_tinyconv *grad)
+                      const uint8_t *drop, struct mdl_tinyconv *grad, float *probs_out)
 {
     float z[MDL_TC_ACT], act[MDL_TC_ACT], dz[MDL_TC_ACT];
     float probs[MDL_TC_MAX_CLASSES], dlog[MDL_TC_MAX_CLASSES];
     conv_forward(m, x, z);
-    mdl_tc_forward(m, x, drop, act, probs);
+    head(m, z, drop, act, probs);
+    if (probs_out)
+        memcpy(probs_out, probs, (size_t)m->n_classes * sizeof *probs);
     float p = probs[label] > 1e-30f ? probs[label] : 1e-30f;
     float loss = -logf(p);
 

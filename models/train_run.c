@@ -31,10 +31,10 @@ enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_o
     size_t *order = malloc(nt * sizeof *order);
     struct mdl_tinyconv *m = malloc(sizeof *m), *g = malloc(sizeof *g);
     struct mdl_adam *adam = calloc(1, sizeof *adam);
-    float *x = malloc(MDL_TC_IN * sizeof *x), *act = malloc(MDL_TC_ACT * sizeof *act);
+    float *x = malloc(MDL_TC_IN * sizeof *x);
     uint8_t *drop = malloc(MDL_TC_ACT);
     enum kws_status st = KWS_OK;
-    if (!order || !m || !g || !adam || !x || !act || !drop) {
+    if (!order || !m || !g || !adam || !x || !drop) {
         st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -71,10 +71,9 @@ enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_o
                         drop[i + k] = (uint8_t)((r >> k) & 1);
                 }
                 float probs[MDL_TC_MAX_CLASSES];
+                loss_sum += mdl_tc_backward(m, x, c->label, drop, g, probs);
                 /* Training accuracy as TF reports it: on the dropout forward pass. */
-                mdl_tc_forward(m, x, drop, act, probs);
                 correct += argmax(probs, m->n_classes) == c->label;
-                loss_sum += mdl_tc_backward(m, x, c->label, drop, g);
             }
             mdl_tc_adam_step(m, g, (int)(b1 - b0), adam, ep_lr);
             pr.done = b1;
@@ -104,7 +103,6 @@ out:
     free(g);
     free(adam);
     free(x);
-    free(act);
     free(drop);
     return st;
 }

@@ -102,7 +102,7 @@ static void test_gradients(int use_dropout)
     const uint8_t *d = use_dropout ? drop : NULL;
     g.n_classes = 4;
     mdl_tc_zero(&g);
-    float loss = mdl_tc_backward(&m, x, 2, d, &g);
+    float loss = mdl_tc_backward(&m, x, 2, d, &g, NULL);
     CHECK_NEAR(loss, loss_at(&m, x, 2, d), 1e-4);
     check_param(&m, m.conv_w, g.conv_w, MDL_TC_CONV_W, x, 2, d, "conv_w", &r);
     check_param(&m, m.conv_b, g.conv_b, MDL_TC_FILTERS, x, 2, d, "conv_b", &r);
@@ -137,7 +137,7 @@ static void train_steps(struct mdl_tinyconv *m, uint64_t seed, int steps, float 
             make_example(x, k, &r);
             for (int i = 0; i < MDL_TC_ACT; i++)
                 drop[i] = (uint8_t)(mdl_rng_next(&r) & 1);
-            loss += mdl_tc_backward(m, x, k, drop, &g);
+            loss += mdl_tc_backward(m, x, k, drop, &g, NULL);
         }
         mdl_tc_adam_step(m, &g, 8, &st, 0.001f);
         if (s == 0)
