@@ -65,23 +65,13 @@ int main(void)
         CHECK_INT(out->zero_point[0], -128);
         const struct mdl_tensor *fw = &m.tensors[m.ops[2].inputs[1]];
         CHECK(fw->data && !memcmp(fw->data, q.fc_w, 4 * MDL_TC_ACT));
-
-        struct mdl_info info = {0};
-        st = mdl_model_info(&m, MDL_FLOPS_SEED, &info, err, sizeof err);
-        CHECK_INT(st, KWS_OK);
-        if (st == KWS_OK) {
-            uint64_t conv = 0, fc = 0;
-            for (int i = 0; i < info.n_layers; i++) {
-                if (info.layers[i].op == MDL_OP_DEPTHWISE_CONV_2D)
-                    conv = info.layers[i].flops;
-                if (info.layers[i].op == MDL_OP_FULLY_CONNECTED)
-                    fc = info.layers[i].flops;
-            }
-            CHECK_INT(conv, 640008);
-            CHECK_INT(fc, 32004);
-            CHECK_INT(info.model_bytes, len);
-            mdl_info_free(&info);
-        }
+        static struct mdl_tc_quant back;
+        CHECK_INT(mdl_tc_from_model(&m, &back, err, sizeof err), KWS_OK);
+        CHECK(!memcmp(back.conv_w, q.conv_w, sizeof q.conv_w));
+        CHECK(!memcmp(back.fc_b, q.fc_b, 4 * sizeof q.fc_b[0]));
+        CHECK_NEAR(back.conv_scale[5], q.conv_scale[5], 0);
+        CHECK_NEAR(back.fc_out_scale, q.fc_out_scale, 0);
+        CHECK_INT(back.conv_out_zp, q.conv_out_zp);
     }
     mdl_model_free(&m);
 
