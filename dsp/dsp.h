@@ -103,6 +103,23 @@ void dsp_dct_ortho(const float *in, size_t n_in, float *out, size_t n_out);
 float dsp_hz_to_mel(float hz, enum dsp_mel_scale scale);
 float dsp_mel_to_hz(float mel, enum dsp_mel_scale scale);
 
+/* ---- validation and small helpers (added with the implementation) ---- */
+/* Check a configuration; KWS_ERR_ARG with a message naming the parameter and
+ * its allowed range (n_fft in 2..65536, 1 <= win_length <= n_fft, hop > 0,
+ * 0 <= f_min < f_max <= rate/2, 1 <= n_mfcc <= n_mels, ...). */
+enum kws_status dsp_stft_config_check(const struct dsp_stft_config *c, char *err, size_t err_len);
+enum kws_status dsp_mel_config_check(const struct dsp_mel_config *c, int n_fft, int rate_hz,
+                                     char *err, size_t err_len);
+enum kws_status dsp_analysis_config_check(const struct dsp_analysis_config *c, char *err,
+                                          size_t err_len);
+/* Periodic Hann of win_length samples centred in n_fft (zeros around, left
+ * pad (n_fft - win_length) / 2); writes n_fft floats. */
+void dsp_hann_periodic(float *out, int win_length, int n_fft);
+/* The bank's dense weights, n_mels rows of n_bins (owned by m). */
+const float *dsp_mel_weights(const struct dsp_mel *m, int *n_mels, int *n_bins);
+/* n_out x n_in row-major orthonormal DCT-II matrix (malloc'd; free()). */
+float *dsp_dct_matrix(size_t n_in, size_t n_out);
+
 /* ===== micro frontend (fixed point) ====================================== */
 /* The TFLM micro frontend as the Arduino micro_speech sketch configures it:
  * 30 ms window, 20 ms stride, 40 channels 125-7500 Hz, noise reduction, PCAN,
