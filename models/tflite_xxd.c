@@ -105,10 +105,15 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
         p = skip_ws(p);
         if (*p == '}')
             break;
+        if (!*p) {
+            st = kws_err(err, err_len, KWS_ERR_FORMAT,
+                         "C array: unexpected end of file after %zu bytes (no closing '}')", count);
+            break;
+        }
         if (!isdigit((unsigned char)*p)) {
             st = kws_err(err, err_len, KWS_ERR_FORMAT,
                          "C array: unexpected '%.10s' after %zu bytes (expected 0xNN or '}')",
-                         *p ? p : "end of file", count);
+                         p, count);
             break;
         }
         char *end;
