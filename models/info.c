@@ -6,9 +6,11 @@
  * FLOPs count 2 per multiply-add. Bias adds: by default one per biased output
  * element (each output gets its bias added once); the "seed" convention
  * counts one per bias parameter, which is how TinyML course material arrives
- * at TinyConv = 640,008 + 32,004 = 672,024. ADD and MUL count one per output
- * element, AVERAGE_POOL_2D one add per window element; data movement
- * (RESHAPE, PAD, TRANSPOSE, (DE)QUANTIZE), MAX_POOL_2D and SOFTMAX count 0. */
+ * at TinyConv = 672,024: conv 640,008 + fully connected 32,004 + softmax 12
+ * (so both conventions count SOFTMAX as 3 per output element: exponential,
+ * sum, divide). ADD and MUL count one per output element, AVERAGE_POOL_2D one
+ * add per window element; data movement (RESHAPE, PAD, TRANSPOSE,
+ * (DE)QUANTIZE) and MAX_POOL_2D count 0. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +74,9 @@ static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_co
             if (t && t->data)
                 add_param(l, t);
         }
+        break;
+    case MDL_OP_SOFTMAX:
+        l->flops = 3 * out_n;
         break;
     case MDL_OP_AVERAGE_POOL_2D:
         l->flops = out_n * (uint64_t)o->p.filter_w * (uint64_t)o->p.filter_h;

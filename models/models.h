@@ -148,7 +148,7 @@ void mdl_plan_free(struct mdl_plan *p);
 
 /* Sizing (info.c). FLOPs: 2 per multiply-add plus, by default, one per biased
  * output element; the seed convention counts one per bias parameter instead
- * (TinyConv: conv 640,008 + FC 32,004 = 672,024). */
+ * (TinyConv: conv 640,008 + FC 32,004 + softmax 12 = 672,024). */
 enum mdl_flops_conv { MDL_FLOPS_DEFAULT, MDL_FLOPS_SEED };
 #define MDL_NANO33_RAM (256u * 1024u)       /* nRF52840: 256 KB RAM */
 #define MDL_NANO33_FLASH (1024u * 1024u)    /* 1 MB flash */
