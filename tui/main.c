@@ -17,6 +17,8 @@ static const struct command commands[] = {
      "plot --view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] [--color auto|always|never] FILE"},
     {"features", tui_cmd_features,
      "features --kind micro|mel|mfcc|spectrogram [--format csv|npy|raw] FILE"},
+    {"model", tui_cmd_model,
+     "model info [--json] [--convention default|seed] [--model M] [M]"},
 };
 
 static void usage(FILE *out)
