@@ -72,6 +72,23 @@ int main(void)
         CHECK_NEAR(back.conv_scale[5], q.conv_scale[5], 0);
         CHECK_NEAR(back.fc_out_scale, q.fc_out_scale, 0);
         CHECK_INT(back.conv_out_zp, q.conv_out_zp);
+
+        struct mdl_info info = {0};
+        st = mdl_model_info(&m, MDL_FLOPS_SEED, &info, err, sizeof err);
+        CHECK_INT(st, KWS_OK);
+        if (st == KWS_OK) {
+            uint64_t conv = 0, fc = 0;
+            for (int i = 0; i < info.n_layers; i++) {
+                if (info.layers[i].op == MDL_OP_DEPTHWISE_CONV_2D)
+                    conv = info.layers[i].flops;
+                if (info.layers[i].op == MDL_OP_FULLY_CONNECTED)
+                    fc = info.layers[i].flops;
+            }
+            CHECK_INT(conv, 640008);
+            CHECK_INT(fc, 32004);
+            CHECK_INT(info.model_bytes, len);
+            mdl_info_free(&info);
+        }
     }
     mdl_model_free(&m);
 
