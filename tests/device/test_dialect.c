@@ -1,0 +1,81 @@
+/* test_dialect.c: the stock micro_speech and Edge Impulse line formats, and
+ * base64 for test-over-serial. */
+#include <string.h>
+
+#include "device/device.h"
+#include "test.h"
+
+static void parse(const char *s, struct dev_line *o) { dev_line_parse(s, strlen(s), o); }
+
+int main(void)
+{
+    struct dev_line o;
+    parse("Heard yes (201) @4800ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_HEARD);
+    CHECK_STR(o.label, "yes");
+    CHECK_INT(o.score, 201);
+    CHECK_INT(o.time_ms, 4800);
+    parse("Heard no (-12) @123ms\r\n", &o);
+    CHECK_INT(o.kind, DEV_LINE_HEARD);
+    CHECK_INT(o.score, -12);
+
+    parse("Scores: s -128 u -100 y 127 n -5", &o);
+    CHECK_INT(o.kind, DEV_LINE_SCORES);
+    CHECK_INT(o.n_scores, 4);
+    CHECK_STR(o.score_labels[2], "y");
+    CHECK_INT(o.scores[2], 127);
+    CHECK_INT(o.scores[0], -128);
+
+    parse("## time: min 3ms  max 5ms  avg 4ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_PROFILE);
+    CHECK_NEAR(o.min_ms, 3, 0);
+    CHECK_NEAR(o.max_ms, 5, 0);
+    CHECK_NEAR(o.avg_ms, 4, 0);
+    parse("## Inference time: min 70ms  max 72ms  avg 71ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_PROFILE);
+    CHECK_STR(o.profile_name, "Inference");
+
+    parse("!DATA_ACK", &o);
+    CHECK_INT(o.kind, DEV_LINE_DATA_ACK);
+
+    parse("Predictions (DSP: 6 ms., Classification: 3 ms., Anomaly: 0 ms.): ", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_HEADER);
+    CHECK_NEAR(o.dsp_ms, 6, 0);
+    CHECK_NEAR(o.class_ms, 3, 0);
+    CHECK_NEAR(o.anomaly_ms, 0, 0);
+    parse("    yes: 0.97656", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_SCORE);
+    CHECK_STR(o.label, "yes");
+    CHECK_NEAR(o.value, 0.97656, 1e-6);
+
+    parse("random text", &o);
+    CHECK_INT(o.kind, DEV_LINE_NONE);
+    parse("Heard", &o);
+    CHECK_INT(o.kind, DEV_LINE_NONE);
+    parse("", &o);
+    CHECK_INT(o.kind, DEV_LINE_NONE);
+
+    char buf[64];
+    dev_line_format_heard(buf, sizeof buf, "no", 222, 9000);
+    parse(buf, &o);
+    CHECK_INT(o.kind, DEV_LINE_HEARD);
+    CHECK_STR(o.label, "no");
+
+    /* base64: RFC 4648 section 10 test vectors */
+    const char *vec[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
+                            {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+        char e[32];
+        uint8_t d[32];
+        dev_base64_encode((const uint8_t *)vec[i][0], strlen(vec[i][0]), e, sizeof e);
+        CHECK_STR(e, vec[i][1]);
+        long n = dev_base64_decode(vec[i][1], strlen(vec[i][1]), d, sizeof d);
+        CHECK_INT(n, strlen(vec[i][0]));
+        CHECK(n >= 0 && !memcmp(d, vec[i][0], (size_t)n));
+    }
+    uint8_t d[8];
+    CHECK_INT(dev_base64_decode("Zm9", 3, d, sizeof d), -1);
+    CHECK_INT(dev_base64_decode("Z=9v", 4, d, sizeof d), -1);
+    CHECK_INT(dev_base64_decode("Zm9v", 4, d, 2), -1);
+    return test_done();
+}
