@@ -22,7 +22,7 @@ fftwf_plan dsp_fft_plan_r2c(int n);
 struct dsp_power_engine {
     int n_fft;
     fftwf_plan plan;       /* cached, not owned */
-    float *window;         /* n_fft coefficients (Hann centred, zeros outside) */
+    float *window;         /* n_fft: Hann centred, zeros outside, times 1/32768 */
     float *in;             /* fftwf_malloc'd, n_fft */
     fftwf_complex *out;    /* fftwf_malloc'd, n_fft/2 + 1 */
 };

@@ -13,10 +13,15 @@
 
 #define DSP_DB_FLOOR_POWER 1e-10f /* torchaudio AmplitudeToDB amin */
 
+/* 10*log10(p) as (10/ln 10) * ln(p): glibc's logf is about 4x faster than
+ * log10f, and the extra rounding (~1 ulp) is far below the 1e-3 dB we hold
+ * ourselves to against torchaudio. */
+#define DSP_DB_PER_NEPER 4.342944819032518f /* 10 / ln(10) */
+
 void dsp_power_to_db(float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        x[i] = 10.0f * log10f(x[i] > DSP_DB_FLOOR_POWER ? x[i] : DSP_DB_FLOOR_POWER);
+        x[i] = DSP_DB_PER_NEPER * logf(x[i] > DSP_DB_FLOOR_POWER ? x[i] : DSP_DB_FLOOR_POWER);
 }
 
 static double dct_coef(size_t k, size_t n, size_t n_in)

@@ -21,7 +21,11 @@ enum kws_status dsp_power_engine_init(struct dsp_power_engine *e, const struct d
         dsp_power_engine_free(e);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "cannot set up a %d-point FFT", cfg->n_fft);
     }
+    /* Fold the int16 scaling (1/32768, a power of two, so exact) into the
+     * window: x * w / 32768 rounds exactly as (x / 32768) * w does. */
     dsp_hann_periodic(e->window, cfg->win_length, cfg->n_fft);
+    for (int i = 0; i < cfg->n_fft; i++)
+        e->window[i] *= 1.0f / 32768.0f;
     return KWS_OK;
 }
 
@@ -35,11 +39,14 @@ void dsp_power_engine_free(struct dsp_power_engine *e)
 
 void dsp_power_frame(struct dsp_power_engine *e, const int16_t *x, float *power_out)
 {
-    const float scale = 1.0f / 32768.0f;
-    for (int i = 0; i < e->n_fft; i++)
-        e->in[i] = (float)x[i] * scale * e->window[i];
-    fftwf_execute_dft_r2c(e->plan, e->in, e->out);
-    int bins = e->n_fft / 2 + 1;
+    float *restrict in = e->in;
+    const float *restrict w = e->window;
+    int n = e->n_fft;
+    for (int i = 0; i < n; i++)
+        in[i] = (float)x[i] * w[i];
+    fftwf_execute_dft_r2c(e->plan, in, e->out);
+    const float *restrict c = (const float *)e->out; /* interleaved re, im */
+    int bins = n / 2 + 1;
     for (int k = 0; k < bins; k++)
-        power_out[k] = e->out[k][0] * e->out[k][0] + e->out[k][1] * e->out[k][1];
+        power_out[k] = c[2 * k] * c[2 * k] + c[2 * k + 1] * c[2 * k + 1];
 }
