@@ -210,11 +210,14 @@ def main():
         bsrc.append(trim(synth(v, text, 170, 50)))
     noises = background(os.path.join(a.dir, "_background_noise_"), rng, bsrc)
 
-    # _silence_: quiet room tone (a slice of a noise file at low volume, or zeros).
+    # _silence_: quiet room tone (a slice of a noise file at low volume, or
+    # zeros). Not babble: quiet babble is quiet speech, which would teach the
+    # model that speech can be silence (babble stays for augmentation).
     sdir = os.path.join(a.dir, "_silence_")
     os.makedirs(sdir, exist_ok=True)
+    quiet = noises[:-1]
     for i in range(a.silence):
-        src = noises[i % len(noises)]
+        src = quiet[i % len(quiet)]
         pos = int(rng.integers(0, src.size - RATE))
         vol = 0.0 if i % 10 == 0 else float(rng.uniform(0.0, 0.1))
         save(os.path.join(sdir, "silence%d_nohash_%d.wav" % (i % 40, i // 40)),
