@@ -81,7 +81,8 @@ size_t dsp_stft_feed(struct dsp_stft *s, const int16_t *samples, size_t n, float
 {
     size_t drop = s->skip < n ? s->skip : n;
     s->skip -= drop;
-    samples += drop;
+    if (drop) /* samples may be NULL with n == 0 (a drain call) */
+        samples += drop;
     n -= drop;
     size_t nfft = (size_t)s->cfg.n_fft, hop = (size_t)s->cfg.hop_length;
     size_t bins = nfft / 2 + 1, frames = 0, start = 0;
