@@ -22,10 +22,10 @@
 
 /* Sanity limits: far above any microcontroller model, low enough that a
  * hostile count cannot make us allocate gigabytes. */
-#define MAX_TENSORS 100000u
-#define MAX_OPS 100000u
+#define MAX_TENSORS 16384u
+#define MAX_OPS 16384u
 #define MAX_CODES 10000u
-#define MAX_BUFFERS 100000u
+#define MAX_BUFFERS 16384u
 #define MAX_SUBGRAPHS 10000u
 #define MAX_CHANNELS 65536u
 #define MAX_TENSOR_BYTES ((size_t)1 << 31)
