@@ -84,7 +84,12 @@ struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int 
         double enorm = cfg->slaney_norm ? 2.0 / (right - left) : 1.0;
         m->lo[b] = n_bins;
         m->hi[b] = 0;
-        for (int k = 0; k < n_bins; k++) {
+        /* Only bins strictly between left and right can be non-zero; the
+         * range is widened by one bin each side so rounding cannot lose one. */
+        double df = n_bins > 1 ? nyq / (n_bins - 1) : 1.0;
+        int k0 = (int)fmax(0.0, floor(left / df) - 1.0);
+        int k1 = (int)fmin((double)n_bins, ceil(right / df) + 2.0);
+        for (int k = k0; k < k1; k++) {
             double f = n_bins > 1 ? nyq * k / (n_bins - 1) : 0.0;
             double up = (f - left) / (centre - left), down = (right - f) / (right - centre);
             double w = fmin(up, down);
