@@ -152,7 +152,55 @@ struct dsp_micro_config {
 struct dsp_micro_config dsp_micro_config_default(void);
 
 /* MICRO-STATE-BEGIN (owned by the micro-frontend implementation) */
-struct dsp_micro_state;
+/* Limits of the fixed-size state: FFT sizes are powers of two up to 512
+ * (window up to 32 ms at 16 kHz); 512 gives a 256-point complex FFT. */
+#define DSP_MICRO_MAX_FFT 512
+#define DSP_MICRO_MAX_CFFT (DSP_MICRO_MAX_FFT / 2)
+
+struct dsp_micro_cpx {
+    int16_t r, i;
+};
+
+/* Everything the frontend needs: tables built by dsp_micro_init (the only
+ * place with floating point), the sample buffer and the per-channel noise
+ * estimates carried between frames, and scratch for one frame. No pointers:
+ * the caller may put it on the stack or in static memory (~8 KB). */
+struct dsp_micro_state {
+    struct dsp_micro_config cfg;
+    /* framing */
+    int window_size;                       /* samples (480) */
+    int step_size;                         /* samples (320) */
+    int input_used;                        /* samples buffered in input[] */
+    int16_t input[DSP_MICRO_MAX_FFT];
+    int16_t window_q12[DSP_MICRO_MAX_FFT]; /* Hann coefficients, Q12 */
+    /* FFT (kissfft-style, int16) */
+    int fft_size;                          /* real FFT size (512) */
+    int cfft_size;                         /* complex FFT size (256) */
+    int num_stages;                        /* radix stages (4 for 256) */
+    uint8_t radix[8];                      /* innermost stage first */
+    uint16_t perm[DSP_MICRO_MAX_CFFT];     /* input index of each slot */
+    struct dsp_micro_cpx twiddle[DSP_MICRO_MAX_CFFT];
+    struct dsp_micro_cpx super_twiddle[DSP_MICRO_MAX_CFFT / 2];
+    /* filterbank: bins [start_bin, end_bin) go to segment seg[b] */
+    int start_bin, end_bin;
+    uint8_t seg[DSP_MICRO_MAX_CFFT + 1];
+    int16_t weight_q12[DSP_MICRO_MAX_CFFT + 1];
+    int16_t unweight_q12[DSP_MICRO_MAX_CFFT + 1];
+    /* noise reduction (Q14) */
+    uint32_t even_smoothing, odd_smoothing, min_signal_remaining;
+    uint32_t estimate[DSP_MICRO_MAX_CHANNELS];
+    /* PCAN */
+    int pcan_snr_shift;
+    int16_t gain_lut[4 * 32 - 3];          /* TFLM layout: 3 + 4 per interval */
+    /* log scale */
+    int log_correction_bits;               /* MSB(fft_size) - 1 - 6 */
+    uint16_t log_lut[129];
+    /* per-frame scratch */
+    int16_t fft_in[DSP_MICRO_MAX_FFT];
+    struct dsp_micro_cpx fft_out[DSP_MICRO_MAX_CFFT + 1];
+    uint64_t work[DSP_MICRO_MAX_CHANNELS + 2];
+    uint32_t signal[DSP_MICRO_MAX_CHANNELS];
+};
 /* MICRO-STATE-END */
 
 enum kws_status dsp_micro_init(struct dsp_micro_state *st, const struct dsp_micro_config *cfg,

@@ -1,0 +1,58 @@
+/* micro_internal.h: the stages of the fixed-point micro frontend, shared
+ * between dsp/micro_*.c only. Each stage has an init part (tables, may use
+ * floating point) and an integer-only per-frame part. The facts each stage
+ * follows are listed in ../shared/conformance/README.md ("Algorithm facts"). */
+#ifndef DSP_MICRO_INTERNAL_H
+#define DSP_MICRO_INTERNAL_H
+
+#include "dsp.h"
+
+/* Bit length of x (MSB(0) = 0). */
+static inline int micro_msb32(uint32_t x)
+{
+    int n = 0;
+    while (x) {
+        n++;
+        x >>= 1;
+    }
+    return n;
+}
+
+/* Wrap an int to int16 the way the reference's int16 stores do (two's
+ * complement), without relying on implementation-defined conversion. */
+static inline int16_t micro_wrap16(int32_t x)
+{
+    uint32_t u = (uint32_t)x & 0xFFFFu;
+    return (int16_t)(u >= 0x8000u ? (int32_t)u - 0x10000 : (int32_t)u);
+}
+
+/* window: Q12 Hann table; apply to input[], returns max |windowed|. */
+void micro_window_init(struct dsp_micro_state *st);
+int micro_window_apply(const struct dsp_micro_state *st, int16_t *out);
+
+/* FFT: twiddles and input permutation; the real FFT of st->fft_in (fft_size
+ * int16) into st->fft_out (fft_size/2 + 1 bins). */
+enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err_len);
+void micro_fft_real(struct dsp_micro_state *st);
+
+/* filterbank: bin -> segment and Q12 weights; energies of st->fft_out to
+ * st->signal (num_channels values, already square-rooted and shifted). */
+enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, size_t err_len);
+void micro_filterbank_apply(struct dsp_micro_state *st, int input_shift);
+uint32_t micro_sqrt64_round(uint64_t n);
+
+/* noise reduction on st->signal, updating st->estimate. */
+void micro_noise_init(struct dsp_micro_state *st);
+void micro_noise_apply(struct dsp_micro_state *st);
+
+/* PCAN gain control on st->signal using st->estimate. */
+void micro_pcan_init(struct dsp_micro_state *st);
+int16_t micro_pcan_gain(const int16_t *lut, uint32_t x);
+void micro_pcan_apply(struct dsp_micro_state *st);
+
+/* log scale: st->signal to uint16 output. */
+void micro_log_init(struct dsp_micro_state *st);
+uint32_t micro_log_value(const uint16_t *lut, uint32_t value, int scale_shift);
+void micro_log_apply(const struct dsp_micro_state *st, uint16_t *out);
+
+#endif
