@@ -139,7 +139,9 @@ enum dev_line_kind {
     DEV_LINE_HEARD,       /* micro_speech "Heard yes (201) @4800ms" */
     DEV_LINE_SCORES,      /* micro_speech "Scores: s 12 u -3 y 100 n -128" */
     DEV_LINE_PROFILE,     /* micro_speech "## time: min 3ms  max 5ms  avg 4ms" */
-    DEV_LINE_DATA_ACK,    /* "!DATA_ACK" */
+    DEV_LINE_DATA_ACK,    /* "!DATA_ACK 96" (score: bytes acknowledged, -1 if absent) */
+    DEV_LINE_OK,          /* "!OK TEST 96", "!OK DATA ..." (text; score: last number) */
+    DEV_LINE_FAIL,        /* "!FAIL ..." (text) */
     DEV_LINE_EI_HEADER,   /* Edge Impulse "Predictions (DSP: x ms., Classification: y ms., Anomaly: z ms.)" */
     DEV_LINE_EI_SCORE,    /* Edge Impulse "    yes: 0.96875" */
 };
@@ -155,6 +157,7 @@ struct dev_line {
     float min_ms, max_ms, avg_ms;  /* PROFILE */
     float dsp_ms, class_ms, anomaly_ms; /* EI_HEADER (anomaly -1 when absent) */
     float value;                /* EI_SCORE */
+    char text[64];              /* OK, FAIL: the rest of the line */
 };
 /* Parse one line (n bytes, need not be NUL-terminated). Never fails: unknown
  * lines come back as DEV_LINE_NONE. */
@@ -168,5 +171,98 @@ int dev_line_format_heard(char *buf, size_t cap, const char *label, int score, u
  * text length (out NUL-terminated) or 0; decode returns bytes or -1. */
 size_t dev_base64_encode(const uint8_t *in, size_t n, char *out, size_t cap);
 long dev_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap);
+
+/* ---- TRANSPORT: byte pipes behind a small struct of function pointers ----
+ * read: >0 bytes read, 0 nothing available now, <0 a kws_status
+ * (KWS_ERR_CLOSED when the port went away). write: bytes accepted (may be
+ * fewer than n, 0 when full), <0 a kws_status. Never block. */
+struct dev_transport {
+    long (*read)(struct dev_transport *t, void *buf, size_t n);
+    long (*write)(struct dev_transport *t, const void *buf, size_t n);
+    void (*close)(struct dev_transport *t);
+    int fd;             /* for the caller's poll(); -1 when none (loopback) */
+    void *impl;
+    const char *kind;   /* "libserialport", "termios", "fd", "loopback" */
+};
+/* libserialport first; termios when it refuses (ptys, odd devices). */
+enum kws_status dev_transport_open(struct dev_transport *t, const char *path,
+                                   char *err, size_t err_len);
+enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path,
+                                       char *err, size_t err_len);
+/* Wrap an fd the caller opened (a pty master); the transport owns it after. */
+enum kws_status dev_transport_from_fd(struct dev_transport *t, int fd);
+/* Raw 8N1 termios (no echo, no line discipline) on a tty fd. */
+enum kws_status dev_tty_raw(int fd);
+/* In-memory pair for tests: what a writes b reads and back; fd is -1. */
+enum kws_status dev_loopback_pair(struct dev_transport *a, struct dev_transport *b);
+void dev_transport_close(struct dev_transport *t);
+/* Write everything (waiting up to ~2 s when the pipe is full). */
+enum kws_status dev_transport_write_all(struct dev_transport *t, const void *buf, size_t n);
+
+#define DEV_ARDUINO_VID 0x2341
+#define DEV_NANO33_PID 0x805A
+struct dev_port {
+    char path[256];
+    char desc[128];
+    int usb, vid, pid;
+    int arduino;   /* vid 0x2341 */
+    int nano33;    /* 0x2341:0x805A, Nano 33 BLE (Sense) */
+};
+enum kws_status dev_port_list(struct dev_port *out, size_t max, size_t *n,
+                              char *err, size_t err_len);
+/* Index of the single Arduino among ports, -1 when none, -2 when several. */
+int dev_port_pick(const struct dev_port *ports, size_t n);
+
+/* ---- BOARD: the firmware core (board_core.c), portable C shared by the
+ * sketch in device/firmware/ and the virtual board. No stdio, no allocation.
+ * The shell (sketch or sim) supplies write() and micros(), feeds received
+ * bytes to dev_board_rx() and mic samples to dev_board_mic(). */
+#define DEV_BOARD_CLIP 16000   /* one second at 16 kHz is classified */
+enum dev_error_code {
+    DEV_ERR_VERSION = 1, DEV_ERR_NO_MODEL = 2, DEV_ERR_UNSUPPORTED = 3,
+    DEV_ERR_BAD_PAYLOAD = 4, DEV_ERR_NO_FEATURES = 5,
+};
+/* The three timed stages. features: 1 s of audio to the int8 49x40 input
+ * (<0 on failure). infer: int8 scores, returns their count (<=0: no model).
+ * post (may be NULL): label/detection from the scores at board time now_ms. */
+struct dev_board_pipeline {
+    void *user;
+    int (*features)(void *user, const int16_t *clip, size_t n, int8_t *feat);
+    int (*infer)(void *user, const int8_t *feat, int8_t *scores);
+    void (*post)(void *user, const int8_t *scores, int n, uint32_t now_ms,
+                 uint8_t *label, uint8_t *detected);
+};
+struct dev_board {
+    struct dev_decoder dec;
+    struct dev_board_pipeline pipe;
+    void (*write)(void *io, const uint8_t *p, size_t n);
+    uint32_t (*micros)(void *io);
+    void *io;
+    struct dev_info info;
+    uint16_t tx_seq;
+    int mic_on;
+    size_t live_stride;        /* >0: classify the mic every this many samples */
+    size_t live_count;
+    int have_push_seq;
+    uint16_t last_push_seq;
+    int have_feat;
+    int16_t ring[DEV_BOARD_CLIP];
+    size_t ring_head, ring_fill;
+    int16_t clip[DEV_BOARD_CLIP];
+    struct dev_features feat;
+    struct dev_audio chunk, push;
+    uint8_t pl[DEV_MAX_PAYLOAD];
+    uint8_t txbuf[DEV_MAX_WIRE];
+};
+void dev_board_init(struct dev_board *b, const struct dev_info *info,
+                    const struct dev_board_pipeline *pipe,
+                    void (*write)(void *io, const uint8_t *p, size_t n),
+                    uint32_t (*micros)(void *io), void *io);
+void dev_board_rx(struct dev_board *b, const uint8_t *p, size_t n);
+void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n);
+void dev_board_send_log(struct dev_board *b, const char *text);
+/* Classify the last second (pushed or mic) with timings; 0 ok, -1 no
+ * features stage, -2 no model. Also used by the line dialects. */
+int dev_board_classify(struct dev_board *b, struct dev_result *r);
 
 #endif

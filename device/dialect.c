@@ -4,11 +4,14 @@
  * - tflite-micro-arduino-examples micro_speech: detections
  *   "Heard yes (201) @4800ms", debug "Scores: s 12 u -3 y 100 n -128", and the
  *   PROFILE_MICRO_SPEECH build's "## time: min 3ms  max 5ms  avg 4ms" lines
- *   (possibly prefixed by a stage name), plus its test-over-serial "!DATA_ACK".
+ *   (possibly prefixed by a stage name), plus its test-over-serial replies
+ *   "!OK TEST 96", "!DATA_ACK 96", "!OK DATA ...", "!FAIL ..." (the host
+ *   side is tensorflow/tflite-micro-arduino-examples scripts/test_over_serial.py).
  * - Edge Impulse firmware: "Predictions (DSP: 6 ms., Classification: 3 ms.,
  *   Anomaly: 0 ms.): " followed by one "    label: 0.97656" line per class.
  * Pure and total: any bytes in, a kind out (DEV_LINE_NONE when unknown). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device.h"
@@ -78,8 +81,17 @@ void dev_line_parse(const char *line, size_t n, struct dev_line *o)
         if (parse_scores(s, o)) o->kind = DEV_LINE_SCORES;
     } else if (!strncmp(s, "##", 2)) {
         if (parse_profile(s, o)) o->kind = DEV_LINE_PROFILE;
-    } else if (!strcmp(s, "!DATA_ACK")) {
+    } else if (!strncmp(s, "!DATA_ACK", 9) && (!s[9] || s[9] == ' ')) {
         o->kind = DEV_LINE_DATA_ACK;
+        o->score = s[9] ? atoi(s + 10) : -1;
+    } else if (!strncmp(s, "!OK ", 4) || !strncmp(s, "!FAIL", 5)) {
+        /* "!OK TEST 96" (96: bytes per base64 line), "!OK DATA ...", "!FAIL ..." */
+        o->kind = s[1] == 'O' ? DEV_LINE_OK : DEV_LINE_FAIL;
+        const char *rest = s + (s[1] == 'O' ? 4 : 5);
+        while (*rest == ' ') rest++;
+        snprintf(o->text, sizeof o->text, "%s", rest);
+        const char *sp = strrchr(rest, ' ');
+        o->score = sp ? atoi(sp + 1) : 0;
     } else if (!strncmp(s, "Predictions (DSP:", 17)) {
         o->anomaly_ms = -1;
         int k = sscanf(s, "Predictions (DSP: %f ms., Classification: %f ms., Anomaly: %f ms.)",

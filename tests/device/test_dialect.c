@@ -35,8 +35,15 @@ int main(void)
     CHECK_INT(o.kind, DEV_LINE_PROFILE);
     CHECK_STR(o.profile_name, "Inference");
 
-    parse("!DATA_ACK", &o);
+    parse("!DATA_ACK 96", &o);
     CHECK_INT(o.kind, DEV_LINE_DATA_ACK);
+    CHECK_INT(o.score, 96);
+    parse("!OK TEST 96", &o);
+    CHECK_INT(o.kind, DEV_LINE_OK);
+    CHECK_STR(o.text, "TEST 96");
+    CHECK_INT(o.score, 96);
+    parse("!FAIL DATA audio-pcm-16khz-mono-s16 32000", &o);
+    CHECK_INT(o.kind, DEV_LINE_FAIL);
 
     parse("Predictions (DSP: 6 ms., Classification: 3 ms., Anomaly: 0 ms.): ", &o);
     CHECK_INT(o.kind, DEV_LINE_EI_HEADER);

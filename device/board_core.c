@@ -1,0 +1,197 @@
+/* board_core.c: the board's side of the protocol, shared by the firmware
+ * sketch and the virtual board. Portable C: no stdio, no allocation, no
+ * clock or serial of its own; the shell supplies write() and micros() and the
+ * three pipeline stages, and the core times each stage with micros().
+ *
+ * Every host frame is acknowledged (host-to-board bytes travel in small
+ * acknowledged chunks, see PROTOCOL.md); a repeated PUSH (same sequence, the
+ * host retrying after a lost ACK) is acknowledged again but not appended. */
+#include <string.h>
+
+#include "device.h"
+
+static void send(struct dev_board *b, uint8_t type, const uint8_t *pl, size_t n)
+{
+    size_t w = dev_frame_encode(type, b->tx_seq++, pl, n, b->txbuf, sizeof b->txbuf);
+    if (w) b->write(b->io, b->txbuf, w);
+}
+
+void dev_board_send_log(struct dev_board *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > DEV_MAX_PAYLOAD) n = DEV_MAX_PAYLOAD;
+    send(b, DEV_MSG_LOG, (const uint8_t *)text, n);
+}
+
+static void send_error(struct dev_board *b, uint8_t code, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > 200) n = 200;
+    b->pl[0] = code;
+    memcpy(b->pl + 1, text, n);
+    send(b, DEV_MSG_ERROR, b->pl, n + 1);
+}
+
+void dev_board_init(struct dev_board *b, const struct dev_info *info,
+                    const struct dev_board_pipeline *pipe,
+                    void (*write)(void *io, const uint8_t *p, size_t n),
+                    uint32_t (*micros)(void *io), void *io)
+{
+    memset(b, 0, sizeof *b);
+    dev_decoder_init(&b->dec);
+    b->info = *info;
+    b->info.proto = DEV_PROTO_VERSION;
+    if (pipe) b->pipe = *pipe;
+    b->write = write;
+    b->micros = micros;
+    b->io = io;
+}
+
+static void ring_add(struct dev_board *b, const int16_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        b->ring[b->ring_head] = s[i];
+        b->ring_head = (b->ring_head + 1) % DEV_BOARD_CLIP;
+    }
+    b->ring_fill = b->ring_fill + n > DEV_BOARD_CLIP ? DEV_BOARD_CLIP : b->ring_fill + n;
+}
+
+/* The last second, oldest first, zero-padded at the front when short. */
+static void ring_clip(const struct dev_board *b, int16_t *out)
+{
+    size_t pad = DEV_BOARD_CLIP - b->ring_fill;
+    memset(out, 0, pad * sizeof *out);
+    size_t start = (b->ring_head + DEV_BOARD_CLIP - b->ring_fill) % DEV_BOARD_CLIP;
+    for (size_t i = 0; i < b->ring_fill; i++)
+        out[pad + i] = b->ring[(start + i) % DEV_BOARD_CLIP];
+}
+
+int dev_board_classify(struct dev_board *b, struct dev_result *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!b->pipe.features || !b->pipe.infer) return -1;
+    ring_clip(b, b->clip);
+    uint32_t t0 = b->micros(b->io);
+    if (b->pipe.features(b->pipe.user, b->clip, DEV_BOARD_CLIP, b->feat.data) < 0) return -1;
+    b->feat.rows = DEV_FEAT_ROWS;
+    b->feat.cols = DEV_FEAT_COLS;
+    b->have_feat = 1;
+    uint32_t t1 = b->micros(b->io);
+    int n = b->pipe.infer(b->pipe.user, b->feat.data, r->scores);
+    uint32_t t2 = b->micros(b->io);
+    if (n <= 0 || n > DEV_MAX_LABELS) return -2;
+    r->n_scores = (uint8_t)n;
+    r->label = 0;
+    for (int i = 1; i < n; i++)
+        if (r->scores[i] > r->scores[r->label]) r->label = (uint8_t)i;
+    if (b->pipe.post)
+        b->pipe.post(b->pipe.user, r->scores, n, t2 / 1000u, &r->label, &r->detected);
+    uint32_t t3 = b->micros(b->io);
+    r->preprocess_us = t1 - t0;
+    r->inference_us = t2 - t1;
+    r->postprocess_us = t3 - t2;
+    r->board_ms = t3 / 1000u;
+    return 0;
+}
+
+static void do_classify(struct dev_board *b)
+{
+    struct dev_result r;
+    int st = dev_board_classify(b, &r);
+    if (st == -1 && !b->pipe.features) {
+        send_error(b, DEV_ERR_NO_MODEL, "no features stage on this board");
+        return;
+    }
+    if (st < 0) {
+        send_error(b, DEV_ERR_NO_MODEL, "no model on this board (features only)");
+        return;
+    }
+    size_t n = dev_result_encode(&r, b->pl, sizeof b->pl);
+    send(b, DEV_MSG_RESULT, b->pl, n);
+}
+
+static void handle(struct dev_board *b, const struct dev_frame *f)
+{
+    size_t n = dev_ack_encode(f->type, f->seq, b->pl, sizeof b->pl);
+    send(b, DEV_MSG_ACK, b->pl, n);
+    switch (f->type) {
+    case DEV_MSG_HELLO:
+        if (f->len < 1 || f->payload[0] != DEV_PROTO_VERSION)
+            send_error(b, DEV_ERR_VERSION, "protocol version mismatch (board speaks v1)");
+        n = dev_info_encode(&b->info, b->pl, sizeof b->pl);
+        send(b, DEV_MSG_INFO, b->pl, n);
+        b->have_push_seq = 0;
+        break;
+    case DEV_MSG_MIC_START:
+        b->mic_on = 1;
+        b->chunk.n = 0;
+        break;
+    case DEV_MSG_MIC_STOP:
+        b->mic_on = 0;
+        break;
+    case DEV_MSG_PUSH: {
+        if (b->have_push_seq && f->seq == b->last_push_seq) break; /* a retry */
+        if (dev_audio_decode(f->payload, f->len, &b->push) != KWS_OK) {
+            send_error(b, DEV_ERR_BAD_PAYLOAD, "bad push payload");
+            break;
+        }
+        b->have_push_seq = 1;
+        b->last_push_seq = f->seq;
+        ring_add(b, b->push.samples, b->push.n);
+        break;
+    }
+    case DEV_MSG_CLASSIFY:
+        do_classify(b);
+        break;
+    case DEV_MSG_FEATURES_REQ:
+        if (!b->have_feat) {
+            send_error(b, DEV_ERR_NO_FEATURES, "no features computed yet");
+            break;
+        }
+        n = dev_features_encode(&b->feat, b->pl, sizeof b->pl);
+        send(b, DEV_MSG_FEATURES, b->pl, n);
+        break;
+    default:
+        send_error(b, DEV_ERR_UNSUPPORTED, "unknown message type");
+    }
+}
+
+void dev_board_rx(struct dev_board *b, const uint8_t *p, size_t n)
+{
+    while (n) {
+        struct dev_frame f;
+        int got;
+        size_t used = dev_decoder_feed(&b->dec, p, n, &f, &got);
+        p += used;
+        n -= used;
+        if (got) handle(b, &f);
+    }
+}
+
+void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n)
+{
+    while (n) {
+        size_t k = DEV_AUDIO_MAX_SAMPLES - b->chunk.n;
+        if (k > n) k = n;
+        if (b->mic_on) {
+            memcpy(b->chunk.samples + b->chunk.n, s, k * sizeof *s);
+            b->chunk.n = (uint16_t)(b->chunk.n + k);
+            if (b->chunk.n == DEV_AUDIO_MAX_SAMPLES) {
+                size_t w = dev_audio_encode(&b->chunk, b->pl, sizeof b->pl);
+                send(b, DEV_MSG_AUDIO, b->pl, w);
+                b->chunk.chunk++;
+                b->chunk.n = 0;
+            }
+        }
+        if (b->live_stride) {
+            ring_add(b, s, k);
+            b->live_count += k;
+            if (b->live_count >= b->live_stride) {
+                b->live_count = 0;
+                do_classify(b);
+            }
+        }
+        s += k;
+        n -= k;
+    }
+}
