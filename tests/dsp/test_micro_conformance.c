@@ -94,9 +94,108 @@ static void check_clip(const char *name)
     free(out);
 }
 
+/* Numbers of the JSON array after "key": (nested arrays flattened, null ->
+ * INT32_MIN). A tiny scanner, enough for frontend_tables.json. */
+static size_t json_ints(const char *text, const char *key, int32_t *v, size_t max)
+{
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\"", key);
+    const char *p = strstr(text, k);
+    if (!p || !(p = strchr(p + strlen(k), '[')))
+        return 0;
+    size_t n = 0;
+    int depth = 0;
+    for (; *p; p++) {
+        if (*p == '[')
+            depth++;
+        else if (*p == ']' && --depth == 0)
+            break;
+        else if ((*p == '-' || (*p >= '0' && *p <= '9')) && n < max) {
+            char *end;
+            v[n++] = (int32_t)strtol(p, &end, 10);
+            p = end - 1;
+        } else if (*p == 'n' && n < max) {
+            v[n++] = INT32_MIN;
+            p += 3;
+        }
+    }
+    return n;
+}
+
+/* The tables dsp_micro_init builds equal the reference's. */
+static void check_tables(void)
+{
+    char p[4096];
+    size_t len = 0;
+    char *text = (char *)slurp(SHARED_PATH("conformance/frontend_tables.json", p), &len);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    text = realloc(text, len + 1);
+    text[len] = 0;
+    static struct dsp_micro_state st;
+    struct dsp_micro_config cfg = dsp_micro_config_default();
+    char err[256];
+    CHECK_INT(dsp_micro_init(&st, &cfg, err, sizeof err), KWS_OK);
+    static int32_t v[1024];
+    size_t n = json_ints(text, "window_q12", v, 1024);
+    CHECK_INT(n, 480);
+    for (size_t i = 0; i < n && i < 480; i++)
+        CHECK_INT(st.window_q12[i], v[i]);
+    CHECK_INT(st.window_q12[17], 53);
+    n = json_ints(text, "twiddles_q15", v, 1024);
+    CHECK_INT(n, 512);
+    for (size_t i = 0; i + 1 < n && i / 2 < 256; i += 2) {
+        CHECK_INT(st.twiddle[i / 2].r, v[i]);
+        CHECK_INT(st.twiddle[i / 2].i, v[i + 1]);
+    }
+    n = json_ints(text, "super_twiddles_q15", v, 1024);
+    CHECK_INT(n, 256);
+    for (size_t i = 0; i + 1 < n && i / 2 < 128; i += 2) {
+        CHECK_INT(st.super_twiddle[i / 2].r, v[i]);
+        CHECK_INT(st.super_twiddle[i / 2].i, v[i + 1]);
+    }
+    n = json_ints(text, "gain_lut", v, 1024);
+    CHECK_INT(n, 125);
+    for (size_t i = 0; i < n && i < 125; i++)
+        if (v[i] != INT32_MIN)
+            CHECK_INT(st.gain_lut[i], v[i]);
+    n = json_ints(text, "log_lut_q16", v, 1024);
+    CHECK(n >= 129);
+    for (size_t i = 0; i < n && i < 129; i++)
+        CHECK_INT(st.log_lut[i], v[i]);
+    CHECK_INT(st.start_bin, 5);
+    CHECK_INT(st.end_bin, 241);
+    /* segments: weights then unweights per segment, in bin order */
+    const char *seg = strstr(text, "\"segments\"");
+    int bad = 0;
+    for (int s = 0; seg && s <= 40; s++) {
+        int32_t w[300], u[300], bins[2];
+        seg = strstr(seg, "\"bins\"");
+        if (!seg)
+            break;
+        CHECK_INT(json_ints(seg, "bins", bins, 2), 2);
+        size_t nw = json_ints(seg, "weights_q12", w, 300), nu = json_ints(seg, "unweights_q12", u, 300);
+        CHECK_INT(nw, (size_t)(bins[1] - bins[0] + 1));
+        CHECK_INT(nu, nw);
+        for (size_t j = 0; j < nw && j < nu; j++) {
+            int b = bins[0] + (int)j;
+            if (st.seg[b] != s || st.weight_q12[b] != w[j] || st.unweight_q12[b] != u[j]) {
+                fprintf(stderr, "bin %d: segment %d weights %d/%d, want %d %d/%d\n", b, st.seg[b],
+                        st.weight_q12[b], st.unweight_q12[b], s, w[j], u[j]);
+                bad++;
+            }
+        }
+        seg += 6;
+    }
+    CHECK_INT(bad, 0);
+    free(text);
+}
+
 int main(void)
 {
     test_require_shared();
+    check_tables();
     static const char *clips[] = { "yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms",
                                    "yes_30ms", "no_30ms" };
     for (size_t i = 0; i < sizeof clips / sizeof *clips; i++)
