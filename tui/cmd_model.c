@@ -92,7 +92,7 @@ static void print_json(const char *path, const struct mdl_model *m, const struct
     json_string(path);
     printf(", \"description\": ");
     json_string(m->description);
-    printf(", \"convention\": \"%s\", \"layers\": [", conv);
+    printf(", \"subgraphs\": %d, \"convention\": \"%s\", \"layers\": [", m->n_subgraphs, conv);
     for (int i = 0; i < in->n_layers; i++) {
         const struct mdl_layer_info *l = &in->layers[i];
         printf("%s\n  {\"index\": %d, \"op\": \"%s\", \"input_shape\": ", i ? "," : "", i,
@@ -123,6 +123,8 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
     printf("  %s bytes, schema v%u, %d operators, %d tensors, \"%s\"\n",
            grouped(m->n_bytes, a, sizeof a), m->version, m->n_ops, m->n_tensors,
            m->description);
+    if (m->n_subgraphs > 1)
+        printf("  %d subgraphs: only subgraph 0 is sized and run\n", m->n_subgraphs);
     printf("  FLOPs: 2 per multiply-add + %s (%s convention)\n\n",
            strcmp(conv, "seed") ? "1 per biased output element" : "1 per bias parameter", conv);
     printf("  %2s  %-18s %-14s %-14s %10s %12s %12s %10s\n", "#", "op", "input", "output",
