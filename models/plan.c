@@ -24,13 +24,6 @@ static int by_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int by_offset(const void *a, const void *b)
-{
-    const struct mdl_plan_buf *x = *(const struct mdl_plan_buf *const *)a;
-    const struct mdl_plan_buf *y = *(const struct mdl_plan_buf *const *)b;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
 enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, size_t *arena,
                                 char *err, size_t err_len)
 {
@@ -50,20 +43,17 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
     for (int i = 0; i < n; i++)
         order[i] = &b[i];
     qsort(order, (size_t)n, sizeof *order, by_size);
+    /* live: the buffers placed so far, kept sorted by offset, so each
+     * placement is one scan (O(n^2) overall, fine for 16384 tensors). */
     size_t top = 0;
+    int n_placed = 0;
     for (int k = 0; k < n; k++) {
         struct mdl_plan_buf *x = order[k];
-        /* The placed buffers whose lifetimes overlap x, by offset. */
-        int nl = 0;
-        for (int j = 0; j < k; j++) {
-            const struct mdl_plan_buf *y = order[j];
-            if (y->size && y->first <= x->last && x->first <= y->last)
-                live[nl++] = order[j];
-        }
-        qsort(live, (size_t)nl, sizeof *live, by_offset);
         size_t off = 0;
-        for (int j = 0; j < nl && x->size; j++) {
+        for (int j = 0; j < n_placed && x->size; j++) {
             const struct mdl_plan_buf *y = live[j];
+            if (!y->size || y->first > x->last || x->first > y->last)
+                continue;           /* never live at the same time */
             if (off + x->size <= y->offset)
                 break;              /* fits in the gap before y */
             size_t end = (y->offset + y->size + align - 1) / align * align;
@@ -73,6 +63,13 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
         x->offset = off;
         if (off + x->size > top)
             top = off + x->size;
+        int at = n_placed;
+        while (at > 0 && live[at - 1]->offset > off) {
+            live[at] = live[at - 1];
+            at--;
+        }
+        live[at] = x;
+        n_placed++;
     }
     free(order);
     free(live);
