@@ -164,7 +164,7 @@ struct dsp_micro_cpx {
 /* Everything the frontend needs: tables built by dsp_micro_init (the only
  * place with floating point), the sample buffer and the per-channel noise
  * estimates carried between frames, and scratch for one frame. No pointers:
- * the caller may put it on the stack or in static memory (~8 KB). */
+ * the caller may put it on the stack or in static memory (~9 KB). */
 struct dsp_micro_state {
     struct dsp_micro_config cfg;
     /* framing */
