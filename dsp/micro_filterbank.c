@@ -55,9 +55,11 @@ enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, siz
 uint32_t micro_sqrt64_round(uint64_t n)
 {
     uint64_t rem = n, res = 0;
-    uint64_t bit = (uint64_t)1 << 62;
-    while (bit > rem)
-        bit >>= 2;
+    if (n == 0)
+        return 0;
+    /* start at the highest even bit position <= the top bit of n */
+    int top = (n >> 32) ? 32 + micro_msb32((uint32_t)(n >> 32)) - 1 : micro_msb32((uint32_t)n) - 1;
+    uint64_t bit = (uint64_t)1 << (top & ~1);
     while (bit) {
         if (rem >= res + bit) {
             rem -= res + bit;

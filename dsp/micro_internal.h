@@ -10,20 +10,26 @@
 /* Bit length of x (MSB(0) = 0). */
 static inline int micro_msb32(uint32_t x)
 {
+#if defined(__GNUC__)
+    return x ? 32 - __builtin_clz(x) : 0;
+#else
     int n = 0;
     while (x) {
         n++;
         x >>= 1;
     }
     return n;
+#endif
 }
 
 /* Wrap an int to int16 the way the reference's int16 stores do (two's
- * complement), without relying on implementation-defined conversion. */
+ * complement). The conversion of an out-of-range value is implementation-
+ * defined in C11; GCC and Clang (host and arm-none-eabi) define it as modulo
+ * 2^16, which is what the reference relies on too. Right shifts of negative
+ * values are likewise arithmetic on these compilers. */
 static inline int16_t micro_wrap16(int32_t x)
 {
-    uint32_t u = (uint32_t)x & 0xFFFFu;
-    return (int16_t)(u >= 0x8000u ? (int32_t)u - 0x10000 : (int32_t)u);
+    return (int16_t)x;
 }
 
 /* window: Q12 Hann table; apply to input[], returns max |windowed|. */

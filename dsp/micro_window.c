@@ -25,13 +25,11 @@ int micro_window_apply(const struct dsp_micro_state *st, int16_t *out)
 {
     int max_abs = 0;
     for (int i = 0; i < st->window_size; i++) {
-        int32_t p = (int32_t)st->input[i] * st->window_q12[i];
-        /* floor division by 4096 == arithmetic shift, written portably */
-        int32_t v = p >= 0 ? p / 4096 : -((-p + 4095) / 4096);
-        out[i] = micro_wrap16(v);
-        int a = out[i] < 0 ? -out[i] : out[i];
-        if (a <= 32767 && a > max_abs)
-            max_abs = a;
+        int32_t v = ((int32_t)st->input[i] * st->window_q12[i]) >> 12;
+        out[i] = (int16_t)v; /* |v| <= 32768; only -32768 * 4096 reaches it */
+        int a = v < 0 ? -v : v;
+        a = a > 32767 ? 0 : a;
+        max_abs = a > max_abs ? a : max_abs;
     }
     return max_abs;
 }
