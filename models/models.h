@@ -174,6 +174,120 @@ void mdl_info_free(struct mdl_info *info);
 
 /* ===== EXEC: kernels, interpreter, post-processing (models-exec) ===== */
 
+/* Fixed-point helpers (quant.c), TFLite/gemmlowp semantics. */
+/* real -> Q0.31 multiplier and power-of-two shift (frexp; ties away from 0). */
+void mdl_quantize_multiplier(double real, int32_t *mult, int *shift);
+int32_t mdl_srdhm(int32_t a, int32_t b);        /* SaturatingRoundingDoublingHighMul */
+int32_t mdl_rdbpot(int32_t x, int exponent);    /* RoundingDivideByPOT, exponent 0..31 */
+int32_t mdl_mbqm(int32_t x, int32_t mult, int shift); /* MultiplyByQuantizedMultiplier */
+int32_t mdl_sat_mul_pot(int32_t x, int exponent);    /* SaturatingRoundingMultiplyByPOT */
+/* zp + round(v / scale), clamped to [lo, hi]. */
+int32_t mdl_quantize_value(float v, float scale, int32_t zero_point, int32_t lo, int32_t hi);
+void mdl_act_range_i8(enum mdl_act act, float scale, int32_t zp, int32_t *lo, int32_t *hi);
+void mdl_act_range_f32(enum mdl_act act, float *lo, float *hi);
+
+/* Convolution geometry (NHWC); pads are the top/left amounts. */
+struct mdl_conv_geom {
+    int batch, in_h, in_w, in_c, out_h, out_w;
+    int k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
+    int depth_mul;                 /* depthwise only */
+};
+/* TFLite's output size and top/left padding for one dimension. */
+void mdl_conv_out_size(enum mdl_padding pad, int in, int k, int stride, int dil, int *out,
+                       int *pad_before);
+/* Requantisation of int32 accumulators: mult/shift have one entry, or one per
+ * output channel when per_channel. Offsets are -zero_point for inputs and
+ * weights, +zero_point for the output. */
+struct mdl_rq {
+    int32_t in_offset, w_offset, out_offset;
+    int32_t act_min, act_max;
+    bool per_channel;
+    const int32_t *mult;
+    const int *shift;
+};
+/* Kernels (kernels_conv.c): filters in TFLite layouts (conv OHWI, depthwise
+ * 1HWO, FC [out][in]); bias may be NULL. No allocation. */
+void mdl_dwconv_i8(const struct mdl_conv_geom *g, const struct mdl_rq *q, const int8_t *in,
+                   const int8_t *w, const int32_t *bias, int8_t *out);
+void mdl_conv_i8(const struct mdl_conv_geom *g, int out_c, const struct mdl_rq *q,
+                 const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out);
+void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8_t *in,
+               const int8_t *w, const int32_t *bias, int8_t *out);
+void mdl_dwconv_f32(const struct mdl_conv_geom *g, float act_lo, float act_hi, const float *in,
+                    const float *w, const float *bias, float *out);
+void mdl_conv_f32(const struct mdl_conv_geom *g, int out_c, float act_lo, float act_hi,
+                  const float *in, const float *w, const float *bias, float *out);
+void mdl_fc_f32(int rows, int in_n, int out_n, float act_lo, float act_hi, const float *in,
+                const float *w, const float *bias, float *out);
+
+/* Softmax (softmax_i8.c). int8 output scale must be 1/256, zero point -128. */
+struct mdl_softmax_q { int32_t mult; int left_shift; int32_t diff_min; };
+void mdl_softmax_i8_prepare(float input_scale, float beta, struct mdl_softmax_q *q);
+void mdl_softmax_i8(const struct mdl_softmax_q *q, int rows, int depth, const int8_t *in,
+                    int8_t *out);
+void mdl_softmax_f32(float beta, int rows, int depth, const float *in, float *out);
+
+/* The remaining ops (kernels_misc.c): PAD, TRANSPOSE, MAX_POOL_2D,
+ * AVERAGE_POOL_2D, ADD, MUL, QUANTIZE, DEQUANTIZE, int8 and float32.
+ * ADD/MUL take equal shapes or a one-element second operand. */
+struct mdl_misc {
+    enum mdl_op op;
+    enum mdl_type type;                  /* input type */
+    int n_dims;
+    int32_t in_dims[MDL_MAX_DIMS], out_dims[MDL_MAX_DIMS];
+    size_t n_out, n_in2;
+    int32_t perm[MDL_MAX_DIMS];          /* TRANSPOSE */
+    int32_t pad_before[MDL_MAX_DIMS];    /* PAD */
+    int32_t pad_value;                   /* PAD int8: output zero point */
+    struct mdl_conv_geom g;              /* pools (k = filter) */
+    int32_t act_min, act_max;            /* int8 clamps */
+    float act_lo, act_hi;                /* float clamps */
+    /* ADD (TFLite: left shift 20, inputs scaled to twice the larger scale)
+     * and MUL (one multiplier); QUANTIZE/DEQUANTIZE use scale/zp. */
+    int32_t in1_offset, in2_offset, out_offset;
+    int32_t in1_mult, in2_mult, out_mult;
+    int in1_shift, in2_shift, out_shift, left_shift;
+    float scale;
+    int32_t zp;
+};
+enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_operator *op,
+                                 struct mdl_misc *x, char *err, size_t err_len);
+void mdl_misc_run(const struct mdl_misc *x, const void *in, const void *in2, void *out);
+/* Elementwise kernels, exposed for tests. */
+void mdl_add_i8(const struct mdl_misc *x, size_t n, const int8_t *a, const int8_t *b, size_t nb,
+                int8_t *out);
+void mdl_mul_i8(const struct mdl_misc *x, size_t n, const int8_t *a, const int8_t *b, size_t nb,
+                int8_t *out);
+void mdl_add_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2,
+                        float so, int32_t zo, enum mdl_act act);
+void mdl_mul_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2,
+                        float so, int32_t zo, enum mdl_act act);
+
+/* Interpreter (interp.c). mdl_interp_init validates the model (supported op
+ * and type combinations, shapes), prepares per-op requantisation once and
+ * allocates one arena sized by mdl_plan_model; invoke never allocates. The
+ * model must outlive the interpreter. */
+struct mdl_interp {
+    const struct mdl_model *model;
+    struct mdl_plan plan;
+    uint8_t *arena;               /* plan.arena_bytes, MDL_ARENA_ALIGN aligned */
+    void *prep;                   /* per-op prepared data (interp.c) */
+};
+enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m,
+                                char *err, size_t err_len);
+void mdl_interp_free(struct mdl_interp *it);
+/* Data pointer of tensor t (arena or constant); NULL when it has none. */
+void *mdl_interp_tensor_data(const struct mdl_interp *it, int t);
+/* Graph input/output i: tensor description and data pointer. */
+const struct mdl_tensor *mdl_interp_input(const struct mdl_interp *it, int i, void **data);
+const struct mdl_tensor *mdl_interp_output(const struct mdl_interp *it, int i, void **data);
+/* Fill the input before every invoke: its memory may be reused once dead. */
+enum kws_status mdl_interp_invoke(struct mdl_interp *it, char *err, size_t err_len);
+/* Runs only the first n_ops operators (debugging: intermediate tensors are
+ * intact until a later operator reuses their arena space). */
+enum kws_status mdl_interp_invoke_ops(struct mdl_interp *it, int n_ops, char *err, size_t err_len);
+
+
 /* ===== TRAIN: training and export (models-train) ===== */
 
 /* TinyConv (TF speech_commands tiny_conv), the default model's network. */
