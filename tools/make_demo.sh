@@ -2,7 +2,8 @@
 # make_demo.sh: regenerate assets/demo.wav, the bundled demo clip: a synthetic
 # voice (espeak-ng) saying "yes", ~0.8 s of silence, then "no", as 16 kHz mono
 # 16-bit PCM WAV (the analysis format), padded with short silences and
-# normalised to -3 dBFS peak. sox -D: no dither, so reruns are identical. Needs espeak-ng and sox (tools/setup installs them).
+# normalised to -3 dBFS peak (sox -D: no dither). Reruns may differ in a few
+# LSBs; the committed file is the reference. Needs espeak-ng and sox.
 # Usage: tools/make_demo.sh [OUT.wav]   (default: assets/demo.wav)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
