@@ -288,6 +288,54 @@ enum kws_status mdl_interp_invoke(struct mdl_interp *it, char *err, size_t err_l
 enum kws_status mdl_interp_invoke_ops(struct mdl_interp *it, int n_ops, char *err, size_t err_len);
 
 
+/* Keyword post-processing (detect.c): micro_speech's RecognizeCommands.
+ * Each result (int8 scores, zero point -128) is queued with its time; results
+ * older than window_ms before the newest are dropped; with at least min_count
+ * results the scores + 128 (0..255) are averaged (integer division), the top
+ * class (lowest index on a tie) is a new detection when its average exceeds
+ * threshold and it differs from the previous top label or more than
+ * suppression_ms passed since it (always, when the previous top label was
+ * class 0, silence). Defaults are micro_speech's: 1000 ms, 200, 1500 ms, 3. */
+#define MDL_DETECT_MAX_CLASSES 16
+#define MDL_DETECT_QUEUE 128      /* results kept; the oldest are dropped beyond */
+struct mdl_detect_config {
+    int32_t window_ms;            /* averaging window, >= 0 */
+    int32_t threshold;            /* 0..255 on the averaged score */
+    int32_t suppression_ms;       /* >= 0 */
+    int32_t min_count;            /* >= 1 results in the window */
+    int n_classes;                /* 1..MDL_DETECT_MAX_CLASSES */
+};
+struct mdl_detect_config mdl_detect_config_default(void);   /* 4 classes */
+struct mdl_detect_result {
+    bool valid;                   /* enough results in the window to judge */
+    int label;                    /* top class of the averages (valid only) */
+    int32_t score;                /* its average, 0..255 */
+    bool is_new;                  /* a detection at this result */
+    int32_t avg[MDL_DETECT_MAX_CLASSES];
+};
+struct mdl_detect {
+    struct mdl_detect_config cfg;
+    struct { int32_t t_ms; int8_t s[MDL_DETECT_MAX_CLASSES]; } q[MDL_DETECT_QUEUE];
+    int head, count;
+    int prev_label;               /* starts as 0 (silence) */
+    int32_t prev_t_ms;
+    bool have_prev_t;
+    bool started;
+    int32_t last_t_ms;
+};
+enum kws_status mdl_detect_init(struct mdl_detect *d, const struct mdl_detect_config *cfg,
+                                char *err, size_t err_len);
+/* scores: cfg.n_classes int8 values; t_ms must not decrease. */
+enum kws_status mdl_detect_process(struct mdl_detect *d, const int8_t *scores, int32_t t_ms,
+                                   struct mdl_detect_result *r, char *err, size_t err_len);
+/* Replays a stored score track (n rows of cfg.n_classes, row i at t_ms[i])
+ * through a fresh detector: the detections (up to max) go to out, their
+ * number to *n_out. Used to re-tune on a recorded clip at once. */
+struct mdl_detection { size_t row; int32_t t_ms; int label; int32_t score; };
+enum kws_status mdl_detect_track(const struct mdl_detect_config *cfg, const int8_t *scores,
+                                 const int32_t *t_ms, size_t n, struct mdl_detection *out,
+                                 size_t max, size_t *n_out, char *err, size_t err_len);
+
 /* ===== TRAIN: training and export (models-train) ===== */
 
 /* TinyConv (TF speech_commands tiny_conv), the default model's network. */
