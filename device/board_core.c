@@ -4,8 +4,9 @@
  * three pipeline stages, and the core times each stage with micros().
  *
  * Every host frame is acknowledged (host-to-board bytes travel in small
- * acknowledged chunks, see PROTOCOL.md); a repeated PUSH (same sequence, the
- * host retrying after a lost ACK) is acknowledged again but not appended. */
+ * acknowledged chunks, see PROTOCOL.md); a repeated frame (same type and
+ * sequence: the host retrying after a lost ACK) is acknowledged again but not
+ * acted on twice. */
 #include <string.h>
 
 #include "device.h"
@@ -54,6 +55,11 @@ static void ring_add(struct dev_board *b, const int16_t *s, size_t n)
         b->ring_head = (b->ring_head + 1) % DEV_BOARD_CLIP;
     }
     b->ring_fill = b->ring_fill + n > DEV_BOARD_CLIP ? DEV_BOARD_CLIP : b->ring_fill + n;
+}
+
+void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n)
+{
+    ring_add(b, s, n);
 }
 
 /* The last second, oldest first, zero-padded at the front when short. */
@@ -114,29 +120,33 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
 {
     size_t n = dev_ack_encode(f->type, f->seq, b->pl, sizeof b->pl);
     send(b, DEV_MSG_ACK, b->pl, n);
+    /* the host resends when an ACK was lost: acknowledge again, act once */
+    if (f->type != DEV_MSG_HELLO && b->have_last && f->seq == b->last_seq &&
+        f->type == b->last_type)
+        return;
+    b->have_last = 1;
+    b->last_seq = f->seq;
+    b->last_type = f->type;
     switch (f->type) {
     case DEV_MSG_HELLO:
         if (f->len < 1 || f->payload[0] != DEV_PROTO_VERSION)
             send_error(b, DEV_ERR_VERSION, "protocol version mismatch (board speaks v1)");
         n = dev_info_encode(&b->info, b->pl, sizeof b->pl);
         send(b, DEV_MSG_INFO, b->pl, n);
-        b->have_push_seq = 0;
+        b->have_last = 1;
         break;
     case DEV_MSG_MIC_START:
+        if (!b->mic_on) b->chunk.n = 0;
         b->mic_on = 1;
-        b->chunk.n = 0;
         break;
     case DEV_MSG_MIC_STOP:
         b->mic_on = 0;
         break;
     case DEV_MSG_PUSH: {
-        if (b->have_push_seq && f->seq == b->last_push_seq) break; /* a retry */
         if (dev_audio_decode(f->payload, f->len, &b->push) != KWS_OK) {
             send_error(b, DEV_ERR_BAD_PAYLOAD, "bad push payload");
             break;
         }
-        b->have_push_seq = 1;
-        b->last_push_seq = f->seq;
         ring_add(b, b->push.samples, b->push.n);
         break;
     }

@@ -243,8 +243,9 @@ struct dev_board {
     int mic_on;
     size_t live_stride;        /* >0: classify the mic every this many samples */
     size_t live_count;
-    int have_push_seq;
-    uint16_t last_push_seq;
+    int have_last;             /* last host frame handled (retries are not redone) */
+    uint16_t last_seq;
+    uint8_t last_type;
     int have_feat;
     int16_t ring[DEV_BOARD_CLIP];
     size_t ring_head, ring_fill;
@@ -260,9 +261,147 @@ void dev_board_init(struct dev_board *b, const struct dev_info *info,
                     uint32_t (*micros)(void *io), void *io);
 void dev_board_rx(struct dev_board *b, const uint8_t *p, size_t n);
 void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n);
+/* Append samples to the classification buffer without streaming them. */
+void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n);
 void dev_board_send_log(struct dev_board *b, const char *text);
 /* Classify the last second (pushed or mic) with timings; 0 ok, -1 no
  * features stage, -2 no model. Also used by the line dialects. */
 int dev_board_classify(struct dev_board *b, struct dev_result *r);
+
+/* ---- SESSION: the host's side of a board (session.c, session_lines.c) ----
+ *
+ * Built for one poll() loop, never blocking:
+ *
+ *     struct dev_session *s;
+ *     dev_session_open(&s, &cfg, dev_now(), err, sizeof err);
+ *     for (;;) {
+ *         struct pollfd p = {dev_session_fd(s), POLLIN, 0};   // fd may be -1
+ *         poll(&p, p.fd >= 0, 20);                            // <= 50 ms
+ *         if (p.revents) dev_session_on_readable(s, dev_now());
+ *         dev_session_tick(s, dev_now());    // timeouts, retries, reconnect
+ *         struct dev_event ev;
+ *         while (dev_session_next_event(s, &ev)) ...;         // in order
+ *     }
+ *
+ * States: CONNECTING (port open, waiting for INFO) -> READY; TIMEOUT when a
+ * request went unanswered after its retries (it keeps retrying; READY again
+ * on the next answer); DISCONNECTED when the port went away (reopened every
+ * reconnect_ms, then CONNECTING again, the mic stream restarted if it was on);
+ * VERSION_MISMATCH when the board speaks another protocol version (message in
+ * dev_session_message()). Every state change is also an event.
+ *
+ * Requests (mic on/off, push, classify, features) are queued in order and may
+ * be issued in any state; they go out one acknowledged frame at a time once
+ * the session is READY. Nothing received is dropped: the event queue grows. */
+enum dev_state {
+    DEV_ST_CONNECTING, DEV_ST_READY, DEV_ST_TIMEOUT, DEV_ST_DISCONNECTED,
+    DEV_ST_VERSION_MISMATCH,
+};
+const char *dev_state_name(enum dev_state st);  /* "connecting", ... */
+
+enum dev_dialect {
+    DEV_DIALECT_KWSCOPE,       /* the framed protocol of PROTOCOL.md */
+    DEV_DIALECT_MICRO_SPEECH,  /* stock micro_speech sketch: text lines */
+    DEV_DIALECT_EDGE_IMPULSE,  /* Edge Impulse firmware: text lines (receive only) */
+};
+const char *dev_dialect_name(enum dev_dialect d);
+/* "kwscope", "micro_speech", "edge-impulse"; KWS_ERR_ARG otherwise. */
+enum kws_status dev_dialect_parse(const char *s, enum dev_dialect *d);
+
+enum dev_event_kind {
+    DEV_EV_STATE,     /* state, text: why */
+    DEV_EV_INFO,      /* dev_session_info() is filled */
+    DEV_EV_RESULT,    /* result, label (+ timings when has_timings) */
+    DEV_EV_AUDIO,     /* audio: one mic chunk (chunk numbers; gaps counted) */
+    DEV_EV_FEATURES,  /* features */
+    DEV_EV_LOG,       /* text: LOG frame or an unrecognised dialect line */
+    DEV_EV_ERROR,     /* code, text: the board reported an error */
+    DEV_EV_PROFILE,   /* line: a micro_speech "## time:" profile line */
+};
+struct dev_event {
+    enum dev_event_kind kind;
+    enum dev_state state;
+    struct dev_result result;
+    char label[DEV_LABEL_LEN];  /* name of result.label ("" if unknown) */
+    int has_scores;             /* result.scores are meaningful */
+    int has_timings;            /* result.*_us are meaningful */
+    struct dev_audio audio;
+    struct dev_features features;
+    struct dev_line line;
+    int code;
+    char text[256];
+};
+
+struct dev_session_config {
+    const char *path;           /* port or pty path (reopened on reconnect) */
+    struct dev_transport *transport; /* or a ready transport (tests); then no reconnect */
+    enum dev_dialect dialect;
+    int timeout_ms;             /* per acknowledged frame; 0: 300 */
+    int retries;                /* resends before TIMEOUT; 0: 5 */
+    int reconnect_ms;           /* 0: 250 */
+};
+struct dev_counters {
+    unsigned long frames_ok;    /* good frames received */
+    unsigned long bad_frames;   /* discarded (CRC, COBS, length, overflow) */
+    unsigned long bad_payload;  /* good CRC but a malformed payload */
+    unsigned long chunks;       /* audio chunks received */
+    unsigned long lost_chunks;  /* gaps in the chunk numbers */
+    unsigned long resends;      /* frames sent again after a timeout */
+    unsigned long timeouts;     /* entries into TIMEOUT */
+    unsigned long disconnects, reconnects;
+    unsigned long lines;        /* dialect lines read */
+};
+struct dev_session;
+
+/* Monotonic clock in seconds, for now arguments. */
+double dev_now(void);
+
+enum kws_status dev_session_open(struct dev_session **out, const struct dev_session_config *cfg,
+                                 double now, char *err, size_t err_len);
+void dev_session_close(struct dev_session *s);
+int dev_session_fd(const struct dev_session *s);          /* -1 when none */
+void dev_session_on_readable(struct dev_session *s, double now);
+void dev_session_tick(struct dev_session *s, double now);
+int dev_session_next_event(struct dev_session *s, struct dev_event *ev); /* 1: got one */
+enum dev_state dev_session_state(const struct dev_session *s);
+const char *dev_session_message(const struct dev_session *s); /* last state's reason */
+const struct dev_info *dev_session_info(const struct dev_session *s); /* NULL before INFO */
+void dev_session_counters(const struct dev_session *s, struct dev_counters *c);
+
+enum kws_status dev_session_mic(struct dev_session *s, int on);
+/* Queue samples for the board's classification buffer (acknowledged frames of
+ * DEV_PUSH_MAX_SAMPLES; on micro_speech one "!DATA" transfer per classify). */
+enum kws_status dev_session_push(struct dev_session *s, const int16_t *samples, size_t n);
+/* Ask for a RESULT on the last second pushed (after the pushes before it). */
+enum kws_status dev_session_classify(struct dev_session *s);
+enum kws_status dev_session_request_features(struct dev_session *s);
+/* Requests queued or in flight (0: everything acknowledged). */
+size_t dev_session_pending(const struct dev_session *s);
+
+/* ---- SIM: the virtual board (sim.c, sim_lines.c) ------------------------
+ * A pty (posix_openpt) whose far end runs the board core on the host. The
+ * caller polls dev_sim_fd() and calls dev_sim_step(), or dev_sim_run(). */
+struct dev_sim_config {
+    const char *link;              /* symlink to the pty's path (NULL: none) */
+    const int16_t *mic;            /* mic clip played in a loop (NULL: silence) */
+    size_t mic_n;
+    enum dev_dialect dialect;
+    double speed;                  /* mic pace: 1 real time (default), 20: 20x */
+    struct dev_board_pipeline pipe; /* the stages; NULL functions: "no model" */
+    struct dev_info info;          /* model name/hash, labels, memory figures */
+    size_t live_stride;            /* >0: classify the mic every this many samples */
+    int proto_override;            /* tests: claim another protocol version */
+};
+struct dev_sim;
+enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
+                             char *err, size_t err_len);
+void dev_sim_close(struct dev_sim *s);   /* removes the symlink */
+const char *dev_sim_path(const struct dev_sim *s);   /* /dev/pts/N */
+int dev_sim_fd(const struct dev_sim *s);
+struct dev_board *dev_sim_board(struct dev_sim *s);
+/* Serve what arrived and play the mic up to now (dev_now() seconds). */
+enum kws_status dev_sim_step(struct dev_sim *s, double now);
+/* Loop until *stop becomes non-zero. */
+enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop);
 
 #endif

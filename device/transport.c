@@ -62,7 +62,9 @@ enum kws_status dev_tty_raw(int fd)
     cfmakeraw(&tio);
     tio.c_cflag |= CLOCAL | CREAD;
     tio.c_cflag &= ~(tcflag_t)CRTSCTS;
-    tio.c_cc[VMIN] = 0;
+    /* VMIN 1: with O_NONBLOCK an empty read is EAGAIN, so a read of 0 bytes
+     * really means hang-up (VMIN 0 would return 0 for "no data" too) */
+    tio.c_cc[VMIN] = 1;
     tio.c_cc[VTIME] = 0;
     cfsetispeed(&tio, B115200);
     cfsetospeed(&tio, B115200);

@@ -1,0 +1,154 @@
+/* sim.c: the virtual board. A pty whose far end behaves as the board does:
+ * the portable board core (board_core.c) on the host, fed from a mic that is
+ * a clip played in a loop (or silence), paced at real time or a multiple of
+ * it (tests use a speed-up so a minute of streaming takes seconds). The line
+ * dialects of stock firmware are emulated in sim_lines.c on the same core. */
+#define _XOPEN_SOURCE 600 /* posix_openpt, grantpt, unlockpt, ptsname */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim_priv.h"
+
+static void sim_write(void *io, const uint8_t *p, size_t n)
+{
+    struct dev_sim *s = io;
+    /* the host may be slow or absent: wait a little, then drop (the host
+     * counts the loss by chunk numbers, as with a real USB buffer) */
+    int tries = 0;
+    while (n) {
+        ssize_t w = write(s->master, p, n);
+        if (w > 0) {
+            p += w;
+            n -= (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno != EAGAIN && errno != EINTR) return;
+        if (++tries > 200) {
+            s->dropped_bytes += n;
+            return;
+        }
+        struct pollfd pf = {s->master, POLLOUT, 0};
+        poll(&pf, 1, 1);
+    }
+}
+
+static uint32_t sim_micros(void *io)
+{
+    (void)io;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+}
+
+enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
+                             char *err, size_t err_len)
+{
+    *out = NULL;
+    struct dev_sim *s = calloc(1, sizeof *s);
+    if (!s) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    s->cfg = *cfg;
+    s->slave = -1;
+    s->master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (s->master < 0 || grantpt(s->master) || unlockpt(s->master) ||
+        !ptsname(s->master)) {
+        int e = errno;
+        if (s->master >= 0) close(s->master);
+        free(s);
+        return kws_err(err, err_len, KWS_ERR_IO, "cannot open a pty: %s", strerror(e));
+    }
+    snprintf(s->path, sizeof s->path, "%s", ptsname(s->master));
+    /* keep our own slave end open: without it the master reads EIO whenever
+     * no host has the port open, and the line settings would be lost */
+    s->slave = open(s->path, O_RDWR | O_NOCTTY);
+    if (s->slave < 0 || dev_tty_raw(s->slave) != KWS_OK) {
+        int e = errno;
+        dev_sim_close(s);
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", s->path, strerror(e));
+    }
+    int fl = fcntl(s->master, F_GETFL);
+    fcntl(s->master, F_SETFL, fl | O_NONBLOCK);
+    if (cfg->link) {
+        unlink(cfg->link);
+        if (symlink(s->path, cfg->link)) {
+            int e = errno;
+            dev_sim_close(s);
+            return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot link: %s", cfg->link, strerror(e));
+        }
+        snprintf(s->link, sizeof s->link, "%s", cfg->link);
+    }
+    struct dev_info info = cfg->info;
+    if (!info.firmware[0]) snprintf(info.firmware, sizeof info.firmware, "kwscope-sim %s", DEV_SIM_VERSION);
+    if (!info.sample_rate) info.sample_rate = 16000;
+    dev_board_init(&s->board, &info, &cfg->pipe, sim_write, sim_micros, s);
+    if (cfg->proto_override) s->board.info.proto = (uint8_t)cfg->proto_override;
+    if (cfg->live_stride) s->board.live_stride = cfg->live_stride;
+    s->t0 = -1;
+    *out = s;
+    return KWS_OK;
+}
+
+void dev_sim_close(struct dev_sim *s)
+{
+    if (!s) return;
+    if (s->link[0]) unlink(s->link);
+    if (s->slave >= 0) close(s->slave);
+    if (s->master >= 0) close(s->master);
+    free(s);
+}
+
+const char *dev_sim_path(const struct dev_sim *s) { return s->path; }
+int dev_sim_fd(const struct dev_sim *s) { return s->master; }
+struct dev_board *dev_sim_board(struct dev_sim *s) { return &s->board; }
+
+/* Mic samples due by now at the configured speed, from the looped clip. */
+static void sim_mic(struct dev_sim *s, double now)
+{
+    if (s->t0 < 0) s->t0 = now;
+    double speed = s->cfg.speed > 0 ? s->cfg.speed : 1.0;
+    uint64_t due = (uint64_t)((now - s->t0) * 16000.0 * speed);
+    int16_t buf[DEV_AUDIO_MAX_SAMPLES];
+    while (s->mic_pos < due) {
+        uint64_t k = due - s->mic_pos;
+        if (k > DEV_AUDIO_MAX_SAMPLES) k = DEV_AUDIO_MAX_SAMPLES;
+        for (uint64_t i = 0; i < k; i++)
+            buf[i] = s->cfg.mic_n ? s->cfg.mic[(s->mic_pos + i) % s->cfg.mic_n] : 0;
+        s->mic_pos += k;
+        if (s->cfg.dialect == DEV_DIALECT_KWSCOPE) dev_board_mic(&s->board, buf, (size_t)k);
+        else dev_sim_lines_mic(s, buf, (size_t)k);
+    }
+}
+
+enum kws_status dev_sim_step(struct dev_sim *s, double now)
+{
+    uint8_t buf[4096];
+    for (int i = 0; i < 64; i++) {
+        ssize_t r = read(s->master, buf, sizeof buf);
+        if (r > 0) {
+            if (s->cfg.dialect == DEV_DIALECT_KWSCOPE) dev_board_rx(&s->board, buf, (size_t)r);
+            else dev_sim_lines_rx(s, buf, (size_t)r);
+            continue;
+        }
+        if (r < 0 && errno != EAGAIN && errno != EINTR && errno != EIO)
+            return KWS_ERR_IO;
+        break;
+    }
+    sim_mic(s, now);
+    return KWS_OK;
+}
+
+enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop)
+{
+    while (!*stop) {
+        struct pollfd p = {s->master, POLLIN, 0};
+        poll(&p, 1, s->cfg.speed > 1 ? 1 : 5);
+        enum kws_status st = dev_sim_step(s, dev_now());
+        if (st != KWS_OK) return st;
+    }
+    return KWS_OK;
+}

@@ -1,0 +1,161 @@
+/* sim_lines.c: the virtual board speaking the text dialects of stock
+ * firmware, computing with the same core as the framed protocol:
+ * - micro_speech: test-over-serial ("!TEST" -> "!OK TEST 45"; "!DATA
+ *   audio-pcm-16khz-mono-s16 <bytes>" + base64 lines -> "!DATA_ACK <n>" each,
+ *   "!OK DATA ..."), then "Heard <label> (<score>) @<ms>ms", a "Scores:" debug
+ *   line and "## <stage> time: min ..ms  max ..ms  avg ..ms" profile lines;
+ *   on the mic, "Heard" lines when the detector fires.
+ * - edge-impulse: a "Predictions (DSP: ..)" block per mic window.
+ * 45 bytes per base64 line keeps each host line (60 characters + newline)
+ * under the 64-byte USB packet that the Nano 33 BLE's CDC drops across. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_priv.h"
+
+#define SIM_LINE_BYTES 45
+
+static void say(struct dev_sim *s, const char *text)
+{
+    s->board.write(s->board.io, (const uint8_t *)text, strlen(text));
+    s->board.write(s->board.io, (const uint8_t *)"\r\n", 2);
+}
+
+static const char *label_of(struct dev_sim *s, int i)
+{
+    return i < s->board.info.n_labels ? s->board.info.labels[i] : "?";
+}
+
+static void profile_lines(struct dev_sim *s, const struct dev_result *r)
+{
+    static const char *const names[3] = {"Preprocess", "Inference", "Postprocess"};
+    const uint32_t us[3] = {r->preprocess_us, r->inference_us, r->postprocess_us};
+    s->prof_n++;
+    for (int i = 0; i < 3; i++) {
+        double ms = us[i] / 1000.0;
+        if (s->prof_n == 1 || ms < s->prof_min[i]) s->prof_min[i] = ms;
+        if (s->prof_n == 1 || ms > s->prof_max[i]) s->prof_max[i] = ms;
+        s->prof_sum[i] += ms;
+        char line[128];
+        snprintf(line, sizeof line, "## %s time: min %.0fms  max %.0fms  avg %.0fms", names[i],
+                 s->prof_min[i], s->prof_max[i], s->prof_sum[i] / s->prof_n);
+        say(s, line);
+    }
+}
+
+static void ms_result(struct dev_sim *s, const struct dev_result *r, int always)
+{
+    char line[160];
+    if (always || r->detected) {
+        dev_line_format_heard(line, sizeof line, label_of(s, r->label),
+                              r->scores[r->label] + 128, r->board_ms);
+        say(s, line);
+    }
+    if (!always) return;
+    int k = snprintf(line, sizeof line, "Scores:");
+    for (int i = 0; i < r->n_scores && k < (int)sizeof line - 24; i++)
+        k += snprintf(line + k, sizeof line - (size_t)k, " %c %d", label_of(s, i)[0], r->scores[i]);
+    say(s, line);
+    profile_lines(s, r);
+}
+
+static void ei_result(struct dev_sim *s, const struct dev_result *r)
+{
+    char line[160];
+    snprintf(line, sizeof line, "Predictions (DSP: %u ms., Classification: %u ms., Anomaly: 0 ms.): ",
+             (unsigned)((r->preprocess_us + 500) / 1000), (unsigned)((r->inference_us + 500) / 1000));
+    say(s, line);
+    for (int i = 0; i < r->n_scores; i++) {
+        snprintf(line, sizeof line, "    %s: %.5f", label_of(s, i), (r->scores[i] + 128) / 256.0);
+        say(s, line);
+    }
+}
+
+static void classify_and_say(struct dev_sim *s, int pushed)
+{
+    struct dev_result r;
+    int st = dev_board_classify(&s->board, &r);
+    if (st < 0) {
+        say(s, st == -1 ? "ERROR: no features stage" : "ERROR: no model on this board");
+        return;
+    }
+    if (s->cfg.dialect == DEV_DIALECT_EDGE_IMPULSE) ei_result(s, &r);
+    else ms_result(s, &r, pushed);
+}
+
+static void on_line(struct dev_sim *s, char *line)
+{
+    char reply[160];
+    if (s->cfg.dialect != DEV_DIALECT_MICRO_SPEECH) return;
+    if (s->data_want) {
+        uint8_t tmp[SIM_LINE_BYTES + 3];
+        long n = dev_base64_decode(line, strlen(line), tmp, sizeof tmp);
+        if (n < 0 || s->data_got + (size_t)n > s->data_want) {
+            snprintf(reply, sizeof reply, "!FAIL DATA audio-pcm-16khz-mono-s16 %zu", s->data_want);
+            say(s, reply);
+            s->data_want = 0;
+            return;
+        }
+        memcpy(s->data + s->data_got, tmp, (size_t)n);
+        s->data_got += (size_t)n;
+        snprintf(reply, sizeof reply, "!DATA_ACK %ld", n);
+        say(s, reply);
+        if (s->data_got == s->data_want) {
+            snprintf(reply, sizeof reply, "!OK DATA audio-pcm-16khz-mono-s16 %zu", s->data_want);
+            say(s, reply);
+            int16_t x[DEV_BOARD_CLIP];
+            size_t k = s->data_got / 2;
+            for (size_t i = 0; i < k; i++)
+                x[i] = (int16_t)(s->data[2 * i] | s->data[2 * i + 1] << 8);
+            s->board.ring_fill = s->board.ring_head = 0;
+            dev_board_feed(&s->board, x, k);
+            s->data_want = 0;
+            classify_and_say(s, 1);
+        }
+        return;
+    }
+    if (!strcmp(line, "!TEST")) {
+        s->test_mode = 1;
+        snprintf(reply, sizeof reply, "!OK TEST %d", SIM_LINE_BYTES);
+        say(s, reply);
+        return;
+    }
+    size_t want;
+    char kind[64];
+    if (sscanf(line, "!DATA %63s %zu", kind, &want) == 2) {
+        if (!s->test_mode || strcmp(kind, "audio-pcm-16khz-mono-s16") || !want ||
+            want > sizeof s->data || want % 2) {
+            snprintf(reply, sizeof reply, "!FAIL DATA %s %zu", kind, want);
+            say(s, reply);
+            return;
+        }
+        s->data_want = want;
+        s->data_got = 0;
+    }
+}
+
+void dev_sim_lines_rx(struct dev_sim *s, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n' || p[i] == '\r') {
+            if (s->line_n) {
+                s->line[s->line_n] = 0;
+                on_line(s, s->line);
+            }
+            s->line_n = 0;
+        } else if (s->line_n < sizeof s->line - 1) {
+            s->line[s->line_n++] = (char)p[i];
+        }
+    }
+}
+
+void dev_sim_lines_mic(struct dev_sim *s, const int16_t *x, size_t n)
+{
+    if (s->test_mode || !s->board.live_stride) return;  /* test mode: no live mic */
+    dev_board_feed(&s->board, x, n);
+    s->live_count += n;
+    if (s->live_count >= s->board.live_stride) {
+        s->live_count = 0;
+        classify_and_say(s, 0);
+    }
+}

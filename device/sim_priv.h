@@ -1,0 +1,31 @@
+/* sim_priv.h: the virtual board's state (sim.c, sim_lines.c). Private. */
+#ifndef DEV_SIM_PRIV_H
+#define DEV_SIM_PRIV_H
+
+#include "device.h"
+
+#define DEV_SIM_VERSION "0.1.0"
+
+struct dev_sim {
+    struct dev_sim_config cfg;
+    struct dev_board board;
+    int master, slave;
+    char path[256], link[1024];
+    double t0;
+    uint64_t mic_pos;
+    size_t dropped_bytes;
+    /* line dialects */
+    char line[1024];
+    size_t line_n;
+    int test_mode;
+    size_t data_want, data_got;
+    uint8_t data[2 * DEV_BOARD_CLIP];
+    size_t live_count;
+    uint32_t prof_n;
+    double prof_min[3], prof_max[3], prof_sum[3];
+};
+
+void dev_sim_lines_rx(struct dev_sim *s, const uint8_t *p, size_t n);
+void dev_sim_lines_mic(struct dev_sim *s, const int16_t *x, size_t n);
+
+#endif
