@@ -9,6 +9,7 @@
 #define CAPTURE_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "common/kws.h"
@@ -47,5 +48,35 @@ enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n
 
 /* "WAV PCM 16-bit, 44100 Hz, stereo, 2.50 s" */
 void cap_format_describe(const struct cap_format *f, char *buf, size_t len);
+
+/* ---- SPSC ring ---------------------------------------------------------- */
+
+/* Lock-free single-producer single-consumer ring of int16 samples (C11
+ * atomics, acquire/release). Exactly one thread writes (cap_ring_write) and
+ * exactly one reads (cap_ring_read/available); overruns may be read from any
+ * thread. Fields are private: use the functions. */
+struct cap_ring {
+    int16_t *buf;               /* capacity samples, owned */
+    size_t capacity;            /* power of two */
+    _Atomic size_t head;        /* samples ever written (producer) */
+    _Atomic size_t tail;        /* samples ever read (consumer) */
+    _Atomic uint64_t overruns;  /* samples dropped because the ring was full */
+};
+
+/* Capacity is min_capacity rounded up to a power of two (2..2^28). */
+enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity,
+                              char *err, size_t err_len);
+void cap_ring_free(struct cap_ring *r);
+/* Producer: copies what fits, drops and counts the rest; never blocks.
+ * Returns the number of samples written. Safe in an audio callback. */
+size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n);
+/* Consumer: copies up to max samples out; returns how many (0 when empty). */
+size_t cap_ring_read(struct cap_ring *r, int16_t *out, size_t max);
+/* Producer: free room now (a lower bound: the consumer may free more). */
+size_t cap_ring_space(struct cap_ring *r);
+/* Consumer: samples waiting. */
+size_t cap_ring_available(struct cap_ring *r);
+/* Samples dropped so far because the consumer did not keep up. */
+uint64_t cap_ring_overruns(struct cap_ring *r);
 
 #endif
