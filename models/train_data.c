@@ -254,8 +254,11 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
     const int16_t *in = c->samples;
     if (aug) {
         /* TF speech_commands augmentation: shift by up to +-100 ms (zero
-         * fill); background noise in 80% of clips at volume U(0, 0.1), and
-         * in every silence clip at U(0, 1). */
+         * fill); background noise in 80% of clips at volume U(0, 0.1). TF
+         * also mixes noise at U(0, 1) into every silence clip because its
+         * silence clips are zeros; ours carry their own (often very quiet)
+         * noise, and loud noise on all of them left no quiet silence to
+         * learn from, so silence follows the common rule. */
         int shift = (int)(mdl_rng_next(aug) % (2 * MDL_SHIFT_MAX + 1)) - MDL_SHIFT_MAX;
         double vol = 0.0;
         const int16_t *noise = NULL;
@@ -264,9 +267,7 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
             size_t off = (size_t)(mdl_rng_next(aug) % (ds->noise_len[k] - MDL_CLIP_SAMPLES + 1));
             noise = ds->noise[k] + off;
             double u = mdl_rng_uniform(aug), v = mdl_rng_uniform(aug);
-            if (c->label == 0)
-                vol = v;
-            else if (u < 0.8)
+            if (u < 0.8)
                 vol = 0.1 * v;
         }
         for (int i = 0; i < MDL_CLIP_SAMPLES; i++) {

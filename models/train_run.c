@@ -28,20 +28,29 @@ enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_o
         nt += ds->clips[i].split == MDL_SPLIT_TRAIN;
     if (!nt)
         return kws_err(err, err_len, KWS_ERR_ARG, "no training clips");
-    size_t *order = malloc(nt * sizeof *order);
+    size_t *order = malloc(nt * sizeof *order), *ep_order = malloc(nt * sizeof *ep_order);
     struct mdl_tinyconv *m = malloc(sizeof *m), *g = malloc(sizeof *g);
     struct mdl_adam *adam = calloc(1, sizeof *adam);
     float *x = malloc(MDL_TC_IN * sizeof *x);
     uint8_t *drop = malloc(MDL_TC_ACT);
     enum kws_status st = KWS_OK;
-    if (!order || !m || !g || !adam || !x || !drop) {
+    if (!order || !ep_order || !m || !g || !adam || !x || !drop) {
         st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
         goto out;
     }
     nt = 0;
+    size_t per_class[MDL_TC_MAX_CLASSES] = {0}, cap = 0;
     for (size_t i = 0; i < ds->n; i++)
-        if (ds->clips[i].split == MDL_SPLIT_TRAIN)
+        if (ds->clips[i].split == MDL_SPLIT_TRAIN) {
             order[nt++] = i;
+            per_class[ds->clips[i].label]++;
+        }
+    /* Like TF's silence/unknown percentages: each epoch sees at most as many
+     * _silence_ and _unknown_ clips as the largest word class has (a fresh
+     * random subset every epoch), so the catch-all classes do not swamp the
+     * words. */
+    for (int k = 2; k < ds->n_classes; k++)
+        cap = per_class[k] > cap ? per_class[k] : cap;
     mdl_tc_init(m, ds->n_classes, o->seed);
     g->n_classes = ds->n_classes;
     struct mdl_rng rng = {o->seed ^ 0x5DEECE66Dull};
@@ -54,14 +63,21 @@ enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_o
             order[i] = order[j];
             order[j] = t;
         }
-        struct mdl_train_progress pr = {.epoch = ep, .epochs = epochs, .total = nt};
+        size_t ne = 0, taken[2] = {0, 0};
+        for (size_t i = 0; i < nt; i++) {
+            int lab = ds->clips[order[i]].label;
+            if (lab < 2 && taken[lab]++ >= cap)
+                continue;
+            ep_order[ne++] = order[i];
+        }
+        struct mdl_train_progress pr = {.epoch = ep, .epochs = epochs, .total = ne};
         double loss_sum = 0.0;
         size_t correct = 0;
-        for (size_t b0 = 0; b0 < nt; b0 += (size_t)batch) {
-            size_t b1 = b0 + (size_t)batch < nt ? b0 + (size_t)batch : nt;
+        for (size_t b0 = 0; b0 < ne; b0 += (size_t)batch) {
+            size_t b1 = b0 + (size_t)batch < ne ? b0 + (size_t)batch : ne;
             mdl_tc_zero(g);
             for (size_t b = b0; b < b1; b++) {
-                const struct mdl_clip *c = &ds->clips[order[b]];
+                const struct mdl_clip *c = &ds->clips[ep_order[b]];
                 st = mdl_clip_features(ds, c, &rng, x, NULL, err, err_len);
                 if (st != KWS_OK)
                     goto out;
@@ -99,6 +115,7 @@ enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_o
     }
 out:
     free(order);
+    free(ep_order);
     free(m);
     free(g);
     free(adam);

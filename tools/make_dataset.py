@@ -128,6 +128,10 @@ def background(dirpath, rng, babble_sources):
     names["white_noise"] = coloured(rng, n, 0.0)
     names["pink_noise"] = coloured(rng, n, 1.0)
     names["brown_noise"] = coloured(rng, n, 2.0)
+    # Blue and violet noise: the high-frequency hiss a quiet room gives
+    # through a real converter (what ../shared's silence recording holds).
+    names["blue_noise"] = coloured(rng, n, -1.0)
+    names["violet_noise"] = coloured(rng, n, -2.0)
     t = np.arange(n) / RATE
     for hz in (50, 60):
         hum = sum(np.sin(2 * np.pi * hz * k * t + rng.uniform(0, 6.28)) / k for k in range(1, 8))
@@ -219,7 +223,9 @@ def main():
     for i in range(a.silence):
         src = quiet[i % len(quiet)]
         pos = int(rng.integers(0, src.size - RATE))
-        vol = 0.0 if i % 10 == 0 else float(rng.uniform(0.0, 0.1))
+        # Log-uniform level from a few LSB (a quiet room through a good
+        # microphone) to 0.1 of full scale; one in ten all zero.
+        vol = 0.0 if i % 10 == 0 else float(10 ** rng.uniform(-4.5, -1.0))
         save(os.path.join(sdir, "silence%d_nohash_%d.wav" % (i % 40, i // 40)),
              src[pos:pos + RATE] * vol * 32767.0)
 
