@@ -10,5 +10,6 @@ int tui_cmd_dashboard(int argc, char **argv); /* kwscope [FILE] [--source ...] *
 int tui_cmd_plot(int argc, char **argv);
 int tui_cmd_features(int argc, char **argv);
 int tui_cmd_model(int argc, char **argv);     /* kwscope model info ... */
+int tui_cmd_board(int argc, char **argv);     /* kwscope board ... */
 
 #endif

@@ -19,6 +19,8 @@ static const struct command commands[] = {
      "features --kind micro|mel|mfcc|spectrogram [--format csv|npy|raw] FILE"},
     {"model", tui_cmd_model,
      "model info [--json] [--convention default|seed] [--model M] [M]"},
+    {"board", tui_cmd_board,
+     "board list|info|push FILE|stream -o OUT|timings FILE|sim [--port P] [--json] [-d SECONDS] [-n N]"},
 };
 
 static void usage(FILE *out)
