@@ -107,7 +107,7 @@ static int record(int16_t *buf, size_t n, char *err, size_t err_len)
 
 static int next_index(const char *dir, const char *speaker)
 {
-    char path[4096];
+    char path[4096 + 128];
     for (int i = 0;; i++) {
         snprintf(path, sizeof path, "%s/%s_nohash_%d.wav", dir, speaker, i);
         if (access(path, F_OK) != 0)

@@ -12,5 +12,6 @@ int tui_cmd_features(int argc, char **argv);
 int tui_cmd_model(int argc, char **argv);     /* kwscope model info ... */
 int tui_cmd_board(int argc, char **argv);     /* kwscope board ... */
 int tui_cmd_train(int argc, char **argv);
+int tui_cmd_collect(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command commands[] = {
      "board list|info|push FILE|stream -o OUT|timings FILE|sim [--port P] [--json] [-d SECONDS] [-n N]"},
     {"train", tui_cmd_train,
      "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
+    {"collect", tui_cmd_collect,
+     "collect --words yes,no [--source mic] [--count N] [--speaker NAME] DATA_DIR"},
 };
 
 static void usage(FILE *out)
