@@ -70,6 +70,10 @@ void cap_ring_free(struct cap_ring *r);
 /* Producer: copies what fits, drops and counts the rest; never blocks.
  * Returns the number of samples written. Safe in an audio callback. */
 size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n);
+/* Producer: like cap_ring_write for interleaved audio, but only whole frames
+ * go in (so the consumer never sees a split frame). Returns frames written. */
+size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames,
+                             size_t channels);
 /* Consumer: copies up to max samples out; returns how many (0 when empty). */
 size_t cap_ring_read(struct cap_ring *r, int16_t *out, size_t max);
 /* Producer: free room now (a lower bound: the consumer may free more). */
@@ -78,5 +82,132 @@ size_t cap_ring_space(struct cap_ring *r);
 size_t cap_ring_available(struct cap_ring *r);
 /* Samples dropped so far because the consumer did not keep up. */
 uint64_t cap_ring_overruns(struct cap_ring *r);
+
+/* ---- sources -------------------------------------------------------------
+
+   A source delivers 16 kHz mono int16 samples to one consumer thread (the
+   dashboard's main loop, `kwscope record`). Implementations: the file source
+   (capture/source_file.c), the PC mic (capture/mic.c) and the board's mic
+   (device/). Life cycle:
+
+       struct cap_source *src;            // made by a cap_*_source_open()
+       cap_source_start(src, err, len);   // begins producing (mic: opens the stream)
+       loop: n = cap_source_read(src, buf, max);   // never blocks; 0 = nothing yet
+             if (!n && cap_source_finished(src)) break;   // file ended / device gone
+       cap_source_stop(src);              // optional; close also stops
+       cap_source_close(src);             // frees everything
+
+   All functions are called from the consumer thread only; a source with its
+   own audio thread (mic, board) moves samples through a cap_ring inside it.
+
+   To implement a source: fill a static struct cap_source_ops and allocate a
+   struct cap_source (embed it first in your own struct, or use impl). */
+
+struct cap_counters {
+    uint64_t input_overflows; /* samples (or callbacks, see source) lost before
+                                 reaching us: PortAudio input-overflow flags,
+                                 board sequence gaps */
+    uint64_t ring_overruns;   /* samples dropped because the ring was full
+                                 (consumer too slow) */
+    uint64_t samples_read;    /* samples delivered by cap_source_read so far */
+};
+
+struct cap_source;
+
+struct cap_source_ops {
+    /* Begin producing. KWS_ERR_IO etc. with a message on failure. */
+    enum kws_status (*start)(struct cap_source *s, char *err, size_t err_len);
+    /* Stop producing (idempotent); samples already buffered stay readable. */
+    void (*stop)(struct cap_source *s);
+    /* Copy up to max samples (16 kHz mono int16) that are available now. */
+    size_t (*read)(struct cap_source *s, int16_t *out, size_t max);
+    /* Non-zero when no more samples will ever come (end of file, device lost). */
+    int (*finished)(struct cap_source *s);
+    /* Current counters (ring_overruns, input_overflows); may be NULL. */
+    void (*counters)(struct cap_source *s, struct cap_counters *c);
+    /* Free everything (after stop). */
+    void (*destroy)(struct cap_source *s);
+};
+
+struct cap_source {
+    const struct cap_source_ops *ops;
+    char name[96];              /* "file demo.wav", "mic: default (hw:0)" ... */
+    struct cap_format original; /* what the device/file delivers before conversion */
+    uint64_t samples_read;      /* maintained by cap_source_read */
+    void *impl;                 /* the implementation's state */
+};
+
+enum kws_status cap_source_start(struct cap_source *s, char *err, size_t err_len);
+void cap_source_stop(struct cap_source *s);
+size_t cap_source_read(struct cap_source *s, int16_t *out, size_t max);
+int cap_source_finished(struct cap_source *s);
+void cap_source_counters(struct cap_source *s, struct cap_counters *c);
+void cap_source_close(struct cap_source *s); /* stops, then destroys; NULL ok */
+
+/* File source: loads the clip (cap_clip_load) and plays it. paced != 0
+ * releases samples at real time from start (for the live dashboard);
+ * paced == 0 hands out everything at once. */
+enum kws_status cap_file_source_open(const char *path, int paced, struct cap_source **out,
+                                     char *err, size_t err_len);
+
+/* ---- PC microphone (PortAudio) ------------------------------------------ */
+
+/* Open the input device: device NULL or "" = default input; all digits =
+ * PortAudio device index; otherwise the first input device whose name
+ * contains it (case-insensitive). Opens 16 kHz mono int16 when the device
+ * supports it, otherwise its default rate with up to 2 channels, downmixed and
+ * resampled (libsamplerate, streaming, in cap_source_read, not in the
+ * callback). No input device: KWS_ERR_IO "no audio input device". */
+enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
+                                    char *err, size_t err_len);
+
+/* PortAudio initialisation, reference-counted (each successful init needs
+ * one terminate). */
+enum kws_status cap_pa_init(char *err, size_t err_len);
+void cap_pa_terminate(void);
+
+/* One line per device, for `kwscope devices`. */
+struct cap_device_info {
+    int index;
+    char name[128];
+    char host_api[32];
+    int max_in, max_out;       /* channel counts */
+    double default_rate_hz;
+    int is_default_in, is_default_out;
+};
+/* Fills up to max entries, returns the device count (or a negative status).
+ * Needs cap_pa_init. */
+int cap_devices_list(struct cap_device_info *out, int max, char *err, size_t err_len);
+
+/* ---- stderr noise (PortAudio/ALSA/JACK print during initialisation) ------ */
+
+/* $XDG_STATE_HOME/kwscope/kwscope.log, else ~/.local/state/kwscope/kwscope.log;
+ * creates the folder. Returns buf, or NULL if no folder could be made. */
+const char *cap_log_path(char *buf, size_t len);
+/* Redirect fd 2 into the log (append). Returns a token for _end (the saved
+ * fd), or -1 if redirection failed (stderr untouched). Calls may not nest. */
+int cap_quiet_stderr_begin(void);
+/* Restore fd 2 from the token (no-op for -1). The dashboard may simply never
+ * call it, keeping stderr in the log for its whole run. */
+void cap_quiet_stderr_end(int token);
+
+/* ---- recorder ------------------------------------------------------------ */
+
+/* Writes 16 kHz mono int16 to WAV (or FLAC, by extension) as samples arrive.
+ * For WAV the RIFF/data sizes are rewritten at least every
+ * CAP_RECORDER_UPDATE_SAMPLES samples, so a killed process leaves a valid
+ * file missing at most that much. After a write error the recorder is failed:
+ * further writes are refused and the error message says what happened; what
+ * was written stays (close still fixes the header when it can). */
+#define CAP_RECORDER_UPDATE_SAMPLES 8000 /* 0.5 s at 16 kHz */
+struct cap_recorder;
+enum kws_status cap_recorder_open(const char *path, int rate_hz, int overwrite,
+                                  struct cap_recorder **out, char *err, size_t err_len);
+enum kws_status cap_recorder_write(struct cap_recorder *r, const int16_t *s, size_t n,
+                                   char *err, size_t err_len);
+/* Samples written successfully so far. */
+uint64_t cap_recorder_samples(const struct cap_recorder *r);
+/* Finalise and free; returns the first error (if any) or a close error. */
+enum kws_status cap_recorder_close(struct cap_recorder *r, char *err, size_t err_len);
 
 #endif

@@ -42,6 +42,13 @@ void cap_ring_free(struct cap_ring *r)
     r->capacity = 0;
 }
 
+size_t cap_ring_space(struct cap_ring *r)
+{
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    return r->capacity - (head - tail);
+}
+
 size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n)
 {
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -55,6 +62,19 @@ size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n)
     atomic_store_explicit(&r->head, head + w, memory_order_release);
     if (w < n)
         atomic_fetch_add_explicit(&r->overruns, (uint64_t)(n - w), memory_order_relaxed);
+    return w;
+}
+
+size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames,
+                             size_t channels)
+{
+    size_t space = cap_ring_space(r);
+    size_t fit = space / channels;
+    size_t w = frames < fit ? frames : fit;
+    cap_ring_write(r, s, w * channels);
+    if (w < frames)
+        atomic_fetch_add_explicit(&r->overruns, (uint64_t)((frames - w) * channels),
+                                  memory_order_relaxed);
     return w;
 }
 
@@ -79,12 +99,6 @@ size_t cap_ring_available(struct cap_ring *r)
     return head - tail;
 }
 
-size_t cap_ring_space(struct cap_ring *r)
-{
-    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
-    return r->capacity - (head - tail);
-}
 
 uint64_t cap_ring_overruns(struct cap_ring *r)
 {
