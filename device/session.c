@@ -298,6 +298,9 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
 
 static void after_connect(struct dev_session *s, double now)
 {
+    /* counters survive reconnection: fold the old decoder's into ours */
+    s->c.frames_ok += s->dec.frames_ok;
+    s->c.bad_frames += dev_decoder_bad(&s->dec);
     dev_decoder_init(&s->dec);
     s->inflight = 0;
     s->have_chunk = 0;
@@ -375,8 +378,8 @@ const struct dev_info *dev_session_info(const struct dev_session *s)
 void dev_session_counters(const struct dev_session *s, struct dev_counters *c)
 {
     *c = s->c;
-    c->frames_ok = s->dec.frames_ok;
-    c->bad_frames = dev_decoder_bad(&s->dec);
+    c->frames_ok += s->dec.frames_ok;
+    c->bad_frames += dev_decoder_bad(&s->dec);
 }
 
 size_t dev_session_pending(const struct dev_session *s)

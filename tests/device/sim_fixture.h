@@ -10,7 +10,7 @@
 
 #include "device/device.h"
 
-static int fake_features(void *user, const int16_t *clip, size_t n, int8_t *feat)
+static inline int fake_features(void *user, const int16_t *clip, size_t n, int8_t *feat)
 {
     (void)user;
     for (size_t i = 0; i < DEV_FEAT_ROWS * DEV_FEAT_COLS; i++)
@@ -18,7 +18,7 @@ static int fake_features(void *user, const int16_t *clip, size_t n, int8_t *feat
     return 0;
 }
 
-static int fake_infer(void *user, const int8_t *feat, int8_t *scores)
+static inline int fake_infer(void *user, const int8_t *feat, int8_t *scores)
 {
     (void)user;
     long sum[4] = {0, 0, 0, 0};
@@ -27,7 +27,7 @@ static int fake_infer(void *user, const int8_t *feat, int8_t *scores)
     return 4;
 }
 
-static void fixture_info(struct dev_info *info)
+static inline void fixture_info(struct dev_info *info)
 {
     memset(info, 0, sizeof *info);
     snprintf(info->model, sizeof info->model, "fake");
@@ -49,7 +49,7 @@ static void *sim_main(void *arg)
     return NULL;
 }
 
-static int sim_start(struct sim_thread *t, struct dev_sim_config *cfg)
+static inline int sim_start(struct sim_thread *t, struct dev_sim_config *cfg)
 {
     char err[256];
     memset(t, 0, sizeof *t);
@@ -61,7 +61,7 @@ static int sim_start(struct sim_thread *t, struct dev_sim_config *cfg)
     return 0;
 }
 
-static void sim_stop(struct sim_thread *t)
+static inline void sim_stop(struct sim_thread *t)
 {
     t->stop = 1;
     pthread_join(t->th, NULL);
@@ -70,7 +70,7 @@ static void sim_stop(struct sim_thread *t)
 
 /* Drive a session for up to secs; on_event sees every event; stop when
  * done(user) says so. Returns 1 if done, 0 on timeout. */
-static int drive(struct dev_session *s, double secs, void (*on_event)(const struct dev_event *, void *),
+static inline int drive(struct dev_session *s, double secs, void (*on_event)(const struct dev_event *, void *),
                  int (*done)(struct dev_session *, void *), void *user)
 {
     double end = dev_now() + secs;
