@@ -13,5 +13,7 @@ int tui_cmd_model(int argc, char **argv);     /* kwscope model info ... */
 int tui_cmd_board(int argc, char **argv);     /* kwscope board ... */
 int tui_cmd_train(int argc, char **argv);
 int tui_cmd_collect(int argc, char **argv);
+int tui_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
+int tui_cmd_devices(int argc, char **argv);   /* kwscope devices */
 
 #endif

@@ -25,6 +25,9 @@ static const struct command commands[] = {
      "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
     {"collect", tui_cmd_collect,
      "collect --words yes,no [--source mic] [--count N] [--speaker NAME] DATA_DIR"},
+    {"record", tui_cmd_record,
+     "record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav"},
+    {"devices", tui_cmd_devices, "devices"},
 };
 
 static void usage(FILE *out)
