@@ -336,6 +336,25 @@ enum kws_status mdl_detect_track(const struct mdl_detect_config *cfg, const int8
                                  const int32_t *t_ms, size_t n, struct mdl_detection *out,
                                  size_t max, size_t *n_out, char *err, size_t err_len);
 
+/* Keyword pipeline model step (pipeline.c): micro frontend frames in, int8
+ * scores out. The model input is frames x 40 features (int8 or float32). */
+struct mdl_kws {
+    struct mdl_interp it;
+    int frames;                   /* model input frames (49 for TinyConv) */
+    int n_classes;
+    float out_scale;              /* dequantise: (s - out_zp) * out_scale */
+    int32_t out_zp;
+    bool micro_conv;              /* input uses micro_speech's int8 conversion */
+};
+enum kws_status mdl_kws_init(struct mdl_kws *k, const struct mdl_model *m, char *err,
+                             size_t err_len);
+void mdl_kws_free(struct mdl_kws *k);
+/* feat_u16: frames x 40 micro frontend values; scores: n_classes int8. */
+enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_t *scores,
+                              char *err, size_t err_len);
+/* Label rule: index of the largest score, lowest index on a tie. */
+int mdl_kws_top(const int8_t *scores, int n);
+
 /* ===== TRAIN: training and export (models-train) ===== */
 
 /* TinyConv (TF speech_commands tiny_conv), the default model's network. */
