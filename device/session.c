@@ -155,7 +155,7 @@ static void send_frame(struct dev_session *s, uint8_t type, const uint8_t *pl, s
 
 static void send_next(struct dev_session *s, double now)
 {
-    if (s->inflight || !s->tr_open) return;
+    if (s->inflight || !s->tr_open || s->cfg.dialect != DEV_DIALECT_KWSCOPE) return;
     if (s->need_hello) {
         uint8_t v = DEV_PROTO_VERSION;
         send_frame(s, DEV_MSG_HELLO, &v, 1, 0, now);

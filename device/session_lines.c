@@ -184,7 +184,9 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
             size_t k = s->ls_total - s->ls_off;
             if (k > s->ls_decode_len) k = s->ls_decode_len;
             if (l.score >= 0 && (size_t)l.score != k) {
-                ls_fail(s, "the board acknowledged a different line length");
+                char why[96];
+                snprintf(why, sizeof why, "the board acknowledged %d bytes of a %zu-byte line", l.score, k);
+                ls_fail(s, why);
                 return;
             }
             s->ls_off += k;
