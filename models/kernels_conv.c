@@ -40,9 +40,53 @@ static int8_t requant(int32_t acc, const struct mdl_rq *q, int oc)
     return (int8_t)v;
 }
 
+/* One input channel (TinyConv's shape: every output channel reads the same
+ * pixel): per tap, the offset input value times a block of 8 contiguous
+ * weights. (x + offset) * w fits in int16 (|255 * 128|), so compilers use
+ * 16-bit multiplies and widen once per tap. */
+static void dw_one_channel(const struct mdl_conv_geom *g, const struct mdl_rq *q,
+                           const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out)
+{
+    int out_c = g->depth_mul;
+    for (int b = 0; b < g->batch; b++)
+    for (int oy = 0; oy < g->out_h; oy++) {
+        int y0 = oy * g->stride_h - g->pad_top;
+        int ky0 = clip_lo(y0, g->dil_h), ky1 = clip_hi(y0, g->dil_h, g->k_h, g->in_h);
+        for (int ox = 0; ox < g->out_w; ox++) {
+            int x0 = ox * g->stride_w - g->pad_left;
+            int kx0 = clip_lo(x0, g->dil_w), kx1 = clip_hi(x0, g->dil_w, g->k_w, g->in_w);
+            int8_t *o = out + (((size_t)b * g->out_h + oy) * g->out_w + ox) * out_c;
+            for (int c0 = 0; c0 < out_c; c0 += 8) {
+                int32_t acc[8] = {0};
+                int n = out_c - c0 < 8 ? out_c - c0 : 8;
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const int8_t *row = in + ((size_t)b * g->in_h + y0 + g->dil_h * ky) * g->in_w;
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        int16_t xv = (int16_t)(row[x0 + g->dil_w * kx] + q->in_offset);
+                        const int8_t *wk = w + ((size_t)ky * g->k_w + kx) * out_c + c0;
+                        if (n == 8) {
+                            for (int c = 0; c < 8; c++)
+                                acc[c] += (int16_t)(xv * wk[c]);
+                        } else {
+                            for (int c = 0; c < n; c++)
+                                acc[c] += (int16_t)(xv * wk[c]);
+                        }
+                    }
+                }
+                for (int c = 0; c < n; c++)
+                    o[c0 + c] = requant(acc[c] + (bias ? bias[c0 + c] : 0), q, c0 + c);
+            }
+        }
+    }
+}
+
 void mdl_dwconv_i8(const struct mdl_conv_geom *g, const struct mdl_rq *q, const int8_t *in,
                    const int8_t *w, const int32_t *bias, int8_t *out)
 {
+    if (g->in_c == 1) {
+        dw_one_channel(g, q, in, w, bias, out);
+        return;
+    }
     int out_c = g->in_c * g->depth_mul;
     int32_t acc[ACC_BLOCK];
     for (int b = 0; b < g->batch; b++)
@@ -63,11 +107,9 @@ void mdl_dwconv_i8(const struct mdl_conv_geom *g, const struct mdl_rq *q, const 
                         int ix = x0 + g->dil_w * kx;
                         const int8_t *px = in + (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c;
                         const int8_t *wk = w + ((size_t)ky * g->k_w + kx) * out_c + c0;
-                        if (g->depth_mul == 1 || g->in_c == 1) {
-                            int stride = g->in_c == 1 ? 0 : 1;
-                            const int8_t *pc = px + (g->in_c == 1 ? 0 : c0);
+                        if (g->depth_mul == 1) {
                             for (int c = 0; c < n; c++)
-                                acc[c] += (pc[c * stride] + q->in_offset) * wk[c];
+                                acc[c] += (px[c0 + c] + q->in_offset) * wk[c];
                         } else {
                             for (int c = 0; c < n; c++)
                                 acc[c] += (px[(c0 + c) / g->depth_mul] + q->in_offset) * wk[c];
