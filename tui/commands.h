@@ -15,5 +15,6 @@ int tui_cmd_train(int argc, char **argv);
 int tui_cmd_collect(int argc, char **argv);
 int tui_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
 int tui_cmd_devices(int argc, char **argv);   /* kwscope devices */
+int tui_cmd_classify(int argc, char **argv);  /* kwscope classify ... (models) */
 
 #endif

@@ -28,6 +28,8 @@ static const struct command commands[] = {
     {"record", tui_cmd_record,
      "record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav"},
     {"devices", tui_cmd_devices, "devices"},
+    {"classify", tui_cmd_classify,
+     "classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] FILE|DIR..."},
 };
 
 static void usage(FILE *out)
