@@ -15,7 +15,8 @@ static void w16(struct wr *w, uint16_t v) { w8(w, (uint8_t)v); w8(w, (uint8_t)(v
 static void w32(struct wr *w, uint32_t v) { w16(w, (uint16_t)v); w16(w, (uint16_t)(v >> 16)); }
 static void wstr(struct wr *w, const char *s, size_t max)
 {
-    size_t n = strnlen(s, max);
+    size_t n = 0;   /* strnlen is POSIX, not C11: the board's libc may lack it */
+    while (n < max && s[n]) n++;
     w8(w, (uint8_t)n);
     for (size_t i = 0; i < n; i++) w8(w, (uint8_t)s[i]);
 }
