@@ -16,5 +16,6 @@ int tui_cmd_collect(int argc, char **argv);
 int tui_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
 int tui_cmd_devices(int argc, char **argv);   /* kwscope devices */
 int tui_cmd_classify(int argc, char **argv);  /* kwscope classify ... (models) */
+int tui_cmd_bench(int argc, char **argv);     /* kwscope bench ... (models) */
 
 #endif

@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"devices", tui_cmd_devices, "devices"},
     {"classify", tui_cmd_classify,
      "classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] FILE|DIR..."},
+    {"bench", tui_cmd_bench, "bench [--model M] [--json] [--runs N]"},
 };
 
 static void usage(FILE *out)

@@ -2,7 +2,7 @@
  * conformance clips (wav -> micro frontend -> model): --json scores_i8 equal
  * the TFLM reference scores files and the labels are yes/no/silence/silence;
  * bad flags and a missing model are one-line errors with exit 2 / 1.
- * Skips (77) without ../shared. */
+ * `kwscope bench` prints its stage table and JSON. Skips (77) without ../shared. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,5 +59,14 @@ int main(void)
     snprintf(cmd, sizeof cmd, "'%s' classify --model '%s' --labels a,b /dev/null 2>&1", bin, model);
     CHECK_INT(run(cmd, out, sizeof out), 2);
     CHECK(strstr(out, "labels") != NULL);
+    /* kwscope bench: the stage table and its JSON form. */
+    snprintf(cmd, sizeof cmd, "'%s' bench --runs 3 --model '%s'", bin, model);
+    CHECK_INT(run(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "Process stage") && strstr(out, "Median") && strstr(out, "inference"));
+    snprintf(cmd, sizeof cmd, "'%s' bench --json --runs 3 --model '%s'", bin, model);
+    CHECK_INT(run(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "\"timings_us\": {\"preprocess\"") != NULL);
+    snprintf(cmd, sizeof cmd, "'%s' bench --runs 0 2>&1", bin);
+    CHECK_INT(run(cmd, out, sizeof out), 2);
     return test_done();
 }
