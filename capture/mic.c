@@ -246,7 +246,18 @@ enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
     in.channelCount = 1;
     in.sampleFormat = paInt16;
     in.suggestedLatency = di->defaultLowInputLatency;
-    if (Pa_IsFormatSupported(&in, NULL, CAP_RATE_HZ) == paFormatIsSupported) {
+    /* KWSCOPE_MIC_FORMAT=RATE:CHANNELS forces the stream format: for devices
+     * that claim 16 kHz but do it badly, and for tests of the conversion path
+     * (ALSA's file plugin accepts any format, so it never needs conversion). */
+    const char *force = getenv("KWSCOPE_MIC_FORMAT");
+    int f_rate = 0, f_ch = 0;
+    if (force && sscanf(force, "%d:%d", &f_rate, &f_ch) == 2 && f_rate >= 1000 &&
+        f_rate <= 768000 && f_ch >= 1 && f_ch <= 2 && f_ch <= di->maxInputChannels) {
+        m->rate_hz = f_rate;
+        m->channels = f_ch;
+        m->direct = f_rate == CAP_RATE_HZ && f_ch == 1;
+        in.channelCount = f_ch;
+    } else if (Pa_IsFormatSupported(&in, NULL, CAP_RATE_HZ) == paFormatIsSupported) {
         m->rate_hz = CAP_RATE_HZ;
         m->channels = 1;
         m->direct = 1;
