@@ -26,6 +26,10 @@ pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 export XDG_STATE_HOME="$tmp/state"
+# Under ASan, LeakSanitizer reports allocations of dlopen'ed ALSA/JACK plugins
+# (frames in "<unknown module>", not ours); leaks of our own code are covered
+# by the other capture tests.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fail=0
 
 conf() {  # conf INFILE -> $tmp/alsa.conf
