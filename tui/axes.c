@@ -84,11 +84,12 @@ void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct 
         return;
     double step = tui_nice_step(span, w / 9 > 1 ? w / 9 : 1);
     int next_free = x;
-    for (long k = (long)ceil(tl->t0_s / step - 1e-9); k * step <= tl->t1_s + 1e-9; k++) {
-        double t = k * step;
+    double o = tl->origin_s;
+    for (long k = (long)ceil((tl->t0_s + o) / step - 1e-9); k * step - o <= tl->t1_s + 1e-9; k++) {
+        double t = k * step - o;
         int col = tui_time_to_col(tl, x, w, t);
         char label[16];
-        tui_format_time(t, step, label, sizeof label);
+        tui_format_time(k * step, step, label, sizeof label);
         int lw = (int)strlen(label);
         if (col < next_free || col + lw > x + w)
             continue;

@@ -23,11 +23,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define FRAME_MS 33          /* 30 fps cap */
+#define MAX_LATENCIES 4096   /* frames whose latency KWSCOPE_FRAME_STATS keeps */
+
+/* KWSCOPE_FRAME_STATS=PATH (benchmarks): per drawn frame, how long the oldest
+ * sample it shows may have waited since it entered the ring: from the read
+ * before the one that brought it (it arrived after that) to the end of the
+ * frame's output. Written as one JSON line at exit, with the CPU time used. */
+struct frame_stats {
+    const char *path;
+    double prev_read_ms, read_ms; /* the last two reads that brought samples */
+    bool fresh;                   /* samples arrived since the last frame */
+    size_t frames, n;
+    float latency_ms[MAX_LATENCIES];
+};
 #define FILL_BUDGET_FRAMES 3000 /* progressive analysis per loop turn (~30 s of audio) */
 
 static int signal_pipe[2] = {-1, -1};
@@ -62,30 +76,6 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* $XDG_STATE_HOME/kwscope/kwscope.log or ~/.local/state/kwscope/kwscope.log */
-static const char *log_path(void)
-{
-    static char path[1024];
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char dir[900];
-    if (xdg && *xdg)
-        snprintf(dir, sizeof dir, "%s/kwscope", xdg);
-    else
-        snprintf(dir, sizeof dir, "%s/.local/state/kwscope", home && *home ? home : "/tmp");
-    /* mkdir -p of the last three levels is enough for both layouts. */
-    char tmp[900];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(tmp, 0755);
-            *p = '/';
-        }
-    mkdir(tmp, 0755);
-    snprintf(path, sizeof path, "%s/kwscope.log", dir);
-    return path;
-}
-
 static int map_key(int ch)
 {
     switch (ch) {
@@ -118,6 +108,8 @@ struct loop {
     struct tui_canvas *canvas;
     struct tui_player *player;
     bool dirty;
+    struct dash_live live;
+    struct frame_stats stats;
 };
 
 static void handle_play(struct loop *L, int want)
@@ -217,12 +209,77 @@ static void read_keys(struct loop *L)
     }
 }
 
+static void poll_live(struct loop *L, bool *pending)
+{
+    struct dash *d = &L->d;
+    if (!d->live)
+        return;
+    double trimmed = 0, now = now_ms();
+    int r = dash_live_poll(d->live, d->scope, now / 1e3, &trimmed, d->message, sizeof d->message);
+    if (r > 0) {
+        dash_follow(d, trimmed);
+        *pending = true;
+        L->dirty = true;
+        L->stats.prev_read_ms = L->stats.read_ms;
+        L->stats.read_ms = now;
+        L->stats.fresh = true;
+    } else if (r < 0 || d->message[0]) {
+        L->dirty = true;
+    }
+    if (d->want_record) {
+        d->want_record = false;
+        dash_live_record(d->live, now / 1e3, d->message, sizeof d->message);
+        L->dirty = true;
+    }
+    /* The recording clock in the header ticks even on a silent, paused screen. */
+    static long last_tick;
+    if (d->live->rec && (long)(now / 1e3) != last_tick) {
+        last_tick = (long)(now / 1e3);
+        L->dirty = true;
+    }
+}
+
+static void note_frame(struct frame_stats *st, double end_ms)
+{
+    if (!st->path || !st->fresh || st->prev_read_ms <= 0)
+        return;
+    st->fresh = false;
+    if (st->n < MAX_LATENCIES)
+        st->latency_ms[st->n++] = (float)(end_ms - st->prev_read_ms);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static void write_stats(struct frame_stats *st)
+{
+    if (!st->path)
+        return;
+    FILE *f = fopen(st->path, "w");
+    if (!f)
+        return;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    qsort(st->latency_ms, st->n, sizeof st->latency_ms[0], cmp_float);
+    float med = st->n ? st->latency_ms[st->n / 2] : -1, p95 = st->n ? st->latency_ms[st->n * 95 / 100] : -1;
+    float mx = st->n ? st->latency_ms[st->n - 1] : -1;
+    fprintf(f, "{\"frames\": %zu, \"cpu_s\": %.4f, \"latency_ms_median\": %.2f, "
+               "\"latency_ms_p95\": %.2f, \"latency_ms_max\": %.2f, \"latency_samples\": %zu}\n",
+            st->frames, cpu, med, p95, mx, st->n);
+    fclose(f);
+}
+
 static int run_loop(struct loop *L)
 {
     double last_draw = -1e9;
     bool pending = true;
     resize(L);
     while (!L->d.quit) {
+        poll_live(L, &pending);
         if (pending)
             pending = fill_progressively(L);
         L->dirty |= update_play(L);
@@ -231,17 +288,22 @@ static int run_loop(struct loop *L)
             double due = last_draw + FRAME_MS - now_ms();
             if (due <= 0) {
                 if (L->canvas) {
+                    L->d.now_s = now_ms() / 1e3;
                     dash_draw(&L->d, L->canvas);
                     tui_curses_show(L->term, L->canvas);
                 }
                 last_draw = now_ms();
+                L->stats.frames++;
+                note_frame(&L->stats, last_draw);
                 L->dirty = false;
             } else {
                 wait = due;
             }
         }
         if (!L->dirty)
-            wait = pending ? 0 : L->d.play == DASH_PLAYING ? FRAME_MS : -1;
+            wait = pending ? 0 : L->d.play == DASH_PLAYING || L->d.live ? FRAME_MS : -1;
+        else if (L->d.live && (wait < 0 || wait > FRAME_MS))
+            wait = FRAME_MS;
         struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
         int r = poll(fds, 2, wait < 0 ? -1 : (int)(wait + 0.999));
         if (r < 0 && errno != EINTR)
@@ -258,65 +320,141 @@ static int run_loop(struct loop *L)
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr, "usage: kwscope [FILE] [--source FILE]   (kwscope --help lists every command)\n");
+    fprintf(stderr, "usage: kwscope [FILE] [--source mic|FILE] [--device D] [--out-dir DIR]   "
+                    "(kwscope --help lists every command)\n");
     return 2;
+}
+
+struct dash_args {
+    const char *path;     /* a file, or NULL */
+    const char *source;   /* "mic", or NULL */
+    const char *device;   /* --device */
+    const char *out_dir;  /* --out-dir */
+};
+
+static int parse_args(int argc, char **argv, struct dash_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir")) {
+            if (i + 1 >= argc)
+                return usage("missing value for", o);
+            const char *v = argv[++i];
+            if (!strcmp(o, "--device"))
+                a->device = v;
+            else if (!strcmp(o, "--out-dir"))
+                a->out_dir = v;
+            else if (!strcmp(v, "mic"))
+                a->source = v;
+            else if (!strcmp(v, "sim") || !strncmp(v, "board", 5)) {
+                fprintf(stderr, "kwscope: --source %s: the board in the dashboard is not in this build yet; "
+                                "use `kwscope board ...`\n", v);
+                return 2;
+            } else if (a->path)
+                return usage("one source only; extra", v);
+            else
+                a->path = v;
+        } else if (o[0] == '-' && o[1]) {
+            return usage("unknown option", o);
+        } else if (a->path || a->source) {
+            return usage("one source only; extra argument", o);
+        } else {
+            a->path = o;
+        }
+    }
+    return 0;
+}
+
+/* Opens and starts the PC mic, with PortAudio's start-up noise in the log. */
+static enum kws_status open_mic(const char *device, struct cap_source **src, char *err, size_t len)
+{
+    int quiet = cap_quiet_stderr_begin();
+    enum kws_status st = cap_mic_source_open(device, src, err, len);
+    if (st == KWS_OK && (st = cap_source_start(*src, err, len)) != KWS_OK) {
+        cap_source_close(*src);
+        *src = NULL;
+    }
+    cap_quiet_stderr_end(quiet);
+    return st;
+}
+
+/* The scope to show: the mic live (asked for, or no FILE and a mic exists),
+ * else the file, else the demo clip with the reason in the footer. */
+static int open_source(const struct dash_args *a, struct tui_scope *scope, struct cap_source **mic,
+                       char *note, size_t note_len)
+{
+    char err[512];
+    *mic = NULL;
+    note[0] = '\0';
+    if (a->source || !a->path) {
+        if (open_mic(a->device, mic, err, sizeof err) == KWS_OK) {
+            char fmt[160];
+            cap_format_describe(&(*mic)->original, fmt, sizeof fmt);
+            char *comma = strstr(fmt, ", 0.00 s"); /* a stream has no length */
+            if (comma)
+                *comma = '\0';
+            tui_scope_live(scope, (*mic)->name, fmt);
+            scope->clip.original = (*mic)->original;
+            return 0;
+        }
+        if (a->source) {
+            fprintf(stderr, "kwscope: --source mic: %s\n", err);
+            return 1;
+        }
+        snprintf(note, note_len, "no microphone (%s): showing the demo clip", err);
+    }
+    const char *path = a->path ? a->path : demo_clip();
+    if (tui_scope_open(scope, path, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope: %s\n", err);
+        return 1;
+    }
+    return 0;
 }
 
 int tui_cmd_dashboard(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--source")) {
-            if (i + 1 >= argc)
-                return usage("missing value for", "--source");
-            const char *src = argv[++i];
-            if (!strcmp(src, "mic") || !strcmp(src, "sim") || !strncmp(src, "board", 5)) {
-                fprintf(stderr, "kwscope: --source %s: live sources are not in this build yet; "
-                                "open a file instead\n", src);
-                return 2;
-            }
-            path = src;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage("unknown option", argv[i]);
-        } else if (path) {
-            return usage("one FILE only; extra argument", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path)
-        path = demo_clip();
-
+    struct dash_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
     struct tui_scope scope;
-    char err[512];
-    if (tui_scope_open(&scope, path, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope: %s\n", err);
-        return 1;
-    }
+    struct cap_source *mic;
+    char note[600];
+    if ((rc = open_source(&a, &scope, &mic, note, sizeof note)))
+        return rc;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "kwscope: the dashboard needs a terminal (for a picture on stdout use "
                         "`kwscope plot`)\n");
+        cap_source_close(mic);
         tui_scope_free(&scope);
         return 1;
     }
     setlocale(LC_ALL, "");
     if (pipe(signal_pipe) != 0) {
         fprintf(stderr, "kwscope: cannot create a pipe: %s\n", strerror(errno));
+        cap_source_close(mic);
         tui_scope_free(&scope);
         return 1;
     }
     fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
 
-    struct loop L = {0};
+    static struct loop L; /* big (latency samples); one dashboard per process */
+    memset(&L, 0, sizeof L);
+    L.stats.path = getenv("KWSCOPE_FRAME_STATS");
     dash_init(&L.d, &scope);
-    L.d.log_path = log_path();
-    /* stderr -> log while curses owns the screen. */
-    int saved_stderr = dup(STDERR_FILENO);
-    int logfd = open(L.d.log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (logfd >= 0) {
-        dup2(logfd, STDERR_FILENO);
-        close(logfd);
+    if (mic) {
+        dash_live_init(&L.live, mic, a.out_dir);
+        L.d.live = &L.live;
+        L.d.source_label = "mic";
+        L.d.tl = tui_timeline_full(DASH_LIVE_SPAN_S);
+        dash_follow(&L.d, 0);
     }
+    snprintf(L.d.message, sizeof L.d.message, "%s", note);
+    char logbuf[1100];
+    L.d.log_path = cap_log_path(logbuf, sizeof logbuf);
+    /* stderr -> log while curses owns the screen. */
+    int saved_stderr = cap_quiet_stderr_begin();
     L.term = tui_curses_start(stdout, stdin);
     int status = 1;
     if (L.term) {
@@ -337,10 +475,12 @@ int tui_cmd_dashboard(int argc, char **argv)
         tui_curses_stop(L.term);
         active_term = NULL;
     }
-    if (saved_stderr >= 0) {
-        dup2(saved_stderr, STDERR_FILENO);
-        close(saved_stderr);
-    }
+    cap_quiet_stderr_end(saved_stderr);
+    write_stats(&L.stats);
+    if (L.d.live && L.live.rec)
+        fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
+    if (L.d.live)
+        dash_live_free(&L.live);
     if (!L.term)
         fprintf(stderr, "kwscope: cannot initialise the terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");

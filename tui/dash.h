@@ -26,6 +26,34 @@ enum dash_key {
 
 enum dash_play { DASH_STOPPED, DASH_PLAYING };
 
+#define DASH_LIVE_SPAN_S 5.0  /* a live display shows the last 5 s at first */
+
+/* A live source (mic, board) feeding the scope (live.c). */
+struct dash_live {
+    struct cap_source *src;      /* owned */
+    const char *out_dir;         /* where 'r' puts kwscope-YYYYmmdd-HHMMSS.wav */
+    struct cap_recorder *rec;    /* non-NULL while recording */
+    char rec_path[1024];
+    double rec_start_s;          /* monotonic seconds when recording began */
+    double peak_dbfs, rms_dbfs;  /* level over the last 100 ms */
+    double dc;                   /* mean over the last 100 ms, full scale = 1 */
+    bool clipping;               /* a sample hit full scale in the last second */
+    double clip_until_s;
+    uint64_t dropped;            /* samples lost: input overflows + ring overruns */
+    bool finished;               /* the source said no more samples will come */
+};
+void dash_live_init(struct dash_live *l, struct cap_source *src, const char *out_dir);
+/* Stops any recording (keeping the file) and closes the source. */
+void dash_live_free(struct dash_live *l);
+/* Drains the source into the scope (and the recording). Returns 1 when new
+ * samples (or a level change) need a redraw, 0 when nothing came, -1 out of
+ * memory; *trimmed_s says how much old history the scope dropped. Messages
+ * for the footer (recording failed, source ended) go to msg. */
+int dash_live_poll(struct dash_live *l, struct tui_scope *s, double now_s, double *trimmed_s,
+                   char *msg, size_t msg_len);
+/* 'r': starts (1) or stops (0) a recording; -1 when it could not start. */
+int dash_live_record(struct dash_live *l, double now_s, char *msg, size_t msg_len);
+
 struct dash {
     struct tui_scope *scope;
     enum tui_view_id view;       /* the large view */
@@ -43,12 +71,19 @@ struct dash {
     int w, h;                    /* screen size in cells */
     double peak_dbfs, rms_dbfs;  /* whole-clip level, computed once */
     double dc_offset;            /* mean sample value, full scale = 1 */
+    struct dash_live *live;      /* NULL for a file */
+    bool paused;                 /* live display frozen (Space); capture goes on */
+    bool want_record;            /* 'r' pressed: the loop starts/stops a recording */
+    double now_s;                /* monotonic clock at the last draw (elapsed times) */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
 /* Applies one key; returns true when the screen must be redrawn. Play/stop
  * requests are returned through *want_play (1 start, -1 stop, 0 nothing). */
 bool dash_key(struct dash *d, int key, int *want_play);
+/* Live: after new samples, keep the window on the newest audio (unless
+ * paused); shift everything by trimmed_s when old history was dropped. */
+void dash_follow(struct dash *d, double trimmed_s);
 /* A mouse click at screen cell (x, y): sets the cursor when it lands on a
  * time-based plot. */
 bool dash_click(struct dash *d, int x, int y);

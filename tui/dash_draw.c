@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define MODEL_INPUT_S (49 * 0.020) /* 49 micro frames of 20 ms */
+
 static bool side_panel(const struct dash *d) { return d->w >= DASH_SIDE_MIN_SCREEN; }
 
 static struct tui_rect main_area(const struct dash *d)
@@ -39,19 +41,60 @@ int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r)
     return 1;
 }
 
+/* The live part of the header: recording light, level meter, DC, clip
+ * light and lost samples (shown only when there are any). */
+static int draw_live_header(struct dash *d, struct tui_canvas *c, int x)
+{
+    const struct dash_live *l = d->live;
+    int alert = tui_ui_color(c->color, TUI_UI_ALERT), good = tui_ui_color(c->color, TUI_UI_GOOD);
+    if (l->rec) {
+        double t = d->now_s - l->rec_start_s;
+        const char *slash = strrchr(l->rec_path, '/');
+        x += tui_canvas_printf(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " %s REC %d:%02d %s |",
+                               c->unicode ? "\u25CF" : "*", (int)t / 60, (int)t % 60,
+                               slash ? slash + 1 : l->rec_path);
+    }
+    /* Meter: 12 cells over -60..0 dBFS of RMS, the peak as a tick. */
+    enum { METER = 12 };
+    double rms = l->rms_dbfs, peak = l->peak_dbfs;
+    x += tui_canvas_text(c, x, 0, c->w - x, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, " [");
+    int fill = isfinite(rms) ? (int)lround((rms + 60) / 60 * METER) : 0;
+    int tick = isfinite(peak) ? (int)lround((peak + 60) / 60 * METER) - 1 : -1;
+    for (int i = 0; i < METER; i++) {
+        uint32_t g = i < fill ? (c->unicode ? 0x2588 : '#') : i == tick ? '|' : (c->unicode ? 0x00B7 : '.');
+        tui_canvas_set(c, x + i, 0, g, i >= METER - 2 && i < fill ? alert : good, TUI_COLOR_DEFAULT);
+    }
+    x += METER;
+    x += tui_canvas_printf(c, x, 0, c->w - x, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT,
+                           "] peak %5.1f RMS %5.1f dBFS DC %+.4f", isfinite(peak) ? peak : -120.0,
+                           isfinite(rms) ? rms : -120.0, l->dc);
+    if (l->clipping)
+        x += tui_canvas_text(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " CLIP");
+    if (l->dropped)
+        x += tui_canvas_printf(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " dropped %llu",
+                               (unsigned long long)l->dropped);
+    return x;
+}
+
 static void draw_header(struct dash *d, struct tui_canvas *c)
 {
     struct tui_scope *s = d->scope;
     char left[512];
-    snprintf(left, sizeof left, " kwscope | %s %s | %s | %.2f s | 16 kHz | %s",
-             d->source_label, s->name, s->format, tui_scope_duration(s),
-             d->play == DASH_PLAYING ? "playing" : "stopped");
+    if (d->live)
+        snprintf(left, sizeof left, " kwscope | %s | %s | %.1f s | 16 kHz | %s |", s->name, s->format,
+                 tui_scope_duration(s) + s->origin_s, d->paused ? "paused" : "live");
+    else
+        snprintf(left, sizeof left, " kwscope | %s %s | %s | %.2f s | 16 kHz | %s",
+                 d->source_label, s->name, s->format, tui_scope_duration(s),
+                 d->play == DASH_PLAYING ? "playing" : "stopped");
     tui_canvas_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
-    tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, left);
+    int x = tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, left);
+    if (d->live)
+        x = draw_live_header(d, c, x);
     char right[64];
     snprintf(right, sizeof right, "%s ", d->grid ? "[all views]" : tui_view_title(d->view));
     int rx = c->w - (int)strlen(right);
-    if (rx > (int)strlen(left) + 1)
+    if (rx > x + 1)
         tui_canvas_text(c, rx, 0, -1, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, right);
     tui_canvas_attr(c, (struct tui_rect){0, 0, c->w, 1}, TUI_ATTR_REVERSE);
 }
@@ -91,15 +134,29 @@ static void draw_side(struct dash *d, struct tui_canvas *c)
     tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_AXIS));
     int x = r.x + 2, y = r.y + 1, w = r.w - 4;
     const struct cap_clip *clip = &d->scope->clip;
-    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "Clip");
+    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, d->live ? "Source" : "Clip");
     tui_canvas_text(c, x, y++, w, fg, TUI_COLOR_DEFAULT, d->scope->name);
     tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%.3f s, %zu samples",
                       tui_scope_duration(d->scope), clip->n_samples);
     tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "orig %d Hz, %d ch",
                       clip->original.rate_hz, clip->original.channels);
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS", d->peak_dbfs);
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", d->rms_dbfs);
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", d->dc_offset);
+    const struct dash_live *l = d->live;
+    if (l) {
+        int alert = tui_ui_color(c->color, TUI_UI_ALERT);
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->paused ? "paused" : "live");
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS (100 ms)", l->peak_dbfs);
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", l->rms_dbfs);
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", l->dc);
+        tui_canvas_printf(c, x, y++, w, l->dropped ? alert : fg, TUI_COLOR_DEFAULT, "dropped %llu",
+                          (unsigned long long)l->dropped);
+        if (l->rec)
+            tui_canvas_printf(c, x, y++, w, alert, TUI_COLOR_DEFAULT, "REC %.1f s",
+                              (double)cap_recorder_samples(l->rec) / CAP_RATE_HZ);
+    } else {
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS", d->peak_dbfs);
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", d->rms_dbfs);
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", d->dc_offset);
+    }
     y++;
     tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "View");
     tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->grid ? "all views" : tui_view_title(d->view));
@@ -121,7 +178,9 @@ static const char *const help_lines[] = {
     "mouse      click sets the cursor",
     "v          start / finish a selection",
     "Esc        clear cursor and selection",
-    "Space      play selection (or from cursor) / stop",
+    "Space      play selection (or from cursor) / stop;",
+    "           live: pause / resume the display",
+    "r          live: start / stop recording (WAV)",
     "c          colormap (viridis, magma, gray)",
     "d          waveform axis linear / dBFS",
     "l          spectrum frequency axis linear / log",
@@ -164,7 +223,15 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
             continue;
         if (d->grid) /* a gap between grid cells */
             r.w -= 1;
-        tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &d->tl);
+        struct tui_timeline tl = d->tl;
+        if (d->live && !d->paused && v == TUI_VIEW_FEATURES) {
+            /* The model's next input: the newest 49 frames (0.99 s). */
+            struct dsp_micro_config mc = dsp_micro_config_default();
+            double step = mc.step_ms / 1000.0, end = d->scope->rows_ready[v] * step;
+            tl.t1_s = end > MODEL_INPUT_S ? end : MODEL_INPUT_S;
+            tl.t0_s = tl.t1_s - MODEL_INPUT_S;
+        }
+        tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
         if (d->grid && v == (int)d->view)
             tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
     }
@@ -173,7 +240,9 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
     char line[512];
     readout(d, line, sizeof line);
     tui_canvas_text(c, 0, c->h - 2, c->w, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT, line);
-    const char *keys = " 1-6 views  Tab next  a all  arrows cursor  +/- zoom  v select  Space play  c colors  ? help  q quit";
+    const char *keys = d->live
+        ? " 1-6 views  Tab next  a all  Space pause/resume  r record  arrows navigate  +/- zoom  ? help  q quit"
+        : " 1-6 views  Tab next  a all  arrows cursor  +/- zoom  v select  Space play  c colors  ? help  q quit";
     bool msg = d->message[0] != '\0';
     tui_canvas_fill(c, (struct tui_rect){0, c->h - 1, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
     tui_canvas_text(c, 0, c->h - 1, c->w, msg ? tui_ui_color(c->color, TUI_UI_ALERT) : TUI_COLOR_DEFAULT,

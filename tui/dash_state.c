@@ -2,7 +2,10 @@
  *
  * The time cursor is the centre of navigation: arrows move it by 1% of the
  * visible window and the window follows when it leaves the edge; Shift+arrows
- * (or '<' '>') scroll by half a window; '+'/'-' zoom around the cursor. */
+ * (or '<' '>') scroll by half a window; '+'/'-' zoom around the cursor.
+ * A live display follows the newest audio; Space freezes it (capture and
+ * recording go on) and any navigation key freezes it too, so a paused live
+ * display is navigated exactly like a file. */
 #include "dash.h"
 
 #include <math.h>
@@ -36,6 +39,8 @@ void dash_init(struct dash *d, struct tui_scope *scope)
 static double duration(const struct dash *d)
 {
     double dur = tui_scope_duration(d->scope);
+    if (d->live && dur < DASH_LIVE_SPAN_S)
+        return DASH_LIVE_SPAN_S; /* the first seconds fill the window from the left */
     return dur > 0 ? dur : 1.0;
 }
 
@@ -85,6 +90,69 @@ static void zoom(struct dash *d, double factor)
     set_window(d, centre - frac * (nspan < MIN_SPAN_S ? MIN_SPAN_S : nspan), nspan);
 }
 
+void dash_follow(struct dash *d, double trimmed_s)
+{
+    struct tui_timeline *tl = &d->tl;
+    if (trimmed_s > 0) {
+        tl->t0_s = fmax(0, tl->t0_s - trimmed_s);
+        tl->t1_s = fmax(tl->t0_s + MIN_SPAN_S, tl->t1_s - trimmed_s);
+        if (tl->cursor_s >= 0)
+            tl->cursor_s = fmax(0, tl->cursor_s - trimmed_s);
+        tl->sel0_s = fmax(0, tl->sel0_s - trimmed_s);
+        tl->sel1_s = fmax(0, tl->sel1_s - trimmed_s);
+        d->sel_anchor_s = fmax(0, d->sel_anchor_s - trimmed_s);
+    }
+    tl->origin_s = d->scope->origin_s;
+    if (d->live && !d->paused) {
+        double span = tl->t1_s - tl->t0_s;
+        set_window(d, duration(d) - span, span);
+    }
+}
+
+static bool is_navigation(int key)
+{
+    switch (key) {
+    case DASH_KEY_LEFT: case DASH_KEY_RIGHT: case DASH_KEY_SLEFT: case DASH_KEY_SRIGHT:
+    case DASH_KEY_HOME: case DASH_KEY_END: case '<': case '>': case 'v':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool live_key(struct dash *d, int key)
+{
+    if (key == ' ') {
+        d->paused = !d->paused;
+        if (!d->paused) {
+            d->selecting = false;
+            d->tl.sel0_s = d->tl.sel1_s = 0;
+            d->tl.cursor_s = -1;
+            dash_follow(d, 0);
+        }
+        snprintf(d->message, sizeof d->message, "%s", d->paused
+                 ? "paused: capture and recording go on; arrows navigate, Space resumes" : "live");
+        return true;
+    }
+    if (key == 'r') {
+        d->want_record = true;
+        return true;
+    }
+    if (!d->paused && key > 0 && key < 128 && strchr("+=-_", key)) { /* zoom about the newest audio */
+        double span = (d->tl.t1_s - d->tl.t0_s) * (key == '+' || key == '=' ? 0.5 : 2.0);
+        set_window(d, duration(d) - span, span);
+        dash_follow(d, 0);
+        return true;
+    }
+    if (!d->paused && is_navigation(key)) {
+        d->paused = true;
+        bool r = dash_key(d, key, &(int){0});
+        snprintf(d->message, sizeof d->message, "paused to navigate (Space resumes live)");
+        return r;
+    }
+    return false;
+}
+
 bool dash_key(struct dash *d, int key, int *want_play)
 {
     double span = d->tl.t1_s - d->tl.t0_s;
@@ -95,6 +163,12 @@ bool dash_key(struct dash *d, int key, int *want_play)
         d->help = false; /* any key closes the overlay */
         if (key != 'q')
             return true;
+    }
+    if (d->live && live_key(d, key))
+        return true;
+    if (key == 'r' && !d->live) {
+        snprintf(d->message, sizeof d->message, "r records a live source (kwscope --source mic)");
+        return true;
     }
     switch (key) {
     case 'q': case 'Q': d->quit = true; return false;
@@ -159,6 +233,10 @@ bool dash_click(struct dash *d, int x, int y)
         if (x < px || x >= px + pw || y <= r.y || y >= r.y + r.h - 1 || pw <= 0)
             continue;
         double span = d->tl.t1_s - d->tl.t0_s;
+        if (d->live && !d->paused) {
+            d->paused = true;
+            snprintf(d->message, sizeof d->message, "paused to navigate (Space resumes live)");
+        }
         set_cursor(d, d->tl.t0_s + span * (x - px + 0.5) / pw);
         d->probe_y = (double)(y - r.y - 1) / (r.h - 2);
         if (d->grid) {

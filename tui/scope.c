@@ -1,4 +1,9 @@
-/* scope.c: clip + cached analysis -> view models. */
+/* scope.c: clip + cached analysis -> view models.
+ *
+ * Every analysis is incremental: a view keeps the frames it has and computes
+ * only those that new samples complete. A long file fills in a slice at a
+ * time and a live source (tui_scope_append) costs only its new frames; the
+ * colour range is kept the same way, over the rows scanned so far. */
 #include "scope.h"
 
 #include <math.h>
@@ -54,10 +59,81 @@ void tui_scope_adopt(struct tui_scope *s, const char *name, struct cap_clip *cli
     init_common(s);
 }
 
+void tui_scope_live(struct tui_scope *s, const char *name, const char *format)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->format, sizeof s->format, "%s", format);
+    s->clip.original.rate_hz = CAP_RATE_HZ;
+    s->clip.original.channels = 1;
+    s->live = true;
+    init_common(s);
+}
+
+/* Drops the oldest TUI_SCOPE_TRIM_S: samples and the frames made from them.
+ * The trim is a whole number of hops (10 ms) and micro strides (20 ms), so
+ * the frames kept stay aligned with the samples kept. */
+static void trim(struct tui_scope *s)
+{
+    size_t d = (size_t)TUI_SCOPE_TRIM_S * CAP_RATE_HZ;
+    if (d > s->clip.n_samples)
+        d = s->clip.n_samples;
+    memmove(s->clip.samples, s->clip.samples + d, (s->clip.n_samples - d) * sizeof *s->clip.samples);
+    s->clip.n_samples -= d;
+    struct dsp_micro_config mc = dsp_micro_config_default();
+    for (int v = TUI_VIEW_SPECTROGRAM; v < TUI_VIEW_COUNT; v++) {
+        size_t hop = v == TUI_VIEW_FEATURES ? (size_t)mc.step_ms * CAP_RATE_HZ / 1000
+                                           : (size_t)s->cfg.stft.hop_length;
+        size_t drop = d / hop, keep = s->rows_ready[v] > drop ? s->rows_ready[v] - drop : 0;
+        struct dsp_matrix *m = &s->mat[v];
+        if (m->data && keep)
+            memmove(m->data, m->data + drop * m->cols, keep * m->cols * sizeof *m->data);
+        s->rows_ready[v] = keep;
+        m->rows = keep;
+        s->rows_scanned[v] = 0;
+    }
+    if (s->micro && s->micro_fed >= d) {
+        s->micro_fed -= d;
+    } else if (s->micro) { /* it never saw the dropped part: start it afresh */
+        dsp_micro_reset(s->micro);
+        s->micro_fed = 0;
+        s->rows_ready[TUI_VIEW_FEATURES] = s->mat[TUI_VIEW_FEATURES].rows = 0;
+    }
+    s->origin_s += (double)d / CAP_RATE_HZ;
+}
+
+double tui_scope_append(struct tui_scope *s, const int16_t *x, size_t n)
+{
+    if (!n)
+        return 0;
+    double before = s->origin_s;
+    if (s->clip.n_samples + n > (size_t)TUI_SCOPE_KEEP_S * CAP_RATE_HZ)
+        trim(s);
+    if (s->clip.n_samples + n > s->cap_samples) {
+        size_t cap = s->cap_samples ? s->cap_samples * 2 : CAP_RATE_HZ * 8;
+        while (cap < s->clip.n_samples + n)
+            cap *= 2;
+        int16_t *p = realloc(s->clip.samples, cap * sizeof *p);
+        if (!p) {
+            kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory for live audio");
+            return -1;
+        }
+        s->clip.samples = p;
+        s->cap_samples = cap;
+    }
+    memcpy(s->clip.samples + s->clip.n_samples, x, n * sizeof *x);
+    s->clip.n_samples += n;
+    s->clip.original.frames = (int64_t)s->clip.n_samples;
+    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++)
+        s->computed[v] = false;
+    return s->origin_s - before;
+}
+
 void tui_scope_free(struct tui_scope *s)
 {
     for (int v = 0; v < TUI_VIEW_COUNT; v++)
         dsp_matrix_free(&s->mat[v]);
+    free(s->micro);
     free(s->welch_db);
     free(s->frame_db);
     cap_clip_free(&s->clip);
@@ -69,36 +145,79 @@ double tui_scope_duration(const struct tui_scope *s)
     return (double)s->clip.n_samples / CAP_RATE_HZ;
 }
 
-static enum kws_status prepare_features(struct tui_scope *s)
+/* Room for rows frames of cols values in mat[v] (grows by doubling). */
+static enum kws_status ensure_rows(struct tui_scope *s, enum tui_view_id v, size_t rows, size_t cols)
 {
-    struct dsp_micro_config cfg = dsp_micro_config_default();
-    uint16_t *u16 = NULL;
-    size_t frames = 0;
-    enum kws_status st = dsp_micro_clip(&cfg, s->clip.samples, s->clip.n_samples, &u16, &frames,
-                                        s->error, sizeof s->error);
-    if (st != KWS_OK)
-        return st;
-    size_t n = frames * (size_t)cfg.num_channels;
-    float *f = malloc((n ? n : 1) * sizeof *f);
-    if (!f) {
-        free(u16);
+    struct dsp_matrix *m = &s->mat[v];
+    m->cols = cols;
+    if (m->data && rows <= s->mat_cap[v])
+        return KWS_OK;
+    size_t cap = s->mat_cap[v] ? s->mat_cap[v] : 64;
+    while (cap < rows)
+        cap *= 2;
+    float *p = realloc(m->data, cap * cols * sizeof *p);
+    if (!p)
         return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++)
-        f[i] = dsp_micro_to_int8(u16[i]);
-    free(u16);
-    s->mat[TUI_VIEW_FEATURES] = (struct dsp_matrix){f, frames, (size_t)cfg.num_channels};
+    m->data = p;
+    s->mat_cap[v] = cap;
     return KWS_OK;
 }
 
+/* The micro frontend is stateful (noise estimates, PCAN), so its frames come
+ * from one streaming state fed every sample in order; streaming gives the
+ * same frames as a whole-clip run (tests/dsp), so a file looks the same
+ * either way. */
+static enum kws_status step_features(struct tui_scope *s)
+{
+    if (!s->micro) {
+        struct dsp_micro_config cfg = dsp_micro_config_default();
+        s->micro = malloc(sizeof *s->micro);
+        if (!s->micro)
+            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
+        enum kws_status st = dsp_micro_init(s->micro, &cfg, s->error, sizeof s->error);
+        if (st != KWS_OK) {
+            free(s->micro);
+            s->micro = NULL;
+            return st;
+        }
+    }
+    const struct dsp_micro_config *cfg = &s->micro->cfg;
+    size_t ch = (size_t)cfg->num_channels, step = (size_t)cfg->step_ms * CAP_RATE_HZ / 1000;
+    size_t rows = s->rows_ready[TUI_VIEW_FEATURES];
+    size_t left = s->clip.n_samples - s->micro_fed;
+    enum kws_status st = ensure_rows(s, TUI_VIEW_FEATURES, rows + left / step + 2, ch);
+    if (st != KWS_OK)
+        return st;
+    uint16_t u16[16 * DSP_MICRO_MAX_CHANNELS];
+    while (s->micro_fed < s->clip.n_samples) {
+        size_t used = 0;
+        size_t got = dsp_micro_feed(s->micro, s->clip.samples + s->micro_fed,
+                                    s->clip.n_samples - s->micro_fed, &used, u16, 16);
+        s->micro_fed += used;
+        float *out = s->mat[TUI_VIEW_FEATURES].data + rows * ch;
+        for (size_t i = 0; i < got * ch; i++)
+            out[i] = dsp_micro_to_int8(u16[i]);
+        rows += got;
+        if (!got && !used)
+            break;
+    }
+    s->rows_ready[TUI_VIEW_FEATURES] = s->mat[TUI_VIEW_FEATURES].rows = rows;
+    return KWS_OK;
+}
+
+/* The whole-clip Welch average for a file; a live source shows its latest
+ * frame instead (an average over an ever-growing clip says little). */
 static enum kws_status prepare_spectrum(struct tui_scope *s)
 {
     size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
-    s->welch_db = malloc(bins * sizeof *s->welch_db);
-    s->frame_db = malloc(bins * sizeof *s->frame_db);
-    if (!s->welch_db || !s->frame_db)
-        return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-    dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
+    if (!s->welch_db) {
+        s->welch_db = malloc(bins * sizeof *s->welch_db);
+        s->frame_db = malloc(bins * sizeof *s->frame_db);
+        if (!s->welch_db || !s->frame_db)
+            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
+        if (!s->live)
+            dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
+    }
     return tui_scope_prepare(s, TUI_VIEW_SPECTROGRAM); /* frames for the cursor */
 }
 
@@ -116,15 +235,12 @@ static enum kws_status step_float(struct tui_scope *s, enum tui_view_id v, size_
     size_t n = s->clip.n_samples, nfft = (size_t)sc->n_fft, hop = (size_t)sc->hop_length;
     size_t total = n < nfft ? 0 : (n - nfft) / hop + 1;
     struct dsp_matrix *mat = &s->mat[v];
-    if (!mat->data) {
-        size_t cols = v == TUI_VIEW_SPECTROGRAM ? nfft / 2 + 1
-                    : v == TUI_VIEW_MEL ? (size_t)s->cfg.mel.n_mels : (size_t)s->cfg.n_mfcc;
-        mat->data = calloc(total ? total * cols : 1, sizeof *mat->data);
-        if (!mat->data)
-            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-        mat->rows = total;
-        mat->cols = cols;
-    }
+    size_t cols = v == TUI_VIEW_SPECTROGRAM ? nfft / 2 + 1
+                : v == TUI_VIEW_MEL ? (size_t)s->cfg.mel.n_mels : (size_t)s->cfg.n_mfcc;
+    enum kws_status est = ensure_rows(s, v, total, cols);
+    if (est != KWS_OK)
+        return est;
+    mat->rows = total;
     size_t k = s->rows_ready[v], b = total - k < budget ? total - k : budget;
     if (b > 0) {
         struct dsp_matrix part = {0};
@@ -154,9 +270,7 @@ enum kws_status tui_scope_step(struct tui_scope *s, enum tui_view_id v, size_t b
     if (v == TUI_VIEW_SPECTRUM) {
         st = prepare_spectrum(s);
     } else if (v == TUI_VIEW_FEATURES) {
-        st = prepare_features(s);
-        if (st == KWS_OK)
-            s->rows_ready[v] = s->mat[v].rows;
+        st = step_features(s);
     } else {
         st = step_float(s, v, budget_frames, done);
     }
@@ -176,19 +290,29 @@ enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v)
 
 /* Colour range: dB views show 80 dB below the loudest value (a fixed dynamic
  * range reads best across clips); MFCC and features their own min..max / the
- * int8 range. */
-static void value_range(const struct dsp_matrix *m, enum tui_view_id v, float *lo, float *hi)
+ * int8 range. Only rows not scanned before are looked at: scanning a long or
+ * live clip on every frame would be too slow. */
+static void value_range(struct tui_scope *s, enum tui_view_id v, size_t rows, float *lo, float *hi)
 {
     if (v == TUI_VIEW_FEATURES) {
         *lo = -128;
         *hi = 127;
         return;
     }
-    float mn = INFINITY, mx = -INFINITY;
-    for (size_t i = 0; i < m->rows * m->cols; i++) {
+    const struct dsp_matrix *m = &s->mat[v];
+    if (s->rows_scanned[v] == 0 || s->rows_scanned[v] > rows) {
+        s->raw_lo[v] = INFINITY;
+        s->raw_hi[v] = -INFINITY;
+        s->rows_scanned[v] = 0;
+    }
+    float mn = s->raw_lo[v], mx = s->raw_hi[v];
+    for (size_t i = s->rows_scanned[v] * m->cols; i < rows * m->cols; i++) {
         if (m->data[i] < mn) mn = m->data[i];
         if (m->data[i] > mx) mx = m->data[i];
     }
+    s->raw_lo[v] = mn;
+    s->raw_hi[v] = mx;
+    s->rows_scanned[v] = rows;
     if (!(mx >= mn)) {
         mn = 0;
         mx = 1;
@@ -217,12 +341,7 @@ int tui_scope_heatmap(struct tui_scope *s, enum tui_view_id v, const struct tui_
         .title = tui_view_title(v), .data = mat->data, .rows = mat->rows, .cols = mat->cols,
         .hop_s = s->cfg.stft.hop_length / rate, .frame_s = s->cfg.stft.n_fft / rate,
         .unit = "dB", .cmap = s->cmap, .tl = *tl};
-    if (s->range_rows[v] != mat->rows + 1) { /* scanning a long clip each frame is too slow */
-        value_range(mat, v, &s->range_lo[v], &s->range_hi[v]);
-        s->range_rows[v] = mat->rows + 1;
-    }
-    m->vmin = s->range_lo[v];
-    m->vmax = s->range_hi[v];
+    value_range(s, v, mat->rows, &m->vmin, &m->vmax);
     switch (v) {
     case TUI_VIEW_SPECTROGRAM:
         m->axis = TUI_AXIS_HZ;
@@ -261,11 +380,19 @@ static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_
     char title[96];
     const float *db = s->welch_db;
     double hop = s->cfg.stft.hop_length / (double)CAP_RATE_HZ;
-    size_t frame = tl->cursor_s >= 0 ? (size_t)(tl->cursor_s / hop) : 0;
-    if (tl->cursor_s >= 0 && frame < spec->rows) {
+    size_t ready = s->rows_ready[TUI_VIEW_SPECTROGRAM];
+    bool latest = s->live && tl->cursor_s < 0;
+    size_t frame = latest ? ready - 1 : tl->cursor_s >= 0 ? (size_t)(tl->cursor_s / hop) : 0;
+    if (latest && ready == 0) {
+        for (size_t i = 0; i < bins; i++)
+            s->frame_db[i] = -100;
+        db = s->frame_db;
+        snprintf(title, sizeof title, "Spectrum (waiting for audio)");
+    } else if ((latest || tl->cursor_s >= 0) && frame < ready) {
         memcpy(s->frame_db, &spec->data[frame * spec->cols], bins * sizeof *s->frame_db);
         db = s->frame_db;
-        snprintf(title, sizeof title, "Spectrum (frame %zu @ %.3f s)", frame, frame * hop);
+        snprintf(title, sizeof title, "Spectrum (%s %zu @ %.3f s)", latest ? "latest frame" : "frame",
+                 frame, frame * hop + s->origin_s);
     } else {
         snprintf(title, sizeof title, "Spectrum (Welch, whole clip)");
     }

@@ -20,8 +20,6 @@ struct tui_scope {
     struct dsp_matrix mat[TUI_VIEW_COUNT]; /* spectrogram, mel, mfcc, features */
     bool computed[TUI_VIEW_COUNT];  /* complete */
     size_t rows_ready[TUI_VIEW_COUNT]; /* frames computed so far (progressive fill) */
-    float range_lo[TUI_VIEW_COUNT], range_hi[TUI_VIEW_COUNT]; /* colour range cache */
-    size_t range_rows[TUI_VIEW_COUNT];   /* rows the cached range covers (+1) */
     float *welch_db;                /* whole-clip spectrum, n_fft/2 + 1 */
     float *frame_db;                /* spectrum of one frame (cursor) */
     float mel_hz[256];              /* centre of each mel band */
@@ -30,13 +28,35 @@ struct tui_scope {
     int wave_db;                    /* waveform amplitude axis in dBFS */
     int spectrum_log;               /* spectrum frequency axis logarithmic */
     char error[256];                /* why a view could not be computed */
+    /* Live sources (tui_scope_append): the clip grows while it is shown. */
+    bool live;
+    size_t cap_samples;             /* allocated length of clip.samples */
+    size_t mat_cap[TUI_VIEW_COUNT]; /* allocated rows of mat[v] */
+    float raw_lo[TUI_VIEW_COUNT], raw_hi[TUI_VIEW_COUNT]; /* min/max over rows_scanned */
+    size_t rows_scanned[TUI_VIEW_COUNT];
+    struct dsp_micro_state *micro;  /* streaming frontend for the features view */
+    size_t micro_fed;               /* samples of the clip fed to it */
+    double origin_s;                /* time of sample 0 since the source started
+                                       (old history is trimmed in live mode) */
 };
+
+/* Live history kept in memory: when the clip passes TUI_SCOPE_KEEP_S, the
+ * oldest TUI_SCOPE_TRIM_S go (recordings keep everything: they are on disk). */
+#define TUI_SCOPE_KEEP_S 600
+#define TUI_SCOPE_TRIM_S 60
 
 /* Loads the clip (errors: one line in err). */
 enum kws_status tui_scope_open(struct tui_scope *s, const char *path, char *err, size_t err_len);
 /* Adopts samples already in memory (n may be 0). Takes ownership of clip. */
 void tui_scope_adopt(struct tui_scope *s, const char *name, struct cap_clip *clip);
 void tui_scope_free(struct tui_scope *s);
+/* Live: an empty scope named name ("mic: default"), then samples as they
+ * come. Only the frames the new samples complete are computed (views fill
+ * in through tui_scope_step). Returns the seconds trimmed off the start (0
+ * mostly; TUI_SCOPE_TRIM_S when the history got too long) so the caller can
+ * shift its timeline, or a negative kws_status when out of memory. */
+void tui_scope_live(struct tui_scope *s, const char *name, const char *format);
+double tui_scope_append(struct tui_scope *s, const int16_t *x, size_t n);
 double tui_scope_duration(const struct tui_scope *s);
 /* Computes what view v needs; on failure s->error says why. */
 enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v);

@@ -35,6 +35,8 @@ struct tui_timeline {
     double play_s;            /* < 0: not playing */
     const struct tui_mark *marks;
     size_t n_marks;
+    double origin_s;          /* added to time labels: a live view that dropped
+                                 old history still shows time since the start */
 };
 struct tui_timeline tui_timeline_full(double duration_s);
 

@@ -12,30 +12,8 @@ T="tmux -L $SOCK -f /dev/null"
 fails=0
 trap '$T kill-server 2>/dev/null' EXIT
 
-screen() { $T capture-pane -p -t dash; }
-fail() { echo "FAIL: $*"; echo "---- screen ----"; screen; echo "----------------"; fails=$((fails + 1)); }
-
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
-wait_for() {
-    i=0
-    while [ $i -lt $((${2:-5} * 10)) ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    fail "screen never showed '$1'"
-    return 1
-}
-wait_gone() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qF -- "$1" || return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    fail "screen still shows '$1'"
-}
-keys() { $T send-keys -t dash "$@"; sleep 0.15; }
+S=dash
+. "$(dirname "$0")/tmux_lib.sh"
 
 # A shell in the pane, so we can check it is usable after kwscope exits.
 $T new-session -d -s dash -x 120 -y 40 "sh"
