@@ -39,6 +39,7 @@ struct frame_stats {
     const char *path;
     double prev_read_ms, read_ms; /* the last two reads that brought samples */
     bool fresh;                   /* samples arrived since the last frame */
+    double start_s;               /* monotonic seconds when the loop began */
     size_t frames, n;
     float latency_ms[MAX_LATENCIES];
 };
@@ -254,10 +255,11 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void write_stats(struct frame_stats *st)
+static void write_stats(struct frame_stats *st, const struct tui_scope *s)
 {
     if (!st->path)
         return;
+    double audio_s = tui_scope_duration(s) + s->origin_s, wall_s = now_ms() / 1e3 - st->start_s;
     FILE *f = fopen(st->path, "w");
     if (!f)
         return;
@@ -267,9 +269,10 @@ static void write_stats(struct frame_stats *st)
     qsort(st->latency_ms, st->n, sizeof st->latency_ms[0], cmp_float);
     float med = st->n ? st->latency_ms[st->n / 2] : -1, p95 = st->n ? st->latency_ms[st->n * 95 / 100] : -1;
     float mx = st->n ? st->latency_ms[st->n - 1] : -1;
-    fprintf(f, "{\"frames\": %zu, \"cpu_s\": %.4f, \"latency_ms_median\": %.2f, "
-               "\"latency_ms_p95\": %.2f, \"latency_ms_max\": %.2f, \"latency_samples\": %zu}\n",
-            st->frames, cpu, med, p95, mx, st->n);
+    fprintf(f, "{\"frames\": %zu, \"cpu_s\": %.4f, \"wall_s\": %.3f, \"audio_s\": %.3f, "
+               "\"latency_ms_median\": %.2f, \"latency_ms_p95\": %.2f, \"latency_ms_max\": %.2f, "
+               "\"latency_samples\": %zu}\n",
+            st->frames, cpu, wall_s, audio_s, med, p95, mx, st->n);
     fclose(f);
 }
 
@@ -442,6 +445,7 @@ int tui_cmd_dashboard(int argc, char **argv)
     static struct loop L; /* big (latency samples); one dashboard per process */
     memset(&L, 0, sizeof L);
     L.stats.path = getenv("KWSCOPE_FRAME_STATS");
+    L.stats.start_s = now_ms() / 1e3;
     dash_init(&L.d, &scope);
     if (mic) {
         dash_live_init(&L.live, mic, a.out_dir);
@@ -476,7 +480,7 @@ int tui_cmd_dashboard(int argc, char **argv)
         active_term = NULL;
     }
     cap_quiet_stderr_end(saved_stderr);
-    write_stats(&L.stats);
+    write_stats(&L.stats, &scope);
     if (L.d.live && L.live.rec)
         fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
     if (L.d.live)

@@ -1,0 +1,52 @@
+#!/bin/sh
+# live_cpu.sh: the live dashboard on the PC mic (PortAudio over ALSA's file
+# plugin reading a FIFO that alsa_tool fills at 32,000 bytes/s), all views
+# visible ('a'), 200x60, for 20 s. Prints the CPU it used (share of one core)
+# and the delay from a sample entering the ring to the end of the frame that
+# first shows it (median / p95 / max over the frames; the dashboard measures
+# it with KWSCOPE_FRAME_STATS). ALSA's file plugin over the unpaced null slave
+# delivers somewhat faster than real time (tests/capture/alsa_e2e.sh), so the
+# audio seconds processed are printed too: the CPU figure is an upper bound
+# for real-time input. Usage: live_cpu.sh ALSA_TOOL
+set -u
+tool=$1
+BIN=${KWSCOPE_BIN:?}
+CLIP=${KWSCOPE_SOURCE_DIR:?}/assets/demo.wav
+tmp=$(mktemp -d /tmp/kws_bench_live_XXXXXX)
+SOCK="kwscope-bench-live-$$"
+T="tmux -L $SOCK -f /dev/null"
+pacer=""
+trap '$T kill-server 2>/dev/null; [ -n "$pacer" ] && kill $pacer 2>/dev/null; rm -rf "$tmp"' EXIT
+/usr/bin/python3 - "$CLIP" "$tmp/in.raw" <<'PY'
+import sys, wave
+w = wave.open(sys.argv[1])
+open(sys.argv[2], "wb").write(w.readframes(w.getnframes()) * 40)
+PY
+mkfifo "$tmp/fifo"
+printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; infile "%s"; format "raw" }\n' \
+    "$tmp/fifo" > "$tmp/alsa.conf"
+"$tool" pace "$tmp/in.raw" "$tmp/fifo" &
+pacer=$!
+$T new-session -d -s live -x 200 -y 60 "exec env TERM=tmux-256color XDG_STATE_HOME=$tmp/state \
+    ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf KWSCOPE_FRAME_STATS=$tmp/stats.json \
+    $BIN --source mic"
+sleep 2
+$T send-keys -t live a
+pid=$($T display -p -t live '#{pane_pid}')
+ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+a=$(ticks "$pid")
+sleep 20
+b=$(ticks "$pid")
+$T send-keys -t live q
+i=0
+while [ ! -s "$tmp/stats.json" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+hz=$(getconf CLK_TCK)
+echo "live dashboard (all views, 200x60): $(echo "$a $b $hz" | awk '{printf "%.2f CPU s over 20 s = %.2f%% of one core", ($2-$1)/$3, ($2-$1)/$3*5}')"
+[ -s "$tmp/stats.json" ] && /usr/bin/python3 - "$tmp/stats.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("frames drawn %d in %.1f s (%.1f fps), audio %.1f s (%.2fx real time)" % (
+    s["frames"], s["wall_s"], s["frames"] / s["wall_s"], s["audio_s"], s["audio_s"] / s["wall_s"]))
+print("ring -> frame drawn: median %.1f ms, p95 %.1f ms, max %.1f ms (%d frames)" % (
+    s["latency_ms_median"], s["latency_ms_p95"], s["latency_ms_max"], s["latency_samples"]))
+PY
