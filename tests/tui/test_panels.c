@@ -411,8 +411,10 @@ static void test_model(void)
     /* Short: the first layers, "+N more", then totals and RAM/flash. */
     tui_canvas_clear(c);
     tui_panel_model(c, (struct tui_rect){0, 0, 110, 8}, &v);
-    CHECK(info.n_layers == 4);
-    CHECK(strstr(row_text(c, 4), "+2 more"));
+    char more[32];
+    snprintf(more, sizeof more, "+%d more", info.n_layers - 2);
+    CHECK(info.n_layers > 3);
+    CHECK(strstr(row_text(c, 4), more));
     CHECK(strstr(row_text(c, 5), "total"));
     CHECK(strstr(row_text(c, 6), "RAM    tensor arena"));
     CHECK(strstr(row_text(c, 7), "flash  model"));
@@ -480,8 +482,10 @@ static void test_clipping(void)
     CHECK(drawn > 1000);
     /* A rect hanging off the canvas edge is clipped by the canvas. */
     struct tui_canvas *c = tui_canvas_new(10, 4, true, TUI_COLOR_256);
-    for (int which = 0; which < 3; which++)
+    for (int which = 0; which < 3; which++) {
         draw_all(c, (struct tui_rect){6, 2, 40, 30}, which);
+        draw_all(c, (struct tui_rect){-5, -1, 12, 8}, which);
+    }
     tui_canvas_free(c);
 }
 
