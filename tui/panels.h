@@ -86,7 +86,8 @@ struct tui_scores_model {
 
 /* Layout, top down, rows dropped from the bottom when r is short:
  *   title [@ t s]                        LED + newest label
- *   > label  bar (score, threshold mark)  0.91 avg
+ *   class ... score avg                  (column header, only when all fits)
+ *   > label  bar (score, threshold mark)  0.91 avg (reverse when > threshold)
  *   detect: window 1000 ms  threshold 200  suppression 1500 ms  min 3
  *   detections (newest first): "yes 0.91 @ 12.34 s", "+N more" */
 void tui_panel_scores(struct tui_canvas *c, struct tui_rect r, const struct tui_scores_model *m);
