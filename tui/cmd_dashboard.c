@@ -44,6 +44,7 @@ struct frame_stats {
     float latency_ms[MAX_LATENCIES];
 };
 #define FILL_BUDGET_FRAMES 3000 /* progressive analysis per loop turn (~30 s of audio) */
+#define MODEL_BUDGET_ROWS 100   /* model windows per loop turn (~15 ms of inference) */
 
 static int signal_pipe[2] = {-1, -1};
 static struct tui_curses *active_term;
@@ -110,6 +111,7 @@ struct loop {
     struct tui_player *player;
     bool dirty;
     struct dash_live live;
+    struct dash_model model;
     struct frame_stats stats;
 };
 
@@ -160,10 +162,16 @@ static bool update_play(struct loop *L)
     return true;
 }
 
-/* Visible views still filling in (long clips) get a slice of work per turn. */
+/* Visible views still filling in (long clips) get a slice of work per turn,
+ * and so does the model's score track. */
 static bool fill_progressively(struct loop *L)
 {
     bool pending = false;
+    if (L->d.model) {
+        bool more;
+        L->dirty |= dash_model_step(L->d.model, L->d.scope, MODEL_BUDGET_ROWS, &more);
+        pending |= more;
+    }
     for (int v = 0; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
         struct tui_scope *s = L->d.scope;
@@ -323,7 +331,8 @@ static int run_loop(struct loop *L)
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr, "usage: kwscope [FILE] [--source mic|FILE] [--device D] [--out-dir DIR]   "
+    fprintf(stderr, "usage: kwscope [FILE] [--source mic|FILE] [--device D] [--out-dir DIR] "
+                    "[--model M] [--labels a,b,c,d]   "
                     "(kwscope --help lists every command)\n");
     return 2;
 }
@@ -333,18 +342,26 @@ struct dash_args {
     const char *source;   /* "mic", or NULL */
     const char *device;   /* --device */
     const char *out_dir;  /* --out-dir */
+    const char *model;    /* --model (else $KWSCOPE_MODEL, else the default) */
+    const char *labels;   /* --labels */
 };
 
 static int parse_args(int argc, char **argv, struct dash_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->labels = "silence,unknown,yes,no";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
-        if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir")) {
+        if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir") ||
+            !strcmp(o, "--model") || !strcmp(o, "--labels")) {
             if (i + 1 >= argc)
                 return usage("missing value for", o);
             const char *v = argv[++i];
-            if (!strcmp(o, "--device"))
+            if (!strcmp(o, "--model"))
+                a->model = v;
+            else if (!strcmp(o, "--labels"))
+                a->labels = v;
+            else if (!strcmp(o, "--device"))
                 a->device = v;
             else if (!strcmp(o, "--out-dir"))
                 a->out_dir = v;
@@ -454,6 +471,17 @@ int tui_cmd_dashboard(int argc, char **argv)
         L.d.tl = tui_timeline_full(DASH_LIVE_SPAN_S);
         dash_follow(&L.d, 0);
     }
+    char merr[512];
+    if (dash_model_open(&L.model, a.model, a.labels, merr, sizeof merr) == KWS_OK) {
+        L.d.model = &L.model;
+    } else if (a.model) { /* asked for explicitly: an error, not a note */
+        fprintf(stderr, "kwscope: %s\n", merr);
+        dash_live_free(&L.live);
+        tui_scope_free(&scope);
+        return 1;
+    } else {
+        snprintf(note + strlen(note), sizeof note - strlen(note), "%sno model: %s", note[0] ? "; " : "", merr);
+    }
     snprintf(L.d.message, sizeof L.d.message, "%s", note);
     char logbuf[1100];
     L.d.log_path = cap_log_path(logbuf, sizeof logbuf);
@@ -485,6 +513,8 @@ int tui_cmd_dashboard(int argc, char **argv)
         fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
     if (L.d.live)
         dash_live_free(&L.live);
+    if (L.d.model)
+        dash_model_free(&L.model);
     if (!L.term)
         fprintf(stderr, "kwscope: cannot initialise the terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "panels.h"
 #include "scope.h"
 #include "view.h"
 
@@ -16,6 +17,45 @@
 #define DASH_MIN_H 12
 #define DASH_SIDE_W 30     /* side panel width, shown when the screen is wide */
 #define DASH_SIDE_MIN_SCREEN 100
+
+/* The keyword model over the scope (dash_model.c). */
+#define DASH_MAX_DETECTIONS 512
+struct dash_model {
+    bool loaded;                 /* a model is there */
+    bool failed;                 /* inference failed: error says why */
+    char path[1024];
+    struct mdl_model model;
+    struct mdl_kws kws;
+    struct mdl_info info;        /* for the 'm' view */
+    int n_labels;
+    char label_buf[MDL_DETECT_MAX_CLASSES][32];
+    const char *labels[MDL_DETECT_MAX_CLASSES];
+    struct tui_kws_track track;  /* int8 scores every 20 ms */
+    uint64_t fed_abs;            /* source samples fed to the track */
+    struct mdl_detect_config det; /* tuned live from the keyboard */
+    struct tui_detection dets[DASH_MAX_DETECTIONS]; /* over the whole track */
+    size_t n_dets;
+    struct tui_mark marks[DASH_MAX_DETECTIONS];     /* dets on the scope's time axis */
+    size_t n_marks;
+    size_t detected_rows;        /* track rows the detections cover */
+    double shifted_origin;       /* scope origin the marks were shifted by */
+    bool view;                   /* 'm': model info in the main area */
+    int first_layer;             /* its scroll position */
+    char error[256];
+};
+/* Model by the usual search (arg, $KWSCOPE_MODEL, assets/); labels are
+ * comma separated, one per output. */
+enum kws_status dash_model_open(struct dash_model *m, const char *arg, const char *labels,
+                                char *err, size_t err_len);
+void dash_model_free(struct dash_model *m);
+/* Scores up to budget_rows new windows of the scope's samples; *pending when
+ * more are waiting. Returns true when something to draw changed. */
+bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t budget_rows,
+                     bool *pending);
+/* Detector tuning keys (t/T threshold, w/W window, u/U suppression, n/N
+ * min count); true when the key was one of them. */
+bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, char *msg,
+                    size_t msg_len);
 
 /* Keys the state understands (curses key codes are mapped onto these). */
 enum dash_key {
@@ -75,6 +115,7 @@ struct dash {
     bool paused;                 /* live display frozen (Space); capture goes on */
     bool want_record;            /* 'r' pressed: the loop starts/stops a recording */
     double now_s;                /* monotonic clock at the last draw (elapsed times) */
+    struct dash_model *model;    /* NULL: no model panel */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
@@ -95,5 +136,10 @@ void dash_play_range(const struct dash *d, double *from_s, double *to_s);
 void dash_draw(struct dash *d, struct tui_canvas *c);
 /* The rectangle of view v on the current layout (w x h screen); 0 if hidden. */
 int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r);
+
+/* Drawing the model: the scores panel (side) and the model info view ('m'). */
+void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_canvas *c,
+                      struct tui_rect r);
+void dash_model_view(struct dash_model *m, struct tui_canvas *c, struct tui_rect r);
 
 #endif

@@ -157,6 +157,15 @@ static void draw_side(struct dash *d, struct tui_canvas *c)
         tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", d->rms_dbfs);
         tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", d->dc_offset);
     }
+    if (d->model) { /* the view settings in one line, the rest for the model */
+        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "zoom x%.1f  colormap %s",
+                          tui_scope_duration(d->scope) / (d->tl.t1_s - d->tl.t0_s),
+                          tui_colormap_name(d->scope->cmap));
+        y++;
+        struct tui_rect pr = {x, y, w, r.y + r.h - 1 - y};
+        dash_model_panel(d->model, d, c, pr);
+        return;
+    }
     y++;
     tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "View");
     tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->grid ? "all views" : tui_view_title(d->view));
@@ -181,6 +190,9 @@ static const char *const help_lines[] = {
     "Space      play selection (or from cursor) / stop;",
     "           live: pause / resume the display",
     "r          live: start / stop recording (WAV)",
+    "m          model info (layers, FLOPs, RAM, flash)",
+    "t/T w/W    detection threshold -/+10, window -/+100 ms",
+    "u/U n/N    suppression -/+250 ms, min count -/+1",
     "c          colormap (viridis, magma, gray)",
     "d          waveform axis linear / dBFS",
     "l          spectrum frequency axis linear / log",
@@ -217,7 +229,13 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
         return;
     }
     draw_header(d, c);
-    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+    if (d->model) {
+        d->tl.marks = d->model->marks;
+        d->tl.n_marks = d->model->n_marks;
+    }
+    if (d->model && d->model->view)
+        dash_model_view(d->model, c, main_area(d));
+    for (int v = 0; v < TUI_VIEW_COUNT && !(d->model && d->model->view); v++) {
         struct tui_rect r;
         if (!dash_view_rect(d, (enum tui_view_id)v, &r))
             continue;

@@ -166,6 +166,25 @@ bool dash_key(struct dash *d, int key, int *want_play)
     }
     if (d->live && live_key(d, key))
         return true;
+    if (d->model && dash_model_key(d->model, key, d->scope, d->message, sizeof d->message))
+        return true;
+    if (key == 'm') {
+        if (!d->model)
+            snprintf(d->message, sizeof d->message, "no model loaded");
+        else
+            d->model->view = !d->model->view;
+        return true;
+    }
+    if (d->model && d->model->view && (key == DASH_KEY_UP || key == DASH_KEY_DOWN)) {
+        d->model->first_layer += key == DASH_KEY_UP ? -1 : 1;
+        if (d->model->first_layer < 0)
+            d->model->first_layer = 0;
+        if (d->model->first_layer >= d->model->info.n_layers)
+            d->model->first_layer = d->model->info.n_layers > 0 ? d->model->info.n_layers - 1 : 0;
+        return true;
+    }
+    if (d->model && (key == DASH_KEY_TAB || (key >= '1' && key <= '0' + TUI_VIEW_COUNT)))
+        d->model->view = false;
     if (key == 'r' && !d->live) {
         snprintf(d->message, sizeof d->message, "r records a live source (kwscope --source mic)");
         return true;

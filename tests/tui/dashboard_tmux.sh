@@ -78,6 +78,18 @@ wait_for "terminal too small"
 $T resize-window -t dash -x 120 -y 40; sleep 0.3
 wait_for "Waveform"; wait_for "peak"
 
+# The model: scores in the side panel, the demo clip's "yes" detected and
+# marked on the time axis, live tuning of the detector, the 'm' info view.
+keys Escape; wait_for "Model @"
+wait_for "Detections"
+screen | grep -q "yes [01]\.[0-9][0-9] @ [0-9.]* s" || fail "no yes detection in the log"
+keys T; wait_for "threshold 210"
+keys t t; wait_for "threshold 190"
+keys W; wait_for "window 1100 ms"
+keys n; wait_for "min count 2"
+keys m; wait_for "tensor arena"; wait_for "DEPTHWISE_CONV_2D"; wait_for "of 256 KB"
+keys m; wait_for "linear"
+
 # q quits and the shell works again (echo and line editing restored).
 keys q
 keys "echo shell-ok-\$((40 + 2))" Enter
