@@ -6,7 +6,16 @@
  * Every host frame is acknowledged (host-to-board bytes travel in small
  * acknowledged chunks, see PROTOCOL.md); a repeated frame (same type and
  * sequence: the host retrying after a lost ACK) is acknowledged again but not
- * acted on twice. */
+ * acted on twice.
+ *
+ * Live detection (live_stride > 0): the mic is classified every live_stride
+ * samples; a detection calls the shell's on_detect (the sketch's LED) and,
+ * while the mic streams, goes to the host as a RESULT with detected = 1.
+ * Pushed audio shares the classification buffer, so live classification
+ * pauses for DEV_BOARD_HOLD_US of board time after every PUSH, CLASSIFY or
+ * FEATURES_REQ: a host's push is never mixed with the mic, and a RESULT
+ * during a request is always the requested one. (Board time, not mic
+ * samples: the virtual board's mic may run at 50x, its host does not.) */
 #include <string.h>
 
 #include "device.h"
@@ -90,8 +99,12 @@ int dev_board_classify(struct dev_board *b, struct dev_result *r)
     r->label = 0;
     for (int i = 1; i < n; i++)
         if (r->scores[i] > r->scores[r->label]) r->label = (uint8_t)i;
+    /* a requested result keeps the top score as its label (what the host
+     * compares with its own); the detector's class is kept for live results */
+    b->detect_label = r->label;
     if (b->pipe.post)
-        b->pipe.post(b->pipe.user, r->scores, n, t2 / 1000u, &r->label, &r->detected);
+        b->pipe.post(b->pipe.user, r->scores, n, t2 / 1000u, &b->detect_label, &r->detected,
+                     &b->detect_score);
     uint32_t t3 = b->micros(b->io);
     r->preprocess_us = t1 - t0;
     r->inference_us = t2 - t1;
@@ -116,6 +129,18 @@ static void do_classify(struct dev_board *b)
     send(b, DEV_MSG_RESULT, b->pl, n);
 }
 
+/* A classification of the mic (live detection). */
+static void live_classify(struct dev_board *b)
+{
+    struct dev_result r;
+    if (dev_board_classify(b, &r) < 0 || !r.detected) return;
+    r.label = b->detect_label;
+    if (b->on_detect) b->on_detect(b->io, &r, b->detect_score);
+    if (!b->mic_on) return;
+    size_t n = dev_result_encode(&r, b->pl, sizeof b->pl);
+    send(b, DEV_MSG_RESULT, b->pl, n);
+}
+
 static void handle(struct dev_board *b, const struct dev_frame *f)
 {
     size_t n = dev_ack_encode(f->type, f->seq, b->pl, sizeof b->pl);
@@ -127,12 +152,17 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
     b->have_last = 1;
     b->last_seq = f->seq;
     b->last_type = f->type;
+    if (f->type == DEV_MSG_PUSH || f->type == DEV_MSG_CLASSIFY || f->type == DEV_MSG_FEATURES_REQ) {
+        b->hold = 1;
+        b->hold_us0 = b->micros(b->io);
+    }
     switch (f->type) {
     case DEV_MSG_HELLO:
         if (f->len < 1 || f->payload[0] != DEV_PROTO_VERSION)
             send_error(b, DEV_ERR_VERSION, "protocol version mismatch (board speaks v1)");
         n = dev_info_encode(&b->info, b->pl, sizeof b->pl);
         send(b, DEV_MSG_INFO, b->pl, n);
+        if (b->hello_log) dev_board_send_log(b, b->hello_log);
         b->have_last = 1;
         break;
     case DEV_MSG_MIC_START:
@@ -180,9 +210,13 @@ void dev_board_rx(struct dev_board *b, const uint8_t *p, size_t n)
 
 void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n)
 {
+    if (b->hold && b->micros(b->io) - b->hold_us0 >= DEV_BOARD_HOLD_US) b->hold = 0;
     while (n) {
         size_t k = DEV_AUDIO_MAX_SAMPLES - b->chunk.n;
         if (k > n) k = n;
+        /* classify exactly every live_stride samples */
+        if (b->live_stride && !b->hold && k > b->live_stride - b->live_count)
+            k = b->live_stride - b->live_count;
         if (b->mic_on) {
             memcpy(b->chunk.samples + b->chunk.n, s, k * sizeof *s);
             b->chunk.n = (uint16_t)(b->chunk.n + k);
@@ -193,12 +227,12 @@ void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n)
                 b->chunk.n = 0;
             }
         }
-        if (b->live_stride) {
+        if (b->live_stride && !b->hold) {
             ring_add(b, s, k);
             b->live_count += k;
             if (b->live_count >= b->live_stride) {
                 b->live_count = 0;
-                do_classify(b);
+                live_classify(b);
             }
         }
         s += k;

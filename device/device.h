@@ -7,10 +7,13 @@
 #ifndef DEVICE_H
 #define DEVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/kws.h"
+#include "dsp/dsp.h"
+#include "models/models.h"
 
 /* ---- PROTOCOL ----------------------------------------------------------- */
 
@@ -218,19 +221,22 @@ int dev_port_pick(const struct dev_port *ports, size_t n);
  * The shell (sketch or sim) supplies write() and micros(), feeds received
  * bytes to dev_board_rx() and mic samples to dev_board_mic(). */
 #define DEV_BOARD_CLIP 16000   /* one second at 16 kHz is classified */
+#define DEV_BOARD_HOLD_US 2000000u /* live detection pauses this long after a host request */
 enum dev_error_code {
     DEV_ERR_VERSION = 1, DEV_ERR_NO_MODEL = 2, DEV_ERR_UNSUPPORTED = 3,
     DEV_ERR_BAD_PAYLOAD = 4, DEV_ERR_NO_FEATURES = 5,
 };
 /* The three timed stages. features: 1 s of audio to the int8 49x40 input
  * (<0 on failure). infer: int8 scores, returns their count (<=0: no model).
- * post (may be NULL): label/detection from the scores at board time now_ms. */
+ * post (may be NULL): label/detection from the scores at board time now_ms;
+ * on a detection *score gets its strength 0..255 (micro_speech's averaged
+ * score, the number in "Heard yes (201)"). */
 struct dev_board_pipeline {
     void *user;
     int (*features)(void *user, const int16_t *clip, size_t n, int8_t *feat);
     int (*infer)(void *user, const int8_t *feat, int8_t *scores);
     void (*post)(void *user, const int8_t *scores, int n, uint32_t now_ms,
-                 uint8_t *label, uint8_t *detected);
+                 uint8_t *label, uint8_t *detected, uint8_t *score);
 };
 struct dev_board {
     struct dev_decoder dec;
@@ -243,6 +249,13 @@ struct dev_board {
     int mic_on;
     size_t live_stride;        /* >0: classify the mic every this many samples */
     size_t live_count;
+    int hold;                  /* live detection paused since hold_us0 (host request) */
+    uint32_t hold_us0;
+    uint8_t detect_label;      /* class of the last detection (post's *label) */
+    uint8_t detect_score;      /* strength of the last detection (post's *score) */
+    const char *hello_log;     /* sent as a LOG after every INFO when set (e.g. why the model failed) */
+    /* the shell's detection hook (LED), may be NULL; set after dev_board_init */
+    void (*on_detect)(void *io, const struct dev_result *r, int score);
     int have_last;             /* last host frame handled (retries are not redone) */
     uint16_t last_seq;
     uint8_t last_type;
@@ -265,8 +278,51 @@ void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n);
 void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n);
 void dev_board_send_log(struct dev_board *b, const char *text);
 /* Classify the last second (pushed or mic) with timings; 0 ok, -1 no
- * features stage, -2 no model. Also used by the line dialects. */
+ * features stage, -2 no model. Also used by the line dialects. r->label is
+ * the top score; when r->detected, detect_label/detect_score say what the
+ * detector heard. */
 int dev_board_classify(struct dev_board *b, struct dev_result *r);
+
+/* ---- PIPELINE: the real stages (board_pipeline.c), portable like the core.
+ * features: a fresh micro frontend over the 1 s clip (49 frames x 40, the
+ * framing `kwscope classify` uses for a 1 s clip) and the model's int8 input
+ * conversion (micro_speech's, for its input quantization); infer: the int8
+ * model (models' mdl_kws); post: micro_speech's RecognizeCommands
+ * (mdl_detect) on the board's clock, which sets label, detected and score
+ * when a detection fires. So a board's scores equal `kwscope classify`'s for
+ * the same 1 s clip, exactly.
+ * init allocates once (the model's prepared tables and plan; the arena too
+ * unless the caller gives one); the stages never allocate or print. */
+struct dev_pipeline {
+    struct dsp_micro_state micro;      /* reset for every clip */
+    struct mdl_kws kws;
+    struct mdl_detect_config dcfg;
+    struct mdl_detect det;
+    uint16_t u16[DEV_FEAT_ROWS * DEV_FEAT_COLS]; /* the last clip's frontend output */
+    bool float_input;                  /* float model: infer reads u16, not the int8 features */
+    bool have_ms;
+    uint32_t last_ms;                  /* board clock of the last post (wrap: detector restarts) */
+    unsigned long detections;          /* detections so far */
+};
+/* m must outlive the pipeline. dc: detector parameters (NULL: micro_speech's
+ * defaults; n_classes is set from the model). arena: caller-owned,
+ * MDL_ARENA_ALIGN aligned, or NULL to allocate. The model must take 49 x 40
+ * features and give 1..DEV_MAX_LABELS scores (else KWS_ERR_UNSUPPORTED). */
+enum kws_status dev_pipeline_init(struct dev_pipeline *p, const struct mdl_model *m,
+                                  const struct mdl_detect_config *dc, void *arena,
+                                  size_t arena_cap, char *err, size_t err_len);
+void dev_pipeline_free(struct dev_pipeline *p);
+/* The three stages bound to p, for dev_board_init / dev_sim_config.pipe. */
+struct dev_board_pipeline dev_pipeline_stages(struct dev_pipeline *p);
+/* Model fields of a board's INFO: name (truncated to 31 characters), CRC-32
+ * of the model bytes, labels (comma separated, one per model output; NULL:
+ * micro_speech's "silence,unknown,yes,no"), arena_bytes (the planned arena),
+ * flash_bytes (the model's bytes), ram_bytes (the board core's and the
+ * pipeline's state + arena + the model bytes, which the loader copies into
+ * RAM). KWS_ERR_ARG with a message when the label count is wrong. */
+enum kws_status dev_pipeline_describe(const struct dev_pipeline *p, const struct mdl_model *m,
+                                      const char *name, const char *labels,
+                                      struct dev_info *info, char *err, size_t err_len);
 
 /* ---- SESSION: the host's side of a board (session.c, session_lines.c) ----
  *
@@ -325,6 +381,8 @@ struct dev_event {
     char label[DEV_LABEL_LEN];  /* name of result.label ("" if unknown) */
     int has_scores;             /* result.scores are meaningful */
     int has_timings;            /* result.*_us are meaningful */
+    int requested;              /* RESULT: the answer to dev_session_classify (0: a live
+                                   detection, or a line the session cannot attribute) */
     struct dev_audio audio;
     struct dev_features features;
     struct dev_line line;
@@ -391,6 +449,11 @@ struct dev_sim_config {
     struct dev_info info;          /* model name/hash, labels, memory figures */
     size_t live_stride;            /* >0: classify the mic every this many samples */
     int proto_override;            /* tests: claim another protocol version */
+    /* the virtual LED: called on every live detection (any dialect), may be
+     * NULL; label is the detected class's name ("?" when unnamed), score its
+     * strength 0..255 */
+    void (*on_detect)(void *user, const char *label, int score, const struct dev_result *r);
+    void *user;
 };
 struct dev_sim;
 enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,

@@ -208,6 +208,9 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
         if (dev_ack_decode(f->payload, f->len, &at, &aseq) != KWS_OK) { s->c.bad_payload++; return; }
         /* HELLO completes with INFO, not with its ACK */
         if (s->inflight && at == s->if_type && aseq == s->if_seq && at != DEV_MSG_HELLO) {
+            /* the board answers a CLASSIFY right after its ACK, before
+             * anything else: the next RESULT (or ERROR) is that answer */
+            if (at == DEV_MSG_CLASSIFY) s->want_result++;
             complete(s);
             if (s->state == DEV_ST_TIMEOUT) dev_session_set_state(s, DEV_ST_READY, "the board answers again");
         }
@@ -263,6 +266,10 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
             return;
         }
         e->has_scores = e->has_timings = 1;
+        if (s->want_result > 0) {
+            e->requested = 1;
+            s->want_result--;
+        }
         if (s->have_info && e->result.label < s->info.n_labels)
             snprintf(e->label, sizeof e->label, "%s", s->info.labels[e->result.label]);
         return;
@@ -283,6 +290,7 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
         memcpy(e->text, f->payload + off, n);
         e->text[n] = 0;
         e->code = err && f->len ? f->payload[0] : 0;
+        if (err && s->want_result > 0) s->want_result--;
         if (err && e->code == DEV_ERR_VERSION) {
             char why[300];
             snprintf(why, sizeof why, "%s; kwscope speaks v%d", e->text, DEV_PROTO_VERSION);

@@ -119,6 +119,10 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         e->line = l;
         e->result.detected = 1;
         e->result.board_ms = l.time_ms;
+        /* after "!OK DATA" the next Heard answers the push; a second Heard
+         * before any Scores line is a live detection again */
+        e->requested = s->ls_want == 1;
+        s->ls_want = s->ls_want == 1 ? 2 : 0;
         snprintf(e->label, sizeof e->label, "%s", l.label);
         e->result.label = (uint8_t)(label_index(s, l.label, 1) < 0 ? 0 : label_index(s, l.label, 1));
         e->code = l.score;
@@ -128,6 +132,8 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         if (!e) return;
         e->line = l;
         e->has_scores = 1;
+        e->requested = s->ls_want != 0;
+        s->ls_want = 0;
         e->result.n_scores = (uint8_t)l.n_scores;
         for (int i = 0; i < l.n_scores; i++) {
             int v = l.scores[i] < -128 ? -128 : l.scores[i] > 127 ? 127 : l.scores[i];
@@ -175,6 +181,7 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         }
         if (s->ls == LS_WAIT_DATA_OK && !strncmp(l.text, "DATA", 4)) {
             s->ls = LS_IDLE;
+            s->ls_want = 1;
             dev_session_pop_op(s);
             return;
         }
@@ -261,6 +268,7 @@ void dev_lines_tick(struct dev_session *s, double now)
     s->push_n = s->push_head = 0;
     if (s->state == DEV_ST_TIMEOUT) dev_session_set_state(s, DEV_ST_READY, "retrying");
     send_line(s, "!TEST");
+    s->ls_want = 0;
     s->if_sent = now;
     s->ls = LS_WAIT_TEST;
 }

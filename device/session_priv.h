@@ -45,6 +45,7 @@ struct dev_session {
     size_t if_len;
     uint16_t tx_seq;
     int need_hello, mic_wanted, have_chunk;
+    int want_result;            /* CLASSIFYs acknowledged whose RESULT has not come */
     uint32_t last_chunk;
     double next_reconnect;
 
@@ -54,6 +55,7 @@ struct dev_session {
     enum line_state ls;
     size_t ls_decode_len, ls_off, ls_total;
     uint8_t *ls_data;
+    int ls_want;                /* 1: "!OK DATA" seen, its Heard is due; 2: Heard seen, Scores due */
     int ei_open;
     struct dev_event ei_ev;
 };

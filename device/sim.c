@@ -38,12 +38,30 @@ static void sim_write(void *io, const uint8_t *p, size_t n)
     }
 }
 
-static uint32_t sim_micros(void *io)
+static uint64_t mono_us(void)
 {
-    (void)io;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The board's micros(): since power-up (the sim's open), wrapping at 2^32. */
+static uint32_t sim_micros(void *io)
+{
+    struct dev_sim *s = io;
+    return (uint32_t)(mono_us() - s->us0);
+}
+
+static void sim_on_detect(void *io, const struct dev_result *r, int score)
+{
+    dev_sim_detected(io, r, score);
+}
+
+void dev_sim_detected(struct dev_sim *s, const struct dev_result *r, int score)
+{
+    if (!s->cfg.on_detect) return;
+    const struct dev_info *i = &s->board.info;
+    s->cfg.on_detect(s->cfg.user, r->label < i->n_labels ? i->labels[r->label] : "?", score, r);
 }
 
 enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
@@ -54,6 +72,7 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
     if (!s) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     s->cfg = *cfg;
     s->slave = -1;
+    s->us0 = mono_us();
     s->master = posix_openpt(O_RDWR | O_NOCTTY);
     if (s->master < 0 || grantpt(s->master) || unlockpt(s->master) ||
         !ptsname(s->master)) {
@@ -88,6 +107,7 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
     dev_board_init(&s->board, &info, &cfg->pipe, sim_write, sim_micros, s);
     if (cfg->proto_override) s->board.info.proto = (uint8_t)cfg->proto_override;
     if (cfg->live_stride) s->board.live_stride = cfg->live_stride;
+    s->board.on_detect = sim_on_detect;
     s->t0 = -1;
     *out = s;
     return KWS_OK;

@@ -3,7 +3,8 @@
  * - micro_speech: test-over-serial ("!TEST" -> "!OK TEST 45"; "!DATA
  *   audio-pcm-16khz-mono-s16 <bytes>" + base64 lines -> "!DATA_ACK <n>" each,
  *   "!OK DATA ..."), then "Heard <label> (<score>) @<ms>ms", a "Scores:" debug
- *   line and "## <stage> time: min ..ms  max ..ms  avg ..ms" profile lines;
+ *   line and "## <stage> time: min ..ms  max ..ms  avg ..ms" profile lines
+ *   (three decimals: the host is fast, whole milliseconds would read 0);
  *   on the mic, "Heard" lines when the detector fires.
  * - edge-impulse: a "Predictions (DSP: ..)" block per mic window.
  * 45 bytes per base64 line keeps each host line (60 characters + newline)
@@ -37,7 +38,7 @@ static void profile_lines(struct dev_sim *s, const struct dev_result *r)
         if (s->prof_n == 1 || ms > s->prof_max[i]) s->prof_max[i] = ms;
         s->prof_sum[i] += ms;
         char line[128];
-        snprintf(line, sizeof line, "## %s time: min %.0fms  max %.0fms  avg %.0fms", names[i],
+        snprintf(line, sizeof line, "## %s time: min %.3fms  max %.3fms  avg %.3fms", names[i],
                  s->prof_min[i], s->prof_max[i], s->prof_sum[i] / s->prof_n);
         say(s, line);
     }
@@ -47,8 +48,10 @@ static void ms_result(struct dev_sim *s, const struct dev_result *r, int always)
 {
     char line[160];
     if (always || r->detected) {
+        /* a live detection says its averaged strength, a pushed clip its score */
         dev_line_format_heard(line, sizeof line, label_of(s, r->label),
-                              r->scores[r->label] + 128, r->board_ms);
+                              always ? r->scores[r->label] + 128 : s->board.detect_score,
+                              r->board_ms);
         say(s, line);
     }
     if (!always) return;
@@ -78,6 +81,10 @@ static void classify_and_say(struct dev_sim *s, int pushed)
     if (st < 0) {
         say(s, st == -1 ? "ERROR: no features stage" : "ERROR: no model on this board");
         return;
+    }
+    if (!pushed && r.detected) {
+        r.label = s->board.detect_label;   /* live: say what the detector heard */
+        dev_sim_detected(s, &r, s->board.detect_score);
     }
     if (s->cfg.dialect == DEV_DIALECT_EDGE_IMPULSE) ei_result(s, &r);
     else ms_result(s, &r, pushed);
@@ -152,10 +159,16 @@ void dev_sim_lines_rx(struct dev_sim *s, const uint8_t *p, size_t n)
 void dev_sim_lines_mic(struct dev_sim *s, const int16_t *x, size_t n)
 {
     if (s->test_mode || !s->board.live_stride) return;  /* test mode: no live mic */
-    dev_board_feed(&s->board, x, n);
-    s->live_count += n;
-    if (s->live_count >= s->board.live_stride) {
-        s->live_count = 0;
-        classify_and_say(s, 0);
+    while (n) {   /* classify exactly every live_stride samples */
+        size_t k = s->board.live_stride - s->live_count;
+        if (k > n) k = n;
+        dev_board_feed(&s->board, x, k);
+        s->live_count += k;
+        x += k;
+        n -= k;
+        if (s->live_count == s->board.live_stride) {
+            s->live_count = 0;
+            classify_and_say(s, 0);
+        }
     }
 }

@@ -12,6 +12,7 @@ struct dev_sim {
     int master, slave;
     char path[256], link[1024];
     double t0;
+    uint64_t us0;          /* CLOCK_MONOTONIC at open: the board's power-up */
     uint64_t mic_pos;
     size_t dropped_bytes;
     /* line dialects */
@@ -25,6 +26,8 @@ struct dev_sim {
     double prof_min[3], prof_max[3], prof_sum[3];
 };
 
+/* A live detection: the virtual LED (cfg.on_detect). */
+void dev_sim_detected(struct dev_sim *s, const struct dev_result *r, int score);
 void dev_sim_lines_rx(struct dev_sim *s, const uint8_t *p, size_t n);
 void dev_sim_lines_mic(struct dev_sim *s, const int16_t *x, size_t n);
 

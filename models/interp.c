@@ -1,8 +1,9 @@
 /* interp.c: runs a struct mdl_model. Init validates every operator (op/type
  * combination, tensor ranks and shape consistency), computes the requantisation
  * multipliers and geometry once (as TFLM's Prepare does), plans the arena with
- * mdl_plan_model and allocates it once. Invoke is a loop over the prepared
- * steps calling the kernels: no allocation, no validation left to do. */
+ * mdl_plan_model and allocates it once (or uses the caller's arena: the
+ * firmware keeps it in static RAM). Invoke is a loop over the prepared steps
+ * calling the kernels: no allocation, no validation left to do. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,13 +207,20 @@ void mdl_interp_free(struct mdl_interp *it)
         free(p->steps);
     }
     free(p);
-    free(it->arena);
+    if (it->own_arena)
+        free(it->arena);
     mdl_plan_free(&it->plan);
     memset(it, 0, sizeof *it);
 }
 
 enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m,
                                 char *err, size_t err_len)
+{
+    return mdl_interp_init_arena(it, m, NULL, 0, err, err_len);
+}
+
+enum kws_status mdl_interp_init_arena(struct mdl_interp *it, const struct mdl_model *m,
+                                      void *arena, size_t arena_cap, char *err, size_t err_len)
 {
     memset(it, 0, sizeof *it);
     it->model = m;
@@ -242,7 +250,19 @@ enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m
     }
     size_t n = it->plan.arena_bytes ? it->plan.arena_bytes : MDL_ARENA_ALIGN;
     n = (n + MDL_ARENA_ALIGN - 1) / MDL_ARENA_ALIGN * MDL_ARENA_ALIGN;
-    it->arena = aligned_alloc(MDL_ARENA_ALIGN, n);
+    if (arena) {
+        if ((uintptr_t)arena % MDL_ARENA_ALIGN || arena_cap < n) {
+            mdl_interp_free(it);
+            return kws_err(err, err_len, KWS_ERR_NOMEM,
+                           "the model needs a %zu-byte arena aligned to %d (given %zu bytes%s)", n,
+                           MDL_ARENA_ALIGN, arena_cap,
+                           (uintptr_t)arena % MDL_ARENA_ALIGN ? ", misaligned" : "");
+        }
+        it->arena = arena;
+    } else {
+        it->arena = aligned_alloc(MDL_ARENA_ALIGN, n);
+        it->own_arena = true;
+    }
     if (!it->arena) {
         mdl_interp_free(it);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "cannot allocate a %zu-byte arena", n);

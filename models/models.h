@@ -271,10 +271,19 @@ struct mdl_interp {
     const struct mdl_model *model;
     struct mdl_plan plan;
     uint8_t *arena;               /* plan.arena_bytes, MDL_ARENA_ALIGN aligned */
+    bool own_arena;               /* allocated by init (else the caller's) */
     void *prep;                   /* per-op prepared data (interp.c) */
 };
 enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m,
                                 char *err, size_t err_len);
+/* Same with a caller-owned arena (e.g. a static buffer on the board): arena
+ * must be MDL_ARENA_ALIGN aligned with at least the planned size rounded up
+ * to MDL_ARENA_ALIGN (else KWS_ERR_NOMEM naming the size needed); NULL
+ * allocates as mdl_interp_init does. mdl_interp_free never frees the
+ * caller's arena. The small per-op tables and the plan are still malloc'd
+ * once here; invoke allocates nothing. */
+enum kws_status mdl_interp_init_arena(struct mdl_interp *it, const struct mdl_model *m,
+                                      void *arena, size_t arena_cap, char *err, size_t err_len);
 void mdl_interp_free(struct mdl_interp *it);
 /* Data pointer of tensor t (arena or constant); NULL when it has none. */
 void *mdl_interp_tensor_data(const struct mdl_interp *it, int t);
@@ -348,10 +357,21 @@ struct mdl_kws {
 };
 enum kws_status mdl_kws_init(struct mdl_kws *k, const struct mdl_model *m, char *err,
                              size_t err_len);
+/* Same with a caller-owned arena (see mdl_interp_init_arena). */
+enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m, void *arena,
+                                   size_t arena_cap, char *err, size_t err_len);
 void mdl_kws_free(struct mdl_kws *k);
 /* feat_u16: frames x 40 micro frontend values; scores: n_classes int8. */
 enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_t *scores,
                               char *err, size_t err_len);
+/* The two halves of mdl_kws_score for int8-input models, so a board can time
+ * (and send) its int8 features apart from the inference: the model's int8
+ * input for frames x 40 frontend values (the same conversion mdl_kws_score
+ * does; x: frames x 40), and the scores for such an input. Both return
+ * KWS_ERR_UNSUPPORTED for a float-input model. */
+enum kws_status mdl_kws_input_i8(const struct mdl_kws *k, const uint16_t *feat_u16, int8_t *x);
+enum kws_status mdl_kws_score_i8(struct mdl_kws *k, const int8_t *x, int8_t *scores,
+                                 char *err, size_t err_len);
 /* Label rule: index of the largest score, lowest index on a tie. */
 int mdl_kws_top(const int8_t *scores, int n);
 

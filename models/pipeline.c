@@ -12,8 +12,14 @@
 
 enum kws_status mdl_kws_init(struct mdl_kws *k, const struct mdl_model *m, char *err, size_t err_len)
 {
+    return mdl_kws_init_arena(k, m, NULL, 0, err, err_len);
+}
+
+enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m, void *arena,
+                                   size_t arena_cap, char *err, size_t err_len)
+{
     memset(k, 0, sizeof *k);
-    enum kws_status st = mdl_interp_init(&k->it, m, err, err_len);
+    enum kws_status st = mdl_interp_init_arena(&k->it, m, arena, arena_cap, err, err_len);
     if (st != KWS_OK)
         return st;
     const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, NULL);
@@ -45,28 +51,27 @@ void mdl_kws_free(struct mdl_kws *k)
     mdl_interp_free(&k->it);
 }
 
-enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_t *scores,
-                              char *err, size_t err_len)
+enum kws_status mdl_kws_input_i8(const struct mdl_kws *k, const uint16_t *feat_u16, int8_t *x)
 {
-    void *in_d, *out_d;
-    const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, &in_d);
-    const struct mdl_tensor *out = mdl_interp_output(&k->it, 0, &out_d);
+    const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, NULL);
+    if (in->type != MDL_T_INT8)
+        return KWS_ERR_UNSUPPORTED;
     size_t n = in->n_elems;
-    if (in->type == MDL_T_INT8) {
-        int8_t *x = in_d;
-        if (k->micro_conv) {
-            for (size_t i = 0; i < n; i++)
-                x[i] = dsp_micro_to_int8(feat_u16[i]);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                x[i] = (int8_t)mdl_quantize_value(feat_u16[i] / MDL_TC_FEATURE_DIV, in->scale[0],
-                                                  in->zero_point[0], -128, 127);
-        }
-    } else {
-        float *x = in_d;
+    if (k->micro_conv) {
         for (size_t i = 0; i < n; i++)
-            x[i] = feat_u16[i] / MDL_TC_FEATURE_DIV;
+            x[i] = dsp_micro_to_int8(feat_u16[i]);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            x[i] = (int8_t)mdl_quantize_value(feat_u16[i] / MDL_TC_FEATURE_DIV, in->scale[0],
+                                              in->zero_point[0], -128, 127);
     }
+    return KWS_OK;
+}
+
+static enum kws_status invoke_and_read(struct mdl_kws *k, int8_t *scores, char *err, size_t err_len)
+{
+    void *out_d;
+    const struct mdl_tensor *out = mdl_interp_output(&k->it, 0, &out_d);
     enum kws_status st = mdl_interp_invoke(&k->it, err, err_len);
     if (st != KWS_OK)
         return st;
@@ -78,6 +83,32 @@ enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_
             scores[c] = (int8_t)mdl_quantize_value(y[c], 1.0f / 256.0f, -128, -128, 127);
     }
     return KWS_OK;
+}
+
+enum kws_status mdl_kws_score_i8(struct mdl_kws *k, const int8_t *x, int8_t *scores,
+                                 char *err, size_t err_len)
+{
+    void *in_d;
+    const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, &in_d);
+    if (in->type != MDL_T_INT8)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "model input is not int8");
+    memcpy(in_d, x, in->n_elems);
+    return invoke_and_read(k, scores, err, err_len);
+}
+
+enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_t *scores,
+                              char *err, size_t err_len)
+{
+    void *in_d;
+    const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, &in_d);
+    if (in->type == MDL_T_INT8) {
+        mdl_kws_input_i8(k, feat_u16, in_d);
+    } else {
+        float *x = in_d;
+        for (size_t i = 0; i < in->n_elems; i++)
+            x[i] = feat_u16[i] / MDL_TC_FEATURE_DIV;
+    }
+    return invoke_and_read(k, scores, err, err_len);
 }
 
 int mdl_kws_top(const int8_t *scores, int n)

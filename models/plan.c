@@ -24,6 +24,10 @@ static int by_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A buffer larger than this is absurd, and summing a few of them must not
+ * wrap: 1 TB on 64-bit hosts, 1 GB where size_t is 32 bits (the board). */
+#define MAX_BUF (SIZE_MAX > 0xFFFFFFFFu ? ((size_t)1 << 20) << 20 : (size_t)1 << 30)
+
 enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, size_t *arena,
                                 char *err, size_t err_len)
 {
@@ -31,7 +35,7 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
     if (n < 0 || align == 0 || (align & (align - 1)))
         return kws_err(err, err_len, KWS_ERR_ARG, "planner: bad count or alignment");
     for (int i = 0; i < n; i++)
-        if (b[i].first > b[i].last || b[i].size > ((size_t)1 << 40))
+        if (b[i].first > b[i].last || b[i].size > MAX_BUF)
             return kws_err(err, err_len, KWS_ERR_ARG, "planner: buffer %d has a bad lifetime or size", i);
     struct mdl_plan_buf **order = malloc((size_t)(n ? n : 1) * sizeof *order);
     struct mdl_plan_buf **live = malloc((size_t)(n ? n : 1) * sizeof *live);
