@@ -1,27 +1,33 @@
-/* cmd_collect.c: `kwscope collect --words yes,no [--source mic] [--count N]
- * [--speaker NAME] DATA_DIR`: builds a Speech Commands style data set with
- * the microphone the board will hear.
+/* cmd_collect.c: `kwscope collect --words yes,no [--source mic|sim|board[:PORT]]
+ * [--device D] [--count N] [--speaker NAME] DATA_DIR`: builds a Speech
+ * Commands style data set with the microphone the board will hear.
  *
- * For each take: prompts the word, records 2 s, keeps the 1 s window centred
- * on the utterance (energy-based: the centre of mass of the frame energies
- * above a threshold), shows the waveform as text and asks keep / redo / quit.
+ * For each take: prompts the word, records 2 s from the source, keeps the 1 s
+ * window centred on the utterance (collect_centre, shared with the
+ * dashboard's collect mode), shows its waveform and the model's int8
+ * features (the same views as `kwscope plot`) and asks keep / redo / quit.
  * Kept clips go to DATA_DIR/WORD/SPEAKER_nohash_N.wav (N = next free number),
  * so one speaker's clips share a split under the Speech Commands rule.
  *
- * Recording uses PortAudio's blocking read of the default input device at
- * 16 kHz mono (capture's mic source had no API yet when this was written);
- * --source board is not supported yet. */
+ * The source is a capture source: the PC mic through PortAudio, or the
+ * board's mic streamed over the protocol (a real board, or the virtual one),
+ * so a data set can be recorded with the board's own microphone. Answers are
+ * read a line at a time from stdin (empty = keep), so it can be scripted. */
 #include <errno.h>
 #include <getopt.h>
-#include <portaudio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
 #include "commands.h"
+#include "dash.h"
+#include "scope.h"
+#include "tui.h"
 
 #define RATE 16000
 #define TAKE (2 * RATE)
@@ -29,11 +35,15 @@
 /* Start of the 1 s window centred on the utterance: energy per 10 ms frame,
  * frames above 10% of the loudest (and well above the quietest) weigh in
  * the centre. Silence-only takes are centred on the take. */
-static size_t centre_window(const int16_t *s, size_t n)
+size_t collect_centre(const int16_t *s, size_t n)
 {
     enum { HOP = RATE / 100 };
     size_t frames = n / HOP;
     double e[TAKE / HOP], mx = 0.0, mn = 1e300;
+    if (n <= RATE)
+        return 0;
+    if (frames > TAKE / HOP)
+        frames = TAKE / HOP;
     for (size_t f = 0; f < frames; f++) {
         double sum = 0.0;
         for (size_t i = 0; i < HOP; i++)
@@ -58,49 +68,104 @@ static size_t centre_window(const int16_t *s, size_t n)
     return (size_t)start;
 }
 
-/* Waveform as text: min/max per column, `rows` lines. */
-static void draw_wave(const int16_t *s, size_t n, int cols, int rows)
+/* The take as `kwscope plot` would draw it: waveform, then features. */
+static void show_take(const int16_t *clip, size_t n)
 {
-    for (int r = 0; r < rows; r++) {
-        double top = 1.0 - 2.0 * r / rows, bot = 1.0 - 2.0 * (r + 1) / rows;
-        putchar('|');
-        for (int c = 0; c < cols; c++) {
-            size_t a = n * (size_t)c / (size_t)cols, b = n * (size_t)(c + 1) / (size_t)cols;
-            double lo = 1.0, hi = -1.0;
-            for (size_t i = a; i < b; i++) {
-                double v = s[i] / 32768.0;
-                lo = v < lo ? v : lo;
-                hi = v > hi ? v : hi;
-            }
-            putchar(hi >= bot && lo <= top ? '#' : (r == rows / 2 ? '-' : ' '));
-        }
-        printf("|\n");
+    struct cap_clip c = {malloc(n * sizeof *clip), n, {.rate_hz = RATE, .channels = 1}};
+    if (!c.samples)
+        return;
+    memcpy(c.samples, clip, n * sizeof *clip);
+    struct tui_scope s;
+    tui_scope_adopt(&s, "take", &c);
+    bool utf8 = tui_locale_utf8() && isatty(STDOUT_FILENO);
+    int colors = isatty(STDOUT_FILENO) ? tui_term_colors(STDOUT_FILENO) : 0;
+    struct tui_canvas *cv = tui_canvas_new(80, 12, utf8, colors >= 256 ? TUI_COLOR_256
+                                                        : colors >= 8 ? TUI_COLOR_8 : TUI_COLOR_NONE);
+    struct tui_timeline tl = tui_timeline_full(tui_scope_duration(&s));
+    for (int v = 0; v < 2 && cv; v++) {
+        tui_canvas_clear(cv);
+        tui_scope_draw(&s, v ? TUI_VIEW_FEATURES : TUI_VIEW_WAVE, cv, (struct tui_rect){0, 0, 80, 12}, &tl);
+        tui_render_text(cv, stdout);
     }
+    tui_canvas_free(cv);
+    tui_scope_free(&s);
 }
 
-static int record(int16_t *buf, size_t n, char *err, size_t err_len)
+/* Where the audio comes from: the PC mic, or a board's mic (the board
+ * session is pumped while reading). */
+struct take_source {
+    struct cap_source *src;
+    struct dash_board board;
+    bool have_board;
+};
+
+static int open_take_source(struct take_source *t, const char *source, const char *device,
+                            char *err, size_t len)
 {
-    PaStream *st;
-    PaError e = Pa_OpenDefaultStream(&st, 1, 0, paInt16, RATE, 1024, NULL, NULL);
-    if (e == paNoError)
-        e = Pa_StartStream(st);
-    if (e != paNoError) {
-        snprintf(err, err_len, "cannot record: %s", Pa_GetErrorText(e));
-        return -1;
+    memset(t, 0, sizeof *t);
+    if (!strcmp(source, "mic")) {
+        int quiet = cap_quiet_stderr_begin();
+        enum kws_status st = cap_mic_source_open(device, &t->src, err, len);
+        if (st == KWS_OK && (st = cap_source_start(t->src, err, len)) != KWS_OK) {
+            cap_source_close(t->src);
+            t->src = NULL;
+        }
+        cap_quiet_stderr_end(quiet);
+        return st == KWS_OK ? 0 : -1;
     }
+    const char *which = !strcmp(source, "sim") ? "sim" : !strcmp(source, "board") ? "auto"
+                      : !strncmp(source, "board:", 6) ? source + 6 : NULL;
+    if (!which) {
+        snprintf(err, len, "--source wants mic, sim, board or board:PORT, not '%s'", source);
+        return -2;
+    }
+    /* The virtual board's mic plays the demo clip: a stand-in speaker. */
+    struct cap_clip demo = {0};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/assets/demo.wav", KWSCOPE_DATADIR);
+    cap_clip_load(path, &demo, err, len);
+    enum kws_status st = dash_board_open(&t->board, which, DEV_DIALECT_KWSCOPE, NULL, NULL, &demo,
+                                         err, len);
+    cap_clip_free(&demo);
+    if (st != KWS_OK)
+        return -1;
+    t->have_board = true;
+    t->src = dash_board_mic_source(&t->board);
+    if (!t->src || cap_source_start(t->src, err, len) != KWS_OK)
+        return -1;
+    return 0;
+}
+
+static void close_take_source(struct take_source *t)
+{
+    cap_source_close(t->src);
+    if (t->have_board)
+        dash_board_free(&t->board);
+}
+
+/* Records n samples (dropping what came before: the take starts now). */
+static int record(struct take_source *t, int16_t *buf, size_t n, char *err, size_t err_len)
+{
+    int16_t junk[1024];
+    char msg[256];
+    if (t->have_board)
+        dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
+    while (cap_source_read(t->src, junk, 1024) > 0) {}
     size_t got = 0;
-    while (got < n && e == paNoError) {
-        unsigned long k = n - got > 1024 ? 1024 : (unsigned long)(n - got);
-        e = Pa_ReadStream(st, buf + got, k);
-        if (e == paInputOverflowed)
-            e = paNoError; /* a lost block is a glitch in one take, not fatal */
+    double deadline = dev_now() + 10.0 + (double)n / RATE;
+    while (got < n) {
+        if (t->have_board)
+            dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
+        size_t k = cap_source_read(t->src, buf + got, n - got);
         got += k;
-    }
-    Pa_StopStream(st);
-    Pa_CloseStream(st);
-    if (e != paNoError) {
-        snprintf(err, err_len, "recording failed: %s", Pa_GetErrorText(e));
-        return -1;
+        if (k)
+            continue;
+        if (cap_source_finished(t->src) || dev_now() > deadline) {
+            snprintf(err, err_len, "recording failed: %s after %.2f s",
+                     cap_source_finished(t->src) ? "the source stopped" : "no audio", (double)got / RATE);
+            return -1;
+        }
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
     }
     return 0;
 }
@@ -115,10 +180,18 @@ static int next_index(const char *dir, const char *speaker)
     }
 }
 
+/* Board session chatter goes nowhere here; warnings and errors to stderr. */
+static void quiet_log(enum kws_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if (level >= KWS_LOG_WARN)
+        fprintf(stderr, "kwscope: collect: %s\n", msg);
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: kwscope collect --words yes,no [--source mic] [--count N] "
-                    "[--speaker NAME] DATA_DIR\n");
+    fprintf(stderr, "usage: kwscope collect --words yes,no [--source mic|sim|board[:PORT]] "
+                    "[--device D] [--count N] [--speaker NAME] DATA_DIR\n");
     return 2;
 }
 
@@ -127,9 +200,10 @@ int tui_cmd_collect(int argc, char **argv)
     static const struct option opts[] = {
         {"words", required_argument, 0, 'w'}, {"source", required_argument, 0, 's'},
         {"count", required_argument, 0, 'c'}, {"speaker", required_argument, 0, 'p'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"device", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     char words_buf[256] = "yes,no", speaker[64] = "me";
+    const char *source = "mic", *device = NULL;
     int count = 10;
     optind = 1;
     int c;
@@ -143,11 +217,8 @@ int tui_cmd_collect(int argc, char **argv)
                                        "without '/', '_' or spaces\n"), 2;
             snprintf(speaker, sizeof speaker, "%s", optarg);
             break;
-        case 's':
-            if (strcmp(optarg, "mic"))
-                return fprintf(stderr, "kwscope: collect: --source %s is not supported yet "
-                                       "(only mic)\n", optarg), 2;
-            break;
+        case 's': source = optarg; break;
+        case 'd': device = optarg; break;
         case 'c':
             count = (int)strtol(optarg, &end, 10);
             if (*end || count < 1 || count > 10000)
@@ -168,11 +239,19 @@ int tui_cmd_collect(int argc, char **argv)
         return fprintf(stderr, "kwscope: collect: --words is empty\n"), 2;
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno)), 1;
-    if (Pa_Initialize() != paNoError)
-        return fprintf(stderr, "kwscope: collect: cannot start PortAudio\n"), 1;
+    setlocale(LC_ALL, "");
+    kws_log_set(quiet_log, NULL);
+    struct take_source ts;
+    char err[256];
+    int orc = open_take_source(&ts, source, device, err, sizeof err);
+    if (orc) {
+        fprintf(stderr, "kwscope: collect: %s\n", err);
+        close_take_source(&ts);
+        return orc == -2 ? 2 : 1;
+    }
 
     static int16_t take[TAKE];
-    char err[256], line[64], wdir[4096], path[4096 + 128];
+    char line[64], wdir[4096], path[4096 + 128];
     int rc = 0;
     for (int k = 0; k < count * nw && rc == 0; k++) {
         const char *w = words[k % nw];
@@ -189,13 +268,13 @@ int tui_cmd_collect(int argc, char **argv)
                 k = count * nw;
                 break;
             }
-            if (record(take, TAKE, err, sizeof err)) {
+            if (record(&ts, take, TAKE, err, sizeof err)) {
                 fprintf(stderr, "kwscope: collect: %s\n", err);
                 rc = 1;
                 break;
             }
-            const int16_t *clip = take + centre_window(take, TAKE);
-            draw_wave(clip, RATE, 70, 9);
+            const int16_t *clip = take + collect_centre(take, TAKE);
+            show_take(clip, RATE);
             printf("keep, redo or quit? [K/r/q] ");
             fflush(stdout);
             if (!fgets(line, sizeof line, stdin) || line[0] == 'q') {
@@ -215,6 +294,6 @@ int tui_cmd_collect(int argc, char **argv)
             break;
         }
     }
-    Pa_Terminate();
+    close_take_source(&ts);
     return rc;
 }

@@ -44,6 +44,7 @@ struct frame_stats {
     float latency_ms[MAX_LATENCIES];
 };
 #define FILL_BUDGET_FRAMES 3000 /* progressive analysis per loop turn (~30 s of audio) */
+#define MESSAGE_MS 5000        /* a footer message stays this long */
 #define MODEL_BUDGET_ROWS 100   /* model windows per loop turn (~15 ms of inference) */
 
 static int signal_pipe[2] = {-1, -1};
@@ -92,6 +93,7 @@ static int map_key(int ch)
     case '\t': return DASH_KEY_TAB;
     case 27: return DASH_KEY_ESC;
     case KEY_RESIZE: return DASH_KEY_RESIZE;
+    case KEY_ENTER: return DASH_KEY_ENTER;
     default: return ch;
     }
 }
@@ -112,6 +114,15 @@ struct loop {
     bool dirty;
     struct dash_live live;
     struct dash_model model;
+    struct dash_board board;
+    struct dash_collect collect;
+    /* 'b' swaps the board's mic in for the file or PC mic ("home") and back. */
+    struct tui_scope board_scope;
+    struct dash_live board_live;
+    struct tui_scope *home_scope;
+    struct dash_live *home_live;
+    struct tui_timeline home_tl;
+    bool home_paused;
     struct frame_stats stats;
 };
 
@@ -227,6 +238,7 @@ static void poll_live(struct loop *L, bool *pending)
     int r = dash_live_poll(d->live, d->scope, now / 1e3, &trimmed, d->message, sizeof d->message);
     if (r > 0) {
         dash_follow(d, trimmed);
+        dash_collect_step(d);
         *pending = true;
         L->dirty = true;
         L->stats.prev_read_ms = L->stats.read_ms;
@@ -246,6 +258,95 @@ static void poll_live(struct loop *L, bool *pending)
         last_tick = (long)(now / 1e3);
         L->dirty = true;
     }
+}
+
+/* 'b': the board's mic becomes the source (a live scope of its own), or the
+ * home source comes back. The model starts its track over on either. */
+static void toggle_board_mic(struct loop *L)
+{
+    struct dash *d = &L->d;
+    struct dash_board *b = &L->board;
+    if (b->mode == TUI_BOARD_MIC) {
+        dash_live_free(&L->board_live);
+        tui_scope_free(&L->board_scope);
+        d->scope = L->home_scope;
+        d->live = L->home_live;
+        d->tl = L->home_tl;
+        d->paused = L->home_paused;
+        b->mode = TUI_BOARD_IDLE;
+        snprintf(d->message, sizeof d->message, "board mic off: back to %.130s", d->scope->name);
+    } else {
+        char err[256];
+        struct cap_source *src = dash_board_mic_source(b);
+        if (!src || cap_source_start(src, err, sizeof err) != KWS_OK) {
+            snprintf(d->message, sizeof d->message, "board mic: %.140s", src ? err : "out of memory");
+            cap_source_close(src);
+            return;
+        }
+        L->home_scope = d->scope;
+        L->home_live = d->live;
+        L->home_tl = d->tl;
+        L->home_paused = d->paused;
+        tui_scope_live(&L->board_scope, src->name, "board mic, PCM 16-bit, 16000 Hz, mono");
+        L->board_scope.cmap = d->scope->cmap;
+        dash_live_init(&L->board_live, src, L->live.out_dir);
+        d->scope = &L->board_scope;
+        d->live = &L->board_live;
+        d->paused = false;
+        d->tl = tui_timeline_full(DASH_LIVE_SPAN_S);
+        dash_follow(d, 0);
+        b->mode = TUI_BOARD_MIC;
+        snprintf(d->message, sizeof d->message, "streaming the board's mic (b: back, r: record)");
+    }
+    if (d->model)
+        dash_model_reset(d->model);
+    for (int v = 0; v < TUI_VIEW_COUNT; v++)
+        d->scope->computed[v] = false;
+}
+
+/* 'p': live audio is pushed continuously (toggle); a clip pushes the second
+ * ending at the cursor (or the play head, or the first second). */
+static void push_to_board(struct loop *L)
+{
+    struct dash *d = &L->d;
+    struct dash_board *b = &L->board;
+    if (b->mode == TUI_BOARD_MIC)
+        toggle_board_mic(L);
+    if (d->live) {
+        b->mode = b->mode == TUI_BOARD_PUSH ? TUI_BOARD_IDLE : TUI_BOARD_PUSH;
+        b->pushed_abs = 0;
+        snprintf(d->message, sizeof d->message, "%s", b->mode == TUI_BOARD_PUSH
+                 ? "pushing the live audio to the board (a result every 0.5 s; p stops)" : "push stopped");
+        return;
+    }
+    double at = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.play_s >= 0 ? d->tl.play_s : 1.0;
+    dash_board_push_clip(b, d->scope, at);
+    b->mode = TUI_BOARD_PUSH;
+    snprintf(d->message, sizeof d->message, "pushed the second ending at %.2f s to the board",
+             at < 1.0 ? 1.0 : at);
+}
+
+static void poll_board(struct loop *L)
+{
+    struct dash *d = &L->d;
+    if (!d->board)
+        return;
+    int want = d->want_board;
+    d->want_board = 0;
+    if (want == 1)
+        toggle_board_mic(L);
+    else if (want == 2)
+        push_to_board(L);
+    else if (want == 3) {
+        L->board.diff_view = !L->board.diff_view;
+        if (L->board.diff_view)
+            dash_board_request_features(&L->board);
+    }
+    if (want)
+        L->dirty = true;
+    if (L->board.mode == TUI_BOARD_PUSH && d->live)
+        dash_board_push_live(&L->board, d->scope);
+    L->dirty |= dash_board_poll(&L->board, now_ms() / 1e3, d->message, sizeof d->message);
 }
 
 static void note_frame(struct frame_stats *st, double end_ms)
@@ -284,12 +385,34 @@ static void write_stats(struct frame_stats *st, const struct tui_scope *s)
     fclose(f);
 }
 
+/* Footer messages go after MESSAGE_MS unchanged; returns ms until then (-1: none). */
+static double expire_message(struct loop *L)
+{
+    static char seen[sizeof L->d.message];
+    static double since;
+    double now = now_ms();
+    if (strcmp(seen, L->d.message)) {
+        snprintf(seen, sizeof seen, "%s", L->d.message);
+        since = now;
+    }
+    if (!L->d.message[0])
+        return -1;
+    if (now - since >= MESSAGE_MS) {
+        L->d.message[0] = seen[0] = '\0';
+        L->dirty = true;
+        return -1;
+    }
+    return MESSAGE_MS - (now - since);
+}
+
 static int run_loop(struct loop *L)
 {
     double last_draw = -1e9;
     bool pending = true;
     resize(L);
     while (!L->d.quit) {
+        double msg_wait = expire_message(L);
+        poll_board(L);
         poll_live(L, &pending);
         if (pending)
             pending = fill_progressively(L);
@@ -311,12 +434,17 @@ static int run_loop(struct loop *L)
                 wait = due;
             }
         }
+        bool ticking = L->d.play == DASH_PLAYING || L->d.live || (L->d.board && dash_board_busy(L->d.board));
         if (!L->dirty)
-            wait = pending ? 0 : L->d.play == DASH_PLAYING || L->d.live ? FRAME_MS : -1;
-        else if (L->d.live && (wait < 0 || wait > FRAME_MS))
+            wait = pending ? 0 : ticking ? FRAME_MS : -1;
+        else if (ticking && (wait < 0 || wait > FRAME_MS))
             wait = FRAME_MS;
-        struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
-        int r = poll(fds, 2, wait < 0 ? -1 : (int)(wait + 0.999));
+        if (msg_wait >= 0 && (wait < 0 || wait > msg_wait))
+            wait = msg_wait;
+        struct pollfd fds[4] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0},
+                                {L->d.board ? dash_board_fd(L->d.board, 0) : -1, POLLIN, 0},
+                                {L->d.board ? dash_board_fd(L->d.board, 1) : -1, POLLIN, 0}};
+        int r = poll(fds, 4, wait < 0 ? -1 : (int)(wait + 0.999));
         if (r < 0 && errno != EINTR)
             return 1;
         if (r > 0 && (fds[1].revents & POLLIN))
@@ -331,8 +459,9 @@ static int run_loop(struct loop *L)
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr, "usage: kwscope [FILE] [--source mic|FILE] [--device D] [--out-dir DIR] "
-                    "[--model M] [--labels a,b,c,d]   "
+    fprintf(stderr, "usage: kwscope [FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] "
+                    "[--out-dir DIR] [--model M] [--labels a,b,c,d] [--board auto|none|sim|PORT] "
+                    "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]]   "
                     "(kwscope --help lists every command)\n");
     return 2;
 }
@@ -344,20 +473,40 @@ struct dash_args {
     const char *out_dir;  /* --out-dir */
     const char *model;    /* --model (else $KWSCOPE_MODEL, else the default) */
     const char *labels;   /* --labels */
+    const char *board;    /* --board auto|none|sim|PORT */
+    bool board_mic;       /* --source sim|board[:PORT]: start on the board's mic */
+    enum dev_dialect dialect; /* --dialect */
+    const char *collect, *data, *speaker; /* collect mode: words, DATA_DIR, speaker */
 };
 
 static int parse_args(int argc, char **argv, struct dash_args *a)
 {
     memset(a, 0, sizeof *a);
     a->labels = "silence,unknown,yes,no";
+    a->board = "auto";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir") ||
-            !strcmp(o, "--model") || !strcmp(o, "--labels")) {
+            !strcmp(o, "--model") || !strcmp(o, "--labels") || !strcmp(o, "--board") ||
+            !strcmp(o, "--dialect") || !strcmp(o, "--collect") || !strcmp(o, "--data") ||
+            !strcmp(o, "--speaker")) {
             if (i + 1 >= argc)
                 return usage("missing value for", o);
             const char *v = argv[++i];
-            if (!strcmp(o, "--model"))
+            if (!strcmp(o, "--collect"))
+                a->collect = v;
+            else if (!strcmp(o, "--data"))
+                a->data = v;
+            else if (!strcmp(o, "--speaker")) {
+                if (!*v || strpbrk(v, "/_ ") || strlen(v) >= 64)
+                    return usage("--speaker needs a short name without '/', '_' or spaces; got", v);
+                a->speaker = v;
+            } else if (!strcmp(o, "--board"))
+                a->board = v;
+            else if (!strcmp(o, "--dialect")) {
+                if (dev_dialect_parse(v, &a->dialect) != KWS_OK)
+                    return usage("--dialect wants kwscope, micro_speech or edge-impulse; got", v);
+            } else if (!strcmp(o, "--model"))
                 a->model = v;
             else if (!strcmp(o, "--labels"))
                 a->labels = v;
@@ -367,10 +516,12 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
                 a->out_dir = v;
             else if (!strcmp(v, "mic"))
                 a->source = v;
-            else if (!strcmp(v, "sim") || !strncmp(v, "board", 5)) {
-                fprintf(stderr, "kwscope: --source %s: the board in the dashboard is not in this build yet; "
-                                "use `kwscope board ...`\n", v);
-                return 2;
+            else if (!strcmp(v, "sim")) {
+                a->board = "sim";
+                a->board_mic = true;
+            } else if (!strcmp(v, "board") || !strncmp(v, "board:", 6)) {
+                a->board = v[5] == ':' && v[6] ? v + 6 : "auto";
+                a->board_mic = true;
             } else if (a->path)
                 return usage("one source only; extra", v);
             else
@@ -407,6 +558,13 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
     char err[512];
     *mic = NULL;
     note[0] = '\0';
+    if (a->board_mic) { /* the board's mic comes later; the demo clip is home */
+        if (tui_scope_open(scope, a->path ? a->path : demo_clip(), err, sizeof err) != KWS_OK) {
+            fprintf(stderr, "kwscope: %s\n", err);
+            return 1;
+        }
+        return 0;
+    }
     if (a->source || !a->path) {
         if (open_mic(a->device, mic, err, sizeof err) == KWS_OK) {
             char fmt[160];
@@ -482,6 +640,31 @@ int tui_cmd_dashboard(int argc, char **argv)
     } else {
         snprintf(note + strlen(note), sizeof note - strlen(note), "%sno model: %s", note[0] ? "; " : "", merr);
     }
+    if (strcmp(a.board, "none")) {
+        /* The virtual board's mic plays the home clip (a file) or the demo clip. */
+        struct cap_clip demo = {0};
+        const struct cap_clip *sim_mic = &scope.clip;
+        if (mic && cap_clip_load(demo_clip(), &demo, merr, sizeof merr) == KWS_OK)
+            sim_mic = &demo;
+        enum kws_status bst = dash_board_open(&L.board, a.board, a.dialect, a.model, a.labels, sim_mic,
+                                              merr, sizeof merr);
+        cap_clip_free(&demo);
+        if (bst == KWS_OK) {
+            L.d.board = &L.board;
+        } else if (strcmp(a.board, "auto")) { /* asked for: an error */
+            fprintf(stderr, "kwscope: board %s: %s\n", a.board, merr);
+            dash_model_free(&L.model);
+            dash_live_free(&L.live);
+            tui_scope_free(&scope);
+            return 1;
+        }
+        if (L.d.board && a.board_mic)
+            L.d.want_board = 1;
+    }
+    if (a.collect) {
+        dash_collect_init(&L.collect, a.collect, a.data, a.speaker);
+        L.d.collect = &L.collect;
+    }
     snprintf(L.d.message, sizeof L.d.message, "%s", note);
     char logbuf[1100];
     L.d.log_path = cap_log_path(logbuf, sizeof logbuf);
@@ -513,6 +696,14 @@ int tui_cmd_dashboard(int argc, char **argv)
         fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
     if (L.d.live)
         dash_live_free(&L.live);
+    if (L.board.mode == TUI_BOARD_MIC) {
+        if (L.board_live.rec)
+            fprintf(stderr, "kwscope: recording saved to %s\n", L.board_live.rec_path);
+        dash_live_free(&L.board_live);
+        tui_scope_free(&L.board_scope);
+    }
+    if (L.d.board)
+        dash_board_free(&L.board);
     if (L.d.model)
         dash_model_free(&L.model);
     if (!L.term)

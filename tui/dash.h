@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "device/device.h"
 #include "panels.h"
 #include "scope.h"
 #include "view.h"
@@ -16,7 +17,9 @@
 #define DASH_MIN_W 50
 #define DASH_MIN_H 12
 #define DASH_SIDE_W 30     /* side panel width, shown when the screen is wide */
+#define DASH_SIDE_WIDE_W 40 /* ... and on screens of DASH_SIDE_WIDE_SCREEN or more */
 #define DASH_SIDE_MIN_SCREEN 100
+#define DASH_SIDE_WIDE_SCREEN 150
 
 /* The keyword model over the scope (dash_model.c). */
 #define DASH_MAX_DETECTIONS 512
@@ -57,11 +60,99 @@ bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t bud
 bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, char *msg,
                     size_t msg_len);
 
+/* A board: a real port or an in-process virtual board (dash_board.c). */
+#define DASH_BOARD_DETS 64
+struct board_mic;
+struct dash_board {
+    bool open;
+    char port[256];              /* port or the virtual board's pty */
+    bool virtual_board;
+    enum dev_dialect dialect;
+    struct dev_session *sess;
+    struct dev_sim *sim;         /* in-process virtual board, or NULL */
+    struct mdl_model sim_model;
+    bool sim_model_loaded;
+    struct dev_pipeline sim_pipe;
+    bool sim_pipe_ready;
+    int16_t *sim_mic;            /* the virtual board's looped mic clip */
+    enum tui_board_mode mode;
+    struct tui_stage_stats stages[TUI_STAGE_COUNT];
+    struct dev_result last;      /* newest result with scores */
+    bool have_result;
+    unsigned long results, pushes, skipped; /* skipped: live pushes a slow board missed */
+    struct tui_detection dets[DASH_BOARD_DETS]; /* the board's detections, board time */
+    size_t n_dets;
+    double led_until_s;
+    bool led;
+    struct board_mic *mic;       /* the board-mic source while it exists */
+    uint64_t pushed_abs;         /* live push: source samples already pushed */
+    int16_t pushed[DEV_BOARD_CLIP]; /* the last second pushed (for the features diff) */
+    bool have_push;
+    struct dev_features board_feat;
+    bool have_board_feat;
+    int8_t host_feat[DEV_FEAT_ROWS * DEV_FEAT_COLS];
+    int diff_rows, diff_cols, n_diff; /* n_diff < 0: nothing to compare */
+    bool diff_view;              /* 'd' in the features view */
+    char log[256];               /* the board's last log line */
+};
+/* which: "auto" (the single Arduino, else a virtual board), "sim", or a
+ * port path. The virtual board runs model (search order as everywhere) and
+ * plays sim_mic (may be NULL: silence) as its mic. */
+enum kws_status dash_board_open(struct dash_board *b, const char *which, enum dev_dialect dialect,
+                                const char *model, const char *labels,
+                                const struct cap_clip *sim_mic, char *err, size_t len);
+void dash_board_free(struct dash_board *b);
+/* One loop turn: serve the virtual board, pump the session, take its events.
+ * True when the panel changed; state problems and errors go to msg. */
+bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_len);
+/* The loop must keep ticking (requests pending, not ready, a virtual board). */
+bool dash_board_busy(const struct dash_board *b);
+/* fds to poll: 0 the session's, 1 the virtual board's (-1 when none). */
+int dash_board_fd(const struct dash_board *b, int which);
+/* The board's mic as a capture source (start = mic on); owned by the caller. */
+struct cap_source *dash_board_mic_source(struct dash_board *b);
+/* Push the second ending at at_s of a clip / the newest audio of a live
+ * scope every 0.5 s; the board classifies each. */
+void dash_board_push_clip(struct dash_board *b, const struct tui_scope *s, double at_s);
+void dash_board_push_live(struct dash_board *b, const struct tui_scope *s);
+void dash_board_request_features(struct dash_board *b);
+
+/* Collect mode (dash_collect.c). */
+#define DASH_COLLECT_WORDS 32
+enum dash_collect_state { DASH_COLLECT_PROMPT, DASH_COLLECT_RECORDING, DASH_COLLECT_REVIEW };
+struct dash_collect {
+    bool active;
+    enum dash_collect_state state;
+    char words_buf[256];
+    const char *words[DASH_COLLECT_WORDS]; /* point into words_buf */
+    int n_words, word;           /* the word asked for now */
+    char dir[1024];              /* DATA_DIR (Speech Commands layout) */
+    char speaker[64];
+    int saved;
+    uint64_t start_abs;          /* source sample where the take began */
+    int16_t take[2 * CAP_RATE_HZ];
+    size_t window;               /* start of the kept second in take */
+};
+void dash_collect_init(struct dash_collect *c, const char *words, const char *dir,
+                       const char *speaker);
+struct dash;
+/* Keys of the mode (k, Enter, Esc); true when taken. */
+bool dash_collect_key(struct dash *d, int key);
+/* A take completes: pause on it. True when the screen changed. */
+bool dash_collect_step(struct dash *d);
+/* The footer line for the mode's state. */
+void dash_collect_prompt(const struct dash *d, char *buf, size_t len);
+
+/* Start of the 1 s window centred on the utterance in a take of n samples
+ * (energy-weighted centre of the loud 10 ms frames; the middle for
+ * silence). cmd_collect.c; the dashboard's collect mode uses it too. */
+size_t collect_centre(const int16_t *s, size_t n);
+
 /* Keys the state understands (curses key codes are mapped onto these). */
 enum dash_key {
     DASH_KEY_LEFT = 0x10000, DASH_KEY_RIGHT, DASH_KEY_UP, DASH_KEY_DOWN,
     DASH_KEY_SLEFT, DASH_KEY_SRIGHT, DASH_KEY_HOME, DASH_KEY_END,
-    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE,
+    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE, DASH_KEY_ENTER,
 };
 
 enum dash_play { DASH_STOPPED, DASH_PLAYING };
@@ -105,7 +196,7 @@ struct dash {
     bool selecting;              /* 'v' pressed: cursor moves extend the selection */
     double sel_anchor_s;
     enum dash_play play;
-    char message[160];           /* footer message (errors, hints) */
+    char message[320];           /* footer message (errors, hints) */
     const char *log_path;        /* where stderr noise goes (named in help) */
     const char *source_label;    /* "file", "mic", ... */
     int w, h;                    /* screen size in cells */
@@ -116,6 +207,9 @@ struct dash {
     bool want_record;            /* 'r' pressed: the loop starts/stops a recording */
     double now_s;                /* monotonic clock at the last draw (elapsed times) */
     struct dash_model *model;    /* NULL: no model panel */
+    struct dash_board *board;    /* NULL: no board */
+    int want_board;              /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
+    struct dash_collect *collect; /* NULL: not collecting */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
@@ -137,9 +231,16 @@ void dash_draw(struct dash *d, struct tui_canvas *c);
 /* The rectangle of view v on the current layout (w x h screen); 0 if hidden. */
 int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r);
 
+/* "silence" / "_silence_": a class whose detections are not shown. */
+bool dash_is_silence(const char *label);
+/* A new clip or source: the track starts over. */
+void dash_model_reset(struct dash_model *m);
+
 /* Drawing the model: the scores panel (side) and the model info view ('m'). */
 void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_canvas *c,
                       struct tui_rect r);
 void dash_model_view(struct dash_model *m, struct tui_canvas *c, struct tui_rect r);
+void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rect r);
+void dash_board_diff_view(struct dash_board *b, struct tui_canvas *c, struct tui_rect r);
 
 #endif

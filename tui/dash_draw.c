@@ -15,10 +15,11 @@
 #define MODEL_INPUT_S (49 * 0.020) /* 49 micro frames of 20 ms */
 
 static bool side_panel(const struct dash *d) { return d->w >= DASH_SIDE_MIN_SCREEN; }
+static int side_w(const struct dash *d) { return d->w >= DASH_SIDE_WIDE_SCREEN ? DASH_SIDE_WIDE_W : DASH_SIDE_W; }
 
 static struct tui_rect main_area(const struct dash *d)
 {
-    int side = side_panel(d) ? DASH_SIDE_W : 0;
+    int side = side_panel(d) ? side_w(d) : 0;
     return (struct tui_rect){0, 1, d->w - side, d->h - 3};
 }
 
@@ -129,7 +130,7 @@ static void readout(struct dash *d, char *buf, size_t len)
 
 static void draw_side(struct dash *d, struct tui_canvas *c)
 {
-    struct tui_rect r = {d->w - DASH_SIDE_W, 1, DASH_SIDE_W, d->h - 3};
+    struct tui_rect r = {d->w - side_w(d), 1, side_w(d), d->h - 3};
     int fg = tui_ui_color(c->color, TUI_UI_TEXT), title = tui_ui_color(c->color, TUI_UI_TITLE);
     tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_AXIS));
     int x = r.x + 2, y = r.y + 1, w = r.w - 4;
@@ -162,8 +163,19 @@ static void draw_side(struct dash *d, struct tui_canvas *c)
                           tui_scope_duration(d->scope) / (d->tl.t1_s - d->tl.t0_s),
                           tui_colormap_name(d->scope->cmap));
         y++;
-        struct tui_rect pr = {x, y, w, r.y + r.h - 1 - y};
-        dash_model_panel(d->model, d, c, pr);
+        int avail = r.y + r.h - 1 - y, mh = avail;
+        if (d->board) { /* the model's panel as tall as its rows need, the board below */
+            mh = d->model->kws.n_classes + 6;
+            if (mh > avail / 2)
+                mh = avail / 2;
+        }
+        dash_model_panel(d->model, d, c, (struct tui_rect){x, y, w, mh});
+        if (d->board)
+            dash_board_panel(d->board, c, (struct tui_rect){x, y + mh, w, avail - mh});
+        return;
+    }
+    if (d->board) {
+        dash_board_panel(d->board, c, (struct tui_rect){x, y, w, r.y + r.h - 1 - y});
         return;
     }
     y++;
@@ -193,6 +205,11 @@ static const char *const help_lines[] = {
     "m          model info (layers, FLOPs, RAM, flash)",
     "t/T w/W    detection threshold -/+10, window -/+100 ms",
     "u/U n/N    suppression -/+250 ms, min count -/+1",
+    "b          board: stream its mic / back",
+    "p          push to the board (live: toggle; clip: 1 s)",
+    "d          (model features view) board vs host diff",
+    "k          collect mode (--collect): take 2 s;",
+    "           Enter keeps, k again, Esc drops / leaves",
     "c          colormap (viridis, magma, gray)",
     "d          waveform axis linear / dBFS",
     "l          spectrum frequency axis linear / log",
@@ -249,7 +266,10 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
             tl.t1_s = end > MODEL_INPUT_S ? end : MODEL_INPUT_S;
             tl.t0_s = tl.t1_s - MODEL_INPUT_S;
         }
-        tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
+        if (v == TUI_VIEW_FEATURES && d->board && d->board->diff_view)
+            dash_board_diff_view(d->board, c, r);
+        else
+            tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
         if (d->grid && v == (int)d->view)
             tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
     }
@@ -261,6 +281,11 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
     const char *keys = d->live
         ? " 1-6 views  Tab next  a all  Space pause/resume  r record  arrows navigate  +/- zoom  ? help  q quit"
         : " 1-6 views  Tab next  a all  arrows cursor  +/- zoom  v select  Space play  c colors  ? help  q quit";
+    char prompt[256];
+    if (d->collect && d->collect->active && !d->message[0]) {
+        dash_collect_prompt(d, prompt, sizeof prompt);
+        keys = prompt;
+    }
     bool msg = d->message[0] != '\0';
     tui_canvas_fill(c, (struct tui_rect){0, c->h - 1, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
     tui_canvas_text(c, 0, c->h - 1, c->w, msg ? tui_ui_color(c->color, TUI_UI_ALERT) : TUI_COLOR_DEFAULT,

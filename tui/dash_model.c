@@ -66,12 +66,33 @@ void dash_model_free(struct dash_model *m)
     memset(m, 0, sizeof *m);
 }
 
+bool dash_is_silence(const char *label)
+{
+    return !strcmp(label, "silence") || !strcmp(label, "_silence_");
+}
+
+void dash_model_reset(struct dash_model *m)
+{
+    if (!m->loaded)
+        return;
+    tui_kws_track_reset(&m->track);
+    m->fed_abs = 0;
+    m->n_dets = m->n_marks = 0;
+    m->detected_rows = (size_t)-1;
+    m->failed = false;
+}
+
 static void redetect(struct dash_model *m, double origin_s)
 {
     char err[128];
     if (tui_kws_track_detect(&m->track, &m->det, m->dets, DASH_MAX_DETECTIONS, &m->n_dets, err,
                              sizeof err) != KWS_OK)
         m->n_dets = 0;
+    size_t k = 0; /* keywords only: "silence" winning again is not a detection to show */
+    for (size_t i = 0; i < m->n_dets; i++)
+        if (m->dets[i].label >= m->n_labels || !dash_is_silence(m->labels[m->dets[i].label]))
+            m->dets[k++] = m->dets[i];
+    m->n_dets = k;
     m->n_marks = tui_detections_to_marks(m->dets, m->n_dets, m->labels, m->n_labels, m->marks,
                                          DASH_MAX_DETECTIONS);
     for (size_t i = 0; i < m->n_marks; i++)

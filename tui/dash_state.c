@@ -164,10 +164,19 @@ bool dash_key(struct dash *d, int key, int *want_play)
         if (key != 'q')
             return true;
     }
+    if (dash_collect_key(d, key))
+        return true;
     if (d->live && live_key(d, key))
         return true;
     if (d->model && dash_model_key(d->model, key, d->scope, d->message, sizeof d->message))
         return true;
+    if (key == 'b' || key == 'p' || (key == 'd' && d->view == TUI_VIEW_FEATURES && d->board)) {
+        if (!d->board)
+            snprintf(d->message, sizeof d->message, "no board (kwscope --board PORT|sim)");
+        else
+            d->want_board = key == 'b' ? 1 : key == 'p' ? 2 : 3;
+        return true;
+    }
     if (key == 'm') {
         if (!d->model)
             snprintf(d->message, sizeof d->message, "no model loaded");

@@ -24,7 +24,7 @@ static const struct command commands[] = {
     {"train", tui_cmd_train,
      "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
     {"collect", tui_cmd_collect,
-     "collect --words yes,no [--source mic] [--count N] [--speaker NAME] DATA_DIR"},
+     "collect --words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] DATA_DIR"},
     {"record", tui_cmd_record,
      "record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav"},
     {"devices", tui_cmd_devices, "devices"},
@@ -35,7 +35,9 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: kwscope [FILE] [--source mic|board[:PORT]|sim|FILE]\n");
+    fprintf(out, "usage: kwscope [FILE] [--source mic|board[:PORT]|sim|FILE] [--device D] [--out-dir DIR]\n"
+                 "               [--model M] [--labels a,b,..] [--board auto|none|sim|PORT] [--dialect D]\n"
+                 "               [--collect WORDS [--data DIR] [--speaker NAME]]\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "       kwscope %s\n", commands[i].usage);
     fprintf(out, "       kwscope --help | --version\n");

@@ -1,0 +1,94 @@
+#!/bin/sh
+# dashboard_board.sh: the dashboard with a board, in tmux (160x50). The
+# virtual board runs in the dashboard's process behind a real pty, with the
+# default model and the real pipeline; its mic plays the demo clip.
+#   --source sim: the board's mic streams into the views, the board panel
+#   shows its INFO, results and measured stage timings; 'b' goes back to the
+#   clip, 'p' pushes a second and the result comes back; 'd' in the features
+#   view diffs the board's features against the host's (they must agree:
+#   0 cells differ); q exits cleanly.
+#   A file with the default --board auto gets a virtual board too;
+#   --board none has no board panel. Collect mode (--collect) on the board's
+#   mic: k takes 2 s, Enter keeps the centred second, Esc drops / leaves.
+set -u
+BIN=${KWSCOPE_BIN:?}
+CLIP=${KWSCOPE_SOURCE_DIR:?}/assets/demo.wav
+command -v tmux >/dev/null || { echo "skipped: tmux is not installed"; exit 77; }
+tmp=$(mktemp -d /tmp/kws_dboard_XXXXXX)
+SOCK="kwscope-board-$$"
+T="tmux -L $SOCK -f /dev/null"
+trap '$T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # dlopen'ed ALSA/JACK plugins
+fails=0
+S=board
+. "$(dirname "$0")/tmux_lib.sh"
+
+$T new-session -d -s board -x 160 -y 50 "sh"
+keys "cd $tmp && export TERM=tmux-256color XDG_STATE_HOME=$tmp/state PS1='$ '; clear" Enter
+keys "$BIN --source sim; echo exit=\$?" Enter
+
+wait_for "Board (virtual)" 10
+wait_for "[ready]" 10
+wait_for "fw kwscope-sim"
+wait_for "board mic recording"
+screen | head -1 | grep -q "board mic" || fail "header does not name the board's mic"
+screen | grep -q "labels silence unknown yes no" || fail "board labels missing"
+# The board classifies its mic and reports detections with measured timings.
+wait_for "Board result" 15
+screen | grep -Eq "pre +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || fail "no preprocessing timings"
+screen | grep -Eq "infer +[0-9]+\.[0-9]+" || fail "no inference timings"
+# The views show the board's audio: the clock runs.
+t1=$(screen | head -1 | sed -n 's/.*| \([0-9.]*\) s | 16 kHz.*/\1/p')
+sleep 1
+t2=$(screen | head -1 | sed -n 's/.*| \([0-9.]*\) s | 16 kHz.*/\1/p')
+[ -n "$t1" ] && [ -n "$t2" ] && awk "BEGIN{exit !($t2 > $t1)}" || fail "board audio not arriving ($t1 -> $t2 s)"
+
+# b: back to the clip; p: push a second, the board answers.
+keys b; wait_for "back to demo.wav"
+wait_for "mode idle"
+keys Right; keys p; wait_for "pushed the second"
+wait_for "mode pushing"
+# d in the features view: the board's features equal the host's.
+keys 6; keys d; wait_for "Features: board vs host"
+wait_for "0 of 1960 cells differ" 10
+keys d; wait_for "Model features (int8)"
+
+keys q; wait_for "exit=0"
+keys "echo shell-ok-\$((40 + 2))" Enter
+wait_for "shell-ok-42"
+
+# Collect mode on the board's mic: take, keep; take, drop; leave.
+keys clear Enter
+keys "$BIN --source sim --collect yes,no --data $tmp/data --speaker sim; echo exit=\$?" Enter
+wait_for 'collect #1: say "yes"' 10
+keys k; wait_for 'recording "yes"'
+wait_for "Enter keeps the selected second" 10
+screen | grep -q "selection " || fail "the take's second is not selected"
+keys Enter; wait_for "saved $tmp/data/yes/sim_nohash_0.wav"
+keys x; wait_for 'say "no"'
+keys k; wait_for "Enter keeps" 10
+keys Escape; wait_for "take dropped"
+keys Escape; wait_for "collect mode off (1 clips saved"
+keys q; wait_for "exit=0"
+/usr/bin/python3 - "$tmp/data/yes/sim_nohash_0.wav" <<'PY' || fail "collected clip is not a 1 s 16 kHz mono WAV"
+import sys, wave
+w = wave.open(sys.argv[1])
+assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 16000)
+PY
+[ -e "$tmp/data/no" ] && fail "the dropped take was saved"
+
+# A file gets the virtual board by default; --board none has none.
+keys clear Enter
+keys "$BIN $CLIP; echo exit=\$?" Enter
+wait_for "Board (virtual)" 10
+keys q; wait_for "exit=0"
+keys clear Enter
+keys "$BIN --board none $CLIP; echo exit=\$?" Enter
+wait_for "Waveform"
+wait_for "Detections"
+screen | grep -q "Board (virtual)" && fail "--board none still shows a board"
+keys b; wait_for "no board"
+keys q; wait_for "exit=0"
+
+echo "dashboard_board: $fails failure(s)"
+[ $fails -eq 0 ]
