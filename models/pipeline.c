@@ -3,7 +3,9 @@
  * 40) -> the model's input (int8 with micro_speech's exact conversion when the
  * input has its quantization, else quantised from u16 / 25.6, TF's float
  * feature convention; or float) -> invoke -> int8 scores (zero point -128,
- * scale 1/256 for softmax outputs; a float output is mapped the same way). */
+ * scale 1/256 for softmax outputs; a float output is mapped the same way).
+ * mdl_kws_input_i8 + mdl_kws_score_i8 are the same two halves apart, for the
+ * board (device/board_pipeline.c), which times and sends its int8 features. */
 #include <math.h>
 #include <string.h>
 

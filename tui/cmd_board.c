@@ -18,6 +18,7 @@
  * done, 1 runtime error (one line on stderr), 2 usage error. */
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,14 @@ static struct dev_session *connect_board(const struct opts *o)
     return s;
 }
 
+/* Sleep until the board says something (or ms pass): a push is hundreds of
+ * acknowledged frames, each waits for its ACK. */
+static void wait_readable(struct dev_session *s, int ms)
+{
+    struct pollfd p = {dev_session_fd(s), POLLIN, 0};
+    if (p.fd < 0 || poll(&p, 1, ms) < 0) usleep((useconds_t)ms * 1000);
+}
+
 /* Pump until the answer to our CLASSIFY arrives (1), an error (-1) or the
  * time is up (0); live detections on the way are skipped. */
 static int wait_result(struct dev_session *s, struct dev_event *ev, double secs)
@@ -154,7 +163,7 @@ static int wait_result(struct dev_session *s, struct dev_event *ev, double secs)
             if (ev->kind == DEV_EV_RESULT && ev->requested) return 1;
             if (ev->kind == DEV_EV_ERROR) return -1;
         }
-        usleep(200);
+        wait_readable(s, 2);
     }
     return 0;
 }
@@ -239,7 +248,7 @@ static void gather_lines(struct dev_session *s, struct dev_event *ev, double pro
                 profiles++;
             }
         }
-        usleep(500);
+        wait_readable(s, 2);
     }
     if (n_prof) *n_prof = profiles;
 }
