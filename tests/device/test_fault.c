@@ -198,7 +198,10 @@ int main(void)
     struct proxy p = {0};
     p.board_path = dev_sim_path(st.sim);
     p.rng = 12345;
-    snprintf(p.link, sizeof p.link, "/tmp/kwscope-test-fault-%d", (int)getpid());
+    /* a private folder: a PID alone may repeat across machines sharing /tmp */
+    char dir[] = "/tmp/kwscope-test-fault-XXXXXX";
+    if (!mkdtemp(dir)) { CHECK(!"mkdtemp"); return test_done(); }
+    snprintf(p.link, sizeof p.link, "%s/port", dir);
     if (open_host_side(&p)) { CHECK(!"proxy pty"); return test_done(); }
     pthread_create(&p.th, NULL, proxy_main, &p);
 
@@ -246,5 +249,6 @@ int main(void)
     CHECK(c.lost_chunks >= 1 && c.lost_chunks <= p.damaged + 16000u * 10 / 256);
     dev_session_close(s);
     sim_stop(&st);
+    rmdir(dir);
     return test_done();
 }

@@ -47,7 +47,11 @@ static void on_ev(const struct dev_event *e, void *u)
 }
 static int detected(struct dev_session *s, void *u) { (void)s; return ((struct seen *)u)->detections > 0; }
 static int idle(struct dev_session *s, void *u) { (void)u; return dev_session_pending(s) == 0; }
-static int got_result(struct dev_session *s, void *u) { (void)s; return ((struct seen *)u)->results > 0; }
+static int got_result(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct seen *)u)->results > 0 && ((struct seen *)u)->last.requested;
+}
 
 static void sim_config(struct dev_sim_config *c, enum dev_dialect d, size_t stride)
 {
@@ -93,7 +97,7 @@ static void test_kwscope_live(void)
     memset(&w, 0, sizeof w);
     CHECK_INT(dev_session_classify(s), KWS_OK);
     CHECK(drive(s, 5, on_ev, got_result, &w));
-    CHECK_INT(w.last.result.detected, 0);
+    CHECK_INT(w.last.requested, 1);   /* (detected depends on the detector's history) */
     for (int j = 0; j < 4; j++) CHECK_INT(w.last.result.scores[j], want[j]);
     CHECK_INT(w.errors, 0);
     dev_session_close(s);

@@ -66,8 +66,10 @@ static void test_end_to_end(void)
     for (size_t i = 0; i < sizeof mic / sizeof mic[0]; i++)
         mic[i] = (int16_t)((i * 7919u) ^ (i >> 3));
     struct dev_sim_config cfg = {0};
-    char link[256];
-    snprintf(link, sizeof link, "/tmp/kwscope-test-sim-%d", (int)getpid());
+    /* a private folder: a PID alone may repeat across machines sharing /tmp */
+    char dir[] = "/tmp/kwscope-test-sim-XXXXXX", link[256];
+    if (!mkdtemp(dir)) { CHECK(!"mkdtemp"); return; }
+    snprintf(link, sizeof link, "%s/port", dir);
     cfg.link = link;
     cfg.mic = mic;
     cfg.mic_n = sizeof mic / sizeof mic[0];
@@ -134,6 +136,7 @@ static void test_end_to_end(void)
     dev_session_close(s);
     sim_stop(&st);
     CHECK(access(link, F_OK) != 0);   /* the symlink went with the sim */
+    rmdir(dir);
 }
 
 static void test_version_mismatch(void)
