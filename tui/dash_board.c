@@ -291,8 +291,9 @@ bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_l
 
 bool dash_board_busy(const struct dash_board *b)
 {
-    return b->open && (b->sim || dev_session_pending(b->sess) ||
-                       dev_session_state(b->sess) != DEV_ST_READY);
+    /* An idle virtual board needs no ticks: a request wakes the loop through
+     * its pty, and its mic only runs in board-mic mode, which is live. */
+    return b->open && (dev_session_pending(b->sess) || dev_session_state(b->sess) != DEV_ST_READY);
 }
 
 int dash_board_fd(const struct dash_board *b, int which)
