@@ -691,7 +691,7 @@ int tui_cmd_dashboard(int argc, char **argv)
         active_term = NULL;
     }
     cap_quiet_stderr_end(saved_stderr);
-    write_stats(&L.stats, &scope);
+    write_stats(&L.stats, L.d.scope);
     if (L.d.live && L.live.rec)
         fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
     if (L.d.live)

@@ -8,6 +8,7 @@
 #include "canvas.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 static const unsigned char viridis[][3] = {
@@ -68,6 +69,8 @@ static float clamp01(float t)
     return t > 1.0f ? 1.0f : t;
 }
 
+static int interpolate(enum tui_colormap m, float t);
+
 int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
 {
     t = clamp01(t);
@@ -87,6 +90,24 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
     }
     if (m == TUI_CMAP_GRAY)
         return 232 + (int)(t * 23.999f);
+    /* Every heatmap cell asks this, every frame: interpolating and snapping
+     * once per 1/16383 step and looking it up is what keeps a live 256-colour
+     * screen cheap. */
+    enum { STEPS = 16384 };
+    static short lut[TUI_CMAP_COUNT][STEPS];
+    static bool ready[TUI_CMAP_COUNT];
+    if (!ready[m]) {
+        for (int k = 0; k < STEPS; k++)
+            lut[m][k] = (short)interpolate(m, (float)k / (STEPS - 1));
+        ready[m] = true;
+    }
+    return lut[m][(int)lroundf(t * (STEPS - 1))];
+}
+
+/* The 256-colour index of map m at t in [0, 1]: anchors interpolated
+ * linearly, then snapped to the xterm palette. */
+static int interpolate(enum tui_colormap m, float t)
+{
     const unsigned char (*a)[3] = m == TUI_CMAP_MAGMA ? magma : viridis;
     int n = m == TUI_CMAP_MAGMA ? (int)(sizeof magma / sizeof magma[0])
                                 : (int)(sizeof viridis / sizeof viridis[0]);

@@ -40,7 +40,8 @@ struct dash_model {
     size_t n_dets;
     struct tui_mark marks[DASH_MAX_DETECTIONS];     /* dets on the scope's time axis */
     size_t n_marks;
-    size_t detected_rows;        /* track rows the detections cover */
+    struct mdl_detect detector;  /* state after detected_rows rows */
+    size_t detected_rows;        /* track rows the detector has seen; -1: replay */
     double shifted_origin;       /* scope origin the marks were shifted by */
     bool view;                   /* 'm': model info in the main area */
     int first_layer;             /* its scroll position */
@@ -228,6 +229,8 @@ void dash_play_range(const struct dash *d, double *from_s, double *to_s);
 
 /* Composes the whole screen (header, views, side panel, footer, overlays). */
 void dash_draw(struct dash *d, struct tui_canvas *c);
+/* Plot columns of the narrowest time view on the current layout. */
+int dash_narrowest_plot(const struct dash *d);
 /* The rectangle of view v on the current layout (w x h screen); 0 if hidden. */
 int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r);
 

@@ -23,6 +23,13 @@ static struct tui_rect main_area(const struct dash *d)
     return (struct tui_rect){0, 1, d->w - side, d->h - 3};
 }
 
+int dash_narrowest_plot(const struct dash *d)
+{
+    struct tui_rect m = main_area(d);
+    int w = (d->grid ? m.w / 2 - 1 : m.w) - 6 - 8; /* row labels, colour bar */
+    return w > 1 ? w : 1;
+}
+
 int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r)
 {
     if (d->w < DASH_MIN_W || d->h < DASH_MIN_H)

@@ -52,6 +52,7 @@ enum kws_status dash_model_open(struct dash_model *m, const char *arg, const cha
         dash_model_free(m);
         return st;
     }
+    m->detected_rows = (size_t)-1; /* the detector is set up on the first step */
     m->loaded = true;
     return KWS_OK;
 }
@@ -82,22 +83,50 @@ void dash_model_reset(struct dash_model *m)
     m->failed = false;
 }
 
-static void redetect(struct dash_model *m, double origin_s)
+/* Marks on the scope's time axis: detections minus the scope's origin. */
+static void remark(struct dash_model *m, double origin_s)
 {
-    char err[128];
-    if (tui_kws_track_detect(&m->track, &m->det, m->dets, DASH_MAX_DETECTIONS, &m->n_dets, err,
-                             sizeof err) != KWS_OK)
-        m->n_dets = 0;
-    size_t k = 0; /* keywords only: "silence" winning again is not a detection to show */
-    for (size_t i = 0; i < m->n_dets; i++)
-        if (m->dets[i].label >= m->n_labels || !dash_is_silence(m->labels[m->dets[i].label]))
-            m->dets[k++] = m->dets[i];
-    m->n_dets = k;
     m->n_marks = tui_detections_to_marks(m->dets, m->n_dets, m->labels, m->n_labels, m->marks,
                                          DASH_MAX_DETECTIONS);
     for (size_t i = 0; i < m->n_marks; i++)
         m->marks[i].t_s -= origin_s;
+    m->shifted_origin = origin_s;
+}
+
+/* Runs the detector over the rows it has not seen: live audio costs one
+ * step per new row, not a replay of the whole track. Keyword detections
+ * only ("silence" winning again is not news); the newest are kept. */
+static void detect_rows(struct dash_model *m, double origin_s)
+{
+    bool added = false;
+    for (size_t i = m->detected_rows; i < m->track.rows; i++) {
+        struct mdl_detect_result r;
+        if (mdl_detect_process(&m->detector, tui_kws_track_row(&m->track, i), m->track.t_ms[i], &r,
+                               NULL, 0) != KWS_OK)
+            break;
+        if (!r.is_new || (r.label < m->n_labels && dash_is_silence(m->labels[r.label])))
+            continue;
+        if (m->n_dets == DASH_MAX_DETECTIONS)
+            memmove(m->dets, m->dets + 1, --m->n_dets * sizeof m->dets[0]);
+        m->dets[m->n_dets++] = (struct tui_detection){m->track.t_ms[i] / 1000.0, r.label, r.score};
+        added = true;
+    }
     m->detected_rows = m->track.rows;
+    if (added)
+        remark(m, origin_s);
+}
+
+/* New parameters: the detector starts over and replays the stored track. */
+static void redetect(struct dash_model *m, double origin_s)
+{
+    m->n_dets = 0;
+    m->detected_rows = 0;
+    if (mdl_detect_init(&m->detector, &m->det, NULL, 0) != KWS_OK) {
+        m->n_marks = 0;
+        return;
+    }
+    detect_rows(m, origin_s);
+    remark(m, origin_s);
 }
 
 bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t budget_rows,
@@ -120,10 +149,12 @@ bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t bud
         m->fed_abs += used;
         *pending = used < s->clip.n_samples - at;
     }
-    if (m->track.rows != m->detected_rows || m->shifted_origin != s->origin_s) {
-        m->shifted_origin = s->origin_s;
+    if (m->detected_rows == (size_t)-1)
         redetect(m, s->origin_s);
-    }
+    else if (m->track.rows != m->detected_rows)
+        detect_rows(m, s->origin_s);
+    if (m->shifted_origin != s->origin_s)
+        remark(m, s->origin_s);
     return m->track.rows != rows;
 }
 

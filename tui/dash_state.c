@@ -104,8 +104,17 @@ void dash_follow(struct dash *d, double trimmed_s)
     }
     tl->origin_s = d->scope->origin_s;
     if (d->live && !d->paused) {
-        double span = tl->t1_s - tl->t0_s;
-        set_window(d, duration(d) - span, span);
+        /* The window's end moves a whole plot column at a time (of the
+         * narrowest view): between steps only the newest column changes, so
+         * the terminal gets a full repaint per column instead of per frame,
+         * while new audio still shows at once. */
+        double span = tl->t1_s - tl->t0_s, q = span / dash_narrowest_plot(d);
+        double end = duration(d), t1 = ceil(end / q - 1e-9) * q;
+        set_window(d, end - span, span);
+        if (t1 > end && d->w > 0) {
+            tl->t1_s = t1;
+            tl->t0_s = t1 - span;
+        }
     }
 }
 
