@@ -246,4 +246,53 @@ void dash_model_view(struct dash_model *m, struct tui_canvas *c, struct tui_rect
 void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rect r);
 void dash_board_diff_view(struct dash_board *b, struct tui_canvas *c, struct tui_rect r);
 
+/* ---- the loop (dash_loop.c, dash_modes.c, frame_stats.c) ---- */
+
+#define MAX_LATENCIES 4096   /* frames whose latency KWSCOPE_FRAME_STATS keeps */
+/* KWSCOPE_FRAME_STATS=PATH (benchmarks): per drawn frame, how long the oldest
+ * sample it shows may have waited since it entered the ring: from the read
+ * before the one that brought it (it arrived after that) to the end of the
+ * frame's output. Written as one JSON line at exit, with the CPU time used. */
+struct frame_stats {
+    const char *path;
+    double prev_read_ms, read_ms; /* the last two reads that brought samples */
+    bool fresh;                   /* samples arrived since the last frame */
+    double start_s;               /* monotonic seconds when the loop began */
+    size_t frames, n;
+    float latency_ms[MAX_LATENCIES];
+};
+
+void dash_stats_frame(struct frame_stats *st, double end_ms);
+void dash_stats_write(struct frame_stats *st, const struct tui_scope *s, double now_s);
+
+struct tui_curses;
+struct tui_player;
+/* Everything one running dashboard owns; cmd_dashboard.c sets it up. */
+struct dash_loop {
+    struct dash d;
+    struct tui_curses *term;
+    struct tui_canvas *canvas;
+    struct tui_player *player;
+    bool dirty;
+    struct dash_live live;
+    struct dash_model model;
+    struct dash_board board;
+    struct dash_collect collect;
+    /* 'b' swaps the board's mic in for the file or PC mic ("home") and back. */
+    struct tui_scope board_scope;
+    struct dash_live board_live;
+    struct tui_scope *home_scope;
+    struct dash_live *home_live;
+    struct tui_timeline home_tl;
+    bool home_paused;
+    struct frame_stats stats;
+};
+
+/* Takes the terminal, runs until q or a signal, gives the terminal back;
+ * 0 or 1 (the terminal could not be set up, poll failed). */
+int dash_loop_run(struct dash_loop *L);
+/* The board's requests and events for one loop turn (dash_modes.c). */
+void dash_loop_board(struct dash_loop *L, double now_s);
+double dash_now_ms(void);   /* monotonic clock */
+
 #endif
