@@ -20,7 +20,7 @@ static const struct command commands[] = {
     {"model", tui_cmd_model,
      "model info [--json] [--convention default|seed] [--model M] [M]"},
     {"board", tui_cmd_board,
-     "board list|info|push FILE|stream -o OUT|timings FILE|sim [--port P] [--json] [-d SECONDS] [-n N]"},
+     "board list|info|push FILE|stream -o OUT|timings [FILE]|sim [--port P] [--json] [-d SECONDS] [-n N]"},
     {"train", tui_cmd_train,
      "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
     {"collect", tui_cmd_collect,
