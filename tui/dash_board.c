@@ -217,7 +217,8 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
                 memmove(b->dets, b->dets + 1, (DASH_BOARD_DETS - 1) * sizeof b->dets[0]);
                 b->n_dets--;
             }
-            int score = r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
+            int score = ev->line.kind == DEV_LINE_HEARD ? ev->line.score /* "Heard yes (201)" */
+                      : r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
             b->dets[b->n_dets++] = (struct tui_detection){r->board_ms / 1000.0, r->label, score};
             b->led_until_s = now_s + LED_HOLD_S;
         }
@@ -251,6 +252,23 @@ static void on_features(struct dash_board *b, const struct dev_features *f)
     free(u16);
 }
 
+/* A stock micro_speech board reports "## <stage> time: min max avg" lines
+ * (its PROFILE build) instead of per-result timings: the running average is
+ * the sample for the history, min and max are the board's own. */
+static void on_profile(struct dash_board *b, const struct dev_line *l)
+{
+    static const char *const names[3] = {"Preprocess", "Inference", "Postprocess"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(l->profile_name, names[i]))
+            continue;
+        struct tui_stage_stats *st = &b->stages[i];
+        tui_stage_stats_add(st, (uint32_t)(l->avg_ms * 1000 + 0.5f));
+        st->min_us = (uint32_t)(l->min_ms * 1000 + 0.5f);
+        st->max_us = (uint32_t)(l->max_ms * 1000 + 0.5f);
+        st->sum_us = (uint64_t)(l->avg_ms * 1000 + 0.5f) * st->count; /* avg = the board's */
+    }
+}
+
 bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_len)
 {
     if (!b->open)
@@ -278,6 +296,7 @@ bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_l
         case DEV_EV_FEATURES: on_features(b, &ev.features); break;
         case DEV_EV_ERROR: snprintf(msg, msg_len, "board error %d: %s", ev.code, ev.text); break;
         case DEV_EV_LOG: snprintf(b->log, sizeof b->log, "%s", ev.text); break;
+        case DEV_EV_PROFILE: on_profile(b, &ev.line); break;
         default: break;
         }
     }

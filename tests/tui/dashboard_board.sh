@@ -8,7 +8,8 @@
 #   view diffs the board's features against the host's (they must agree:
 #   0 cells differ); q exits cleanly.
 #   A file with the default --board auto gets a virtual board too;
-#   --board none has no board panel. Collect mode (--collect) on the board's
+#   --board none has no board panel. A stock micro_speech board (--dialect)
+#   fills the same panel from its text lines. Collect mode (--collect) on the board's
 #   mic: k takes 2 s, Enter keeps the centred second, Esc drops / leaves.
 set -u
 BIN=${KWSCOPE_BIN:?}
@@ -76,6 +77,19 @@ w = wave.open(sys.argv[1])
 assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 16000)
 PY
 [ -e "$tmp/data/no" ] && fail "the dropped take was saved"
+
+# A stock micro_speech board: "Heard" lines and "## time" profile lines fill
+# the same panel.
+keys clear Enter
+keys "$BIN --board sim --dialect micro_speech $CLIP; echo exit=\$?" Enter
+wait_for "fw micro_speech" 10
+keys Right; keys p; wait_for "pushed the second"
+wait_for "Board result" 10
+i=0
+until screen | grep -Eq "pre +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+screen | grep -Eq "pre +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || fail "no profile timings from the micro_speech board"
+[ "$(screen | grep -Ec 'yes [0-9.]+ @ [0-9.]+ s')" -ge 2 ] || fail "the board's Heard line is not in its log"
+keys q; wait_for "exit=0"
 
 # A file gets the virtual board by default; --board none has none.
 keys clear Enter
