@@ -4,10 +4,13 @@
  * depthwise filters, [out][in] FC weights, int32 accumulation of
  * (input + input_offset) * (weight + weight_offset), bias, requantise with
  * MultiplyByQuantizedMultiplier, add the output zero point, clamp.
- * Speed: taps are walked once per output pixel with the channel loop
- * innermost over contiguous weights (vectorisable); out-of-image taps are
- * skipped by clipping the tap range instead of testing every tap.
- * No allocation; accumulators live in a fixed stack block. */
+ * Speed: the one-input-channel depthwise conv (TinyConv's first layer) and
+ * FC stage their operands as int16 once and run plain int16 dot products
+ * (see dw_one_channel, mdl_fc_i8); the generic paths walk taps once per
+ * output pixel with the channel loop innermost over contiguous weights, and
+ * skip out-of-image taps by clipping the tap range instead of testing every
+ * tap. Requantisation is quant.c's, inlined. No allocation; staging buffers
+ * and accumulators live in fixed stack blocks. */
 #include <string.h>
 
 #include "models.h"
@@ -107,10 +110,10 @@ static inline void rq_ch_init(struct rq_ch *r, int32_t mult, int shift)
     r->half = r->mask >> 1;
 }
 
-static inline int8_t requant_ch(int32_t acc, const struct rq_ch *r, int32_t out_offset,
+static inline int8_t requant_ch(int32_t acc, const struct rq_ch *r, int left, int32_t out_offset,
                                 int32_t act_min, int32_t act_max)
 {
-    int32_t a = (int32_t)((uint32_t)acc << r->left);
+    int32_t a = (int32_t)((uint32_t)acc << left);
     int64_t ab = (int64_t)a * (int64_t)r->mult;
     int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
     int32_t hi = (int32_t)((ab + nudge) / (1LL << 31));
@@ -138,14 +141,16 @@ static inline int8_t requant(int32_t acc, const struct mdl_rq *q, int oc)
  * tap is bounds-checked. Per output pixel, its patch is copied out of the
  * band 8 taps at a time and dotted with each channel's weights: a plain
  * int16 dot product, which compilers turn into multiply-add pairs
- * (pmaddwd/SMLAD-like). (x + offset) * w fits in int16 * int16 -> int32
+ * (pmaddwd on x86-64, NEON on Arm64; multiply-accumulates on the M4).
+ * (x + offset) * w fits in int16 * int16 -> int32
  * exactly; integer sums are exact, so the tap order does not change the
  * result, and the requantisation is the reference one.
- * Stack: DW1_CH * DW1_TAPS + DW1_TAPS + DW1_BAND int16 (about 3 KB);
+ * Stack: DW1_CH * DW1_TAPS + DW1_TAPS + DW1_BAND int16 (about 3 KB on the
+ * Cortex-M4 build, which runs it from the sketch's main loop);
  * kernels or images past these limits take the generic path. */
 #define DW1_CH 8
 #define DW1_TAPS 96                 /* k_h * kw8; TinyConv: 10 * 8 = 80 */
-#define DW1_BAND 768                /* k_h * band width; TinyConv: 10 * 46 */
+#define DW1_BAND 512                /* k_h * band width; TinyConv: 10 * 46 */
 
 struct dw1 {
     int kw8, taps, bw;              /* padded kernel width, k_h * kw8, band row width */
@@ -195,14 +200,17 @@ KERN_HOT static void dw1_band_row(const struct mdl_conv_geom *g, const int8_t *r
 }
 
 /* The 8 dot products of one patch with a block of 8 channels' weights
- * (channel c's at w + c * taps), taps a multiple of 8. */
-KERN_HOT static void dw1_dot8(const int16_t *restrict p, const int16_t *restrict w, int taps,
-                              int32_t *restrict acc)
+ * (channel c's at w + c * DW1_TAPS), taps a multiple of 8. The channel
+ * stride is a constant multiple of 16 bytes and both arrays are 16-byte
+ * aligned, so once this is inlined the compiler can feed the weights to the
+ * multiply-adds straight from memory. */
+KERN_HOT static inline void dw1_dot8(const int16_t *restrict p, const int16_t *restrict w, int taps,
+                                     int32_t *restrict acc)
 {
-    const int16_t *restrict w0 = w, *restrict w1 = w + taps, *restrict w2 = w + 2 * taps;
-    const int16_t *restrict w3 = w + 3 * taps, *restrict w4 = w + 4 * taps;
-    const int16_t *restrict w5 = w + 5 * taps, *restrict w6 = w + 6 * taps;
-    const int16_t *restrict w7 = w + 7 * taps;
+    const int16_t *restrict w0 = w, *restrict w1 = w + DW1_TAPS, *restrict w2 = w + 2 * DW1_TAPS;
+    const int16_t *restrict w3 = w + 3 * DW1_TAPS, *restrict w4 = w + 4 * DW1_TAPS;
+    const int16_t *restrict w5 = w + 5 * DW1_TAPS, *restrict w6 = w + 6 * DW1_TAPS;
+    const int16_t *restrict w7 = w + 7 * DW1_TAPS;
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     for (int t = 0; t < taps; t++) {
         int32_t x = p[t];
@@ -230,10 +238,11 @@ KERN_HOT static void dw_one_channel(const struct mdl_conv_geom *g, const struct 
                                     const int32_t *bias, int8_t *out)
 {
     int out_c = g->depth_mul, kw8 = d->kw8, taps = d->taps, bw = d->bw;
-    int16_t wt[DW1_CH * DW1_TAPS];
+    _Alignas(16) int16_t wt[DW1_CH * DW1_TAPS];
+    _Alignas(16) int16_t patch[DW1_TAPS];
     int16_t band[DW1_BAND];
-    int16_t patch[DW1_TAPS];
     int32_t acc[DW1_CH];
+    int32_t out_offset = q->out_offset, act_min = q->act_min, act_max = q->act_max;
     /* Taps past k_w stay zero in the patch (dilated gather) and in the
      * weights; the contiguous copy fills them with real pixels that meet
      * zero weights. */
@@ -243,15 +252,16 @@ KERN_HOT static void dw_one_channel(const struct mdl_conv_geom *g, const struct 
         for (int c = 0; c < DW1_CH; c++)
             for (int ky = 0; ky < g->k_h; ky++)
                 for (int kx = 0; kx < kw8; kx++)
-                    wt[c * taps + ky * kw8 + kx] =
+                    wt[c * DW1_TAPS + ky * kw8 + kx] =
                         c < n && kx < g->k_w ? w[((size_t)ky * g->k_w + kx) * out_c + c0 + c] : 0;
         struct rq_ch rq[DW1_CH];
         int32_t bsum[DW1_CH];
-        bool min_mult = false;
+        bool min_mult = false, no_left = true;
         for (int c = 0; c < n; c++) {
             int idx = q->per_channel ? c0 + c : 0;
             rq_ch_init(&rq[c], q->mult[idx], q->shift[idx]);
             min_mult |= q->mult[idx] == INT32_MIN;
+            no_left &= rq[c].left == 0;
             bsum[c] = bias ? bias[c0 + c] : 0;
         }
         for (int b = 0; b < g->batch; b++) {
@@ -280,9 +290,13 @@ KERN_HOT static void dw_one_channel(const struct mdl_conv_geom *g, const struct 
                     if (min_mult) {
                         for (int c = 0; c < n; c++)
                             o[c] = requant_with(acc[c] + bsum[c], rq[c].mult, q->shift[q->per_channel ? c0 + c : 0], q);
+                    } else if (no_left) {       /* the usual case: every scale below one */
+                        for (int c = 0; c < n; c++)
+                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], 0, out_offset, act_min, act_max);
                     } else {
                         for (int c = 0; c < n; c++)
-                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], q->out_offset, q->act_min, q->act_max);
+                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], rq[c].left, out_offset, act_min,
+                                              act_max);
                     }
                 }
             }
@@ -372,26 +386,54 @@ void mdl_conv_i8(const struct mdl_conv_geom *g, int out_c, const struct mdl_rq *
     }
 }
 
-void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8_t *in,
-               const int8_t *w, const int32_t *bias, int8_t *out)
+/* FULLY_CONNECTED: sum_i (x_i + x_off) * (w_oi + w_off)
+ *   = sum_i (x_i + x_off) * w_oi + w_off * sum_i (x_i + x_off),
+ * exact in int32 (each sum is at most in_n * 255 * 128: no overflow below
+ * 65,000 inputs; TinyConv has 4000). The input
+ * is staged FC_CHUNK values at a time as int16 with the offset added (once
+ * per chunk, not once per output row), then each output takes an
+ * int16 x int8 dot product over the chunk: one multiply-add per weight, no
+ * per-weight offset, which compilers vectorise (pmaddwd on x86-64). */
+#define FC_CHUNK 256
+#define FC_BLOCK 64
+
+KERN_HOT static int32_t fc_dot(const int16_t *restrict x, const int8_t *restrict w, int n)
 {
+    int32_t s = 0;
+    for (int i = 0; i < n; i++)
+        s += x[i] * w[i];
+    return s;
+}
+
+KERN_HOT void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8_t *in,
+                        const int8_t *w, const int32_t *bias, int8_t *out)
+{
+    int16_t xs[FC_CHUNK];
+    int32_t acc[FC_BLOCK];
+    int16_t off = (int16_t)q->in_offset;
     for (int r = 0; r < rows; r++) {
         const int8_t *x = in + (size_t)r * in_n;
-        for (int o = 0; o < out_n; o++) {
-            const int8_t *wr = w + (size_t)o * in_n;
-            /* sum (x + xo)(w + wo) = sum x*w + xo*sum w + wo*sum x + n*xo*wo,
-             * exact in int32 for these sizes; the plain dot product vectorises. */
-            int32_t xw = 0, sw = 0, sx = 0;
-            for (int i = 0; i < in_n; i++) {
-                xw += x[i] * wr[i];
-                sw += wr[i];
-                sx += x[i];
+        for (int o0 = 0; o0 < out_n; o0 += FC_BLOCK) {
+            int n = out_n - o0 < FC_BLOCK ? out_n - o0 : FC_BLOCK;
+            int32_t sx = 0;
+            for (int o = 0; o < n; o++)
+                acc[o] = 0;
+            for (int i0 = 0; i0 < in_n; i0 += FC_CHUNK) {
+                int len = in_n - i0 < FC_CHUNK ? in_n - i0 : FC_CHUNK;
+                for (int i = 0; i < len; i++)
+                    xs[i] = (int16_t)(x[i0 + i] + off);
+                if (q->w_offset)
+                    for (int i = 0; i < len; i++)
+                        sx += xs[i];
+                for (int o = 0; o < n; o++)
+                    acc[o] += fc_dot(xs, w + (size_t)(o0 + o) * in_n + i0, len);
             }
-            int32_t acc = xw + q->in_offset * sw + q->w_offset * sx +
-                          in_n * q->in_offset * q->w_offset;
-            if (bias)
-                acc += bias[o];
-            out[(size_t)r * out_n + o] = requant(acc, q, o);
+            for (int o = 0; o < n; o++) {
+                int32_t a = acc[o] + q->w_offset * sx;
+                if (bias)
+                    a += bias[o0 + o];
+                out[(size_t)r * out_n + o0 + o] = requant(a, q, o0 + o);
+            }
         }
     }
 }
