@@ -156,6 +156,9 @@ struct dsp_micro_config dsp_micro_config_default(void);
  * (window up to 32 ms at 16 kHz); 512 gives a 256-point complex FFT. */
 #define DSP_MICRO_MAX_FFT 512
 #define DSP_MICRO_MAX_CFFT (DSP_MICRO_MAX_FFT / 2)
+/* Split (real / imaginary) FFT buffers carry this many spare entries so the
+ * vectorised split step may read one past the end (dsp/micro_fft.c). */
+#define DSP_MICRO_FFT_PAD 8
 
 struct dsp_micro_cpx {
     int16_t r, i;
@@ -164,7 +167,7 @@ struct dsp_micro_cpx {
 /* Everything the frontend needs: tables built by dsp_micro_init (the only
  * place with floating point), the sample buffer and the per-channel noise
  * estimates carried between frames, and scratch for one frame. No pointers:
- * the caller may put it on the stack or in static memory (~9 KB). */
+ * the caller may put it on the stack or in static memory (~12 KB). */
 struct dsp_micro_state {
     struct dsp_micro_config cfg;
     /* framing */
@@ -173,19 +176,27 @@ struct dsp_micro_state {
     int input_used;                        /* samples buffered in input[] */
     int16_t input[DSP_MICRO_MAX_FFT];
     int16_t window_q12[DSP_MICRO_MAX_FFT]; /* Hann coefficients, Q12 */
-    /* FFT (kissfft-style, int16) */
+    /* FFT (kissfft-style, int16, evaluated in Stockham order) */
     int fft_size;                          /* real FFT size (512) */
     int cfft_size;                         /* complex FFT size (256) */
     int num_stages;                        /* radix stages (4 for 256) */
     uint8_t radix[8];                      /* innermost stage first */
-    uint16_t perm[DSP_MICRO_MAX_CFFT];     /* input index of each slot */
-    struct dsp_micro_cpx twiddle[DSP_MICRO_MAX_CFFT];
-    struct dsp_micro_cpx super_twiddle[DSP_MICRO_MAX_CFFT / 2];
-    /* filterbank: bins [start_bin, end_bin) go to segment seg[b] */
+    struct dsp_micro_cpx twiddle[DSP_MICRO_MAX_CFFT];   /* exp(-2 pi i k / n), Q15 */
+    /* twiddle[q k L] laid out per stage as [q - 1][k] for the stages that
+     * run with k innermost (micro_fft.c); at most cfft_size entries */
+    int16_t stage_tw_r[DSP_MICRO_MAX_CFFT], stage_tw_i[DSP_MICRO_MAX_CFFT];
+    /* split-step twiddles exp(-i pi (k / n + 1/2)) at index k = 1..n/2
+     * (kissfft's super_twiddles[k - 1]); index 0 is 0 and unused */
+    int16_t split_tw_r[DSP_MICRO_MAX_CFFT / 2 + 1], split_tw_i[DSP_MICRO_MAX_CFFT / 2 + 1];
+    /* split_tw at index n/2 - j, for the bins above n/2 */
+    int16_t split_twh_r[DSP_MICRO_MAX_CFFT / 2], split_twh_i[DSP_MICRO_MAX_CFFT / 2];
+    /* filterbank: bins [start_bin, end_bin) go to segment seg[b]; segment s
+     * covers bins [seg_start[s], seg_start[s + 1]) */
     int start_bin, end_bin;
     uint8_t seg[DSP_MICRO_MAX_CFFT + 1];
     int16_t weight_q12[DSP_MICRO_MAX_CFFT + 1];
     int16_t unweight_q12[DSP_MICRO_MAX_CFFT + 1];
+    uint16_t seg_start[DSP_MICRO_MAX_CHANNELS + 2];
     /* noise reduction (Q14) */
     uint32_t even_smoothing, odd_smoothing, min_signal_remaining;
     uint32_t estimate[DSP_MICRO_MAX_CHANNELS];
@@ -196,9 +207,13 @@ struct dsp_micro_state {
     int log_correction_bits;               /* MSB(fft_size) - 1 - 6 */
     uint16_t log_lut[129];
     /* per-frame scratch */
-    int16_t fft_in[DSP_MICRO_MAX_FFT];
-    struct dsp_micro_cpx fft_out[DSP_MICRO_MAX_CFFT + 1];
-    uint64_t work[DSP_MICRO_MAX_CHANNELS + 2];
+    int16_t fft_in[DSP_MICRO_MAX_FFT];     /* real input of the FFT */
+    /* complex FFT work, split: [buffer][0 = real, 1 = imaginary][index] */
+    int16_t fft_work[2][2][DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
+    /* real FFT output, bins 0..fft_size/2 */
+    int16_t fft_re[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
+    int16_t fft_im[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
+    uint32_t energy[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     uint32_t signal[DSP_MICRO_MAX_CHANNELS];
 };
 /* MICRO-STATE-END */

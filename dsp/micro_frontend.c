@@ -93,12 +93,18 @@ void dsp_micro_reset(struct dsp_micro_state *st)
 /* One full window in st->input -> num_channels values; then slide by step. */
 static void process_frame(struct dsp_micro_state *st, uint16_t *out)
 {
-    int max_abs = micro_window_apply(st, st->fft_in);
+    int16_t *restrict x = st->fft_in;
+    int max_abs = micro_window_apply(st, x);
     int shift = 15 - micro_msb32((uint32_t)max_abs);
-    for (int i = 0; i < st->window_size; i++)
-        st->fft_in[i] = micro_wrap16((int32_t)((uint32_t)(uint16_t)st->fft_in[i] << shift));
-    for (int i = st->window_size; i < st->fft_size; i++)
-        st->fft_in[i] = 0;
+    /* normalise (the reference shifts as uint16, then stores as int16);
+     * split into a multiple of 8 and a rest so that it vectorises */
+    int n = st->window_size, i = 0;
+    for (; i < (n & ~7); i++)
+        x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
+    for (; i < n; i++)
+        x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
+    for (; i < st->fft_size; i++)
+        x[i] = 0;
     micro_fft_real(st);
     micro_filterbank_apply(st, shift);
     micro_noise_apply(st);

@@ -36,12 +36,12 @@ static inline int16_t micro_wrap16(int32_t x)
 void micro_window_init(struct dsp_micro_state *st);
 int micro_window_apply(const struct dsp_micro_state *st, int16_t *out);
 
-/* FFT: twiddles and input permutation; the real FFT of st->fft_in (fft_size
- * int16) into st->fft_out (fft_size/2 + 1 bins). */
+/* FFT: twiddle tables; the real FFT of st->fft_in (fft_size int16) into
+ * st->fft_re / st->fft_im (fft_size/2 + 1 bins). Uses st->fft_work. */
 enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err_len);
 void micro_fft_real(struct dsp_micro_state *st);
 
-/* filterbank: bin -> segment and Q12 weights; energies of st->fft_out to
+/* filterbank: bin -> segment and Q12 weights; energies of st->fft_re/_im to
  * st->signal (num_channels values, already square-rooted and shifted). */
 enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, size_t err_len);
 void micro_filterbank_apply(struct dsp_micro_state *st, int input_shift);

@@ -152,8 +152,9 @@ static void check_tables(void)
     n = json_ints(text, "super_twiddles_q15", v, 1024);
     CHECK_INT(n, 256);
     for (size_t i = 0; i + 1 < n && i / 2 < 128; i += 2) {
-        CHECK_INT(st.super_twiddle[i / 2].r, v[i]);
-        CHECK_INT(st.super_twiddle[i / 2].i, v[i + 1]);
+        /* kissfft's super_twiddles[j] is split_tw at index j + 1 */
+        CHECK_INT(st.split_tw_r[i / 2 + 1], v[i]);
+        CHECK_INT(st.split_tw_i[i / 2 + 1], v[i + 1]);
     }
     n = json_ints(text, "gain_lut", v, 1024);
     CHECK_INT(n, 125);
