@@ -21,20 +21,12 @@
  * order in which butterflies run cannot change a result: each reads only the
  * previous level's values. */
 #include <math.h>
+#include <string.h>
 
 #include "micro_internal.h"
 
 typedef int16_t i16;
 
-/* The butterflies must be inlined into the loops below for those to
- * vectorise; GCC's -O2 heuristics would otherwise keep calls. */
-#if defined(__GNUC__)
-#define MICRO_INLINE static inline __attribute__((always_inline))
-#define MICRO_NOINLINE static __attribute__((noinline))
-#else
-#define MICRO_INLINE static inline
-#define MICRO_NOINLINE static
-#endif
 
 /* "Divide by d" as the reference does it: Q15 rounding multiply by
  * k = 32767 / d (8191 for radix 4, 16383 for radix 2 and the split step),
@@ -172,6 +164,40 @@ MICRO_INLINE void bfly2(ARR2(const, x), ARR2(, y), ptrdiff_t j, i16 wr, i16 wi)
     y0i[j] = micro_wrap16(ai + ti);
 }
 
+/* The same butterflies for k = 0, where every twiddle is w^0 = (32767, 0):
+ * then (a 32767 + 2^14) >> 15 = a + ((2^14 - a) >> 15) = a, because the
+ * divided inputs have |a| <= 8192 (radix 4) or <= 16383 (radix 2), so
+ * 2^14 - a lies in [1, 2^15). The complex multiply is the identity, exactly. */
+MICRO_INLINE void bfly4_w0(ARR4(const, x), ARR4(, y), ptrdiff_t j)
+{
+    i16 a0r = qmul(x0r[j], 8191), a0i = qmul(x0i[j], 8191);
+    i16 t1r = qmul(x1r[j], 8191), t1i = qmul(x1i[j], 8191);
+    i16 t2r = qmul(x2r[j], 8191), t2i = qmul(x2i[j], 8191);
+    i16 t3r = qmul(x3r[j], 8191), t3i = qmul(x3i[j], 8191);
+    i16 ur = micro_wrap16(a0r - t2r), ui = micro_wrap16(a0i - t2i);
+    i16 vr = micro_wrap16(a0r + t2r), vi = micro_wrap16(a0i + t2i);
+    i16 sr = micro_wrap16(t1r + t3r), si = micro_wrap16(t1i + t3i);
+    i16 dr = micro_wrap16(t1r - t3r), di = micro_wrap16(t1i - t3i);
+    y0r[j] = micro_wrap16(vr + sr);
+    y0i[j] = micro_wrap16(vi + si);
+    y2r[j] = micro_wrap16(vr - sr);
+    y2i[j] = micro_wrap16(vi - si);
+    y1r[j] = micro_wrap16(ur + di);
+    y1i[j] = micro_wrap16(ui - dr);
+    y3r[j] = micro_wrap16(ur - di);
+    y3i[j] = micro_wrap16(ui + dr);
+}
+
+MICRO_INLINE void bfly2_w0(ARR2(const, x), ARR2(, y), ptrdiff_t j)
+{
+    i16 ar = qmul(x0r[j], 16383), ai = qmul(x0i[j], 16383);
+    i16 tr = qmul(x1r[j], 16383), ti = qmul(x1i[j], 16383);
+    y1r[j] = micro_wrap16(ar - tr);
+    y1i[j] = micro_wrap16(ai - ti);
+    y0r[j] = micro_wrap16(ar + tr);
+    y0i[j] = micro_wrap16(ai + ti);
+}
+
 /* Runs of butterflies j = 0..count-1: blocks of 8 written as a fixed
  * 8-iteration inner loop, which GCC vectorises even with -O2's cost model
  * (no scalar epilogue needed), then a plain rest that only small FFTs
@@ -187,6 +213,26 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
             bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
     for (; j < count; j++)
         bfly4(PASS4(x), PASS4(y), j, w1r, w1i, w2r, w2i, w3r, w3i);
+}
+
+MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
+{
+    int j = 0;
+    for (; j + 8 <= count; j += 8)
+        for (int u = 0; u < 8; u++)
+            bfly4_w0(PASS4(x), PASS4(y), j + u);
+    for (; j < count; j++)
+        bfly4_w0(PASS4(x), PASS4(y), j);
+}
+
+MICRO_NOINLINE void run2_w0(ARR2(const, x), ARR2(, y), int count)
+{
+    int j = 0;
+    for (; j + 8 <= count; j += 8)
+        for (int u = 0; u < 8; u++)
+            bfly2_w0(PASS2(x), PASS2(y), j + u);
+    for (; j < count; j++)
+        bfly2_w0(PASS2(x), PASS2(y), j);
 }
 
 MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *restrict wr,
@@ -237,14 +283,21 @@ static void k_major_stage(const i16 *xr, const i16 *xi, i16 *yr, i16 *yi, int p,
                           const struct dsp_micro_cpx *tw)
 {
     ptrdiff_t sb = (ptrdiff_t)m * L;
+    int w0_unit = tw[0].r == 32767 && tw[0].i == 0; /* always, from micro_fft_init */
     for (int k = 0; k < m; k++) {
         const i16 *ar = xr + k * p * L, *ai = xi + k * p * L;
         i16 *br = yr + k * L, *bi = yi + k * L;
         if (p == 4) {
             struct dsp_micro_cpx w[3] = { tw[k * L], tw[2 * k * L], tw[3 * k * L] };
-            run4_b(ROWS4(ar, ai, L), ROWS4(br, bi, sb), L, w);
+            if (k == 0 && w0_unit)
+                run4_w0(ROWS4(ar, ai, L), ROWS4(br, bi, sb), L);
+            else
+                run4_b(ROWS4(ar, ai, L), ROWS4(br, bi, sb), L, w);
         } else {
-            run2_b(ROWS2(ar, ai, L), ROWS2(br, bi, sb), L, tw[k * L]);
+            if (k == 0 && w0_unit)
+                run2_w0(ROWS2(ar, ai, L), ROWS2(br, bi, sb), L);
+            else
+                run2_b(ROWS2(ar, ai, L), ROWS2(br, bi, sb), L, tw[k * L]);
         }
     }
 }
@@ -281,11 +334,38 @@ static void deinterleave(const i16 *restrict in, i16 *restrict zr, i16 *restrict
     }
 }
 
-/* [k][o] (rows x cols) -> [o][k]. */
-static void transpose(const i16 *restrict x, i16 *restrict y, int rows, int cols)
+/* [k][o] (rows x cols) -> [o][k]. Vectorisers make poor work of this, so
+ * on little-endian targets 4 x 4 blocks are transposed inside four 64-bit
+ * words (lane i of a word = bits 16 i = the i-th int16 in memory): swap the
+ * off-diagonal 16-bit lanes of row pairs, then the off-diagonal 32-bit
+ * halves. memcpy keeps the word access free of aliasing trouble; compilers
+ * turn it into plain loads and stores. */
+static void transpose(const i16 *x, i16 *y, int rows, int cols)
 {
-    for (int o = 0; o < cols; o++)
-        for (int k = 0; k < rows; k++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if ((rows & 3) == 0 && (cols & 3) == 0) {
+        const uint64_t m16 = 0x0000FFFF0000FFFFull, m32 = 0x00000000FFFFFFFFull;
+        for (int k = 0; k < rows; k += 4)
+            for (int o = 0; o < cols; o += 4) {
+                uint64_t a, b, c, d;
+                memcpy(&a, x + (k + 0) * cols + o, 8);
+                memcpy(&b, x + (k + 1) * cols + o, 8);
+                memcpy(&c, x + (k + 2) * cols + o, 8);
+                memcpy(&d, x + (k + 3) * cols + o, 8);
+                uint64_t a1 = (a & m16) | ((b << 16) & ~m16), b1 = ((a >> 16) & m16) | (b & ~m16);
+                uint64_t c1 = (c & m16) | ((d << 16) & ~m16), d1 = ((c >> 16) & m16) | (d & ~m16);
+                uint64_t a2 = (a1 & m32) | (c1 << 32), c2 = (a1 >> 32) | (c1 & ~m32);
+                uint64_t b2 = (b1 & m32) | (d1 << 32), d2 = (b1 >> 32) | (d1 & ~m32);
+                memcpy(y + (o + 0) * rows + k, &a2, 8);
+                memcpy(y + (o + 1) * rows + k, &b2, 8);
+                memcpy(y + (o + 2) * rows + k, &c2, 8);
+                memcpy(y + (o + 3) * rows + k, &d2, 8);
+            }
+        return;
+    }
+#endif
+    for (int k = 0; k < rows; k++)
+        for (int o = 0; o < cols; o++)
             y[o * rows + k] = x[k * cols + o];
 }
 

@@ -7,6 +7,19 @@
 
 #include "dsp.h"
 
+/* The per-frame loops are written for GCC's -O2 vectoriser: fixed blocks of
+ * 8 (so no scalar epilogue is needed, which its cost model insists on) in
+ * out-of-line functions whose restrict parameters tell it that the streams
+ * do not overlap (inlined, the restrict would be lost), around small
+ * helpers that must be inlined. Other compilers get plain C. */
+#if defined(__GNUC__)
+#define MICRO_INLINE static inline __attribute__((always_inline))
+#define MICRO_NOINLINE static __attribute__((noinline))
+#else
+#define MICRO_INLINE static inline
+#define MICRO_NOINLINE static
+#endif
+
 /* Bit length of x (MSB(0) = 0). */
 static inline int micro_msb32(uint32_t x)
 {

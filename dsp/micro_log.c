@@ -22,7 +22,8 @@ uint32_t micro_log_value(const uint16_t *lut, uint32_t value, int scale_shift)
         return 0;
     int n = micro_msb32(value) - 1;
     int32_t frac = (int32_t)(value - ((uint32_t)1 << n));
-    frac = n < 16 ? frac << (16 - n) : frac >> (n - 16);
+    /* frac << (16 - n) or frac >> (n - 16), without a data-dependent branch */
+    frac = (int32_t)(((uint64_t)(uint32_t)frac << 16) >> n);
     int seg = frac >> 9;
     int32_t c0 = lut[seg], c1 = lut[seg + 1];
     int32_t rel = ((c1 - c0) * (frac - 512 * seg)) >> 16;

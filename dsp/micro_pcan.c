@@ -54,7 +54,9 @@ int16_t micro_pcan_gain(const int16_t *lut, uint32_t x)
         return lut[x];
     int v = micro_msb32(x);
     const int16_t *l = lut + 4 * v - 6;
-    int32_t frac = (int32_t)((v < 11 ? x << (11 - v) : x >> (v - 11)) & 0x3FF);
+    /* the 10 bits below the top bit: x << (11 - v) or x >> (v - 11), as one
+     * shift of a 64-bit value (no data-dependent branch) */
+    int32_t frac = (int32_t)((((uint64_t)x << 11) >> v) & 0x3FF);
     int32_t r = (l[2] * frac) >> 5;
     r += (int32_t)((uint32_t)(int32_t)l[1] << 5);
     r *= frac;
