@@ -208,7 +208,7 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
 {
     i16 w1r = w[0].r, w1i = w[0].i, w2r = w[1].r, w2i = w[1].i, w3r = w[2].r, w3i = w[2].i;
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
     for (; j < count; j++)
@@ -218,7 +218,7 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
 MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4_w0(PASS4(x), PASS4(y), j + u);
     for (; j < count; j++)
@@ -228,7 +228,7 @@ MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
 MICRO_NOINLINE void run2_w0(ARR2(const, x), ARR2(, y), int count)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly2_w0(PASS2(x), PASS2(y), j + u);
     for (; j < count; j++)
@@ -239,7 +239,7 @@ MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *rest
                            const i16 *restrict wi, ptrdiff_t tl)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++) {
             int t = j + u;
             bfly4(PASS4(x), PASS4(y), t, wr[t], wi[t], wr[tl + t], wi[tl + t], wr[2 * tl + t],
@@ -253,7 +253,7 @@ MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *rest
 MICRO_NOINLINE void run2_b(ARR2(const, x), ARR2(, y), int count, struct dsp_micro_cpx w)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly2(PASS2(x), PASS2(y), j + u, w.r, w.i);
     for (; j < count; j++)
@@ -264,7 +264,7 @@ MICRO_NOINLINE void run2_a(ARR2(const, x), ARR2(, y), int count, const i16 *rest
                            const i16 *restrict wi)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly2(PASS2(x), PASS2(y), j + u, wr[j + u], wi[j + u]);
     for (; j < count; j++)
@@ -322,7 +322,7 @@ static void o_major_stage(const i16 *xr, const i16 *xi, i16 *yr, i16 *yi, int p,
 static void deinterleave(const i16 *restrict in, i16 *restrict zr, i16 *restrict zi, int n)
 {
     int j = 0;
-    for (; j + 8 <= n; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= n; j += 8)
         for (int u = 0; u < 8; u++) {
             int t = j + u;
             zr[t] = in[2 * t];
@@ -407,7 +407,7 @@ MICRO_INLINE void split_one(const i16 *restrict pr_, const i16 *restrict pi_,
 MICRO_NOINLINE void split_low(SPLIT_ARGS)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 0);
     for (; j < count; j++)
@@ -417,7 +417,7 @@ MICRO_NOINLINE void split_low(SPLIT_ARGS)
 MICRO_NOINLINE void split_high(SPLIT_ARGS)
 {
     int j = 0;
-    for (; j + 8 <= count; j += 8)
+    for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 1);
     for (; j < count; j++)
@@ -429,7 +429,7 @@ MICRO_NOINLINE void split_high(SPLIT_ARGS)
 MICRO_NOINLINE void reverse(const i16 *restrict x, i16 *restrict y, int n)
 {
     int j = 0;
-    for (; j + 4 <= n; j += 4)
+    for (; MICRO_BLOCKS && j + 4 <= n; j += 4)
         for (int u = 0; u < 4; u++)
             y[j + u] = x[-(j + u)];
     for (; j < n; j++)

@@ -99,7 +99,7 @@ static void process_frame(struct dsp_micro_state *st, uint16_t *out)
     /* normalise (the reference shifts as uint16, then stores as int16);
      * split into a multiple of 8 and a rest so that it vectorises */
     int n = st->window_size, i = 0;
-    for (; i < (n & ~7); i++)
+    for (; MICRO_BLOCKS && i < (n & ~7); i++)
         x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
     for (; i < n; i++)
         x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);

@@ -11,7 +11,15 @@
  * 8 (so no scalar epilogue is needed, which its cost model insists on) in
  * out-of-line functions whose restrict parameters tell it that the streams
  * do not overlap (inlined, the restrict would be lost), around small
- * helpers that must be inlined. Other compilers get plain C. */
+ * helpers that must be inlined. Other compilers get plain C. When
+ * optimising for size (the board's -Os, no vector unit to feed), the block
+ * loops are compiled out and the plain loops that follow them do all the
+ * work: same results, half the code. */
+#if defined(__OPTIMIZE_SIZE__)
+#define MICRO_BLOCKS 0
+#else
+#define MICRO_BLOCKS 1
+#endif
 #if defined(__GNUC__)
 #define MICRO_INLINE static inline __attribute__((always_inline))
 #define MICRO_NOINLINE static __attribute__((noinline))

@@ -39,7 +39,7 @@ MICRO_NOINLINE int window_run(const int16_t *restrict x, const int16_t *restrict
 {
     int16_t max_abs = 0;
     int i = 0;
-    for (; i + 8 <= n; i += 8)
+    for (; MICRO_BLOCKS && i + 8 <= n; i += 8)
         for (int u = 0; u < 8; u++)
             max_abs = window_one(x, w, out, i + u, max_abs);
     for (; i < n; i++)
