@@ -137,6 +137,9 @@ static void *proxy_main(void *arg)
             p->close_now = 0;
             close(p->slave);
             close(p->master);
+            /* An unplugged board leaves /dev too: while it is away the link
+             * must not point at a pty number another test may now own. */
+            unlink(p->link);
             p->closes++;
             usleep(150 * 1000);
             bn = hn = 0;
