@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "panels.h"
 #include "models.h"
 
 #ifndef KWSCOPE_DATADIR
@@ -30,21 +31,6 @@ static int usage_error(const char *msg, const char *arg)
     fprintf(stderr, "kwscope model: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
     fputs(USAGE, stderr);
     return 2;
-}
-
-/* 1234567 -> "1,234,567" */
-static const char *grouped(uint64_t v, char *buf, size_t len)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
 }
 
 static const char *shape(const struct mdl_model *m, int t, char *buf, size_t len)
@@ -121,7 +107,7 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
     char a[32], b[32], c[32], d[32], s1[64], s2[64];
     printf("model: %s\n", path);
     printf("  %s bytes, schema v%u, %d operators, %d tensors, \"%s\"\n",
-           grouped(m->n_bytes, a, sizeof a), m->version, m->n_ops, m->n_tensors,
+           tui_format_grouped(m->n_bytes, a, sizeof a), m->version, m->n_ops, m->n_tensors,
            m->description);
     if (m->n_subgraphs > 1)
         printf("  %d subgraphs: only subgraph 0 is sized and run\n", m->n_subgraphs);
@@ -133,16 +119,16 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
         const struct mdl_layer_info *l = &in->layers[i];
         printf("  %2d  %-18s %-14s %-14s %10s %12s %12s %10s\n", i, mdl_op_name(l->op),
                shape(m, l->in_tensor, s1, sizeof s1), shape(m, l->out_tensor, s2, sizeof s2),
-               grouped(l->params, a, sizeof a), grouped(l->macs, b, sizeof b),
-               grouped(l->flops, c, sizeof c), grouped(l->weight_bytes, d, sizeof d));
+               tui_format_grouped(l->params, a, sizeof a), tui_format_grouped(l->macs, b, sizeof b),
+               tui_format_grouped(l->flops, c, sizeof c), tui_format_grouped(l->weight_bytes, d, sizeof d));
     }
     printf("      %-18s %-14s %-14s %10s %12s %12s %10s\n\n", "total", "", "",
-           grouped(in->params, a, sizeof a), grouped(in->macs, b, sizeof b),
-           grouped(in->flops, c, sizeof c), grouped(in->weight_bytes, d, sizeof d));
+           tui_format_grouped(in->params, a, sizeof a), tui_format_grouped(in->macs, b, sizeof b),
+           tui_format_grouped(in->flops, c, sizeof c), tui_format_grouped(in->weight_bytes, d, sizeof d));
     printf("  RAM    tensor arena %12s B  %5.1f%% of 256 KB (Nano 33 BLE Sense)\n",
-           grouped(in->arena_bytes, a, sizeof a), 100.0 * in->ram_share);
+           tui_format_grouped(in->arena_bytes, a, sizeof a), 100.0 * in->ram_share);
     printf("  flash  model        %12s B  %5.1f%% of 1 MB\n",
-           grouped(in->model_bytes, a, sizeof a), 100.0 * in->flash_share);
+           tui_format_grouped(in->model_bytes, a, sizeof a), 100.0 * in->flash_share);
 }
 
 static int model_info(int argc, char **argv)
