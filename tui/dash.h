@@ -110,7 +110,8 @@ bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_l
 bool dash_board_busy(const struct dash_board *b);
 /* fds to poll: 0 the session's, 1 the virtual board's (-1 when none). */
 int dash_board_fd(const struct dash_board *b, int which);
-/* The board's mic as a capture source (start = mic on); owned by the caller. */
+/* The board's mic as a capture source (start = mic on); owned by the
+ * caller, who closes it before dash_board_free. */
 struct cap_source *dash_board_mic_source(struct dash_board *b);
 /* Push the second ending at at_s of a clip / the newest audio of a live
  * scope every 0.5 s; the board classifies each. */

@@ -183,8 +183,6 @@ enum kws_status dash_board_open(struct dash_board *b, const char *which, enum de
 
 void dash_board_free(struct dash_board *b)
 {
-    if (b->mic)
-        b->mic->b = b; /* the source outlives nothing: dash_live closes it first */
     dev_session_close(b->sess);
     b->sess = NULL;
     if (b->sim)
@@ -209,20 +207,16 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
         b->have_result = true;
     }
     b->results++;
-    {
-        /* Detections of keywords go to the log; "silence" firing is not news. */
-        bool heard = r->detected || (!ev->has_scores && ev->label[0]); /* dialect "Heard" lines */
-        if (heard && !dash_is_silence(ev->label)) {
-            if (b->n_dets == DASH_BOARD_DETS) {
-                memmove(b->dets, b->dets + 1, (DASH_BOARD_DETS - 1) * sizeof b->dets[0]);
-                b->n_dets--;
-            }
-            int score = ev->line.kind == DEV_LINE_HEARD ? ev->line.score /* "Heard yes (201)" */
-                      : r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
-            b->dets[b->n_dets++] = (struct tui_detection){r->board_ms / 1000.0, r->label, score};
-            b->led_until_s = now_s + LED_HOLD_S;
-        }
-    }
+    /* Detections of keywords go to the log; "silence" firing is not news. */
+    bool heard = r->detected || (!ev->has_scores && ev->label[0]); /* dialect "Heard" lines */
+    if (!heard || dash_is_silence(ev->label))
+        return;
+    if (b->n_dets == DASH_BOARD_DETS)
+        memmove(b->dets, b->dets + 1, (size_t)--b->n_dets * sizeof b->dets[0]);
+    int score = ev->line.kind == DEV_LINE_HEARD ? ev->line.score /* "Heard yes (201)" */
+              : r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
+    b->dets[b->n_dets++] = (struct tui_detection){r->board_ms / 1000.0, r->label, score};
+    b->led_until_s = now_s + LED_HOLD_S;
 }
 
 static void on_features(struct dash_board *b, const struct dev_features *f)

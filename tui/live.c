@@ -102,8 +102,10 @@ int dash_live_poll(struct dash_live *l, struct tui_scope *s, double now_s, doubl
     }
     if (got)
         update_level(l, s, now_s);
-    else if (l->clipping && now_s >= l->clip_until_s)
-        l->clipping = false, got = 1; /* redraw: the clip light went out */
+    else if (l->clipping && now_s >= l->clip_until_s) {
+        l->clipping = false; /* redraw: the clip light went out */
+        got = 1;
+    }
     return got > 0;
 }
 
