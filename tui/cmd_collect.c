@@ -170,13 +170,12 @@ static int record(struct take_source *t, int16_t *buf, size_t n, char *err, size
     return 0;
 }
 
-static int next_index(const char *dir, const char *speaker)
+void collect_next_path(const char *wdir, const char *speaker, char *path, size_t len)
 {
-    char path[4096 + 128];
     for (int i = 0;; i++) {
-        snprintf(path, sizeof path, "%s/%s_nohash_%d.wav", dir, speaker, i);
+        snprintf(path, len, "%s/%s_nohash_%d.wav", wdir, speaker, i);
         if (access(path, F_OK) != 0)
-            return i;
+            return;
     }
 }
 
@@ -283,8 +282,7 @@ int tui_cmd_collect(int argc, char **argv)
             }
             if (line[0] == 'r')
                 continue;
-            snprintf(path, sizeof path, "%s/%s_nohash_%d.wav", wdir, speaker,
-                     next_index(wdir, speaker));
+            collect_next_path(wdir, speaker, path, sizeof path);
             if (cap_clip_save(path, clip, RATE, RATE, 0, err, sizeof err) != KWS_OK) {
                 fprintf(stderr, "kwscope: collect: %s\n", err);
                 rc = 1;

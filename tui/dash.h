@@ -149,6 +149,8 @@ void dash_collect_prompt(const struct dash *d, char *buf, size_t len);
  * (energy-weighted centre of the loud 10 ms frames; the middle for
  * silence). cmd_collect.c; the dashboard's collect mode uses it too. */
 size_t collect_centre(const int16_t *s, size_t n);
+/* wdir/SPEAKER_nohash_N.wav with the first N not taken yet. */
+void collect_next_path(const char *wdir, const char *speaker, char *path, size_t len);
 
 /* Keys the state understands (curses key codes are mapped onto these). */
 enum dash_key {
@@ -215,6 +217,9 @@ struct dash {
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
+/* Peak and RMS in dBFS (-INFINITY for silence) and the mean (full scale 1)
+ * of n samples: the clip panel's whole-clip figures and the live meter. */
+void dash_level(const int16_t *x, size_t n, double *peak_dbfs, double *rms_dbfs, double *dc);
 /* Applies one key; returns true when the screen must be redrawn. Play/stop
  * requests are returned through *want_play (1 start, -1 stop, 0 nothing). */
 bool dash_key(struct dash *d, int key, int *want_play);

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define TAKE_SAMPLES (2 * CAP_RATE_HZ)
 
@@ -43,11 +42,7 @@ static void save_take(struct dash_collect *c, char *msg, size_t len)
         snprintf(msg, len, "collect: %.100s: %.40s", wdir, strerror(errno));
         return;
     }
-    for (int i = 0;; i++) {
-        snprintf(path, sizeof path, "%s/%s_nohash_%d.wav", wdir, c->speaker, i);
-        if (access(path, F_OK) != 0)
-            break;
-    }
+    collect_next_path(wdir, c->speaker, path, sizeof path);
     if (cap_clip_save(path, c->take + c->window, CAP_RATE_HZ, CAP_RATE_HZ, 0, err, sizeof err) != KWS_OK) {
         snprintf(msg, len, "collect: %.140s", err);
         return;

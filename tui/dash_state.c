@@ -22,18 +22,23 @@ void dash_init(struct dash *d, struct tui_scope *scope)
     d->tl = tui_timeline_full(tui_scope_duration(scope));
     d->probe_y = 0.5;
     d->source_label = "file";
-    const struct cap_clip *clip = &scope->clip;
+    dash_level(scope->clip.samples, scope->clip.n_samples, &d->peak_dbfs, &d->rms_dbfs,
+               &d->dc_offset);
+}
+
+void dash_level(const int16_t *x, size_t n, double *peak_dbfs, double *rms_dbfs, double *dc)
+{
     double peak = 0, sum = 0, sum2 = 0;
-    for (size_t i = 0; i < clip->n_samples; i++) {
-        double v = clip->samples[i] / 32768.0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i] / 32768.0;
         peak = fmax(peak, fabs(v));
         sum += v;
         sum2 += v * v;
     }
-    double n = clip->n_samples ? (double)clip->n_samples : 1;
-    d->peak_dbfs = peak > 0 ? 20 * log10(peak) : -INFINITY;
-    d->rms_dbfs = sum2 > 0 ? 10 * log10(sum2 / n) : -INFINITY;
-    d->dc_offset = sum / n;
+    double cnt = n ? (double)n : 1;
+    *peak_dbfs = peak > 0 ? 20 * log10(peak) : -INFINITY;
+    *rms_dbfs = sum2 > 0 ? 10 * log10(sum2 / cnt) : -INFINITY;
+    *dc = sum / cnt;
 }
 
 static double duration(const struct dash *d)

@@ -35,25 +35,13 @@ void dash_live_free(struct dash_live *l)
     l->src = NULL;
 }
 
-/* Level of the newest LEVEL_WINDOW samples of the scope. */
+/* Level of the newest LEVEL_WINDOW samples of the scope; full scale in
+ * either direction (|v| >= 32767) lights the clip light. */
 static void update_level(struct dash_live *l, const struct tui_scope *s, double now_s)
 {
     size_t n = s->clip.n_samples, a = n > LEVEL_WINDOW ? n - LEVEL_WINDOW : 0;
-    double peak = 0, sum = 0, sum2 = 0;
-    int clipped = 0;
-    for (size_t i = a; i < n; i++) {
-        int v = s->clip.samples[i];
-        double x = v / 32768.0;
-        peak = fmax(peak, fabs(x));
-        sum += x;
-        sum2 += x * x;
-        clipped |= v >= CLIP_LEVEL || v <= -CLIP_LEVEL;
-    }
-    double cnt = n > a ? (double)(n - a) : 1;
-    l->peak_dbfs = peak > 0 ? 20 * log10(peak) : -INFINITY;
-    l->rms_dbfs = sum2 > 0 ? 10 * log10(sum2 / cnt) : -INFINITY;
-    l->dc = sum / cnt;
-    if (clipped)
+    dash_level(s->clip.samples + a, n - a, &l->peak_dbfs, &l->rms_dbfs, &l->dc);
+    if (l->peak_dbfs >= 20 * log10(CLIP_LEVEL / 32768.0))
         l->clip_until_s = now_s + CLIP_HOLD_S;
     l->clipping = now_s < l->clip_until_s;
 }
