@@ -7,7 +7,8 @@
 # it with KWSCOPE_FRAME_STATS). ALSA's file plugin over the unpaced null slave
 # delivers somewhat faster than real time (tests/capture/alsa_e2e.sh), so the
 # audio seconds processed are printed too: the CPU figure is an upper bound
-# for real-time input. Usage: live_cpu.sh ALSA_TOOL
+# for real-time input. A second run takes the virtual board's mic (--source
+# sim), which is paced at real time. Usage: live_cpu.sh ALSA_TOOL
 set -u
 tool=$1
 BIN=${KWSCOPE_BIN:?}
@@ -27,26 +28,37 @@ printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; infile "%s
     "$tmp/fifo" > "$tmp/alsa.conf"
 "$tool" pace "$tmp/in.raw" "$tmp/fifo" &
 pacer=$!
-$T new-session -d -s live -x 200 -y 60 "exec env TERM=tmux-256color XDG_STATE_HOME=$tmp/state \
-    ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf KWSCOPE_FRAME_STATS=$tmp/stats.json \
-    $BIN --source mic"
-sleep 2
-$T send-keys -t live a
-pid=$($T display -p -t live '#{pane_pid}')
-ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
-a=$(ticks "$pid")
-sleep 20
-b=$(ticks "$pid")
-$T send-keys -t live q
-i=0
-while [ ! -s "$tmp/stats.json" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-hz=$(getconf CLK_TCK)
-echo "live dashboard (all views, 200x60): $(echo "$a $b $hz" | awk '{printf "%.2f CPU s over 20 s = %.2f%% of one core", ($2-$1)/$3, ($2-$1)/$3*5}')"
-[ -s "$tmp/stats.json" ] && /usr/bin/python3 - "$tmp/stats.json" <<'PY'
+# measure NAME ARGS...: the dashboard on ARGS for 20 s with all views shown.
+measure() {
+    name=$1; shift
+    rm -f "$tmp/stats.json"
+    $T new-session -d -s live -x 200 -y 60 "exec env TERM=tmux-256color XDG_STATE_HOME=$tmp/state \
+        ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf KWSCOPE_FRAME_STATS=$tmp/stats.json \
+        $BIN $*"
+    sleep 2
+    $T send-keys -t live a
+    pid=$($T display -p -t live '#{pane_pid}')
+    a=$(ticks "$pid")
+    sleep 20
+    b=$(ticks "$pid")
+    $T send-keys -t live q
+    i=0
+    while [ ! -s "$tmp/stats.json" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    echo "$name (all views, 200x60): $(echo "$a $b $hz" | awk '{printf "%.2f CPU s over 20 s = %.2f%% of one core", ($2-$1)/$3, ($2-$1)/$3*5}')"
+    [ -s "$tmp/stats.json" ] && /usr/bin/python3 - "$tmp/stats.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print("frames drawn %d in %.1f s (%.1f fps), audio %.1f s (%.2fx real time)" % (
+print("  frames drawn %d in %.1f s (%.1f fps), audio %.1f s (%.2fx real time)" % (
     s["frames"], s["wall_s"], s["frames"] / s["wall_s"], s["audio_s"], s["audio_s"] / s["wall_s"]))
-print("ring -> frame drawn: median %.1f ms, p95 %.1f ms, max %.1f ms (%d frames)" % (
+print("  ring -> frame drawn: median %.1f ms, p95 %.1f ms, max %.1f ms (%d frames)" % (
     s["latency_ms_median"], s["latency_ms_p95"], s["latency_ms_max"], s["latency_samples"]))
 PY
+    $T kill-server 2>/dev/null
+    sleep 0.5
+}
+ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+hz=$(getconf CLK_TCK)
+measure "live dashboard, PC mic" --source mic
+# The board's mic from the in-process virtual board: paced at real time, and
+# the model, the board panel and the board's own classification all run.
+measure "live dashboard, virtual board's mic" --source sim
