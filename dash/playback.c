@@ -60,7 +60,7 @@ enum kws_status tui_player_start(struct tui_player *p, const int16_t *samples, s
     p->samples = samples;
     p->end = to;
     atomic_store(&p->pos, (long)from);
-    PaError e = Pa_OpenDefaultStream(&p->stream, 0, 1, paInt16, 16000, paFramesPerBufferUnspecified,
+    PaError e = Pa_OpenDefaultStream(&p->stream, 0, 1, paInt16, KWS_RATE_HZ, paFramesPerBufferUnspecified,
                                      play_cb, p);
     if (e == paNoError)
         e = Pa_StartStream(p->stream);

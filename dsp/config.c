@@ -12,7 +12,7 @@
 
 struct dsp_stft_config dsp_stft_config_default(void)
 {
-    return (struct dsp_stft_config){.rate_hz = 16000, .n_fft = 512, .win_length = 480,
+    return (struct dsp_stft_config){.rate_hz = KWS_RATE_HZ, .n_fft = 512, .win_length = 480,
                                     .hop_length = 160};
 }
 
