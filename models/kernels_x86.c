@@ -19,6 +19,9 @@
 #if MDL_KERN_X86
 #include <immintrin.h>
 
+/* int16 band staging for one image (kernels_x86_dw1.h): 64 KB per thread. */
+#define X86_BAND 32768
+
 /* One block of 8 channels' requantisation, per lane. Lanes past the block's
  * channel count get zeros (their outputs are never stored). */
 struct x86_rq {
@@ -97,22 +100,50 @@ __attribute__((target("avx2"), always_inline)) static inline __m256i x86_pair(co
 }
 
 /* Weights of channels c0..c0+n-1 as int16 pairs (layout: kernels_x86_dw1.h);
- * taps past k_w and channels past n are zero. */
-static void x86_dw1_weights(const struct mdl_conv_geom *g, const struct dw1 *d, const int8_t *w,
-                            int c0, int n, __m256i *wv)
+ * taps past k_w and channels past n are zero. A full block of 8 channels
+ * reads each tap's 8 weights as one 8-byte word and interleaves two taps. */
+__attribute__((target("avx2"))) static void x86_dw1_weights(const struct mdl_conv_geom *g,
+                                                            const struct dw1 *d, const int8_t *w,
+                                                            int c0, int n, __m256i *wv)
 {
     int out_c = g->depth_mul, np = d->kw8 / 2;
     for (int ky = 0; ky < g->k_h; ky++)
         for (int pp = 0; pp < np; pp++) {
+            int kx = 2 * pp;
+            const int8_t *w0 = w + ((size_t)ky * g->k_w + kx) * out_c + c0;
+            if (n == 8 && kx + 1 < g->k_w) {
+                __m128i a = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)w0));
+                __m128i b = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + out_c)));
+                wv[ky * np + pp] = _mm256_set_m128i(_mm_unpackhi_epi16(a, b), _mm_unpacklo_epi16(a, b));
+                continue;
+            }
             _Alignas(32) int16_t lane[16];
             for (int c = 0; c < 8; c++)
-                for (int t = 0; t < 2; t++) {
-                    int kx = 2 * pp + t;
-                    lane[2 * c + t] = c < n && kx < g->k_w
-                                          ? w[((size_t)ky * g->k_w + kx) * out_c + c0 + c] : 0;
-                }
+                for (int t = 0; t < 2; t++)
+                    lane[2 * c + t] = c < n && kx + t < g->k_w ? w0[(size_t)t * out_c + c] : 0;
             memcpy(&wv[ky * np + pp], lane, sizeof lane);
         }
+}
+
+/* Input row iy of one image as a band row: column j holds input column
+ * j - pad_left plus the offset, 0 outside the image (as mdl_dw1_band_row). */
+__attribute__((target("avx2"))) static void x86_band_row(const struct mdl_conv_geom *g,
+                                                         const int8_t *img, int iy, int bw,
+                                                         int32_t in_offset, int16_t *row)
+{
+    memset(row, 0, (size_t)bw * sizeof *row);
+    if (iy < 0 || iy >= g->in_h)
+        return;
+    int a = g->pad_left < bw ? g->pad_left : bw;
+    int e = g->pad_left + g->in_w < bw ? g->pad_left + g->in_w : bw;
+    const int8_t *s = img + (size_t)iy * g->in_w - g->pad_left;
+    const __m256i off = _mm256_set1_epi16((int16_t)in_offset);
+    int j = a;
+    for (; j + 16 <= e; j += 16)
+        _mm256_storeu_si256((__m256i *)(void *)(row + j),
+                            _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + j))), off));
+    for (; j < e; j++)
+        row[j] = (int16_t)(s[j] + in_offset);
 }
 
 #define DW1X_SFX avx2

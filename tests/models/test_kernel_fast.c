@@ -308,22 +308,26 @@ static void fc_case(int k)
 
 /* TinyConv's own geometry (49x40x1, 10x8 kernel, stride 2, SAME, 8
  * channels), the shape the fast path is tuned for, with random data. */
-static void tinyconv_case(int k)
+/* tall: 20 s of frames instead of 1 s, more rows than a fast path stages
+ * at once (it then stages k_h rows per output row). */
+static void tinyconv_case(int k, bool tall)
 {
-    struct mdl_conv_geom g = { 1, 49, 40, 1, 0, 0, 10, 8, 2, 2, 1, 1, 0, 0, 8 };
-    mdl_conv_out_size(MDL_PAD_SAME, 49, 10, 2, 1, &g.out_h, &g.pad_top);
+    int in_h = tall ? 49 * 20 : 49;
+    struct mdl_conv_geom g = { 1, in_h, 40, 1, 0, 0, 10, 8, 2, 2, 1, 1, 0, 0, 8 };
+    mdl_conv_out_size(MDL_PAD_SAME, in_h, 10, 2, 1, &g.out_h, &g.pad_top);
     mdl_conv_out_size(MDL_PAD_SAME, 40, 8, 2, 1, &g.out_w, &g.pad_left);
-    static int8_t in[49 * 40], w[10 * 8 * 8], got[25 * 20 * 8], want[25 * 20 * 8];
+    static int8_t in[49 * 20 * 40], w[10 * 8 * 8], got[25 * 20 * 20 * 8], want[25 * 20 * 20 * 8];
+    size_t n_in = (size_t)in_h * 40, n_out = (size_t)g.out_h * g.out_w * 8;
     int32_t bias[8];
     struct mdl_rq q;
     struct rq_store s;
-    fill(in, sizeof in);
+    fill(in, n_in);
     fill(w, sizeof w);
     fill_bias(bias, 8);
     random_rq(&q, &s, 8, 80, false);
     ref_dwconv(&g, &q, in, w, bias, want);
     mdl_dwconv_i8(&g, &q, in, w, bias, got);
-    compare("tinyconv dwconv", k, got, want, sizeof got, &g);
+    compare("tinyconv dwconv", k, got, want, n_out, &g);
 }
 
 static void run_cases(int n)
@@ -342,7 +346,9 @@ static void run_cases(int n)
         if (k % 2 == 0)
             fc_case(k);
         if (k % 20 == 0)
-            tinyconv_case(k);
+            tinyconv_case(k, false);
+        if (k % 100 == 50)
+            tinyconv_case(k, true);
     }
 }
 
