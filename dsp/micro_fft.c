@@ -349,6 +349,12 @@ static void o_major_stage(const i16 *xr, const i16 *xi, i16 *yr, i16 *yi, int p,
 /* Complex sample j of the real input is (in[2 j], in[2 j + 1]). */
 static void deinterleave(const i16 *restrict in, i16 *restrict zr, i16 *restrict zi, int n)
 {
+#if MICRO_X86
+    if ((n & 15) == 0 && micro_simd()) {
+        micro_x86_deinterleave(in, zr, zi, n);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= n; j += 8)
         for (int u = 0; u < 8; u++) {
@@ -468,6 +474,12 @@ MICRO_NOINLINE void split_high(SPLIT_ARGS)
  * plain SSE2, not 8). */
 MICRO_NOINLINE void reverse(const i16 *restrict x, i16 *restrict y, int n)
 {
+#if MICRO_X86
+    if ((n & 15) == 0 && micro_simd()) {
+        micro_x86_reverse(x, y, n);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 4 <= n; j += 4)
         for (int u = 0; u < 4; u++)

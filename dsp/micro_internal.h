@@ -40,6 +40,8 @@ void micro_x86_split(const int16_t *pr, const int16_t *pi, const int16_t *qr, co
                      const int16_t *wr, const int16_t *wi, int16_t *fr, int16_t *fi, int count,
                      int high);
 int micro_x86_window(const int16_t *x, const int16_t *w, int16_t *out, int n);
+void micro_x86_deinterleave(const int16_t *in, int16_t *zr, int16_t *zi, int n);
+void micro_x86_reverse(const int16_t *x, int16_t *y, int n);
 #else
 #define MICRO_X86 0
 #endif

@@ -215,4 +215,27 @@ X86 int micro_x86_window(const int16_t *x, const int16_t *w, int16_t *out, int n
     }
     return max_abs;
 }
+/* deinterleave (micro_fft.c): complex sample j = (in[2 j], in[2 j + 1]);
+ * n a multiple of 16. */
+X86 void micro_x86_deinterleave(const int16_t *in, int16_t *zr, int16_t *zi, int n)
+{
+    /* within each 128-bit lane: the 4 even int16 first, then the 4 odd */
+    const v16 sh = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15,
+                                    0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15);
+    for (int j = 0; j < n; j += 16) {
+        v16 a = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(in + 2 * j), sh), 0xD8);
+        v16 b = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(in + 2 * j + 16), sh), 0xD8);
+        st(zr + j, _mm256_permute2x128_si256(a, b, 0x20));
+        st(zi + j, _mm256_permute2x128_si256(a, b, 0x31));
+    }
+}
+
+/* reverse (micro_fft.c): y[j] = x[-j], j < n, n a multiple of 16. */
+X86 void micro_x86_reverse(const int16_t *x, int16_t *y, int n)
+{
+    const v16 sh = _mm256_setr_epi8(14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1,
+                                    14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1);
+    for (int j = 0; j < n; j += 16)
+        st(y + j, _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(x - j - 15), sh), 0x4E));
+}
 #endif
