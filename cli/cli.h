@@ -71,4 +71,10 @@ int cli_int_option(const char *cmd, const char *flag, const char *v, long lo, lo
 int cli_is_detect_option(const char *flag);
 int cli_detect_option(const char *cmd, const char *flag, const char *v, struct mdl_detect_config *dc);
 
+/* x as text that reads back as exactly x (9 significant digits, laid out
+ * like printf's %.9g) into buf (at least CLI_FLOAT_CHARS bytes); returns
+ * its length. Several times faster than printf (csv_float.c). */
+#define CLI_FLOAT_CHARS 24
+int cli_format_float(char *buf, float x);
+
 #endif
