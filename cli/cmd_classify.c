@@ -12,7 +12,7 @@
  *   whose name is not a label count as "unknown" when that label exists;
  *   folders starting with '_' are skipped).
  * Labels default to micro_speech's order: silence, unknown, yes, no.
- * --json prints JSON Lines (DESIGN.md): file, label, labels, scores_i8,
+ * --json prints JSON Lines: file, label, labels, scores_i8,
  * scores; track rows add t_s, detections add "detection": true.
  * Exit status: 0 done, 1 runtime error, 2 usage error. */
 #include <dirent.h>

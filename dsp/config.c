@@ -1,6 +1,6 @@
 /* config.c: defaults and validation of the float-analysis parameters.
  *
- * Defaults are DESIGN.md's "Audio conventions" (torchaudio's MFCC with
+ * Defaults are the README's feature conventions (torchaudio's MFCC with
  * n_fft 512, win 480, hop 160, 40 HTK mel bands 20-8000 Hz, 13 MFCC).
  * Validation happens here, once, at the boundary; the per-frame code trusts
  * a checked config. Each message names the parameter and the allowed range. */

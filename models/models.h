@@ -24,7 +24,7 @@ enum mdl_type { MDL_T_FLOAT32, MDL_T_INT8, MDL_T_UINT8, MDL_T_INT16, MDL_T_INT32
 size_t mdl_type_size(enum mdl_type t);
 const char *mdl_type_name(enum mdl_type t);   /* "int8", "float32", ... */
 
-/* The 13 supported builtin operators (DESIGN.md "Models"). */
+/* The 13 supported builtin operators (their table: ops.c). */
 enum mdl_op {
     MDL_OP_CONV_2D, MDL_OP_DEPTHWISE_CONV_2D, MDL_OP_FULLY_CONNECTED, MDL_OP_RESHAPE,
     MDL_OP_SOFTMAX, MDL_OP_PAD, MDL_OP_TRANSPOSE, MDL_OP_MAX_POOL_2D, MDL_OP_AVERAGE_POOL_2D,
