@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "dsp/dsp.h"
-#include "models.h"
+#include "train/train.h"
 
 static double now_us(void)
 {

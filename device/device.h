@@ -31,8 +31,8 @@
 #define DEV_AUDIO_MAX_SAMPLES 256
 #define DEV_MAX_LABELS 8
 #define DEV_LABEL_LEN 16
-#define DEV_FEAT_ROWS 49
-#define DEV_FEAT_COLS 40
+#define DEV_FEAT_ROWS KWS_FEATURE_FRAMES
+#define DEV_FEAT_COLS KWS_FEATURE_CHANNELS
 
 /* Message types: host->board below 0x80, board->host 0x80 and above. */
 enum dev_msg {
@@ -238,7 +238,7 @@ int dev_port_pick(const struct dev_port *ports, size_t n);
  * sketch in device/firmware/ and the virtual board. No stdio, no allocation.
  * The shell (sketch or sim) supplies write() and micros(), feeds received
  * bytes to dev_board_rx() and mic samples to dev_board_mic(). */
-#define DEV_BOARD_CLIP 16000   /* one second at 16 kHz is classified */
+#define DEV_BOARD_CLIP KWS_CLIP_SAMPLES /* one second at 16 kHz is classified */
 #define DEV_BOARD_HOLD_US 2000000u /* live detection pauses this long after a host request */
 enum dev_error_code {
     DEV_ERR_VERSION = 1, DEV_ERR_NO_MODEL = 2, DEV_ERR_UNSUPPORTED = 3,

@@ -129,8 +129,8 @@ float *dsp_dct_matrix(size_t n_in, size_t n_out);
  * only and never allocates. The state is a transparent struct the caller owns. */
 
 #define DSP_MICRO_MAX_CHANNELS 64
-#define DSP_MICRO_CHANNELS 40         /* default channel count */
-#define DSP_MICRO_FRAMES_PER_SECOND 49 /* 1 s at 16 kHz, 480/320 framing */
+#define DSP_MICRO_CHANNELS KWS_FEATURE_CHANNELS /* default channel count */
+#define DSP_MICRO_FRAMES_PER_SECOND KWS_FEATURE_FRAMES /* 1 s at 16 kHz, 480/320 framing */
 
 struct dsp_micro_config {
     int rate_hz;               /* 16000 */
