@@ -33,10 +33,19 @@ int board_list(const struct board_opts *o)
 static void print_info(const struct dev_info *i, const char *port, int json)
 {
     if (json) {
-        printf("{\"port\":\"%s\",\"proto\":%d,\"firmware\":\"%s\",\"model\":\"%s\",\"model_hash\":\"%08x\","
-               "\"sample_rate\":%u,\"labels\":[", port, i->proto, i->firmware, i->model,
-               (unsigned)i->model_hash, (unsigned)i->sample_rate);
-        for (int k = 0; k < i->n_labels; k++) printf("%s\"%s\"", k ? "," : "", i->labels[k]);
+        /* board strings come sanitised (no control bytes) but may hold '"' and '\\' */
+        printf("{\"port\":");
+        cli_json_str(port);
+        printf(",\"proto\":%d,\"firmware\":", i->proto);
+        cli_json_str(i->firmware);
+        printf(",\"model\":");
+        cli_json_str(i->model);
+        printf(",\"model_hash\":\"%08x\",\"sample_rate\":%u,\"labels\":[", (unsigned)i->model_hash,
+               (unsigned)i->sample_rate);
+        for (int k = 0; k < i->n_labels; k++) {
+            printf(k ? "," : "");
+            cli_json_str(i->labels[k]);
+        }
         printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u}\n",
                (unsigned)i->arena_bytes, (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
         return;

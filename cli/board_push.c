@@ -7,23 +7,6 @@
 #include "board_priv.h"
 #include "capture/capture.h"
 
-/* Pump until the answer to our CLASSIFY arrives (1), an error (-1) or the
- * time is up (0); live detections on the way are skipped. */
-static int wait_result(struct dev_session *s, struct dev_event *ev, double secs)
-{
-    double end = dev_now() + secs;
-    while (dev_now() < end && !board_stop) {
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-        while (dev_session_next_event(s, ev)) {
-            if (ev->kind == DEV_EV_RESULT && ev->requested) return 1;
-            if (ev->kind == DEV_EV_ERROR) return -1;
-        }
-        board_wait_readable(s, 2);
-    }
-    return 0;
-}
-
 /* A micro_speech board answers a push with a "Heard" line, then "Scores:"
  * and three "## time:" profile lines: gather them into one result (the
  * profile's running min/max/avg go to prof[stage][0..2], in ms). */
@@ -65,12 +48,12 @@ int board_push_window(struct dev_session *s, const int16_t *x, size_t n, struct 
     if (n_prof) *n_prof = 0;
     dev_session_push(s, win, DEV_BOARD_CLIP);
     dev_session_classify(s);
-    int r = wait_result(s, ev, 30);
-    if (r == 1) {
+    char err[512];
+    if (dev_session_wait_result(s, 30, &board_stop, ev, err, sizeof err) == KWS_OK) {
         if (!ev->has_scores) gather_lines(s, ev, prof, n_prof);
         return 0;
     }
-    fprintf(stderr, "kwscope board: %s\n", r < 0 ? ev->text : "no result from the board");
+    fprintf(stderr, "kwscope board: %s\n", err);
     return 1;
 }
 

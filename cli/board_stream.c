@@ -1,77 +1,73 @@
 /* board_stream.c: `kwscope board stream -o OUT.wav`: records the board's
- * mic through capture's crash-safe recorder (its header follows the data
- * every half second, so a crash or a pulled cable leaves a valid file with
- * everything received). -d counts samples, not wall time. */
+ * mic (device's dev_session_stream) through capture's crash-safe recorder:
+ * created without following links, never over a file without --force, its
+ * header kept valid as it grows, so a crash or a pulled cable leaves a valid
+ * file with everything received. -d counts samples, not wall time. Every way
+ * it can end is said: -d reached, Ctrl-C (a success once audio was saved),
+ * no audio, the port gone, a write error (the file then ends at the last
+ * sample written, its header matching). */
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "board_priv.h"
 #include "capture/capture.h"
 
-/* Pumps the session into rec until want samples arrived (or a stop, or a
- * write error: 1, reported). */
-static int record(struct dev_session *s, struct cap_recorder *rec, uint64_t want)
+static enum kws_status to_recorder(void *user, const int16_t *x, size_t n, char *err, size_t err_len)
 {
-    uint64_t got = 0;
-    char err[1024];
-    struct dev_event ev;
-    while (got < want && !board_stop) {
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-        while (got < want && dev_session_next_event(s, &ev)) {
-            if (ev.kind == DEV_EV_AUDIO) {
-                size_t k = ev.audio.n;
-                if (got + k > want) k = (size_t)(want - got);
-                if (cap_recorder_write(rec, ev.audio.samples, k, err, sizeof err) != KWS_OK) {
-                    fprintf(stderr, "kwscope board stream: %s\n", err);
-                    return 1;
-                }
-                got += k;
-            } else if (ev.kind == DEV_EV_STATE && (got || (ev.state != DEV_ST_CONNECTING &&
-                                                           ev.state != DEV_ST_READY))) {
-                fprintf(stderr, "kwscope board: %s%s%s\n", dev_state_name(ev.state), ev.text[0] ? ": " : "", ev.text);
-            }
-        }
-        usleep(1000);
+    return cap_recorder_write(user, x, n, err, err_len);
+}
+
+static void report(const struct board_opts *o, struct dev_session *s, const struct dev_stream_result *res,
+                   int rc)
+{
+    struct dev_counters c;
+    dev_session_counters(s, &c);
+    double secs = (double)res->samples / KWS_RATE_HZ;
+    if (o->json) {
+        printf("{\"file\":");
+        cli_json_str(o->out);
+        printf(",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu,\"ok\":%s}\n",
+               (unsigned long long)res->samples, c.chunks, c.lost_chunks, c.bad_frames, rc ? "false" : "true");
+    } else {
+        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames%s\n", o->out, secs,
+               c.chunks, c.lost_chunks, c.bad_frames, res->interrupted && !rc ? " (interrupted)" : "");
     }
-    return 0;
 }
 
 int board_stream(const struct board_opts *o)
 {
     if (!o->out) { fprintf(stderr, "kwscope board stream: give -o OUT.wav\n"); return 2; }
-    /* before connecting: a board's mic is not worth a file the user owns */
-    if (!o->force && access(o->out, F_OK) == 0) {
-        fprintf(stderr, "kwscope board stream: %s exists (use --force)\n", o->out);
+    char err[512];
+    struct cap_recorder *rec;
+    struct stat st;
+    if (!o->force && lstat(o->out, &st) == 0) {   /* before connecting; the open checks again */
+        fprintf(stderr, "kwscope board stream: %s: exists (use --force to overwrite)\n", o->out);
         return 1;
     }
     struct dev_session *s = board_connect(o);
     if (!s) return 1;
-    struct cap_recorder *rec;
-    char err[1024];
     if (cap_recorder_open(o->out, KWS_RATE_HZ, o->force, &rec, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board stream: %s\n", err);
         dev_session_close(s);
         return 1;
     }
-    dev_session_mic(s, 1);
-    uint64_t want = o->secs > 0 ? (uint64_t)llround(o->secs * KWS_RATE_HZ) : UINT64_MAX;
-    int rc = record(s, rec, want);
-    dev_session_mic(s, 0);
-    uint64_t got = cap_recorder_samples(rec);
-    if (cap_recorder_close(rec, err, sizeof err) != KWS_OK && !rc) {
-        fprintf(stderr, "kwscope board stream: %s\n", err);
+    struct dev_stream_config sc = {0};
+    sc.max_samples = o->secs > 0 ? (uint64_t)llround(o->secs * KWS_RATE_HZ) : 0;
+    sc.stop = &board_stop;
+    sc.sink = to_recorder;
+    sc.user = rec;
+    struct dev_stream_result res;
+    int rc = dev_session_stream(s, &sc, &res, err, sizeof err) != KWS_OK;
+    char cerr[512];
+    if (cap_recorder_close(rec, cerr, sizeof cerr) != KWS_OK && !rc) {
+        snprintf(err, sizeof err, "%s", cerr);
         rc = 1;
     }
-    struct dev_counters c;
-    dev_session_counters(s, &c);
-    if (!rc && o->json)
-        printf("{\"file\":\"%s\",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu}\n",
-               o->out, (unsigned long long)got, c.chunks, c.lost_chunks, c.bad_frames);
-    else if (!rc)
-        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames\n", o->out, (double)got / KWS_RATE_HZ,
-               c.chunks, c.lost_chunks, c.bad_frames);
+    if (rc)
+        fprintf(stderr, "kwscope board stream: %s (%.2f s kept in %s)\n", err,
+                (double)res.samples / KWS_RATE_HZ, o->out);
+    report(o, s, &res, rc);
     dev_session_close(s);
     return rc;
 }

@@ -56,22 +56,11 @@ struct dev_session *board_connect(const struct board_opts *o)
     struct dev_session_config c = {0};
     c.path = o->port;
     c.dialect = o->dialect;
-    struct dev_session *s;
-    char err[256];
-    if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK) {
+    struct dev_session *s = NULL;
+    char err[512];
+    if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK ||
+        dev_session_wait_ready(s, 5, &board_stop, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board: %s\n", err);
-        return NULL;
-    }
-    double end = dev_now() + 5;
-    while (dev_now() < end && dev_session_state(s) != DEV_ST_READY &&
-           dev_session_state(s) != DEV_ST_VERSION_MISMATCH) {
-        usleep(2000);
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-    }
-    if (dev_session_state(s) != DEV_ST_READY) {
-        fprintf(stderr, "kwscope board: %s: %s%s%s\n", o->port, dev_state_name(dev_session_state(s)),
-                *dev_session_message(s) ? ": " : "", dev_session_message(s));
         dev_session_close(s);
         return NULL;
     }
@@ -170,8 +159,13 @@ int cli_cmd_board(int argc, char **argv)
     }
     const char *sub = argv[optind];
     kws_log_set(quiet_log, NULL);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    /* no SA_RESTART: a signal ends a blocking open/read/poll at once */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (!strcmp(sub, "list")) return board_list(&o);
     if (!strcmp(sub, "sim")) return board_sim(&o);
