@@ -54,6 +54,11 @@ void cli_help(const char *name, const char *sub);
 /* "kwscope NAME: MSG[: ARG]" and NAME's usage lines on stderr; returns 2,
  * the usage-error status. */
 int cli_usage_error(const char *name, const char *msg, const char *arg);
+/* The model (--model ARG, $KWSCOPE_MODEL or the bundled default) loaded
+ * into m and bound to k, its path in path: 0, or 1 with the reason on
+ * stderr as "CMD: ..." (nothing left to free). */
+int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k, char *path,
+                 size_t path_len);
 /* Writes s to stdout as a JSON string literal (quotes, backslashes and
  * control characters escaped). */
 void cli_json_str(const char *s);

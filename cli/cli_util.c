@@ -13,11 +13,33 @@
 
 #include "cli.h"
 
+#ifndef KWSCOPE_DATADIR
+#define KWSCOPE_DATADIR "."
+#endif
+
 int cli_usage_error(const char *name, const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope %s: %s%s%s\n", name, msg, arg ? ": " : "", arg ? arg : "");
     cli_usage(stderr, name, NULL);
     return 2;
+}
+
+int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k, char *path,
+                 size_t path_len)
+{
+    char err[256];
+    memset(m, 0, sizeof *m);
+    if (mdl_model_find(arg, KWSCOPE_DATADIR, path, path_len, err, sizeof err) ||
+        mdl_model_load(path, m, err, sizeof err)) {
+        fprintf(stderr, "%s: %s\n", cmd, err);
+        return 1;
+    }
+    if (mdl_kws_init(k, m, err, sizeof err)) {
+        fprintf(stderr, "%s: %s: %s\n", cmd, path, err);
+        mdl_model_free(m);
+        return 1;
+    }
+    return 0;
 }
 
 void cli_json_str(const char *s)

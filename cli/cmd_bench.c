@@ -132,19 +132,11 @@ int cli_cmd_bench(int argc, char **argv)
             return 2;
         }
     }
-    char path[4096], err[256];
-    struct mdl_model m = {0};
-    if (mdl_model_find(model_arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
-        mdl_model_load(path, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope bench: %s\n", err);
-        return 1;
-    }
+    char path[4096];
+    struct mdl_model m;
     static struct mdl_kws k;
-    if (mdl_kws_init(&k, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope bench: %s: %s\n", path, err);
-        mdl_model_free(&m);
+    if (cli_open_kws("kwscope bench", model_arg, &m, &k, path, sizeof path))
         return 1;
-    }
     static int16_t audio[KWS_CLIP_SAMPLES];
     bench_audio(audio);
     double *t = malloc(3 * (size_t)runs * sizeof *t);

@@ -277,18 +277,10 @@ int cli_cmd_classify(int argc, char **argv)
         cli_usage(stderr, "classify", NULL);
         return 2;
     }
-    char path[4096], err[256];
-    struct mdl_model m = {0};
-    if (mdl_model_find(model_arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
-        mdl_model_load(path, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope classify: %s\n", err);
+    char path[4096];
+    struct mdl_model m;
+    if (cli_open_kws("kwscope classify", model_arg, &m, &c.k, path, sizeof path))
         return 1;
-    }
-    if (mdl_kws_init(&c.k, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
-        mdl_model_free(&m);
-        return 1;
-    }
     /* Labels: comma separated, one per model output. */
     for (const char *p = labels; *p && c.n_labels < MDL_DETECT_MAX_CLASSES;) {
         size_t n = strcspn(p, ",");
