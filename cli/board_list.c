@@ -6,13 +6,9 @@
 
 int board_list(const struct board_opts *o)
 {
-    struct dev_port ports[64];
-    size_t n = 0;
-    char err[256];
-    if (dev_port_list(ports, 64, &n, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope board: %s\n", err);
-        return 1;
-    }
+    struct dev_port ports[BOARD_MAX_PORTS];
+    size_t n;
+    if (board_ports(ports, &n)) return 1;
     for (size_t i = 0; i < n; i++) {
         const struct dev_port *p = &ports[i];
         if (o->json)

@@ -23,6 +23,9 @@ struct board_opts {
 /* Set by SIGINT/SIGTERM: every loop below stops at the next turn. */
 extern volatile int board_stop;
 
+/* The serial ports (at most BOARD_MAX_PORTS): 0, or 1 (reported). */
+#define BOARD_MAX_PORTS 64
+int board_ports(struct dev_port ports[BOARD_MAX_PORTS], size_t *n);
 /* Opens a session on o->port and waits until READY; NULL (reported) if not. */
 struct dev_session *board_connect(const struct board_opts *o);
 /* Sleeps until the board says something, or ms pass. */

@@ -27,16 +27,21 @@ static void quiet_log(enum kws_log_level level, const char *msg, void *user)
 }
 static void on_signal(int sig) { (void)sig; board_stop = 1; }
 
+int board_ports(struct dev_port ports[BOARD_MAX_PORTS], size_t *n)
+{
+    char err[256];
+    *n = 0;
+    if (dev_port_list(ports, BOARD_MAX_PORTS, n, err, sizeof err) == KWS_OK) return 0;
+    fprintf(stderr, "kwscope board: %s\n", err);
+    return 1;
+}
+
 static int pick_port(struct board_opts *o, char *buf, size_t len)
 {
     if (o->port) return 0;
-    struct dev_port ports[64];
-    size_t n = 0;
-    char err[256];
-    if (dev_port_list(ports, 64, &n, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope board: %s\n", err);
-        return 1;
-    }
+    struct dev_port ports[BOARD_MAX_PORTS];
+    size_t n;
+    if (board_ports(ports, &n)) return 1;
     int i = dev_port_pick(ports, n);
     if (i >= 0) {
         snprintf(buf, len, "%s", ports[i].path);
