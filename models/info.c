@@ -21,12 +21,50 @@ static const struct mdl_tensor *tensor(const struct mdl_model *m, int i)
     return i >= 0 && i < m->n_tensors ? &m->tensors[i] : NULL;
 }
 
+static uint64_t count_nonzero(const struct mdl_tensor *t)
+{
+    if (!t->data)
+        return 0;
+    size_t es = mdl_type_size(t->type), nz = 0;
+    const uint8_t *p = t->data;
+    for (size_t i = 0; i < t->n_elems; i++) {
+        size_t b = 0;
+        while (b < es && !p[i * es + b])
+            b++;
+        nz += b < es;
+    }
+    return nz;
+}
+
 static void add_param(struct mdl_layer_info *l, const struct mdl_tensor *t)
 {
     if (!t)
         return;
     l->params += t->n_elems;
     l->weight_bytes += t->bytes;
+    l->packed_weight_bytes += t->bytes;
+    l->nonzero_params += count_nonzero(t);
+}
+
+/* A filter quantised below 8 bits is still stored as int8, but its values
+ * only span [-2^(b-1), 2^(b-1) - 1]: the smallest such b is its width, and
+ * the flash it would take packed b bits per value is what a sub-byte kernel
+ * would need (the int32 biases stay as they are). */
+static void weight_width(struct mdl_layer_info *l, const struct mdl_tensor *w)
+{
+    if (!w || w->type != MDL_T_INT8 || !w->data || !w->n_elems)
+        return;
+    const int8_t *v = w->data;
+    int lo = 0, hi = 0;
+    for (size_t i = 0; i < w->n_elems; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    int b = 1;
+    while (b < 8 && (lo < -(1 << (b - 1)) || hi > (1 << (b - 1)) - 1))
+        b++;
+    l->weight_bits = b;
+    l->packed_weight_bytes -= w->bytes - (w->n_elems * (size_t)b + 7) / 8;
 }
 
 static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_conv conv,
@@ -62,6 +100,7 @@ static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_co
         l->flops = 2 * l->macs;
         add_param(l, w);
         add_param(l, bias);
+        weight_width(l, w);
         if (bias)
             l->flops += conv == MDL_FLOPS_SEED ? bias->n_elems : out_n;
         break;
@@ -103,6 +142,9 @@ enum kws_status mdl_model_info(const struct mdl_model *m, enum mdl_flops_conv co
         info->macs += l->macs;
         info->flops += l->flops;
         info->weight_bytes += l->weight_bytes;
+        info->nonzero_params += l->nonzero_params;
+        info->packed_weight_bytes += l->packed_weight_bytes;
+        info->weight_bits = l->weight_bits > info->weight_bits ? l->weight_bits : info->weight_bits;
     }
     info->n_layers = m->n_ops;
     struct mdl_plan plan;
