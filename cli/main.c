@@ -24,6 +24,8 @@ static const struct command commands[] = {
      "board list|info|push FILE|stream -o OUT|timings [FILE]|sim [--port P] [--json] [-d SECONDS] [-n N]"},
     {"train", cli_cmd_train,
      "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
+    {"lab", cli_cmd_lab,
+     "lab DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] [--methods M,..] [--bits 2-8] [--sparsity 0,25,50,75,90] [--finetune no,yes] [--ft-epochs N] [--scope layer|global] [--gradual] [--out DIR] [--export DIR] [--force]"},
     {"collect", cli_cmd_collect,
      "collect --words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] DATA_DIR"},
     {"record", cli_cmd_record,

@@ -320,4 +320,10 @@ enum kws_status mdl_lab_run(struct mdl_lab *lab, const struct mdl_lab_variant *v
                             struct mdl_lab_result *r, char *err, size_t err_len);
 void mdl_lab_result_free(struct mdl_lab_result *r);
 
+/* The float checkpoint `kwscope train` writes as model_float.bin (lab_io.c). */
+enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char *err,
+                                  size_t err_len);
+enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m, char *err,
+                                  size_t err_len);
+
 #endif

@@ -31,6 +31,10 @@ void tui_format_tick(double v, double step, char *buf, size_t len)
 {
     const char *unit = "";
     double div = 1;
+    if (fabs(v) < step * 1e-9) {
+        snprintf(buf, len, "0");   /* not "0k" or "-0" */
+        return;
+    }
     if (step >= 1e6 || fabs(v) >= 1e7) {
         unit = "M";
         div = 1e6;
@@ -40,8 +44,6 @@ void tui_format_tick(double v, double step, char *buf, size_t len)
     }
     double s = step / div;
     int dec = s >= 1 ? 0 : (int)ceil(-log10(s) - 1e-9);
-    if (fabs(v) < step * 1e-9)
-        v = 0;   /* no "-0" */
     snprintf(buf, len, "%.*f%s", dec > 6 ? 6 : dec, v / div, unit);
 }
 
