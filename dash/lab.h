@@ -48,4 +48,26 @@ enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size
 bool dash_lab_figure(struct tui_canvas *c, struct tui_rect r, const struct dash_lab_row *rows,
                      size_t n, int which);
 
+/* The dashboard's lab view (lab_view.c): key L toggles it; Left/Right pick
+ * the figure, Up/Down the variant, Enter loads the variant's exported model
+ * into slot (the dashboard's model) as the current model. */
+struct dash;
+struct dash_model;
+struct dash_lab {
+    char path[512];              /* results.jsonl */
+    struct dash_lab_row *rows;
+    size_t n, sel;               /* rows; selected row */
+    int figure;                  /* 0..DASH_LAB_FIGURES-1 */
+    bool shown;                  /* the view replaces the main area */
+    char loaded[64];             /* variant loaded as the current model, or "" */
+    bool swapped;                /* a model was just loaded: the loop rescores */
+    struct dash_model *slot;
+};
+enum kws_status dash_lab_open(struct dash_lab *l, const char *path, struct dash_model *slot,
+                              char *err, size_t err_len);
+void dash_lab_close(struct dash_lab *l);
+/* True when the key was the lab's (L anywhere; the rest while shown). */
+bool dash_lab_key(struct dash *d, int key);
+void dash_lab_draw(struct dash *d, struct tui_canvas *c, struct tui_rect r);
+
 #endif
