@@ -6,8 +6,10 @@
  * so the host interpreter, the virtual board and the firmware run it as is:
  * - weights: symmetric, on [-(2^(b-1)-1), 2^(b-1)-1] (TFLite's narrow range
  *   at 8 bits), per output channel for the conv, per tensor for the FC, with
- *   scale max|w| / 2^(b-1)-1; the int8 bytes hold those small integers, so a
- *   packing tool (or `model info`) reads the width off their range;
+ *   scale max|w| / 127 at 8 bits and, below, the clipping point with the
+ *   least squared rounding error (weight_scale); the int8 bytes hold those
+ *   small integers, so a packing tool (or `model info`) reads the width off
+ *   their range;
  * - the hidden activation (ReLU output): scale act_max / (2^b - 1) and zero
  *   point 128 - 2^b, so real 0 sits 2^b - 1 steps below 127: the kernel's
  *   fused ReLU clamps to [zero point, 127], exactly 2^b levels, with no
@@ -63,20 +65,53 @@ static void logit_grid(float lo, float hi, float *scale, int *zp)
     *zp = (int)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
 
-static float conv_scale(const float *w, int c, int qmax)
+/* Squared error of n weights (every stride-th) rounded onto qmax steps of s. */
+static double grid_error(const float *w, int n, int stride, int qmax, float s)
+{
+    double e = 0.0;
+    for (int i = 0; i < n; i++) {
+        float v = w[i * stride];
+        double d = v - (double)qw(v / s, qmax) * s;
+        e += d * d;
+    }
+    return e;
+}
+
+/* The weight scale. At 8 bits max|w| / 127 (TFLite's, mdl_tc_quantize's).
+ * Below, max|w| would leave most weights at 0 (at 2 bits everything under
+ * half the largest weight rounds away), so the clipping point is the one of
+ * 100 candidates (1..100 % of max|w|) with the least squared rounding error,
+ * the usual MSE calibration; weights beyond it saturate. */
+static float weight_scale(const float *w, int n, int stride, int qmax)
 {
     float mx = 0.0f;
-    for (int k = 0; k < MDL_TC_KH * MDL_TC_KW; k++)
-        mx = fmaxf(mx, fabsf(w[k * MDL_TC_FILTERS + c]));
-    return mx > 0.0f ? mx / (float)qmax : 1.0f;
+    for (int i = 0; i < n; i++)
+        mx = fmaxf(mx, fabsf(w[i * stride]));
+    if (!(mx > 0.0f))
+        return 1.0f;
+    float best = mx / (float)qmax;
+    if (qmax >= 127)
+        return best;
+    double best_e = grid_error(w, n, stride, qmax, best);
+    for (int k = 1; k < 100; k++) {
+        float s = mx * (float)k / 100.0f / (float)qmax;
+        double e = grid_error(w, n, stride, qmax, s);
+        if (e < best_e) {
+            best_e = e;
+            best = s;
+        }
+    }
+    return best;
+}
+
+static float conv_scale(const float *w, int c, int qmax)
+{
+    return weight_scale(w + c, MDL_TC_KH * MDL_TC_KW, MDL_TC_FILTERS, qmax);
 }
 
 static float fc_scale(const float *w, int n, int qmax)
 {
-    float mx = 0.0f;
-    for (int i = 0; i < n; i++)
-        mx = fmaxf(mx, fabsf(w[i]));
-    return mx > 0.0f ? mx / (float)qmax : 1.0f;
+    return weight_scale(w, n, 1, qmax);
 }
 
 void mdl_tc_quantize_bits(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r,

@@ -201,7 +201,8 @@ enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant
 
 /* b-bit post-training quantisation (lab_quant.c), 2 <= bits <= 8: weights
  * symmetric on [-(2^(b-1)-1), 2^(b-1)-1] (per channel for the conv, per
- * tensor for the FC, scale max|w| / that bound), activations on 2^b levels
+ * tensor for the FC; scale max|w| / 127 at 8 bits, below it the clipping
+ * point of least squared rounding error), activations on 2^b levels
  * from -128 (scale range / (2^b - 1)). The values stay int8, so the model runs
  * on any int8 interpreter; at 8 bits this is exactly mdl_tc_quantize. */
 #define MDL_LAB_MIN_BITS 2
