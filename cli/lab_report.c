@@ -84,6 +84,11 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->sparsity_pct = v->sparsity_pct;
     row->finetuned = v->finetune;
     row->ft_epochs = v->finetune ? x->o->ft_epochs : 0;
+    if (v->method == MDL_LAB_STRUCTURED || v->method == MDL_LAB_UNSTRUCTURED) {
+        snprintf(row->scope, sizeof row->scope, "%s", v->method == MDL_LAB_STRUCTURED ? "channel"
+                                                      : x->o->global ? "global" : "layer");
+        row->gradual = v->finetune && x->o->gradual && v->sparsity_pct > 0;
+    }
     row->acc_float = 100.0 * r->acc_float;
     row->acc_int8 = 100.0 * r->acc_int8;
     row->n_test = r->n_test;

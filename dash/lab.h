@@ -20,6 +20,8 @@ struct dash_lab_row {
     int bits, sparsity_pct;
     bool finetuned;
     int ft_epochs;
+    char scope[16];             /* pruning: "layer", "global", "channel"; else "" */
+    bool gradual;               /* pruned on the gradual schedule */
     double acc_float, acc_int8; /* percent, test split */
     int n_test;
     uint64_t params, params_nonzero, weights, weights_nonzero, flops, conv_flops;

@@ -19,7 +19,7 @@
 
 void dash_lab_csv_header(FILE *f)
 {
-    fprintf(f, "name,method,bits,sparsity_pct,finetuned,ft_epochs,acc_float,acc_int8,n_test,"
+    fprintf(f, "name,method,bits,sparsity_pct,finetuned,ft_epochs,scope,gradual,acc_float,acc_int8,n_test,"
                "params,params_nonzero,weights,weights_nonzero,flops,conv_flops,channels,"
                "weight_bits,flash_bytes,packed_weight_bytes,arena_bytes,host_us,m4_ms,model\n");
 }
@@ -42,10 +42,10 @@ static void csv_str(FILE *f, const char *s)
 
 void dash_lab_csv_row(FILE *f, const struct dash_lab_row *r)
 {
-    fprintf(f, "%s,%s,%d,%d,%s,%d,%.4f,%.4f,%d,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%llu,%llu,"
+    fprintf(f, "%s,%s,%d,%d,%s,%d,%s,%s,%.4f,%.4f,%d,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%llu,%llu,"
                "%llu,%.1f,",
             r->name, r->method, r->bits, r->sparsity_pct, r->finetuned ? "yes" : "no",
-            r->ft_epochs, r->acc_float, r->acc_int8, r->n_test, (unsigned long long)r->params,
+            r->ft_epochs, r->scope, r->gradual ? "yes" : "no", r->acc_float, r->acc_int8, r->n_test, (unsigned long long)r->params,
             (unsigned long long)r->params_nonzero, (unsigned long long)r->weights,
             (unsigned long long)r->weights_nonzero, (unsigned long long)r->flops,
             (unsigned long long)r->conv_flops, r->channels, r->weight_bits,
@@ -81,6 +81,9 @@ void dash_lab_json_row(FILE *f, const struct dash_lab_row *r)
     json_str(f, r->name);
     fputs(", \"method\": ", f);
     json_str(f, r->method);
+    fputs(", \"scope\": ", f);
+    json_str(f, r->scope);
+    fprintf(f, ", \"gradual\": %s", r->gradual ? "true" : "false");
     fprintf(f, ", \"bits\": %d, \"sparsity_pct\": %d, \"finetuned\": %s, \"ft_epochs\": %d, "
                "\"acc_float\": %.4f, \"acc_int8\": %.4f, \"n_test\": %d, \"params\": %llu, "
                "\"params_nonzero\": %llu, \"weights\": %llu, \"weights_nonzero\": %llu, "
@@ -143,7 +146,8 @@ static bool parse_str(const char **p, char *out, size_t len)
 struct field { const char *key; char kind; size_t off; size_t len; };
 #define F(k, kind, member) {#k, kind, offsetof(struct dash_lab_row, member), sizeof(((struct dash_lab_row *)0)->member)}
 static const struct field fields[] = {
-    F(name, 's', name), F(method, 's', method), F(model, 's', model),
+    F(name, 's', name), F(method, 's', method), F(model, 's', model), F(scope, 's', scope),
+    F(gradual, 'b', gradual),
     F(bits, 'i', bits), F(sparsity_pct, 'i', sparsity_pct), F(ft_epochs, 'i', ft_epochs),
     F(n_test, 'i', n_test), F(channels, 'i', channels), F(weight_bits, 'i', weight_bits),
     F(finetuned, 'b', finetuned), F(acc_float, 'd', acc_float), F(acc_int8, 'd', acc_int8),
