@@ -35,7 +35,8 @@ static int usage(FILE *f)
     fprintf(f, "usage: kwscope lab DATA_DIR [--words yes,no] [--seed S] [--epochs N] [--float FILE]\n"
                "         [--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90]\n"
                "         [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual]\n"
-               "         [--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H]\n");
+               "         [--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H]\n"
+               "       kwscope lab --plot RESULTS.jsonl [--color C] [--width W] [--height H]\n");
     return f == stdout ? 0 : 2;
 }
 
@@ -113,7 +114,8 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         {"out", required_argument, 0, 'o'},     {"export", required_argument, 0, 'x'},
         {"force", no_argument, 0, 'f'},         {"color", required_argument, 0, 'c'},
         {"width", required_argument, 0, 'W'},   {"height", required_argument, 0, 'H'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"plot", required_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     lab_cli_defaults(o);
     optind = 1;
@@ -136,6 +138,7 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         case 'l': rc = float_opt("--lr", optarg, &o->lr); break;
         case 'L': rc = float_opt("--ft-lr", optarg, &o->ft_lr); break;
         case 'F': o->float_path = optarg; break;
+        case 'P': o->plot = optarg; break;
         case 'o': o->out = optarg; break;
         case 'x': o->export_dir = optarg; break;
         case 'f': o->force = true; break;
@@ -184,6 +187,8 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         if (rc)
             return rc;
     }
+    if (o->plot && optind == argc)
+        return 0;
     if (optind != argc - 1)
         return fprintf(stderr, "kwscope lab: needs one DATA_DIR\n"), usage(stderr);
     o->data = argv[optind];
@@ -226,6 +231,8 @@ int cli_cmd_lab(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (o.plot)
+        return lab_cli_replot(&o);
     if ((rc = check_outputs(&o)))
         return rc;
     struct lab_ctx *x = calloc(1, sizeof *x);

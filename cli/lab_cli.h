@@ -12,6 +12,7 @@
 
 struct lab_cli {
     const char *data, *float_path, *out, *export_dir, *color;
+    const char *plot;           /* --plot RESULTS.jsonl: only redraw its figures */
     char words[256];
     uint64_t seed;
     int epochs, batch, ft_epochs, width, height;
@@ -50,6 +51,8 @@ int lab_cli_export_start(struct lab_ctx *x);
 int lab_cli_sweep(struct lab_ctx *x);
 /* Figures on stdout and into OUT/plots.txt, summary table. */
 void lab_cli_finish(struct lab_ctx *x);
+/* --plot: the figures of an earlier run's results.jsonl on stdout. */
+int lab_cli_replot(const struct lab_cli *o);
 void lab_cli_free(struct lab_ctx *x);
 
 #endif

@@ -178,15 +178,37 @@ static void qat_vs_ptq(const struct lab_ctx *x)
                        x->rows[i].acc_int8 - x->rows[j].acc_int8);
 }
 
+static enum tui_color_mode color_mode(const char *cm)
+{
+    int colors = !strcmp(cm, "never") ? 0 : !strcmp(cm, "always") ? 256 : tui_term_colors(STDOUT_FILENO);
+    return colors >= 256 ? TUI_COLOR_256 : colors ? TUI_COLOR_8 : TUI_COLOR_NONE;
+}
+
+int lab_cli_replot(const struct lab_cli *o)
+{
+    static struct lab_ctx x;
+    struct dash_lab_row *rows;
+    size_t n;
+    char err[600];
+    if (dash_lab_load(o->plot, &rows, &n, err, sizeof err) != KWS_OK)
+        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    x.o = o;
+    x.n_rows = n < LAB_MAX_VARIANTS ? n : LAB_MAX_VARIANTS;
+    memcpy(x.rows, rows, x.n_rows * sizeof *rows);
+    free(rows);
+    setlocale(LC_ALL, "");
+    figures(&x, stdout, tui_locale_utf8(), color_mode(o->color));
+    qat_vs_ptq(&x);
+    return 0;
+}
+
 void lab_cli_finish(struct lab_ctx *x)
 {
     if (!x->n_rows)
         return;
     setlocale(LC_ALL, "");
     bool unicode = tui_locale_utf8();
-    const char *cm = x->o->color;
-    int colors = !strcmp(cm, "never") ? 0 : !strcmp(cm, "always") ? 256 : tui_term_colors(STDOUT_FILENO);
-    enum tui_color_mode mode = colors >= 256 ? TUI_COLOR_256 : colors ? TUI_COLOR_8 : TUI_COLOR_NONE;
+    enum tui_color_mode mode = color_mode(x->o->color);
     printf("\n");
     figures(x, stdout, unicode, mode);
     char path[4096];

@@ -175,7 +175,7 @@ void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_li
         return;
     double xs, ys;
     axis_range(m, false, f.plot.w / 8 > 1 ? f.plot.w / 8 : 1, &f.x0, &f.x1, &xs);
-    axis_range(m, true, f.plot.h / 2 > 1 ? f.plot.h / 2 : 1, &f.y0, &f.y1, &ys);
+    axis_range(m, true, f.plot.h / 3 > 1 ? f.plot.h / 3 : 1, &f.y0, &f.y1, &ys);
     draw_axes(c, &f, xs, ys);
     int cols = f.plot.w * 2, rows = f.plot.h * 4;
     for (size_t s = 0; s < m->n_series; s++) {
