@@ -10,21 +10,15 @@
  * (so both conventions count SOFTMAX as 3 per output element: exponential,
  * sum, divide). ADD and MUL count one per output element, AVERAGE_POOL_2D one
  * add per window element; data movement (RESHAPE, PAD, TRANSPOSE,
- * (DE)QUANTIZE) and MAX_POOL_2D count 0. */
+ * (DE)QUANTIZE) and MAX_POOL_2D count 0. Each op's rule is its row's count
+ * in the registry (ops.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "models.h"
-
-static const struct mdl_tensor *tensor(const struct mdl_model *m, int i)
-{
-    return i >= 0 && i < m->n_tensors ? &m->tensors[i] : NULL;
-}
+#include "ops.h"
 
 static uint64_t count_nonzero(const struct mdl_tensor *t)
 {
-    if (!t->data)
-        return 0;
     size_t es = mdl_type_size(t->type), nz = 0;
     const uint8_t *p = t->data;
     for (size_t i = 0; i < t->n_elems; i++) {
@@ -36,23 +30,13 @@ static uint64_t count_nonzero(const struct mdl_tensor *t)
     return nz;
 }
 
-static void add_param(struct mdl_layer_info *l, const struct mdl_tensor *t)
-{
-    if (!t)
-        return;
-    l->params += t->n_elems;
-    l->weight_bytes += t->bytes;
-    l->packed_weight_bytes += t->bytes;
-    l->nonzero_params += count_nonzero(t);
-}
-
 /* A filter quantised below 8 bits is still stored as int8, but its values
  * only span [-2^(b-1), 2^(b-1) - 1]: the smallest such b is its width, and
  * the flash it would take packed b bits per value is what a sub-byte kernel
  * would need (the int32 biases stay as they are). */
 static void weight_width(struct mdl_layer_info *l, const struct mdl_tensor *w)
 {
-    if (!w || w->type != MDL_T_INT8 || !w->data || !w->n_elems)
+    if (w->type != MDL_T_INT8 || !w->data || !w->n_elems)
         return;
     const int8_t *v = w->data;
     int lo = 0, hi = 0;
@@ -67,63 +51,38 @@ static void weight_width(struct mdl_layer_info *l, const struct mdl_tensor *w)
     l->packed_weight_bytes -= w->bytes - (w->n_elems * (size_t)b + 7) / 8;
 }
 
+/* Non-zero constants of a layer with parameters, and its filter's width. */
+static void sparsity_and_width(const struct mdl_model *m, const struct mdl_operator *o,
+                               struct mdl_layer_info *l)
+{
+    l->packed_weight_bytes = l->weight_bytes;
+    if (!l->params)
+        return;
+    for (int k = 1; k < o->n_inputs; k++) {
+        int t = o->inputs[k];
+        if (t >= 0 && t < m->n_tensors && m->tensors[t].data)
+            l->nonzero_params += count_nonzero(&m->tensors[t]);
+    }
+    bool filter = o->op == MDL_OP_CONV_2D || o->op == MDL_OP_DEPTHWISE_CONV_2D ||
+                  o->op == MDL_OP_FULLY_CONNECTED;
+    if (filter && o->n_inputs > 1 && o->inputs[1] >= 0 && o->inputs[1] < m->n_tensors)
+        weight_width(l, &m->tensors[o->inputs[1]]);
+}
+
 static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_conv conv,
                              struct mdl_layer_info *l, char *err, size_t err_len)
 {
     const struct mdl_operator *o = &m->ops[i];
-    const struct mdl_tensor *out = tensor(m, o->outputs[0]);
-    const struct mdl_tensor *w = o->n_inputs > 1 ? tensor(m, o->inputs[1]) : NULL;
-    const struct mdl_tensor *bias = o->n_inputs > 2 ? tensor(m, o->inputs[2]) : NULL;
     memset(l, 0, sizeof *l);
     l->op_index = i;
     l->op = o->op;
     l->in_tensor = o->inputs[0];
     l->out_tensor = o->outputs[0];
-    uint64_t out_n = out ? out->n_elems : 0;
-    switch (o->op) {
-    case MDL_OP_CONV_2D:
-    case MDL_OP_DEPTHWISE_CONV_2D:
-    case MDL_OP_FULLY_CONNECTED: {
-        bool fc = o->op == MDL_OP_FULLY_CONNECTED;
-        if (!w || (fc ? w->n_dims < 2 : w->n_dims != 4))
-            return kws_err(err, err_len, KWS_ERR_FORMAT,
-                           "operator %d (%s): filter tensor has %d dimensions, needs %s", i,
-                           mdl_op_name(o->op), w ? w->n_dims : 0, fc ? "2" : "4");
-        uint64_t per_out;
-        if (fc)
-            per_out = (uint64_t)w->dims[w->n_dims - 1];
-        else if (o->op == MDL_OP_CONV_2D)
-            per_out = (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3];
-        else
-            per_out = (uint64_t)w->dims[1] * (uint64_t)w->dims[2];
-        l->macs = out_n * per_out;
-        l->flops = 2 * l->macs;
-        add_param(l, w);
-        add_param(l, bias);
-        weight_width(l, w);
-        if (bias)
-            l->flops += conv == MDL_FLOPS_SEED ? bias->n_elems : out_n;
-        break;
-    }
-    case MDL_OP_ADD:
-    case MDL_OP_MUL:
-        l->flops = out_n;
-        for (int k = 0; k < 2; k++) {
-            const struct mdl_tensor *t = tensor(m, o->inputs[k]);
-            if (t && t->data)
-                add_param(l, t);
-        }
-        break;
-    case MDL_OP_SOFTMAX:
-        l->flops = 3 * out_n;
-        break;
-    case MDL_OP_AVERAGE_POOL_2D:
-        l->flops = out_n * (uint64_t)o->p.filter_w * (uint64_t)o->p.filter_h;
-        break;
-    default:
-        break;
-    }
-    return KWS_OK;
+    const struct mdl_op_reg *r = mdl_op_reg(o->op);
+    enum kws_status st = r && r->count ? r->count(m, o, conv, l, err, err_len) : KWS_OK;
+    if (st == KWS_OK)
+        sparsity_and_width(m, o, l);
+    return st;
 }
 
 enum kws_status mdl_model_info(const struct mdl_model *m, enum mdl_flops_conv conv,
