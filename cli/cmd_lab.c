@@ -32,11 +32,7 @@ static void on_sigint(int sig)
 
 static int usage(FILE *f)
 {
-    fprintf(f, "usage: kwscope lab DATA_DIR [--words yes,no] [--seed S] [--epochs N] [--float FILE]\n"
-               "         [--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90]\n"
-               "         [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual]\n"
-               "         [--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H]\n"
-               "       kwscope lab --plot RESULTS.jsonl [--color C] [--width W] [--height H]\n");
+    cli_usage(f, "lab", NULL);
     return f == stdout ? 0 : 2;
 }
 
