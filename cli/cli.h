@@ -19,6 +19,7 @@ int cli_cmd_features(int argc, char **argv);
 int cli_cmd_model(int argc, char **argv);     /* kwscope model info ... */
 int cli_cmd_board(int argc, char **argv);     /* kwscope board ... */
 int cli_cmd_train(int argc, char **argv);
+int cli_cmd_lab(int argc, char **argv);       /* kwscope lab ... (train) */
 int cli_cmd_collect(int argc, char **argv);
 int cli_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
 int cli_cmd_devices(int argc, char **argv);   /* kwscope devices */

@@ -46,6 +46,12 @@ const struct cli_command cli_commands[] = {
      "[--live-ms N] " DETECTOR, NULL},
     {"train", NULL, cli_cmd_train,
      "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]", NULL},
+    {"lab", NULL, cli_cmd_lab,
+     "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
+     "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
+     "[--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
+     "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
+     "| --plot RESULTS.jsonl", NULL},
     {"collect", NULL, cli_cmd_collect,
      "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
      "DATA_DIR", NULL},

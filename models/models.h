@@ -164,11 +164,18 @@ struct mdl_layer_info {
     uint64_t params;             /* weight + bias elements (constant inputs) */
     uint64_t macs, flops;
     uint64_t weight_bytes;
+    uint64_t nonzero_params;     /* constant elements that are not 0 */
+    int weight_bits;             /* int8 filter's width read off its value
+                                    range (8 full, 4 for -8..7, ...); 0 none */
+    uint64_t packed_weight_bytes; /* weight_bytes with that filter packed at
+                                    weight_bits per value */
 };
 struct mdl_info {
     int n_layers;
     struct mdl_layer_info *layers;
     uint64_t params, macs, flops, weight_bytes;
+    uint64_t nonzero_params, packed_weight_bytes;
+    int weight_bits;                 /* widest layer's weight_bits (0: none) */
     size_t arena_bytes, model_bytes;
     double ram_share, flash_share;   /* of MDL_NANO33_RAM / _FLASH */
 };
