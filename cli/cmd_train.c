@@ -1,5 +1,5 @@
 /* cmd_train.c: `kwscope train DATA_DIR [--words yes,no] [--epochs N]
- * [--seed S] [--batch B] [--lr L] [--out DIR]`.
+ * [--seed S] [--batch B] [--lr L] [--stream] [--out DIR]`.
  *
  * Loads a Speech Commands style data set, trains TinyConv in float (progress
  * bar per epoch), keeps the best checkpoint by validation accuracy, reports
@@ -7,7 +7,9 @@
  * writes into --out: model_float.bin (the float checkpoint), labels.txt,
  * model.tflite and model.cc (the int8 model), and for tools/armnn_check.py
  * test_features_i8.bin (the test clips' int8 features) with
- * test_pred_int8.txt (kwscope's int8 predictions for them). */
+ * test_pred_int8.txt (kwscope's int8 predictions for them). --stream trains on
+ * stream-like examples (train/train_stream.c: context, words anywhere in the
+ * window, neighbours, noise at 0-30 dB SNR) instead of TF's augmentation. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -162,7 +164,7 @@ static int export_model(const char *dir, const struct mdl_tc_quant *q,
 static int usage(void)
 {
     fprintf(stderr, "usage: kwscope train DATA_DIR [--words yes,no] [--epochs N] [--seed S] "
-                    "[--batch B] [--lr L] [--out DIR]\n");
+                    "[--batch B] [--lr L] [--stream] [--out DIR]\n");
     return 2;
 }
 
@@ -172,13 +174,15 @@ int cli_cmd_train(int argc, char **argv)
         {"words", required_argument, 0, 'w'}, {"epochs", required_argument, 0, 'e'},
         {"seed", required_argument, 0, 's'},  {"out", required_argument, 0, 'o'},
         {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"help", no_argument, 0, 'h'},        {"stream", no_argument, 0, 'S'},
+        {0, 0, 0, 0},
     };
     char words_buf[256] = "yes,no";
     const char *out = "train-out";
     struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
     optind = 1;
     int c;
+    bool stream = false;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end;
         switch (c) {
@@ -204,6 +208,7 @@ int cli_cmd_train(int argc, char **argv)
             if (*end || !(to.lr > 0.0f && to.lr < 1.0f))
                 return fprintf(stderr, "kwscope: train: bad --lr '%s'\n", optarg), 2;
             break;
+        case 'S': stream = true; break;
         case 'h': usage(); return 0;
         default: return usage();
         }
@@ -235,6 +240,7 @@ int cli_cmd_train(int argc, char **argv)
         fprintf(stderr, "kwscope: train: %s\n", err);
         goto out;
     }
+    ds->stream_aug = stream;
     size_t count[3][MDL_TC_MAX_CLASSES] = {{0}};
     for (size_t i = 0; i < ds->n; i++)
         count[ds->clips[i].split][ds->clips[i].label]++;

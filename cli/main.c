@@ -23,14 +23,17 @@ static const struct command commands[] = {
     {"board", cli_cmd_board,
      "board list|info|push FILE|stream -o OUT|timings [FILE]|sim [--port P] [--json] [-d SECONDS] [-n N]"},
     {"train", cli_cmd_train,
-     "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
+     "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR]"},
     {"collect", cli_cmd_collect,
      "collect --words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] DATA_DIR"},
     {"record", cli_cmd_record,
      "record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav"},
     {"devices", cli_cmd_devices, "devices"},
     {"classify", cli_cmd_classify,
-     "classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] FILE|DIR..."},
+     "classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] "
+     "[--all] [--labels-file L.txt] [--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR..."},
+    {"calibrate", cli_cmd_calibrate,
+     "calibrate [--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] [--force] [--json] STREAM.wav|DIR..."},
     {"bench", cli_cmd_bench, "bench [--model M] [--json] [--runs N]"},
 };
 
