@@ -199,6 +199,10 @@ def context_jobs(a, pairs, pyrng):
 def context_work(a, job):
     spk, name, kind, rate, pitch, k, gain, seed = job
     rng = np.random.default_rng(seed)
+    for label in stream_synth.KEYWORDS + ["_unknown_"]:
+        done = os.path.join(a.dir, label, "%s_nohash_ctx%d.wav" % (name, k))
+        if os.path.exists(done):   # an interrupted run resumes
+            return done
     utt = stream_synth.render(stream_synth.utterance_plan(rng, kind), synth, spk, rate, pitch, rng)
     if utt is None:
         return None
@@ -318,6 +322,8 @@ def main():
 
     def work(job):
         path, voice, text, rate, pitch, gain, s = job
+        if os.path.exists(path):   # deterministic: an interrupted run resumes
+            return path
         try:
             x = trim(synth(voice, text, rate, pitch))
         except subprocess.CalledProcessError:
