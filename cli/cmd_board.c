@@ -39,7 +39,8 @@ struct opts {
     enum dev_dialect dialect;
     int json, n, force;
     long live_ms;   /* -1: the dialect's default */
-    struct mdl_detect_config dc;   /* sim: the detector (micro_speech's defaults) */
+    struct mdl_detect_config dc;   /* sim: the detector (the model's sidecar, else micro_speech's) */
+    unsigned dc_set;               /* MDL_DETECT_SET_* bits given as flags */
     double secs, speed;
 };
 
@@ -552,7 +553,13 @@ static int cmd_sim(const struct opts *o)
         fprintf(stderr, "kwscope board sim: %s\n", err);
         return 1;
     }
-    if (dev_pipeline_init(&pl, &m, &o->dc, NULL, 0, err, sizeof err) != KWS_OK) {
+    struct mdl_detect_config dc = o->dc;
+    if (mdl_detect_config_load(path, &dc, o->dc_set, NULL, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board sim: %s\n", err);
+        mdl_model_free(&m);
+        return 1;
+    }
+    if (dev_pipeline_init(&pl, &m, &dc, NULL, 0, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board sim: %s: %s\n", path, err);
         mdl_model_free(&m);
         return 1;
@@ -646,6 +653,7 @@ int cli_cmd_board(int argc, char **argv)
             }
             int32_t *f[4] = {&o.dc.threshold, &o.dc.window_ms, &o.dc.suppression_ms, &o.dc.min_count};
             *f[c - 1000] = (int32_t)v;
+            o.dc_set |= 1u << (c - 1000);   /* MDL_DETECT_SET_* in flag order */
             break;
         }
         case 'v': o.live_ms = strtol(optarg, &end, 10);
