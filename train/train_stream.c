@@ -11,11 +11,14 @@
  * So an example here is: context audio (0 or 0.5-1.5 s of other training
  * clips, so the frontend has adapted), then the 1 s window with the clip's
  * word placed at a random position where it fits whole, unknown words
- * before and after it, and background noise over all of it at an SNR drawn
- * from 0-30 dB (relative to the word's own power). The caller runs the
- * frontend over the whole and keeps the last 49 frames (train_data.c).
- * Silence clips keep TF's rule (noise at volume U(0, 0.1)) and get no words.
- * One example in five is the clip alone, as the isolated-clip test sees it. */
+ * before and after it (in half the examples the word sits anywhere it fits
+ * whole, in the other half within TF's +-100 ms shift), and background noise
+ * over all of it at an SNR drawn from 5-30 dB (relative to the word's own
+ * power). The caller runs the frontend over the whole and keeps the last 49
+ * frames (train_data.c). Silence clips get noise at volume U(0, 0.1) and no
+ * words. train_data.c uses this for half the examples and TF's augmentation
+ * of the isolated clip for the other half, so the isolated-clip accuracy
+ * (fresh frontend, centred word) is learnt too. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,19 +86,18 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
     int a = 0, b = N - 1;
     double power = 0;
     bool word = c->label != 0 && bounds(c->samples, &a, &b, &power);
-    bool alone = mdl_rng_uniform(r) < 0.2;
     int shift = 0;
-    if (word && !alone) {   /* anywhere the whole word fits */
+    if (word && mdl_rng_uniform(r) < 0.5) {   /* anywhere the whole word fits */
         int lo = -a, hi = N - 1 - b;
         shift = lo + (int)(mdl_rng_next(r) % (uint64_t)(hi - lo + 1));
-    } else if (!alone) {
+    } else {
         shift = (int)(mdl_rng_next(r) % (2 * MDL_SHIFT_MAX + 1)) - MDL_SHIFT_MAX;
     }
     for (int i = 0; i < N; i++) {
         int j = i - shift;
         w[i] = j >= 0 && j < N ? c->samples[j] : 0.0f;
     }
-    if (word && !alone) {
+    if (word) {
         int gap = (int)(0.03 * N + mdl_rng_uniform(r) * 0.3 * N);
         if (mdl_rng_uniform(r) < 0.4)
             neighbour(ds, r, w, a + shift - gap, false, power);
@@ -104,7 +106,7 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
             neighbour(ds, r, w, b + shift + gap, true, power);
     }
     /* Context: the frontend runs over 0.5-1.5 s of other clips first. */
-    size_t ctx = alone ? 0 : FRAME * (25 + (size_t)(mdl_rng_next(r) % 51));
+    size_t ctx = FRAME * (25 + (size_t)(mdl_rng_next(r) % 51));
     float mix[MDL_STREAM_MAX];
     for (size_t i = 0; i < ctx; i++)
         mix[i] = 0.0f;
@@ -126,7 +128,7 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
             for (size_t i = 0; i < n; i++)
                 np += (double)nz[i] * nz[i];
             np = np / (double)n + 1e-9;
-            double g = word ? sqrt(power / (np * pow(10.0, 3.0 * mdl_rng_uniform(r))))
+            double g = word ? sqrt(power / (np * pow(10.0, 0.5 + 2.5 * mdl_rng_uniform(r))))
                             : 0.1 * mdl_rng_uniform(r);
             for (size_t i = 0; i < n; i++)
                 mix[i] += (float)(g * nz[i]);
