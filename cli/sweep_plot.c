@@ -96,9 +96,10 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
     struct tui_canvas *c = tui_canvas_new(w, h, o->unicode, o->color);
     if (!c)
         return -1;
-    /* x range: up to where the total's recall stops rising, at least 2x the
-     * budget, a nice number; points beyond sit on the right edge. */
-    double x_max = 2.0 * (o->budget > 0 ? o->budget : 1.0), best = -1;
+    /* x range: the region that matters for a detector, up to where the
+     * total's recall stops rising but at most 10x the budget (at least 2x),
+     * a nice number; the curves stop at the edge. */
+    double budget = o->budget > 0 ? o->budget : 2.0, x_max = 2.0 * budget, best = -1;
     for (int i = 0; i < n_pts; i++) {
         double r = pts[i].recall[n_classes], f = pts[i].fa_per_hour[n_classes];
         if (isfinite(r) && r > best + 1e-9 && isfinite(f)) {
@@ -106,6 +107,7 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
             x_max = f > x_max ? f : x_max;
         }
     }
+    x_max = x_max < 10.0 * budget ? x_max : 10.0 * budget;
     double step = tui_nice_step(x_max, 5);
     x_max = ceil(x_max / step - 1e-9) * step;
     struct tui_rect plot = {Y_LABEL_W, 2, w - Y_LABEL_W - 1, h - 5};
@@ -115,7 +117,7 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
     }
     tui_canvas_printf(c, 0, 0, w, tui_ui_color(c->color, TUI_UI_TITLE), TUI_COLOR_DEFAULT,
                       "recall vs false alarms per hour, threshold %d..%d%s", pts[n_pts - 1].threshold,
-                      pts[0].threshold, o->budget > 0 ? " (| budget)" : "");
+                      pts[0].threshold, o->budget > 0 ? " (dotted: the budget)" : "");
     axes(c, plot, x_max, o->budget);
     static const char glyphs[] = "*o+x#@";
     int legend_x = 0, k = 0;
@@ -126,9 +128,9 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
         int px = -1, py = -1;
         for (int i = 0; i < n_pts; i++) {
             double r = pts[i].recall[s], f = pts[i].fa_per_hour[s];
-            if (!isfinite(r) || !isfinite(f))
+            if (!isfinite(r) || !isfinite(f) || f > x_max + 1e-9)
                 continue;
-            int x = (int)lround((f < x_max ? f : x_max) / x_max * (plot.w * 2 - 1));
+            int x = (int)lround(f / x_max * (plot.w * 2 - 1));
             int y = plot.h * 4 - 1 - (int)lround(r * (plot.h * 4 - 1));
             if (px >= 0)
                 line(c, plot, px, py, x, y, k, g);
