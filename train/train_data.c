@@ -253,7 +253,7 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
     int16_t buf[MDL_STREAM_MAX];
     const int16_t *in = c->samples;
     size_t n_in = MDL_CLIP_SAMPLES;
-    if (aug && ds->stream_aug && mdl_rng_uniform(aug) < 0.5) {
+    if (aug && ds->stream_aug && mdl_rng_uniform(aug) < 0.35) {
         n_in = mdl_stream_example(ds, c, aug, buf);
         in = buf;
     } else if (aug) {

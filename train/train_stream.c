@@ -8,7 +8,7 @@
  * fresh frontend on an isolated clip). A model trained only on centred
  * isolated clips through a fresh frontend misses most words in a stream.
  *
- * So an example here is: context audio (0 or 0.5-1.5 s of other training
+ * So an example here is: context audio (0.5-1.5 s of other training
  * clips, so the frontend has adapted), then the 1 s window with the clip's
  * word placed at a random position where it fits whole, unknown words
  * before and after it (in half the examples the word sits anywhere it fits
@@ -16,8 +16,8 @@
  * over all of it at an SNR drawn from 5-30 dB (relative to the word's own
  * power). The caller runs the frontend over the whole and keeps the last 49
  * frames (train_data.c). Silence clips get noise at volume U(0, 0.1) and no
- * words. train_data.c uses this for half the examples and TF's augmentation
- * of the isolated clip for the other half, so the isolated-clip accuracy
+ * words. train_data.c uses this for 35% of the examples and TF's augmentation
+ * of the isolated clip for the rest, so the isolated-clip accuracy
  * (fresh frontend, centred word) is learnt too. */
 #include <math.h>
 #include <stdlib.h>
