@@ -304,7 +304,8 @@ enum kws_status mdl_stream_eval_finish(struct mdl_stream_eval *ev, char *err, si
         s->misses = s->labels - s->hits;
         s->recall = s->labels ? (double)s->hits / (double)s->labels : NAN;
         s->fa_per_hour = hours > 0 ? s->false_alarms / hours : NAN;
-        memcpy(all + k, ev->lat_ms[c], ev->n_lat[c] * sizeof *all);
+        if (ev->n_lat[c])
+            memcpy(all + k, ev->lat_ms[c], ev->n_lat[c] * sizeof *all);
         k += ev->n_lat[c];
         percentiles(ev->lat_ms[c], ev->n_lat[c], &s->latency_median_ms, &s->latency_p90_ms);
         t->labels += s->labels;
