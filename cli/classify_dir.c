@@ -33,25 +33,21 @@ static char **list_dir(const char *dir, int *n)
 {
     DIR *d = opendir(dir);
     *n = 0;
-    if (!d)
-        return NULL;
+    if (!d) return NULL;
     int cap = 64;
     char **v = malloc((size_t)cap * sizeof *v);
     struct dirent *e;
     while (v && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         if (*n == cap) {
             char **nv = realloc(v, (size_t)(cap *= 2) * sizeof *v);
-            if (!nv)
-                break;
+            if (!nv) break;
             v = nv;
         }
         v[(*n)++] = strdup(e->d_name);
     }
     closedir(d);
-    if (v)
-        qsort(v, (size_t)*n, sizeof *v, by_name);
+    if (v) qsort(v, (size_t)*n, sizeof *v, by_name);
     return v;
 }
 
@@ -69,19 +65,20 @@ static int folder_class(const struct dir_ctx *c, const char *name)
     for (int i = 0; i < c->n_classes; i++) {
         const char *l = c->labels[i];
         size_t n = strlen(l);
-        if (!strcasecmp(l, name) || (name[0] == '_' && strlen(name) == n + 2 &&
-                                     !strncasecmp(name + 1, l, n) && name[n + 1] == '_'))
+        if (!strcasecmp(l, name) ||
+            (name[0] == '_' && strlen(name) == n + 2 && !strncasecmp(name + 1, l, n) &&
+             name[n + 1] == '_'))
             return i;
-        if (!strcasecmp(l, "unknown") || !strcasecmp(l, "_unknown_"))
-            unknown = i;
+        if (!strcasecmp(l, "unknown") || !strcasecmp(l, "_unknown_")) unknown = i;
     }
     return unknown;
 }
 
 /* Classifies the WAV clips of one folder as class truth (-1: no truth, each
  * clip's label is counted). */
-static int classify_folder(const struct dir_ctx *c, const char *dir, int truth, long conf[][MDL_DETECT_MAX_CLASSES],
-                           long *counts, long *total, long *long_files)
+static int classify_folder(const struct dir_ctx *c, const char *dir, int truth,
+                           long conf[][MDL_DETECT_MAX_CLASSES], long *counts, long *total,
+                           long *long_files)
 {
     int n, rc = 0;
     char **f = list_dir(dir, &n);
@@ -94,8 +91,7 @@ static int classify_folder(const struct dir_ctx *c, const char *dir, int truth, 
         } else if (is_wav(f[i]) && label < 0) {
             (*long_files)++;
         } else if (is_wav(f[i])) {
-            if (truth >= 0)
-                conf[truth][label]++;
+            if (truth >= 0) conf[truth][label]++;
             counts[label]++;
             (*total)++;
         }
@@ -105,8 +101,8 @@ static int classify_folder(const struct dir_ctx *c, const char *dir, int truth, 
     return rc;
 }
 
-static void print_confusion(const struct dir_ctx *c, const char *dir, long conf[][MDL_DETECT_MAX_CLASSES],
-                            long total)
+static void print_confusion(const struct dir_ctx *c, const char *dir,
+                            long conf[][MDL_DETECT_MAX_CLASSES], long total)
 {
     int n = c->n_classes;
     printf("%s: %ld clips\n%-12s %8s %8s  confusion (rows true, columns predicted)\n", dir, total,
@@ -114,12 +110,10 @@ static void print_confusion(const struct dir_ctx *c, const char *dir, long conf[
     long ok = 0;
     for (int i = 0; i < n; i++) {
         long row = 0;
-        for (int j = 0; j < n; j++)
-            row += conf[i][j];
+        for (int j = 0; j < n; j++) row += conf[i][j];
         ok += conf[i][i];
         printf("%-12s %8ld %7.1f%% ", c->labels[i], row, row ? 100.0 * conf[i][i] / row : 0.0);
-        for (int j = 0; j < n; j++)
-            printf(" %6ld", conf[i][j]);
+        for (int j = 0; j < n; j++) printf(" %6ld", conf[i][j]);
         printf("\n");
     }
     printf("%-12s %8ld %7.1f%%\n", "all", total, total ? 100.0 * ok / total : 0.0);
@@ -130,9 +124,9 @@ static void print_confusion(const struct dir_ctx *c, const char *dir, long conf[
 int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, bool json,
                      cli_classify_fn classify, void *user)
 {
-    struct dir_ctx dc = {labels, n_classes, json, classify, user}, *c = &dc;
-    long conf[MDL_DETECT_MAX_CLASSES][MDL_DETECT_MAX_CLASSES] = {{0}};
-    long counts[MDL_DETECT_MAX_CLASSES] = {0}, fcounts[MDL_DETECT_MAX_CLASSES] = {0};
+    struct dir_ctx dc = { labels, n_classes, json, classify, user }, *c = &dc;
+    long conf[MDL_DETECT_MAX_CLASSES][MDL_DETECT_MAX_CLASSES] = { { 0 } };
+    long counts[MDL_DETECT_MAX_CLASSES] = { 0 }, fcounts[MDL_DETECT_MAX_CLASSES] = { 0 };
     long total = 0, ftotal = 0, long_files = 0;
     int ns, rc = 0, flat = 0;
     char **subs = list_dir(dir, &ns);
@@ -152,14 +146,14 @@ int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, 
             fprintf(stderr, "kwscope classify: %s: skipped %s (not a WAV file)\n", dir, subs[si]);
         else if (!strcmp(subs[si], "_background_noise_") || truth < 0)
             fprintf(stderr, "kwscope classify: %s: skipped %s/ (%s)\n", dir, subs[si],
-                    truth < 0 ? "no such label and no unknown class" : "background noise, not clips");
+                    truth < 0 ? "no such label and no unknown class"
+                              : "background noise, not clips");
         else
             rc |= classify_folder(c, sub, truth, conf, counts, &total, &long_files);
     }
-    for (int i = 0; i < ns; i++)
-        free(subs[i]);
+    for (int i = 0; i < ns; i++) free(subs[i]);
     free(subs);
-    if (flat)     /* clips directly in the folder: labels without truth */
+    if (flat) /* clips directly in the folder: labels without truth */
         rc |= classify_folder(c, dir, -1, conf, fcounts, &ftotal, &long_files);
     if (long_files)
         fprintf(stderr, "kwscope classify: %s: %ld file%s longer than one window not counted\n",
@@ -168,16 +162,12 @@ int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, 
         fprintf(stderr, "kwscope classify: %s: no WAV clips found\n", dir);
         return 1;
     }
-    if (c->json)
-        return rc;
-    if (total)
-        print_confusion(c, dir, conf, total);
+    if (c->json) return rc;
+    if (total) print_confusion(c, dir, conf, total);
     if (ftotal) {
         printf("%s: %ld clip%s in the folder itself:", dir, ftotal, ftotal == 1 ? "" : "s");
-        for (int i = 0; i < c->n_classes; i++)
-            printf(" %s %ld", c->labels[i], fcounts[i]);
+        for (int i = 0; i < c->n_classes; i++) printf(" %s %ld", c->labels[i], fcounts[i]);
         printf("\n");
     }
     return rc;
 }
-

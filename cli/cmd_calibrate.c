@@ -32,7 +32,7 @@ struct cal {
     const char *names[MDL_DETECT_MAX_CLASSES];
     char labels[MDL_DETECT_MAX_CLASSES][32];
     struct cli_streams set;
-    double budget;            /* false alarms per hour */
+    double budget; /* false alarms per hour */
     int32_t tolerance_ms;
     bool json;
 };
@@ -51,8 +51,8 @@ static int add_stream(struct cal *c, const char *wav)
         fprintf(stderr, "kwscope calibrate: %s: no label track beside it (%s)\n", wav, lp);
         return 1;
     }
-    struct cap_clip clip = {0};
-    struct mdl_word_labels lab = {0};
+    struct cap_clip clip = { 0 };
+    struct mdl_word_labels lab = { 0 };
     struct mdl_track t;
     int rc = 1;
     if (mdl_labels_load(lp, &lab, err, sizeof err) || cap_clip_load(wav, &clip, err, sizeof err) ||
@@ -89,8 +89,7 @@ static int add_dir(struct cal *c, const char *dir)
     struct dirent *e;
     while ((e = readdir(d)) && n < 4096) {
         size_t len = strlen(e->d_name);
-        if (len > 4 && !strcmp(e->d_name + len - 4, ".wav"))
-            names[n++] = strdup(e->d_name);
+        if (len > 4 && !strcmp(e->d_name + len - 4, ".wav")) names[n++] = strdup(e->d_name);
     }
     closedir(d);
     qsort(names, (size_t)n, sizeof names[0], by_name);
@@ -115,16 +114,11 @@ static int add_dir(struct cal *c, const char *dir)
 /* Is candidate a better than b (see the file comment)? */
 static bool better(const struct pick *a, const struct pick *b)
 {
-    if (!b->ok)
-        return true;
-    if (a->hits != b->hits)
-        return a->hits > b->hits;
-    if (a->fa != b->fa)
-        return a->fa < b->fa;
-    if (fabs(a->worst - b->worst) > 1e-9)
-        return a->worst > b->worst;
-    if (fabs(a->latency - b->latency) > 0.5)
-        return a->latency < b->latency;
+    if (!b->ok) return true;
+    if (a->hits != b->hits) return a->hits > b->hits;
+    if (a->fa != b->fa) return a->fa < b->fa;
+    if (fabs(a->worst - b->worst) > 1e-9) return a->worst > b->worst;
+    if (fabs(a->latency - b->latency) > 0.5) return a->latency < b->latency;
     return a->cfg.threshold > b->cfg.threshold;
 }
 
@@ -141,12 +135,11 @@ static int evaluate(struct cal *c, const struct mdl_detect_config *cfg, struct m
 
 static int search(struct cal *c, const struct mdl_detect_config *base, struct pick *best)
 {
-    static const int32_t mins[] = {1, 2, 3, 5}, supps[] = {500, 750, 1000, 1500, 2000};
+    static const int32_t mins[] = { 1, 2, 3, 5 }, supps[] = { 500, 750, 1000, 1500, 2000 };
     char err[256];
     memset(best, 0, sizeof *best);
     double hours = 0;
-    for (size_t i = 0; i < c->set.n; i++)
-        hours += c->set.v[i].seconds / 3600.0;
+    for (size_t i = 0; i < c->set.n; i++) hours += c->set.v[i].seconds / 3600.0;
     long max_fa = (long)floor(c->budget * hours + 1e-9);
     for (int32_t win = 200; win <= 1500; win += 100)
         for (size_t mi = 0; mi < sizeof mins / sizeof mins[0]; mi++) {
@@ -162,19 +155,17 @@ static int search(struct cal *c, const struct mdl_detect_config *base, struct pi
                 for (int32_t thr = 254, over = 0; thr >= 0 && over < 12; thr--) {
                     struct mdl_stream_eval ev;
                     cfg.threshold = thr;
-                    if (evaluate(c, &cfg, &ev))
-                        return -1;
-                    struct pick p = {true, cfg, ev.total.hits, ev.total.false_alarms, 1.0,
-                                     ev.total.latency_median_ms};
+                    if (evaluate(c, &cfg, &ev)) return -1;
+                    struct pick p = { true,          cfg,
+                                      ev.total.hits, ev.total.false_alarms,
+                                      1.0,           ev.total.latency_median_ms };
                     for (int k = 0; k < c->k.n_classes; k++)
                         if (ev.keyword[k] && ev.kw[k].labels && ev.kw[k].recall < p.worst)
                             p.worst = ev.kw[k].recall;
-                    if (!isfinite(p.latency))
-                        p.latency = 1e9;
+                    if (!isfinite(p.latency)) p.latency = 1e9;
                     mdl_stream_eval_free(&ev);
                     over = p.fa > max_fa ? over + 1 : 0;
-                    if (p.fa <= max_fa && better(&p, best))
-                        *best = p;
+                    if (p.fa <= max_fa && better(&p, best)) *best = p;
                 }
             }
         }
@@ -186,8 +177,7 @@ static int report(struct cal *c, const struct mdl_detect_config *cfg, const char
 {
     struct mdl_stream_eval ev;
     char err[256];
-    if (cli_streams_tops(&c->set, cfg, err, sizeof err) || evaluate(c, cfg, &ev))
-        return -1;
+    if (cli_streams_tops(&c->set, cfg, err, sizeof err) || evaluate(c, cfg, &ev)) return -1;
     char name[160];
     snprintf(name, sizeof name, "%s (threshold %d, window %d ms, suppression %d ms, min count %d)",
              what, (int)cfg->threshold, (int)cfg->window_ms, (int)cfg->suppression_ms,
@@ -241,12 +231,13 @@ int cli_cmd_calibrate(int argc, char **argv)
         i++;
     }
     if (i >= argc) {
-        fprintf(stderr, "usage: kwscope calibrate [--model M] [--labels a,b,..] [--max-fa-per-hour F] "
-                        "[--tolerance-ms N] [--dry-run] [--force] [--json] STREAM.wav|DIR...\n");
+        fprintf(stderr,
+                "usage: kwscope calibrate [--model M] [--labels a,b,..] [--max-fa-per-hour F] "
+                "[--tolerance-ms N] [--dry-run] [--force] [--json] STREAM.wav|DIR...\n");
         return 2;
     }
     char path[4096], err[512];
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     struct mdl_detect_config cur = mdl_detect_config_default();
     if (mdl_model_find(model_arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
         mdl_model_load(path, &m, err, sizeof err) ||
@@ -264,30 +255,32 @@ int cli_cmd_calibrate(int argc, char **argv)
         p += len + (p[len] == ',');
     }
     if (n != c.k.n_classes) {
-        fprintf(stderr, "kwscope calibrate: %d labels given, the model has %d outputs (use --labels)\n",
-                n, c.k.n_classes);
+        fprintf(stderr,
+                "kwscope calibrate: %d labels given, the model has %d outputs (use --labels)\n", n,
+                c.k.n_classes);
         rc = 2;
     }
     cur.n_classes = c.k.n_classes;
     for (; i < argc && !rc; i++) {
         struct stat sb;
         rc = stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode) ? add_dir(&c, argv[i])
-                                                             : add_stream(&c, argv[i]);
+                                                            : add_stream(&c, argv[i]);
     }
     struct pick best;
-    if (!rc && (report(&c, &cur, "current settings") || search(&c, &cur, &best)))
-        rc = 1;
+    if (!rc && (report(&c, &cur, "current settings") || search(&c, &cur, &best))) rc = 1;
     if (!rc && !best.ok) {
-        fprintf(stderr, "kwscope calibrate: no setting keeps false alarms within %g per hour on "
-                        "these streams; nothing written\n", c.budget);
+        fprintf(stderr,
+                "kwscope calibrate: no setting keeps false alarms within %g per hour on "
+                "these streams; nothing written\n",
+                c.budget);
         rc = 1;
     }
-    if (!rc && report(&c, &best.cfg, "calibrated"))
-        rc = 1;
+    if (!rc && report(&c, &best.cfg, "calibrated")) rc = 1;
     if (!rc && !dry) {
         char note[512], side[4096];
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        snprintf(note, sizeof note, "kwscope calibrate: %zu streams, at most %g false alarms/hour, for %.200s",
+        snprintf(note, sizeof note,
+                 "kwscope calibrate: %zu streams, at most %g false alarms/hour, for %.200s",
                  c.set.n, c.budget, base);
         mdl_detect_sidecar_path(path, side, sizeof side);
         if (mdl_detect_config_save(path, &best.cfg, note, force, err, sizeof err)) {

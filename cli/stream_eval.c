@@ -20,8 +20,7 @@ bool cli_labels_sibling(const char *wav, char *out, size_t len)
 {
     const char *dot = strrchr(wav, '.'), *slash = strrchr(wav, '/');
     size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - wav) : strlen(wav);
-    if ((size_t)snprintf(out, len, "%.*s.txt", (int)n, wav) >= len)
-        return false;
+    if ((size_t)snprintf(out, len, "%.*s.txt", (int)n, wav) >= len) return false;
     return strcmp(out, wav) && access(out, R_OK) == 0;
 }
 
@@ -31,14 +30,12 @@ int cli_streams_add(struct cli_streams *s, const char *path, struct mdl_track *t
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 16;
         struct cli_stream *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return -1;
+        if (!v) return -1;
         s->v = v;
         s->cap = cap;
     }
     struct cli_stream *e = &s->v[s->n];
-    if (!(e->path = strdup(path)))
-        return -1;
+    if (!(e->path = strdup(path))) return -1;
     s->n++;
     e->lab = *lab;
     memset(lab, 0, sizeof *lab);
@@ -140,9 +137,11 @@ static void row_json(FILE *out, const char *name, const char *kw, const struct m
     json_str(out, name);
     fprintf(out, ", \"keyword\": ");
     json_str(out, kw);
-    fprintf(out, "%s, \"seconds\": %.3f, \"labels\": %ld, \"hits\": %ld, \"misses\": %ld, "
-                 "\"false_alarms\": %ld", total ? ", \"total\": true" : "", seconds, k->labels,
-            k->hits, k->misses, k->false_alarms);
+    fprintf(out,
+            "%s, \"seconds\": %.3f, \"labels\": %ld, \"hits\": %ld, \"misses\": %ld, "
+            "\"false_alarms\": %ld",
+            total ? ", \"total\": true" : "", seconds, k->labels, k->hits, k->misses,
+            k->false_alarms);
     json_num(out, "fa_per_hour", k->fa_per_hour);
     json_num(out, "recall", k->recall);
     json_num(out, "latency_median_ms", k->latency_median_ms);
@@ -153,12 +152,9 @@ static void row_json(FILE *out, const char *name, const char *kw, const struct m
 static void row_text(FILE *out, const char *kw, const struct mdl_kw_stats *k)
 {
     char rec[16] = "-", med[16] = "-", p90[16] = "-";
-    if (isfinite(k->recall))
-        snprintf(rec, sizeof rec, "%.1f%%", 100.0 * k->recall);
-    if (isfinite(k->latency_median_ms))
-        snprintf(med, sizeof med, "%.0f", k->latency_median_ms);
-    if (isfinite(k->latency_p90_ms))
-        snprintf(p90, sizeof p90, "%.0f", k->latency_p90_ms);
+    if (isfinite(k->recall)) snprintf(rec, sizeof rec, "%.1f%%", 100.0 * k->recall);
+    if (isfinite(k->latency_median_ms)) snprintf(med, sizeof med, "%.0f", k->latency_median_ms);
+    if (isfinite(k->latency_p90_ms)) snprintf(p90, sizeof p90, "%.0f", k->latency_p90_ms);
     fprintf(out, "  %-10s %6ld %6ld %6ld %6ld %9.1f %7s %9s %8s\n", kw, k->labels, k->hits,
             k->misses, k->false_alarms, k->fa_per_hour, rec, med, p90);
 }
@@ -167,19 +163,18 @@ void cli_eval_print(FILE *out, const struct mdl_stream_eval *ev, const char *nam
 {
     if (json) {
         for (int c = 0; c < ev->n_classes; c++)
-            if (ev->keyword[c])
-                row_json(out, name, ev->names[c], &ev->kw[c], ev->seconds, false);
+            if (ev->keyword[c]) row_json(out, name, ev->names[c], &ev->kw[c], ev->seconds, false);
         row_json(out, name, "total", &ev->total, ev->seconds, true);
         return;
     }
-    fprintf(out, "%s: %.1f s of audio, %ld keyword labels (%ld other words), hits up to %d ms "
-                 "after a word's end\n", name, ev->seconds, ev->total.labels, ev->other_words,
-            (int)ev->tolerance_ms);
-    fprintf(out, "  %-10s %6s %6s %6s %6s %9s %7s %9s %8s\n", "keyword", "labels", "hits",
-            "misses", "f.a.", "f.a./h", "recall", "lat.med", "lat.p90");
+    fprintf(out,
+            "%s: %.1f s of audio, %ld keyword labels (%ld other words), hits up to %d ms "
+            "after a word's end\n",
+            name, ev->seconds, ev->total.labels, ev->other_words, (int)ev->tolerance_ms);
+    fprintf(out, "  %-10s %6s %6s %6s %6s %9s %7s %9s %8s\n", "keyword", "labels", "hits", "misses",
+            "f.a.", "f.a./h", "recall", "lat.med", "lat.p90");
     for (int c = 0; c < ev->n_classes; c++)
-        if (ev->keyword[c])
-            row_text(out, ev->names[c], &ev->kw[c]);
+        if (ev->keyword[c]) row_text(out, ev->names[c], &ev->kw[c]);
     row_text(out, "total", &ev->total);
 }
 
@@ -188,12 +183,10 @@ int cli_sweep(struct cli_streams *s, const struct mdl_detect_config *cfg, int32_
               size_t err_len)
 {
     *n_pts = 0;
-    if (cli_streams_tops(s, cfg, err, err_len))
-        return -1;
+    if (cli_streams_tops(s, cfg, err, err_len)) return -1;
     for (int thr = 255 - CLI_SWEEP_STEP; thr >= 0; thr -= CLI_SWEEP_STEP) {
         struct mdl_stream_eval ev;
-        if (mdl_stream_eval_init(&ev, names, cfg->n_classes, tolerance_ms, err, err_len))
-            return -1;
+        if (mdl_stream_eval_init(&ev, names, cfg->n_classes, tolerance_ms, err, err_len)) return -1;
         int rc = cli_streams_eval(s, thr, cfg->suppression_ms, &ev, err, err_len);
         if (!rc) {
             struct cli_sweep_point *p = &pts[(*n_pts)++];
@@ -205,8 +198,7 @@ int cli_sweep(struct cli_streams *s, const struct mdl_detect_config *cfg, int32_
             }
         }
         mdl_stream_eval_free(&ev);
-        if (rc)
-            return -1;
+        if (rc) return -1;
     }
     return 0;
 }

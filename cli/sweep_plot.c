@@ -12,14 +12,13 @@
 #include "cli.h"
 #include "tui/tui.h"
 
-#define Y_LABEL_W 5     /* "100%" and a space */
+#define Y_LABEL_W 5 /* "100%" and a space */
 
 static int series_color(enum tui_color_mode mode, int k)
 {
-    static const int c256[] = {39, 208, 76, 201, 226, 45};
-    static const int c8[] = {4, 3, 2, 5, 6, 1};
-    if (mode == TUI_COLOR_NONE)
-        return TUI_COLOR_DEFAULT;
+    static const int c256[] = { 39, 208, 76, 201, 226, 45 };
+    static const int c8[] = { 4, 3, 2, 5, 6, 1 };
+    if (mode == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
     return mode == TUI_COLOR_256 ? c256[k % 6] : c8[k % 6];
 }
 
@@ -30,8 +29,7 @@ static void dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int k, 
         tui_canvas_dot(c, r, px, py, series_color(c->color, k));
         return;
     }
-    if (px < 0 || py < 0 || px >= r.w * 2 || py >= r.h * 4)
-        return;
+    if (px < 0 || py < 0 || px >= r.w * 2 || py >= r.h * 4) return;
     tui_canvas_set(c, r.x + px / 2, r.y + py / 4, glyph, series_color(c->color, k),
                    TUI_COLOR_DEFAULT);
 }
@@ -41,10 +39,9 @@ static void line(struct tui_canvas *c, struct tui_rect r, int x0, int y0, int x1
 {
     int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
     int e = dx + dy;
-    for (int guard = 0; guard < 100000; guard++) {   /* Bresenham */
+    for (int guard = 0; guard < 100000; guard++) { /* Bresenham */
         dot(c, r, x0, y0, k, glyph);
-        if (x0 == x1 && y0 == y1)
-            break;
+        if (x0 == x1 && y0 == y1) break;
         int e2 = 2 * e;
         if (e2 >= dy) {
             e += dy;
@@ -75,8 +72,7 @@ static void axes(struct tui_canvas *c, struct tui_rect plot, double x_max, doubl
         char lab[16];
         snprintf(lab, sizeof lab, "%g", v);
         int at = col - (int)strlen(lab) / 2;
-        if (at < next_free || at + (int)strlen(lab) > c->w)
-            continue;
+        if (at < next_free || at + (int)strlen(lab) > c->w) continue;
         tui_canvas_set(c, col, base, c->unicode ? 0x2534 : '+', axis, TUI_COLOR_DEFAULT);
         tui_canvas_text(c, at, base + 1, -1, axis, TUI_COLOR_DEFAULT, lab);
         next_free = at + (int)strlen(lab) + 1;
@@ -94,8 +90,7 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
 {
     int w = o->width, h = o->height;
     struct tui_canvas *c = tui_canvas_new(w, h, o->unicode, o->color);
-    if (!c)
-        return -1;
+    if (!c) return -1;
     /* x range: the region that matters for a detector, up to where the
      * total's recall stops rising but at most 10x the budget (at least 2x),
      * a nice number; the curves stop at the edge. */
@@ -110,26 +105,25 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
     x_max = x_max < 10.0 * budget ? x_max : 10.0 * budget;
     double step = tui_nice_step(x_max, 5);
     x_max = ceil(x_max / step - 1e-9) * step;
-    struct tui_rect plot = {Y_LABEL_W, 2, w - Y_LABEL_W - 1, h - 5};
+    struct tui_rect plot = { Y_LABEL_W, 2, w - Y_LABEL_W - 1, h - 5 };
     if (plot.w < 10 || plot.h < 4) {
         tui_canvas_free(c);
         return -1;
     }
     tui_canvas_printf(c, 0, 0, w, tui_ui_color(c->color, TUI_UI_TITLE), TUI_COLOR_DEFAULT,
-                      "recall vs false alarms per hour, threshold %d..%d%s", pts[n_pts - 1].threshold,
-                      pts[0].threshold, o->budget > 0 ? " (dotted: the budget)" : "");
+                      "recall vs false alarms per hour, threshold %d..%d%s",
+                      pts[n_pts - 1].threshold, pts[0].threshold,
+                      o->budget > 0 ? " (dotted: the budget)" : "");
     axes(c, plot, x_max, o->budget);
     static const char glyphs[] = "*o+x#@";
     int legend_x = 0, k = 0;
     for (int s = 0; s <= n_classes; s++) {
-        if (s < n_classes && !keyword[s])
-            continue;
+        if (s < n_classes && !keyword[s]) continue;
         uint32_t g = (uint32_t)glyphs[k % 6];
         int px = -1, py = -1;
         for (int i = 0; i < n_pts; i++) {
             double r = pts[i].recall[s], f = pts[i].fa_per_hour[s];
-            if (!isfinite(r) || !isfinite(f) || f > x_max + 1e-9)
-                continue;
+            if (!isfinite(r) || !isfinite(f) || f > x_max + 1e-9) continue;
             int x = (int)lround(f / x_max * (plot.w * 2 - 1));
             int y = plot.h * 4 - 1 - (int)lround(r * (plot.h * 4 - 1));
             if (px >= 0)
@@ -140,7 +134,7 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
             py = y;
         }
         const char *nm = s < n_classes ? names[s] : "all";
-        char item[48], mark[8] = {(char)g, (char)g, 0};
+        char item[48], mark[8] = { (char)g, (char)g, 0 };
         snprintf(item, sizeof item, "%s %s  ", c->unicode ? "\u2501\u2501" : mark, nm);
         tui_canvas_text(c, legend_x, 1, -1, series_color(c->color, k), TUI_COLOR_DEFAULT, item);
         legend_x += (int)strlen(nm) + 5;

@@ -24,11 +24,10 @@ static void check_labels(const struct mdl_word_labels *l)
             strlen(w->word) >= MDL_LABEL_WORD || (i && w->start_s < l->v[i - 1].start_s))
             abort();
     }
-    static const char *const names[4] = {"silence", "unknown", "yes", "no"};
+    static const char *const names[4] = { "silence", "unknown", "yes", "no" };
     struct mdl_stream_eval ev;
     struct mdl_detection det[8];
-    for (int k = 0; k < 8; k++)
-        det[k] = (struct mdl_detection){(size_t)k, 400 * k, k % 4, 200};
+    for (int k = 0; k < 8; k++) det[k] = (struct mdl_detection){ (size_t)k, 400 * k, k % 4, 200 };
     if (mdl_stream_eval_init(&ev, names, 4, 1000, NULL, 0) != KWS_OK ||
         mdl_stream_eval_add(&ev, l, det, 8, 3.0, NULL, 0) != KWS_OK ||
         mdl_stream_eval_finish(&ev, NULL, 0) != KWS_OK)
@@ -54,8 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     err[0] = 0;
     if (mdl_detect_config_parse((const char *)data, size, &c, err, sizeof err) == KWS_OK) {
         struct mdl_detect d;
-        if (mdl_detect_init(&d, &c, NULL, 0) != KWS_OK)
-            abort();
+        if (mdl_detect_init(&d, &c, NULL, 0) != KWS_OK) abort();
     } else if (!err[0]) {
         abort();
     }

@@ -23,25 +23,21 @@
 
 #include "models.h"
 
-#define MAX_LABELS 1000000   /* a 10-hour recording with a word every 36 ms */
+#define MAX_LABELS 1000000 /* a 10-hour recording with a word every 36 ms */
 
 static int by_start(const void *a, const void *b)
 {
     const struct mdl_word_label *x = a, *y = b;
-    if (x->start_s != y->start_s)
-        return x->start_s < y->start_s ? -1 : 1;
-    if (x->end_s != y->end_s)
-        return x->end_s < y->end_s ? -1 : 1;
+    if (x->start_s != y->start_s) return x->start_s < y->start_s ? -1 : 1;
+    if (x->end_s != y->end_s) return x->end_s < y->end_s ? -1 : 1;
     return strcmp(x->word, y->word);
 }
 
 /* One line (NUL-terminated, no line end). 1 = a label, 0 = nothing, <0 error. */
 static int parse_line(char *s, long line, struct mdl_word_label *l, char *err, size_t err_len)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (!*s || *s == '#' || *s == '\\')
-        return 0;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s || *s == '#' || *s == '\\') return 0;
     char *end;
     double t[2];
     for (int i = 0; i < 2; i++) {
@@ -53,8 +49,7 @@ static int parse_line(char *s, long line, struct mdl_word_label *l, char *err, s
             return -1;
         }
         s = end;
-        while (*s == '\t' || *s == ' ')
-            s++;
+        while (*s == '\t' || *s == ' ') s++;
     }
     if (t[1] < t[0]) {
         kws_err(err, err_len, KWS_ERR_FORMAT, "labels line %ld: end %.3f s before start %.3f s",
@@ -62,8 +57,7 @@ static int parse_line(char *s, long line, struct mdl_word_label *l, char *err, s
         return -1;
     }
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
     if (!n) {
         kws_err(err, err_len, KWS_ERR_FORMAT, "labels line %ld: no word after the times", line);
         return -1;
@@ -86,8 +80,8 @@ static int parse_line(char *s, long line, struct mdl_word_label *l, char *err, s
     return 1;
 }
 
-enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_labels *out,
-                                 char *err, size_t err_len)
+enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_labels *out, char *err,
+                                 size_t err_len)
 {
     memset(out, 0, sizeof *out);
     size_t cap = 0;
@@ -95,8 +89,7 @@ enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_lab
     char buf[512];
     for (size_t pos = 0; pos < n;) {
         size_t e = pos;
-        while (e < n && text[e] != '\n' && text[e] != '\r')
-            e++;
+        while (e < n && text[e] != '\n' && text[e] != '\r') e++;
         line++;
         size_t len = e - pos;
         /* CRLF is one line end; a lone CR (old Macs) is one too. */
@@ -119,8 +112,7 @@ enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_lab
             mdl_labels_free(out);
             return KWS_ERR_FORMAT;
         }
-        if (!r)
-            continue;
+        if (!r) continue;
         if (out->n == cap) {
             if (cap >= MAX_LABELS) {
                 mdl_labels_free(out);
@@ -136,8 +128,7 @@ enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_lab
         }
         out->v[out->n++] = l;
     }
-    if (out->n)
-        qsort(out->v, out->n, sizeof *out->v, by_start);
+    if (out->n) qsort(out->v, out->n, sizeof *out->v, by_start);
     return KWS_OK;
 }
 
@@ -146,14 +137,12 @@ enum kws_status mdl_labels_load(const char *path, struct mdl_word_labels *out, c
 {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot open", path);
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot open", path);
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || cap >= (64u << 20))
-            break;
+        if (n < cap || cap >= (64u << 20)) break;
         char *b = realloc(buf, cap *= 2);
         if (!b) {
             free(buf);
@@ -183,10 +172,9 @@ void mdl_labels_free(struct mdl_word_labels *l)
 
 bool mdl_label_is_keyword(const char *name)
 {
-    static const char *const not_kw[] = {"silence", "_silence_", "unknown", "_unknown_", ""};
+    static const char *const not_kw[] = { "silence", "_silence_", "unknown", "_unknown_", "" };
     for (size_t i = 0; i < sizeof not_kw / sizeof not_kw[0]; i++)
-        if (!strcasecmp(name, not_kw[i]))
-            return false;
+        if (!strcasecmp(name, not_kw[i])) return false;
     return true;
 }
 
@@ -211,8 +199,7 @@ static int push_latency(struct mdl_stream_eval *ev, int c, int32_t ms)
     if (ev->n_lat[c] == ev->cap_lat[c]) {
         size_t cap = ev->cap_lat[c] ? 2 * ev->cap_lat[c] : 64;
         int32_t *v = realloc(ev->lat_ms[c], cap * sizeof *v);
-        if (!v)
-            return -1;
+        if (!v) return -1;
         ev->lat_ms[c] = v;
         ev->cap_lat[c] = cap;
     }
@@ -227,27 +214,23 @@ enum kws_status mdl_stream_eval_add(struct mdl_stream_eval *ev, const struct mdl
     ev->seconds += seconds > 0 ? seconds : 0;
     ev->streams++;
     bool *used = lab->n ? calloc(lab->n, sizeof *used) : NULL;
-    if (lab->n && !used)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "evaluation: out of memory");
+    if (lab->n && !used) return kws_err(err, err_len, KWS_ERR_NOMEM, "evaluation: out of memory");
     for (size_t i = 0; i < lab->n; i++) {
         int c = -1;
         for (int k = 0; k < ev->n_classes && c < 0; k++)
-            if (ev->keyword[k] && !strcasecmp(lab->v[i].word, ev->names[k]))
-                c = k;
+            if (ev->keyword[k] && !strcasecmp(lab->v[i].word, ev->names[k])) c = k;
         if (c < 0)
             ev->other_words++;
         else
             ev->kw[c].labels++;
     }
     double tol = ev->tolerance_ms / 1000.0;
-    size_t lo = 0;   /* labels before lo can match no later detection */
+    size_t lo = 0; /* labels before lo can match no later detection */
     for (size_t d = 0; d < n_det; d++) {
         int c = det[d].label;
-        if (c < 0 || c >= ev->n_classes || !ev->keyword[c])
-            continue;
+        if (c < 0 || c >= ev->n_classes || !ev->keyword[c]) continue;
         double t = det[d].t_ms / 1000.0;
-        while (lo < lab->n && (used[lo] || lab->v[lo].end_s + tol < t))
-            lo++;
+        while (lo < lab->n && (used[lo] || lab->v[lo].end_s + tol < t)) lo++;
         size_t hit = lab->n;
         for (size_t i = lo; i < lab->n && lab->v[i].start_s <= t && hit == lab->n; i++)
             if (!used[i] && t <= lab->v[i].end_s + tol && !strcasecmp(lab->v[i].word, ev->names[c]))
@@ -277,8 +260,7 @@ static int cmp_i32(const void *a, const void *b)
 static void percentiles(int32_t *v, size_t n, double *med, double *p90)
 {
     *med = *p90 = NAN;
-    if (!n)
-        return;
+    if (!n) return;
     qsort(v, n, sizeof *v, cmp_i32);
     *med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
     size_t r = (size_t)ceil(0.9 * (double)n);
@@ -290,22 +272,18 @@ enum kws_status mdl_stream_eval_finish(struct mdl_stream_eval *ev, char *err, si
     struct mdl_kw_stats *t = &ev->total;
     memset(t, 0, sizeof *t);
     size_t n_all = 0;
-    for (int c = 0; c < ev->n_classes; c++)
-        n_all += ev->keyword[c] ? ev->n_lat[c] : 0;
+    for (int c = 0; c < ev->n_classes; c++) n_all += ev->keyword[c] ? ev->n_lat[c] : 0;
     int32_t *all = n_all ? malloc(n_all * sizeof *all) : NULL;
-    if (n_all && !all)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "evaluation: out of memory");
+    if (n_all && !all) return kws_err(err, err_len, KWS_ERR_NOMEM, "evaluation: out of memory");
     double hours = ev->seconds / 3600.0;
     size_t k = 0;
     for (int c = 0; c < ev->n_classes; c++) {
         struct mdl_kw_stats *s = &ev->kw[c];
-        if (!ev->keyword[c])
-            continue;
+        if (!ev->keyword[c]) continue;
         s->misses = s->labels - s->hits;
         s->recall = s->labels ? (double)s->hits / (double)s->labels : NAN;
         s->fa_per_hour = hours > 0 ? s->false_alarms / hours : NAN;
-        if (ev->n_lat[c])
-            memcpy(all + k, ev->lat_ms[c], ev->n_lat[c] * sizeof *all);
+        if (ev->n_lat[c]) memcpy(all + k, ev->lat_ms[c], ev->n_lat[c] * sizeof *all);
         k += ev->n_lat[c];
         percentiles(ev->lat_ms[c], ev->n_lat[c], &s->latency_median_ms, &s->latency_p90_ms);
         t->labels += s->labels;
@@ -322,7 +300,6 @@ enum kws_status mdl_stream_eval_finish(struct mdl_stream_eval *ev, char *err, si
 
 void mdl_stream_eval_free(struct mdl_stream_eval *ev)
 {
-    for (int c = 0; c < MDL_DETECT_MAX_CLASSES; c++)
-        free(ev->lat_ms[c]);
+    for (int c = 0; c < MDL_DETECT_MAX_CLASSES; c++) free(ev->lat_ms[c]);
     memset(ev, 0, sizeof *ev);
 }

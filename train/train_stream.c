@@ -32,20 +32,15 @@
 static bool bounds(const int16_t *x, int *a, int *b, double *power)
 {
     int peak = 0;
-    for (int i = 0; i < N; i++)
-        peak = abs(x[i]) > peak ? abs(x[i]) : peak;
-    if (peak < 64)
-        return false;
+    for (int i = 0; i < N; i++) peak = abs(x[i]) > peak ? abs(x[i]) : peak;
+    if (peak < 64) return false;
     int t = peak / 20;
     *a = 0;
     *b = N - 1;
-    while (*a < N && abs(x[*a]) <= t)
-        (*a)++;
-    while (*b > *a && abs(x[*b]) <= t)
-        (*b)--;
+    while (*a < N && abs(x[*a]) <= t) (*a)++;
+    while (*b > *a && abs(x[*b]) <= t) (*b)--;
     double p = 0;
-    for (int i = *a; i <= *b; i++)
-        p += (double)x[i] * x[i];
+    for (int i = *a; i <= *b; i++) p += (double)x[i] * x[i];
     *power = p / (*b - *a + 1);
     return true;
 }
@@ -55,8 +50,7 @@ static const struct mdl_clip *random_clip(const struct mdl_dataset *ds, struct m
 {
     for (int tries = 0; tries < 64; tries++) {
         const struct mdl_clip *c = &ds->clips[mdl_rng_next(r) % ds->n];
-        if (c->split == MDL_SPLIT_TRAIN && (label < 0 || c->label == label))
-            return c;
+        if (c->split == MDL_SPLIT_TRAIN && (label < 0 || c->label == label)) return c;
     }
     return NULL;
 }
@@ -69,17 +63,15 @@ static void neighbour(const struct mdl_dataset *ds, struct mdl_rng *r, float *w,
     const struct mdl_clip *o = random_clip(ds, r, 1);
     int a, b;
     double p;
-    if (!o || !bounds(o->samples, &a, &b, &p))
-        return;
+    if (!o || !bounds(o->samples, &a, &b, &p)) return;
     float g = (float)(sqrt(level / p) * (0.5 + mdl_rng_uniform(r)));
     int len = b - a + 1, dst = after ? at : at - len;
     for (int i = 0; i < len; i++)
-        if (dst + i >= 0 && dst + i < N)
-            w[dst + i] += g * o->samples[a + i];
+        if (dst + i >= 0 && dst + i < N) w[dst + i] += g * o->samples[a + i];
 }
 
-size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c,
-                          struct mdl_rng *r, int16_t *out)
+size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c, struct mdl_rng *r,
+                          int16_t *out)
 {
     float w[N];
     memset(w, 0, sizeof w);
@@ -87,7 +79,7 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
     double power = 0;
     bool word = c->label != 0 && bounds(c->samples, &a, &b, &power);
     int shift = 0;
-    if (word && mdl_rng_uniform(r) < 0.5) {   /* anywhere the whole word fits */
+    if (word && mdl_rng_uniform(r) < 0.5) { /* anywhere the whole word fits */
         int lo = -a, hi = N - 1 - b;
         shift = lo + (int)(mdl_rng_next(r) % (uint64_t)(hi - lo + 1));
     } else {
@@ -99,17 +91,14 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
     }
     if (word) {
         int gap = (int)(0.03 * N + mdl_rng_uniform(r) * 0.3 * N);
-        if (mdl_rng_uniform(r) < 0.4)
-            neighbour(ds, r, w, a + shift - gap, false, power);
+        if (mdl_rng_uniform(r) < 0.4) neighbour(ds, r, w, a + shift - gap, false, power);
         gap = (int)(0.03 * N + mdl_rng_uniform(r) * 0.3 * N);
-        if (mdl_rng_uniform(r) < 0.4)
-            neighbour(ds, r, w, b + shift + gap, true, power);
+        if (mdl_rng_uniform(r) < 0.4) neighbour(ds, r, w, b + shift + gap, true, power);
     }
     /* Context: the frontend runs over 0.5-1.5 s of other clips first. */
     size_t ctx = FRAME * (25 + (size_t)(mdl_rng_next(r) % 51));
     float mix[MDL_STREAM_MAX];
-    for (size_t i = 0; i < ctx; i++)
-        mix[i] = 0.0f;
+    for (size_t i = 0; i < ctx; i++) mix[i] = 0.0f;
     for (size_t filled = 0; filled < ctx;) {
         const struct mdl_clip *o = random_clip(ds, r, -1);
         float g = (float)(0.3 + 1.2 * mdl_rng_uniform(r));
@@ -125,13 +114,11 @@ size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c
         if (ds->noise_len[k] >= n) {
             const int16_t *nz = ds->noise[k] + mdl_rng_next(r) % (ds->noise_len[k] - n + 1);
             double np = 0;
-            for (size_t i = 0; i < n; i++)
-                np += (double)nz[i] * nz[i];
+            for (size_t i = 0; i < n; i++) np += (double)nz[i] * nz[i];
             np = np / (double)n + 1e-9;
             double g = word ? sqrt(power / (np * pow(10.0, 0.5 + 2.5 * mdl_rng_uniform(r))))
                             : 0.1 * mdl_rng_uniform(r);
-            for (size_t i = 0; i < n; i++)
-                mix[i] += (float)(g * nz[i]);
+            for (size_t i = 0; i < n; i++) mix[i] += (float)(g * nz[i]);
         }
     }
     for (size_t i = 0; i < n; i++) {

@@ -17,8 +17,7 @@ static struct mdl_word_labels parse_ok(const char *text)
     struct mdl_word_labels l;
     char err[256] = "";
     enum kws_status st = mdl_labels_parse(text, strlen(text), &l, err, sizeof err);
-    if (st != KWS_OK)
-        fprintf(stderr, "unexpected: %s\n", err);
+    if (st != KWS_OK) fprintf(stderr, "unexpected: %s\n", err);
     CHECK_INT(st, KWS_OK);
     return l;
 }
@@ -28,8 +27,7 @@ static void parse_bad(const char *text, size_t n, const char *want)
     struct mdl_word_labels l;
     char err[256] = "";
     CHECK_INT(mdl_labels_parse(text, n, &l, err, sizeof err), KWS_ERR_FORMAT);
-    if (!strstr(err, want))
-        fprintf(stderr, "error '%s' lacks '%s'\n", err, want);
+    if (!strstr(err, want)) fprintf(stderr, "error '%s' lacks '%s'\n", err, want);
     CHECK(strstr(err, want) != NULL);
     CHECK(l.v == NULL && l.n == 0);
 }
@@ -80,17 +78,20 @@ static void test_labels(void)
  * 1000 ms tolerance, a false alarm). */
 static void test_counts(void)
 {
-    static const char *const names[4] = {"silence", "unknown", "yes", "no"};
-    struct mdl_word_labels l = parse_ok("10\t10.5\tyes\n20\t20.4\tYes\n30\t30.5\tno\n40\t40.5\tyes\n"
-                                        "50\t50.3\tyet\n");
-    const struct mdl_detection d[] = {
-        {0, 10700, 2, 220}, {0, 10900, 2, 230}, {0, 20300, 3, 210}, {0, 20300, 2, 210},
-        {0, 31400, 3, 240}, {0, 32000, 3, 240}, {0, 50200, 2, 205}, {0, 60000, 1, 250},
-        {0, 61000, 0, 250}};
+    static const char *const names[4] = { "silence", "unknown", "yes", "no" };
+    struct mdl_word_labels l =
+        parse_ok("10\t10.5\tyes\n20\t20.4\tYes\n30\t30.5\tno\n40\t40.5\tyes\n"
+                 "50\t50.3\tyet\n");
+    const struct mdl_detection d[] = { { 0, 10700, 2, 220 }, { 0, 10900, 2, 230 },
+                                       { 0, 20300, 3, 210 }, { 0, 20300, 2, 210 },
+                                       { 0, 31400, 3, 240 }, { 0, 32000, 3, 240 },
+                                       { 0, 50200, 2, 205 }, { 0, 60000, 1, 250 },
+                                       { 0, 61000, 0, 250 } };
     struct mdl_stream_eval ev;
     char err[256];
     CHECK_INT(mdl_stream_eval_init(&ev, names, 4, 1000, err, sizeof err), KWS_OK);
-    CHECK_INT(mdl_stream_eval_add(&ev, &l, d, sizeof d / sizeof d[0], 3600.0, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_stream_eval_add(&ev, &l, d, sizeof d / sizeof d[0], 3600.0, err, sizeof err),
+              KWS_OK);
     CHECK_INT(mdl_stream_eval_finish(&ev, err, sizeof err), KWS_OK);
     CHECK(!ev.keyword[0] && !ev.keyword[1] && ev.keyword[2] && ev.keyword[3]);
     CHECK_INT(ev.other_words, 1);
@@ -100,7 +101,7 @@ static void test_counts(void)
     CHECK_INT(ev.kw[2].false_alarms, 2);
     CHECK_NEAR(ev.kw[2].fa_per_hour, 2.0, 1e-9);
     CHECK_NEAR(ev.kw[2].recall, 2.0 / 3.0, 1e-9);
-    CHECK_NEAR(ev.kw[2].latency_median_ms, 50.0, 1e-9);   /* (200 + -100) / 2 */
+    CHECK_NEAR(ev.kw[2].latency_median_ms, 50.0, 1e-9); /* (200 + -100) / 2 */
     CHECK_NEAR(ev.kw[2].latency_p90_ms, 200.0, 1e-9);
     CHECK_INT(ev.kw[3].labels, 1);
     CHECK_INT(ev.kw[3].hits, 1);
@@ -115,7 +116,8 @@ static void test_counts(void)
     CHECK_NEAR(ev.total.latency_p90_ms, 900.0, 1e-9);
     /* A second stream adds up: the same again doubles every count, and the
      * hours. */
-    CHECK_INT(mdl_stream_eval_add(&ev, &l, d, sizeof d / sizeof d[0], 3600.0, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_stream_eval_add(&ev, &l, d, sizeof d / sizeof d[0], 3600.0, err, sizeof err),
+              KWS_OK);
     CHECK_INT(mdl_stream_eval_finish(&ev, err, sizeof err), KWS_OK);
     CHECK_INT(ev.total.hits, 6);
     CHECK_INT(ev.total.false_alarms, 8);
@@ -123,7 +125,7 @@ static void test_counts(void)
     CHECK_INT(ev.streams, 2);
     mdl_stream_eval_free(&ev);
     /* No labels, no detections: recall undefined, nothing else. */
-    struct mdl_word_labels none = {0};
+    struct mdl_word_labels none = { 0 };
     CHECK_INT(mdl_stream_eval_init(&ev, names, 4, 1000, err, sizeof err), KWS_OK);
     CHECK_INT(mdl_stream_eval_add(&ev, &none, NULL, 0, 10.0, err, sizeof err), KWS_OK);
     CHECK_INT(mdl_stream_eval_finish(&ev, err, sizeof err), KWS_OK);
@@ -150,13 +152,14 @@ static void test_sidecar(void)
     mdl_detect_config_format(&c, "a note", text, sizeof text);
     CHECK_INT(mdl_detect_config_parse(text, strlen(text), &d, err, sizeof err), KWS_OK);
     CHECK(d.threshold == 177 && d.window_ms == 600 && d.suppression_ms == 900 && d.min_count == 2);
-    const char *bad[] = {"threshold 256\n", "min_count 0\n", "speed 3\n", "threshold\n",
-                         "threshold 12 13\n", "window_ms -5\n", "threshold 1.5\n"};
+    const char *bad[] = { "threshold 256\n",   "min_count 0\n",  "speed 3\n",      "threshold\n",
+                          "threshold 12 13\n", "window_ms -5\n", "threshold 1.5\n" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct mdl_detect_config e = mdl_detect_config_default();
-        CHECK_INT(mdl_detect_config_parse(bad[i], strlen(bad[i]), &e, err, sizeof err), KWS_ERR_FORMAT);
+        CHECK_INT(mdl_detect_config_parse(bad[i], strlen(bad[i]), &e, err, sizeof err),
+                  KWS_ERR_FORMAT);
         CHECK(strstr(err, "line 1") != NULL);
-        CHECK_INT(e.threshold, 200);   /* untouched on error */
+        CHECK_INT(e.threshold, 200); /* untouched on error */
     }
     /* Save next to a model in a temporary folder; load with and without
      * command-line overrides; no overwrite without force. */
@@ -167,14 +170,17 @@ static void test_sidecar(void)
     struct mdl_detect_config e = mdl_detect_config_default();
     CHECK_INT(mdl_detect_config_load(model, &e, 0, &found, err, sizeof err), KWS_OK);
     CHECK(!found && e.threshold == 200);
-    CHECK_INT(mdl_detect_config_save(model, &c, "note\nwith a newline", false, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_detect_config_save(model, &c, "note\nwith a newline", false, err, sizeof err),
+              KWS_OK);
     CHECK_INT(mdl_detect_config_save(model, &c, NULL, false, err, sizeof err), KWS_ERR_IO);
     CHECK(strstr(err, "--force") != NULL);
     CHECK_INT(mdl_detect_config_save(model, &c, NULL, true, err, sizeof err), KWS_OK);
     e = mdl_detect_config_default();
     e.threshold = 99;
-    CHECK_INT(mdl_detect_config_load(model, &e, MDL_DETECT_SET_THRESHOLD, &found, err, sizeof err), KWS_OK);
-    CHECK(found && e.threshold == 99 && e.window_ms == 600 && e.suppression_ms == 900 && e.min_count == 2);
+    CHECK_INT(mdl_detect_config_load(model, &e, MDL_DETECT_SET_THRESHOLD, &found, err, sizeof err),
+              KWS_OK);
+    CHECK(found && e.threshold == 99 && e.window_ms == 600 && e.suppression_ms == 900 &&
+          e.min_count == 2);
     snprintf(p, sizeof p, "%s/m.detect", dir);
     unlink(p);
     rmdir(dir);
@@ -191,7 +197,7 @@ static void test_fast_replay(void)
     uint32_t x = 7;
     for (int i = 0; i < N; i++) {
         t[i] = 20 * i + (i > 300 ? 7 : 0);
-        int word = (i / 60) % 4;   /* stretches where one class leads */
+        int word = (i / 60) % 4; /* stretches where one class leads */
         for (int c = 0; c < 4; c++) {
             x = x * 1103515245u + 12345u;
             s[i * 4 + c] = (int8_t)((c == word ? 60 : -100) + (int)(x >> 25) % 90);

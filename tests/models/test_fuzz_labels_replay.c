@@ -19,18 +19,15 @@ int main(void)
     static uint8_t buf[1 << 16], mut[1 << 16];
     struct dirent *e;
     while (dp && (e = readdir(dp))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         char p[8192];
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         FILE *f = fopen(p, "rb");
-        if (!f)
-            continue;
+        if (!f) continue;
         size_t n = fread(buf, 1, sizeof buf, f);
         fclose(f);
         LLVMFuzzerTestOneInput(buf, n);
-        for (size_t cut = 0; cut < n; cut++)
-            LLVMFuzzerTestOneInput(buf, cut);
+        for (size_t cut = 0; cut < n; cut++) LLVMFuzzerTestOneInput(buf, cut);
         uint32_t x = 4242;
         for (int k = 0; k < 256 && n; k++) {
             memcpy(mut, buf, n);
@@ -40,8 +37,7 @@ int main(void)
         }
         files++;
     }
-    if (dp)
-        closedir(dp);
+    if (dp) closedir(dp);
     CHECK(files >= 8);
     return test_done();
 }
