@@ -106,6 +106,7 @@ struct mdl_dataset {
     int16_t *noise[MDL_MAX_NOISE];
     size_t noise_len[MDL_MAX_NOISE];
     size_t n_noise;
+    bool stream_aug;            /* set before training: stream-like examples (train_stream.c) */
 };
 /* 16-bit PCM mono 16 kHz WAV only; *out is malloc'd. */
 enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *err, size_t err_len);
@@ -118,6 +119,14 @@ void mdl_dataset_free(struct mdl_dataset *ds);
 enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl_clip *c,
                                   struct mdl_rng *aug, float *x, uint16_t *u16,
                                   char *err, size_t err_len);
+
+/* A training example as a stream shows it (train_stream.c): context audio
+ * for the frontend to adapt on, then the 1 s window with the clip's word at
+ * a random place, neighbouring words, noise at 0-30 dB SNR. out gets up to
+ * MDL_STREAM_MAX samples; returns how many (the window is the last N). */
+#define MDL_STREAM_MAX (75 * KWS_STRIDE_SAMPLES + MDL_CLIP_SAMPLES)
+size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c,
+                          struct mdl_rng *r, int16_t *out);
 
 /* Training (train_run.c). */
 struct mdl_train_progress {
