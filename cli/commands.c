@@ -17,7 +17,7 @@ const struct cli_command cli_commands[] = {
     {"", NULL, dash_main,
      "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
      "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
-     "[--collect WORDS [--data DIR] [--speaker NAME]]", NULL},
+     "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]", NULL},
     {"plot", NULL, cli_cmd_plot,
      "--view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] "
      "[--color auto|always|never] [--cmap viridis|magma|gray] [--db] [--log-freq] "
@@ -54,7 +54,7 @@ const struct cli_command cli_commands[] = {
     {"lab", NULL, cli_cmd_lab,
      "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
      "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
-     "[--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
+     "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
      "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
      "| --plot RESULTS.jsonl", NULL},
     {"collect", NULL, cli_cmd_collect,
