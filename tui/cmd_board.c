@@ -606,6 +606,54 @@ out:
     return rc;
 }
 
+/* The path of --model for the emulated board (the image has its own model). */
+static int emu_model(const struct opts *o, char *path, size_t len)
+{
+    char err[256];
+    if (!o->model) return 0;
+    if (mdl_model_find(o->model, KWSCOPE_DATADIR, path, len, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+/* kwscope board emu: the emulated board until a signal; prints its pty. */
+static int cmd_emu(const struct opts *o)
+{
+    char path[4096], err[256] = "";
+    struct dev_emu *e;
+    if (emu_model(o, path, sizeof path)) return 1;
+    double t0 = dev_now();
+    if (dev_emu_open(&e, o->port && dev_emu_spec(o->port, NULL) ? o->port : "emu", o->model ? path : NULL,
+                     o->labels, o->mic, o->live_ms > 0 ? o->live_ms : 0, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board emu: %s\n", err);
+        return 1;
+    }
+    struct opts q = *o;
+    q.port = dev_emu_path(e);
+    struct dev_session *s = connect_board(&q);
+    if (!s) {
+        dev_emu_stop(e);
+        return 1;
+    }
+    const struct dev_info *i = dev_session_info(s);
+    printf("%s\n", dev_emu_path(e));
+    printf("emulated board (QEMU mps2-an386, Cortex-M4F, timings are 64 MHz M4 estimates) on %s, "
+           "ready in %.2f s: %s, model %s (crc32 %08x), mic %s\n", dev_emu_path(e), dev_now() - t0,
+           i->firmware, i->model, (unsigned)i->model_hash, o->mic ? o->mic : "silence");
+    fflush(stdout);
+    dev_session_close(s);
+    int st = 0;
+    while (!stop_flag && !dev_emu_exited(e, &st)) usleep(50000);
+    int died = !stop_flag;
+    dev_emu_stop(e);
+    if (died) fprintf(stderr, "kwscope board emu: the emulator exited (status %d)\n", st);
+    return died;
+}
+
+static int board_run(struct opts *op, const char *sub, int argc, char **argv);
+
 int tui_cmd_board(int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -683,6 +731,7 @@ int tui_cmd_board(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (!strcmp(sub, "list")) return cmd_list(&o);
     if (!strcmp(sub, "sim")) return cmd_sim(&o);
+    if (!strcmp(sub, "emu")) return cmd_emu(&o);
     if (strcmp(sub, "info") && strcmp(sub, "push") && strcmp(sub, "stream") && strcmp(sub, "timings")) {
         fprintf(stderr, "kwscope board: unknown subcommand '%s'\n", sub);
         return 2;
@@ -692,6 +741,25 @@ int tui_cmd_board(int argc, char **argv)
         return 2;
     }
     if (pick_port(&o, portbuf, sizeof portbuf)) return 1;
+    struct dev_emu *emu = NULL;
+    if (dev_emu_spec(o.port, NULL)) {   /* --port emu: start the emulated board for this command */
+        char err[256] = "", mpath[4096];
+        if (emu_model(&o, mpath, sizeof mpath)) return 1;
+        if (dev_emu_open(&emu, o.port, o.model ? mpath : NULL, o.labels, o.mic,
+                         o.live_ms > 0 ? o.live_ms : 0, err, sizeof err) != KWS_OK) {
+            fprintf(stderr, "kwscope board: %s\n", err);
+            return 1;
+        }
+        o.port = dev_emu_path(emu);
+    }
+    int rc = board_run(&o, sub, argc, argv);
+    dev_emu_stop(emu);
+    return rc;
+}
+
+static int board_run(struct opts *op, const char *sub, int argc, char **argv)
+{
+    struct opts o = *op;
     if (!strcmp(sub, "info")) {
         struct dev_session *s = connect_board(&o);
         if (!s) return 1;
