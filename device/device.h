@@ -501,6 +501,11 @@ struct dev_emu_config {
     size_t mic_n;
     const char *log_path;          /* QEMU's stderr (NULL: discarded) */
 };
+/* QEMU's model of the board's UART takes host bytes one at a time, each
+ * after a wake-up of the emulator's main loop (tens of microseconds, more on
+ * a loaded machine): a session with the emulated board gives each frame this
+ * long before resending, so resends never pile up behind slow bytes. */
+#define DEV_EMU_FRAME_TIMEOUT_MS 5000
 struct dev_emu;
 enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config *cfg,
                               char *err, size_t err_len);

@@ -131,7 +131,7 @@ static void exec_qemu(const struct dev_emu_config *c, pid_t parent, int master, 
     int n = 0;
     argv[n++] = c->qemu ? c->qemu : "qemu-system-arm";
     const char *fixed[] = {"-M", "mps2-an386", "-cpu", "cortex-m4", "-icount", "shift=0",
-                           "-nodefaults", "-display", "none", "-monitor", "none",
+                           "-nodefaults", "-nic", "none", "-display", "none", "-monitor", "none",
                            "-chardev", "stdio,id=uart0,signal=off", "-serial", "chardev:uart0",
                            "-kernel", elf};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) argv[n++] = fixed[i];

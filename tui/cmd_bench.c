@@ -50,11 +50,18 @@ static struct stats summarise(double *t, int n)
 int tui_cmd_bench(int argc, char **argv)
 {
     const char *model_arg = NULL;
-    bool json = false;
+    bool json = false, m4 = false;
     int runs = 200;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
+            const char *t = argv[++i];
+            if (strcmp(t, "m4") && strcmp(t, "host")) {
+                fprintf(stderr, "kwscope bench: --target is host or m4\n");
+                return 2;
+            }
+            m4 = !strcmp(t, "m4");
         } else if (!strcmp(argv[i], "--model") && i + 1 < argc) {
             model_arg = argv[++i];
         } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -66,7 +73,7 @@ int tui_cmd_bench(int argc, char **argv)
             }
             runs = (int)v;
         } else {
-            fprintf(stderr, "usage: kwscope bench [--model M] [--json] [--runs N]\n");
+            fprintf(stderr, "usage: kwscope bench [--model M] [--json] [--runs N] [--target host|m4]\n");
             return 2;
         }
     }
@@ -139,7 +146,10 @@ int tui_cmd_bench(int argc, char **argv)
         struct stats st[3];
         for (int j = 0; j < 3; j++)
             st[j] = summarise(t + (size_t)j * runs, runs);
-        if (json) {
+        if (m4) {
+            const double avg[3] = {st[0].avg, st[1].avg, st[2].avg};
+            rc = tui_bench_m4(model_arg ? path : NULL, audio, runs, avg, json);
+        } else if (json) {
             printf("{\"model\": \"%s\", \"runs\": %d, \"timings_us\": {", path, runs);
             for (int j = 0; j < 3; j++)
                 printf("%s\"%s\": {\"min\": %.1f, \"max\": %.1f, \"avg\": %.1f, \"median\": %.1f}",

@@ -55,6 +55,7 @@ static void json_str(const char *s)
 }
 
 static volatile int stop_flag;
+static int push_wait_s = 30;   /* longer for the emulated board (push_window) */
 
 /* Session chatter (state changes) is for the dashboard's log; on the command
  * line only warnings and errors reach stderr. */
@@ -121,6 +122,7 @@ static struct dev_session *connect_board(const struct opts *o)
     struct dev_session_config c = {0};
     c.path = o->port;
     c.dialect = o->dialect;
+    c.timeout_ms = push_wait_s > 30 ? DEV_EMU_FRAME_TIMEOUT_MS : 0;
     struct dev_session *s;
     char err[256];
     if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK) {
@@ -209,6 +211,9 @@ static void print_result(const struct dev_event *e, const char *file, const stru
         if (e->has_timings)
             printf(",\"timings_us\":{\"preprocess\":%u,\"inference\":%u,\"postprocess\":%u}",
                    (unsigned)r->preprocess_us, (unsigned)r->inference_us, (unsigned)r->postprocess_us);
+        if (r->has_instr)   /* the emulated board: counted instructions, timings are M4 estimates */
+            printf(",\"instructions\":{\"preprocess\":%u,\"inference\":%u,\"postprocess\":%u},\"timings\":\"m4_estimate\"",
+                   (unsigned)r->preprocess_instr, (unsigned)r->inference_instr, (unsigned)r->postprocess_instr);
         printf(",\"detected\":%s,\"board_ms\":%u}\n", r->detected ? "true" : "false", (unsigned)r->board_ms);
         return;
     }
@@ -218,6 +223,9 @@ static void print_result(const struct dev_event *e, const char *file, const stru
     if (e->has_timings)
         printf("\n  preprocess %.3f ms, inference %.3f ms, postprocess %.3f ms (board)",
                r->preprocess_us / 1000.0, r->inference_us / 1000.0, r->postprocess_us / 1000.0);
+    if (e->has_timings && r->has_instr)
+        printf(", M4 est. (64 MHz) from %u + %u + %u instructions", (unsigned)r->preprocess_instr,
+               (unsigned)r->inference_instr, (unsigned)r->postprocess_instr);
     printf("\n");
 }
 
@@ -264,7 +272,10 @@ static int push_window(struct dev_session *s, const int16_t *x, size_t n, struct
     if (n_prof) *n_prof = 0;
     dev_session_push(s, win, DEV_BOARD_CLIP);
     dev_session_classify(s);
-    int r = wait_result(s, ev, 30);
+    /* the emulated board takes each host byte through QEMU's one-byte UART
+     * model, one emulator main-loop wake per byte: seconds per push, more
+     * on a loaded machine */
+    int r = wait_result(s, ev, push_wait_s);
     if (r == 1) {
         if (!ev->has_scores) gather_lines(s, ev, prof, n_prof);
         return 0;
@@ -751,6 +762,7 @@ int tui_cmd_board(int argc, char **argv)
             return 1;
         }
         o.port = dev_emu_path(emu);
+        push_wait_s = 600;
     }
     int rc = board_run(&o, sub, argc, argv);
     dev_emu_stop(emu);

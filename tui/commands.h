@@ -18,4 +18,11 @@ int tui_cmd_devices(int argc, char **argv);   /* kwscope devices */
 int tui_cmd_classify(int argc, char **argv);  /* kwscope classify ... (models) */
 int tui_cmd_bench(int argc, char **argv);     /* kwscope bench ... (models) */
 
+/* bench --target m4 (bench_m4.c): the emulated board's stage table beside
+ * the host's averages (us, preprocess/inference/postprocess). */
+#include <stdbool.h>
+#include <stdint.h>
+int tui_bench_m4(const char *model, const int16_t *audio, int runs, const double host_avg_us[3],
+                 bool json);
+
 #endif
