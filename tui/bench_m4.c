@@ -101,6 +101,12 @@ static void json_stage(const char *key, const struct m4_stats *b, int j, double 
            host_avg_ms, host_avg_ms > 0 ? avg / host_avg_ms : 0.0);
 }
 
+static void quiet(enum kws_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if (level >= KWS_LOG_WARN) fprintf(stderr, "kwscope: %s\n", msg);
+}
+
 int tui_bench_m4(const char *model, const int16_t *audio, int runs, const double host_avg_us[3],
                  bool json)
 {
@@ -109,6 +115,7 @@ int tui_bench_m4(const char *model, const int16_t *audio, int runs, const double
     static const double course[3] = {21, 86, 0};   /* Nano 33 BLE Sense, TFLM: avg ms */
     struct m4_stats b[2];
     char err[256] = "";
+    kws_log_set(quiet, NULL);
     if (runs > 20) runs = 20;   /* instruction counts repeat exactly: a few runs say it all */
     for (int v = 0; v < 2; v++)
         if (run_board(v ? "emu:ref" : "emu", model, audio, runs, &b[v], err, sizeof err)) {

@@ -177,8 +177,12 @@ static void print_info(const struct dev_info *i, const char *port, int json)
                "\"sample_rate\":%u,\"labels\":[", port, i->proto, i->firmware, i->model,
                (unsigned)i->model_hash, (unsigned)i->sample_rate);
         for (int k = 0; k < i->n_labels; k++) printf("%s\"%s\"", k ? "," : "", i->labels[k]);
-        printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u}\n",
+        printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u",
                (unsigned)i->arena_bytes, (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
+        if (i->has_mem)
+            printf(",\"stack_used\":%u,\"stack_bytes\":%u,\"heap_used\":%u", (unsigned)i->stack_used,
+                   (unsigned)i->stack_bytes, (unsigned)i->heap_used);
+        printf("}\n");
         return;
     }
     printf("port        %s\nfirmware    %s (protocol v%d)\nmodel       %s", port, i->firmware, i->proto,
@@ -188,6 +192,9 @@ static void print_info(const struct dev_info *i, const char *port, int json)
     for (int k = 0; k < i->n_labels; k++) printf(" %s", i->labels[k]);
     printf("\nmemory      arena %u B, flash %u B, RAM %u B\n", (unsigned)i->arena_bytes,
            (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
+    if (i->has_mem)
+        printf("measured    stack high-water %u of %u B, heap %u B\n", (unsigned)i->stack_used,
+               (unsigned)i->stack_bytes, (unsigned)i->heap_used);
 }
 
 static void print_result(const struct dev_event *e, const char *file, const struct dev_info *info, int json)
