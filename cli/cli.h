@@ -150,4 +150,11 @@ int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,
 #define CLI_FLOAT_CHARS 24
 int cli_format_float(char *buf, float x);
 
+/* bench --target m4 (bench_m4.c): the emulated board's stage table beside
+ * the host's averages (us: preprocess, inference, postprocess). */
+#include <stdbool.h>
+#include <stdint.h>
+int cli_bench_m4(const char *model, const int16_t *audio, int runs, const double host_avg_us[3],
+                 bool json);
+
 #endif

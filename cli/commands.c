@@ -48,6 +48,8 @@ const struct cli_command cli_commands[] = {
     {"board", "sim", cli_cmd_board,
      "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
      "[--live-ms N] " DETECTOR, NULL},
+    {"board", "emu", cli_cmd_board,
+     "[--port emu|emu:ref] [--model M] [--labels a,b,..] [--mic FILE] [--live-ms N]", NULL},
     {"train", NULL, cli_cmd_train,
      "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR]",
      NULL},
