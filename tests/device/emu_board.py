@@ -95,6 +95,7 @@ def main():
         print("info:", info.stdout.strip())
         check(j.get("model") == "default_model", "info model")
     # a normal stop: the emulator goes with it
+    wait_until(lambda: len(children(p.pid)) == 1, 10)
     qemu = children(p.pid)
     check(len(qemu) == 1, "board emu runs one emulator: %s" % qemu)
     p.send_signal(signal.SIGTERM)
@@ -103,8 +104,11 @@ def main():
 
     # SIGKILL of kwscope: the emulator dies with it (PR_SET_PDEATHSIG)
     p, path, line = start_emu()
+    check(path.startswith("/dev/pts/"), "second board emu started: %r %r"
+          % (path, p.stderr.read() if p.poll() is not None else ""))
+    wait_until(lambda: len(children(p.pid)) == 1, 10)
     qemu = children(p.pid)
-    check(len(qemu) == 1, "second board emu runs one emulator")
+    check(len(qemu) == 1, "second board emu runs one emulator: %s" % qemu)
     p.kill()
     p.wait(timeout=30)
     check(wait_until(lambda: all(not alive(q) for q in qemu), 30),
