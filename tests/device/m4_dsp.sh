@@ -56,16 +56,16 @@ arm-none-eabi-gcc $arch -nostartfiles -specs=nano.specs -specs=nosys.specs -T "$
     -Wl,--gc-sections $objs -lm -o "$elf"
 
 fail=0
-for clip in yes no silence noise; do
+for clip in ${M4_CLIPS:-yes no silence noise}; do
     base=$conf/${clip}_1000ms
-    "$py" - "$conf/micro_speech_quantized.tflite" "$base.wav" "$work/slot.bin" <<'EOF'
+    "$py" - "$conf/micro_speech_quantized.tflite" "$base.wav" "$work/slot.bin" "${M4_PROFILE:-0}" <<'EOF'
 import struct, sys, wave
 model = open(sys.argv[1], 'rb').read()
 w = wave.open(sys.argv[2], 'rb')
 assert w.getsampwidth() == 2 and w.getnchannels() == 1
 pcm = w.readframes(w.getnframes())
 pad = b'\0' * (-len(model) % 4)
-open(sys.argv[3], 'wb').write(struct.pack('<4I', 0x4B43344D, len(model), len(pcm) // 2, 0)
+open(sys.argv[3], 'wb').write(struct.pack('<4I', 0x4B43344D, len(model), len(pcm) // 2, int(sys.argv[4]))
                               + model + pad + pcm)
 EOF
     out=$work/$clip.txt

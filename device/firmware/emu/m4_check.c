@@ -140,6 +140,49 @@ static void hex_line(const char *tag, const int8_t *p, size_t n)
 
 static uint64_t instr_now(void) { return emu_ticks() * EMU_NS_PER_TICK; }
 
+/* Profile mode (slot reserved = sampling period in ticks): SysTick from a
+ * vector table copied to RAM samples the interrupted PC (stacked at
+ * MSP + 24 in the exception frame) every period; the host maps the PCs to
+ * functions. Instruction counts are not valid in this mode. */
+#define M4C_SAMPLES 8192
+static uint32_t samples[M4C_SAMPLES], n_samples;
+static uint32_t vtor_ram[18] __attribute__((aligned(128)));
+
+__attribute__((naked)) static void sample_tick(void)
+{
+    __asm volatile("ldr r0, [sp, #24]\n"
+                   "b sample_pc\n");
+}
+
+void sample_pc(uint32_t pc);
+__attribute__((used)) void sample_pc(uint32_t pc)
+{
+    (void)*(volatile uint32_t *)0xE000E010u;
+    if (n_samples < M4C_SAMPLES)
+        samples[n_samples++] = pc;
+}
+
+static void profile_start(uint32_t period)
+{
+    const volatile uint32_t *vt = (const volatile uint32_t *)(uintptr_t)*(volatile uint32_t *)0xE000ED08u;
+    for (int i = 0; i < 18; i++)
+        vtor_ram[i] = vt[i];
+    vtor_ram[15] = (uint32_t)(uintptr_t)sample_tick;
+    *(volatile uint32_t *)0xE000ED08u = (uint32_t)(uintptr_t)vtor_ram;
+    *(volatile uint32_t *)0xE000E014u = period - 1;
+    *(volatile uint32_t *)0xE000E018u = 0;
+}
+
+static void profile_dump(void)
+{
+    *(volatile uint32_t *)0xE000E010u = 0;
+    char text[16];
+    for (uint32_t i = 0; i < n_samples; i++) {
+        snprintf(text, sizeof text, "pc %lx\n", (unsigned long)samples[i]);
+        emu_uart_puts(text);
+    }
+}
+
 static struct dev_pipeline pipe;
 static struct mdl_model model;
 __attribute__((aligned(16))) static uint8_t arena[16384];
@@ -158,6 +201,8 @@ static void run_clip(const struct m4c_slot *slot)
     struct dev_board_pipeline st = dev_pipeline_stages(&pipe);
     static int8_t feat[49 * 40];   /* micro_speech: 49 frames of 40 channels */
     int8_t scores[16];
+    if (slot->reserved)
+        profile_start(slot->reserved);
     uint64_t t0 = instr_now();
     int r1 = st.features(st.user, clip, slot->n_samples, feat);
     uint64_t t1 = instr_now();
@@ -166,6 +211,8 @@ static void run_clip(const struct m4c_slot *slot)
     snprintf(text, sizeof text, "instr pre %lu infer %lu rc %d %d\n", (unsigned long)(t1 - t0),
              (unsigned long)(t2 - t1), r1, r2);
     say(text);
+    if (slot->reserved)
+        profile_dump();
     hex_line("features", feat, sizeof feat);
     hex_line("scores", scores, 4);   /* micro_speech: four classes */
 }
