@@ -36,7 +36,7 @@ typedef int16_t i16;
  * then vectorise it as 16-bit multiplies, and the result stays an int16
  * that the complex multiply below can widen again. |a 2k| < 2^30, so the
  * high half is at most 16383 and the sum cannot wrap. */
-static inline i16 qmul(i16 a, int32_t k)
+MICRO_INLINE i16 qmul(i16 a, int32_t k)
 {
     int32_t p = (int32_t)a * (2 * k);
     return (i16)((i16)(p >> 16) + (i16)((uint16_t)p >> 15));
@@ -44,12 +44,12 @@ static inline i16 qmul(i16 a, int32_t k)
 
 /* Complex multiply; real and imaginary parts rounded once each. The sums fit
  * in int32: |a| <= 32768, |w| <= 32767. */
-static inline i16 cmul_r(i16 ar, i16 ai, i16 wr, i16 wi)
+MICRO_INLINE i16 cmul_r(i16 ar, i16 ai, i16 wr, i16 wi)
 {
     return micro_wrap16(((int32_t)ar * wr - (int32_t)ai * wi + 16384) >> 15);
 }
 
-static inline i16 cmul_i(i16 ar, i16 ai, i16 wr, i16 wi)
+MICRO_INLINE i16 cmul_i(i16 ar, i16 ai, i16 wr, i16 wi)
 {
     return micro_wrap16(((int32_t)ar * wi + (int32_t)ai * wr + 16384) >> 15);
 }
