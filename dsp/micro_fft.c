@@ -208,6 +208,11 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
 {
     i16 w1r = w[0].r, w1i = w[0].i, w2r = w[1].r, w2i = w[1].i, w3r = w[2].r, w3i = w[2].i;
     int j = 0;
+#if MICRO_M4_DSP
+    const i16 *xs[8] = {PASS4(x)}, cr[3] = {w1r, w2r, w3r}, ci[3] = {w1i, w2i, w3i};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
@@ -218,6 +223,12 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
 MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
 {
     int j = 0;
+#if MICRO_M4_DSP
+    /* w^0 = (32767, 0) multiplies exactly as the identity (see bfly4_w0) */
+    const i16 *xs[8] = {PASS4(x)}, cr[3] = {32767, 32767, 32767}, ci[3] = {0, 0, 0};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4_w0(PASS4(x), PASS4(y), j + u);
@@ -239,6 +250,11 @@ MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *rest
                            const i16 *restrict wi, ptrdiff_t tl)
 {
     int j = 0;
+#if MICRO_M4_DSP
+    const i16 *xs[8] = {PASS4(x)};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, wr, wi, tl, 1);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++) {
             int t = j + u;

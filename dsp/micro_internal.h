@@ -59,6 +59,10 @@ static inline int16_t micro_wrap16(int32_t x)
 #define MICRO_M4_DSP 1
 int micro_m4_window(const int16_t *x, const int16_t *w, int16_t *out, int n);
 void micro_m4_energy(const int16_t *re, const int16_t *im, uint32_t *energy, int n);
+/* radix-4 butterflies j < count, two at a time; returns how many it ran.
+ * Twiddle q of butterfly j: wr/wi[(q - 1) tl + j] (per_j) or [q - 1]. */
+int micro_m4_bfly4(const int16_t *const x[8], int16_t *const y[8], int count, const int16_t *wr,
+                   const int16_t *wi, ptrdiff_t tl, int per_j);
 #else
 #define MICRO_M4_DSP 0
 #endif

@@ -14,7 +14,7 @@
 
 /* Two adjacent int16 (or four int8) as one word; the M4 allows unaligned
  * LDR, and memcpy lets the compiler emit it without aliasing worries. */
-static inline uint32_t ld32(const void *p)
+static inline __attribute__((always_inline)) uint32_t ld32(const void *p)
 {
     uint32_t v;
     memcpy(&v, p, sizeof v);
@@ -29,7 +29,7 @@ static inline uint32_t ld32(const void *p)
 #define DW_M4_STRIDE 96
 typedef uint64_t dw_m4_u64 __attribute__((may_alias));
 
-static inline int32_t dw_m4_mac4(uint64_t x, uint64_t w, int32_t s)
+static inline __attribute__((always_inline)) int32_t dw_m4_mac4(uint64_t x, uint64_t w, int32_t s)
 {
     s = __smlad((int16x2_t)(uint32_t)x, (int16x2_t)(uint32_t)w, s);
     return __smlad((int16x2_t)(uint32_t)(x >> 32), (int16x2_t)(uint32_t)(w >> 32), s);
@@ -78,7 +78,7 @@ void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, i
  * SXTB16 sign-extends bytes 0 and 2 to an int16 pair, and bytes 1 and 3 after
  * a rotate by 8, so the inputs are paired to match: (x0, x2) and (x1, x3),
  * built once per four inputs (PKHBT/PKHTB) and shared by two output rows. */
-static inline int32_t fc_m4_quad(uint32_t xe, uint32_t xo, uint32_t wv, int32_t s)
+static inline __attribute__((always_inline)) int32_t fc_m4_quad(uint32_t xe, uint32_t xo, uint32_t wv, int32_t s)
 {
     s = __smlad((int16x2_t)xe, __sxtb16((int8x4_t)wv), s);
     return __smlad((int16x2_t)xo, __sxtb16((int8x4_t)((wv >> 8) | (wv << 24))), s);
