@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tui/dash.h"
-#include "tui/render_curses.h"
+#include "dash/dash.h"
+#include "tui/tui.h"
 
 #define FRAMES 200
 

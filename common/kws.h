@@ -8,6 +8,18 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* The board's audio and feature contract, one definition for every layer:
+ * 16 kHz mono int16 audio (the Nano 33 BLE Sense's PDM rate), and the micro
+ * frontend as micro_speech configures it (30 ms window, 20 ms stride, 40
+ * channels), so one second is 1 + (16000 - 480) / 320 = 49 frames. */
+#define KWS_RATE_HZ 16000
+#define KWS_CLIP_SAMPLES KWS_RATE_HZ      /* one second: what a model classifies */
+#define KWS_WINDOW_SAMPLES 480            /* 30 ms */
+#define KWS_STRIDE_SAMPLES 320            /* 20 ms */
+#define KWS_STRIDE_MS 20
+#define KWS_FEATURE_FRAMES (1 + (KWS_CLIP_SAMPLES - KWS_WINDOW_SAMPLES) / KWS_STRIDE_SAMPLES)
+#define KWS_FEATURE_CHANNELS 40
+
 /* Result of any function that can fail: 0 is success, negative an error.
  * Where details matter the function also fills a caller-owned message buffer. */
 enum kws_status {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "models/models.h"
+#include "train/train.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

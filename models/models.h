@@ -12,6 +12,11 @@
 
 #include "common/kws.h"
 
+/* Model input: frames x KWS_FEATURE_CHANNELS micro frontend features. A
+ * float model's feature is the frontend's uint16 / 25.6 (TF speech_commands'
+ * convention); an int8 model's is that value quantised with its input scale. */
+#define MDL_FEATURE_DIV 25.6f
+
 /* ===== FORMAT: model representation and reading (models-format) ===== */
 
 /* Tensor element types we accept (others are rejected as unsupported). */
@@ -230,6 +235,19 @@ void mdl_conv_f32(const struct mdl_conv_geom *g, int out_c, float act_lo, float 
 void mdl_fc_f32(int rows, int in_n, int out_n, float act_lo, float act_hi, const float *in,
                 const float *w, const float *bias, float *out);
 
+/* Target-specific kernel paths (simd.c). The int8 kernels pick, at run
+ * time, the best path the CPU supports (x86-64: AVX2, AVX-512 VNNI); the
+ * portable C is the reference they are pinned against bit for bit, and
+ * runs alone when KWSCOPE_NO_SIMD is set (non-empty, not "0") or on other
+ * targets. mdl_simd_set lowers (or restores) the level for tests and
+ * benchmarks, clamped to what the CPU and the environment allow; it returns
+ * the level now in use. */
+enum mdl_simd { MDL_SIMD_PORTABLE, MDL_SIMD_AVX2, MDL_SIMD_AVX512_VNNI };
+enum mdl_simd mdl_simd_supported(void);
+enum mdl_simd mdl_simd_level(void);
+enum mdl_simd mdl_simd_set(enum mdl_simd want);
+const char *mdl_simd_name(enum mdl_simd level);
+
 /* Softmax (softmax_i8.c). int8 output scale must be 1/256, zero point -128. */
 struct mdl_softmax_q { int32_t mult; int left_shift; int32_t diff_min; };
 void mdl_softmax_i8_prepare(float input_scale, float beta, struct mdl_softmax_q *q);
@@ -385,180 +403,49 @@ enum kws_status mdl_kws_score_i8(struct mdl_kws *k, const int8_t *x, int8_t *sco
 /* Label rule: index of the largest score, lowest index on a tie. */
 int mdl_kws_top(const int8_t *scores, int n);
 
-/* ===== TRAIN: training and export (models-train) ===== */
-
-/* TinyConv (TF speech_commands tiny_conv), the default model's network. */
-#define MDL_TC_IN_H 49          /* frames (time) */
-#define MDL_TC_IN_W 40          /* micro frontend channels */
-#define MDL_TC_KH 10
-#define MDL_TC_KW 8
-#define MDL_TC_STRIDE 2
-#define MDL_TC_PAD_TOP 4        /* TF SAME: total 9 rows, 4 top / 5 bottom */
-#define MDL_TC_PAD_LEFT 3       /* total 6 columns, 3 left / 3 right */
-#define MDL_TC_FILTERS 8        /* depth multiplier 8 on one input channel */
-#define MDL_TC_OUT_H 25
-#define MDL_TC_OUT_W 20
-#define MDL_TC_IN (MDL_TC_IN_H * MDL_TC_IN_W)                      /* 1960 */
-#define MDL_TC_ACT (MDL_TC_OUT_H * MDL_TC_OUT_W * MDL_TC_FILTERS)  /* 4000 */
-#define MDL_TC_CONV_W (MDL_TC_KH * MDL_TC_KW * MDL_TC_FILTERS)     /* 640 */
-#define MDL_TC_MAX_CLASSES 8
-/* Float feature = micro frontend uint16 / 25.6 (TF's convention). */
-#define MDL_TC_FEATURE_DIV 25.6f
-
-/* Parameters (or their gradients, or Adam moments), TFLite layouts:
- * conv_w [kh][kw][filter], fc_w [class][4000] over NHWC-flattened activations. */
-struct mdl_tinyconv {
-    int n_classes;
-    float conv_w[MDL_TC_CONV_W];
-    float conv_b[MDL_TC_FILTERS];
-    float fc_w[MDL_TC_MAX_CLASSES * MDL_TC_ACT];
-    float fc_b[MDL_TC_MAX_CLASSES];
+/* Score track (track.c): the model over a stream, one row of int8 scores
+ * every 20 ms (a window of kws->frames frames sliding one frame), each
+ * stamped at the end of its window's audio. `kwscope classify` on a long
+ * file, the dashboard and the board all compute exactly this. */
+struct mdl_track {
+    struct mdl_kws *kws;            /* borrowed; initialised by the caller */
+    struct dsp_micro_state *fe;     /* owned: the frontend's streaming state */
+    uint16_t *window;               /* owned: the newest frames x 40 (u16) */
+    size_t win_frames;              /* frames held in window, <= kws->frames */
+    size_t frames;                  /* frontend frames produced so far */
+    size_t samples;                 /* samples consumed so far */
+    int n_classes;                  /* == kws->n_classes */
+    int8_t *scores;                 /* owned: rows x n_classes int8 scores */
+    int32_t *t_ms;                  /* owned: rows stamps, ms */
+    size_t rows, cap_rows;
 };
-
-struct mdl_adam {
-    long t;
-    struct mdl_tinyconv m, v;
-};
-
-/* Deterministic PRNG (splitmix64); the seed is the whole state. */
-struct mdl_rng { uint64_t s; };
-uint64_t mdl_rng_next(struct mdl_rng *r);
-double mdl_rng_uniform(struct mdl_rng *r);   /* [0, 1) */
-double mdl_rng_normal(struct mdl_rng *r);
-
-/* Weights from truncated normal (stddev 0.01), biases zero. */
-void mdl_tc_init(struct mdl_tinyconv *m, int n_classes, uint64_t seed);
-/* x: 1960 floats (49x40). drop: NULL (inference) or 4000 keep flags. act gets
- * the 4000 post-ReLU(-dropout) activations, probs the softmax. Returns the
- * largest logit. */
-float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop,
-                     float *act, float *probs);
-/* Adds this example's gradient of the cross-entropy loss to grad (same
- * n_classes as m) and returns the loss; probs (may be NULL) gets the forward
- * pass's softmax. */
-float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
-                      const uint8_t *drop, struct mdl_tinyconv *grad, float *probs);
-void mdl_tc_zero(struct mdl_tinyconv *g);
-/* One Adam step with the mean of grad over batch examples. */
-void mdl_tc_adam_step(struct mdl_tinyconv *m, const struct mdl_tinyconv *grad, int batch,
-                      struct mdl_adam *st, float lr);
-
-/* SHA-1 (FIPS 180-4) and the Speech Commands split rule: the file's base name
- * with everything from "_nohash_" removed is hashed; the low 27 bits of the
- * digest (the digest mod 2^27) scaled by 100/(2^27-1) give a percentage;
- * below val_pct is validation, below val_pct+test_pct is test. */
-void mdl_sha1(const void *data, size_t n, uint8_t digest[20]);
-enum mdl_split { MDL_SPLIT_TRAIN, MDL_SPLIT_VAL, MDL_SPLIT_TEST };
-enum mdl_split mdl_split_of(const char *path, double val_pct, double test_pct);
-
-/* A data set in the Speech Commands layout, loaded into memory (train_data.c). */
-#define MDL_CLIP_SAMPLES 16000  /* 1 s at 16 kHz */
-#define MDL_SHIFT_MAX 1600      /* time shift augmentation: +-100 ms */
-#define MDL_MAX_NOISE 32
-struct mdl_clip {
-    char name[240];
-    int label;
-    enum mdl_split split;
-    int16_t samples[MDL_CLIP_SAMPLES];
-};
-struct mdl_dataset {
-    double val_pct, test_pct;   /* set before loading; 0 means 10 */
-    int n_classes;              /* _silence_, _unknown_, then the words */
-    char labels[MDL_TC_MAX_CLASSES][32];
-    struct mdl_clip *clips;
-    size_t n, cap;
-    int16_t *noise[MDL_MAX_NOISE];
-    size_t noise_len[MDL_MAX_NOISE];
-    size_t n_noise;
-};
-/* 16-bit PCM mono 16 kHz WAV only; *out is malloc'd. */
-enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *err, size_t err_len);
-enum kws_status mdl_dataset_load(const char *dir, const char *const *words, int n_words,
-                                 struct mdl_dataset *ds, char *err, size_t err_len);
-void mdl_dataset_free(struct mdl_dataset *ds);
-/* Micro frontend features of a clip as the float network input (u16/25.6);
- * with aug non-NULL, the time-shift and background-noise augmentation first.
- * u16 (may be NULL) gets the raw frontend output. */
-enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl_clip *c,
-                                  struct mdl_rng *aug, float *x, uint16_t *u16,
-                                  char *err, size_t err_len);
-
-/* Training (train_run.c). */
-struct mdl_train_progress {
-    int epoch, epochs;          /* 1-based */
-    size_t done, total;         /* training clips done in this epoch */
-    float loss, acc;            /* running means over this epoch */
-    bool epoch_done;
-    float val_acc;              /* when epoch_done */
-    bool best;                  /* this epoch is the new best checkpoint */
-};
-struct mdl_train_opts {
-    int epochs;                 /* default 40 */
-    uint64_t seed;
-    int batch;                  /* default 100 */
-    float lr;                   /* default 0.001; a tenth for the last 20% of epochs */
-    void (*progress)(const struct mdl_train_progress *p, void *user);
-    void *user;
-};
-struct mdl_eval {
-    int n, correct;
-    int confusion[MDL_TC_MAX_CLASSES][MDL_TC_MAX_CLASSES];  /* [truth][predicted] */
-};
-/* Trains from mdl_tc_init(seed); *best gets the weights of the epoch with the
- * best validation accuracy. */
-enum kws_status mdl_train(const struct mdl_dataset *ds, const struct mdl_train_opts *opts,
-                          struct mdl_tinyconv *best, int *best_epoch, char *err, size_t err_len);
-/* Float accuracy and confusion matrix on one partition (no augmentation). */
-enum kws_status mdl_tc_evaluate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
-                                enum mdl_split split, struct mdl_eval *ev, char *err, size_t err_len);
-
-/* Post-training int8 quantisation (train_quant.c). Layouts as struct
- * mdl_tinyconv; the scheme is described at the top of train_quant.c. */
-#define MDL_TC_IN_SCALE 0.10171568393707275f  /* upstream micro_speech input */
-struct mdl_tc_quant {
-    int n_classes;
-    char labels[MDL_TC_MAX_CLASSES][32];
-    float in_scale;
-    int in_zp;
-    int8_t conv_w[MDL_TC_CONV_W];
-    float conv_scale[MDL_TC_FILTERS];       /* per output channel */
-    int32_t conv_b[MDL_TC_FILTERS];
-    float conv_out_scale;
-    int conv_out_zp;
-    int8_t fc_w[MDL_TC_MAX_CLASSES * MDL_TC_ACT];
-    float fc_scale;                          /* per tensor */
-    int32_t fc_b[MDL_TC_MAX_CLASSES];
-    float fc_out_scale;
-    int fc_out_zp;
-    float sm_scale;                          /* 1/256 */
-    int sm_zp;                               /* -128 */
-};
-/* Activation ranges: ReLU output maximum, logits minimum and maximum. */
-struct mdl_tc_ranges { float act_max, logit_min, logit_max; };
-/* Measures them on the training partition (no augmentation). */
-enum kws_status mdl_tc_calibrate(const struct mdl_tinyconv *m, const struct mdl_dataset *ds,
-                                 struct mdl_tc_ranges *r, char *err, size_t err_len);
-/* Quantises the weights for those ranges; labels[n_classes] name the classes. */
-void mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r,
-                     char (*labels)[32], struct mdl_tc_quant *q);
-/* Reference int8 forward pass up to the quantised logits (softmax is
- * monotonic); returns the predicted class. in: 1960 int8 features. */
-int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *logits);
-enum kws_status mdl_tc_quant_evaluate(const struct mdl_tc_quant *q, const struct mdl_dataset *ds,
-                                      enum mdl_split split, struct mdl_eval *ev,
-                                      char *err, size_t err_len);
-
-/* Export (train_export.c): the upstream micro_speech graph (RESHAPE,
- * DEPTHWISE_CONV_2D + ReLU, FULLY_CONNECTED, SOFTMAX, int8) as a .tflite
- * flatbuffer in *out (malloc'd), and bytes as an `xxd -i` style .cc array
- * (`alignas(16) const unsigned char NAME[]` and `NAME_len`). */
-enum kws_status mdl_tc_to_tflite(const struct mdl_tc_quant *q, uint8_t **out, size_t *len,
-                                 char *err, size_t err_len);
-enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *data, size_t len,
-                             char *err, size_t err_len);
-/* The reverse (train_import.c): a loaded model with exactly TinyConv's int8
- * graph back into the description, so mdl_tc_quant_run can run it. */
-enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q,
-                                  char *err, size_t err_len);
+/* Stamp of window w (frames w .. w + win_frames - 1): the end of its audio,
+ * (320 (w + win_frames - 1) + 480) / 16 ms. */
+int32_t mdl_track_stamp_ms(size_t w, int win_frames);
+enum kws_status mdl_track_init(struct mdl_track *t, struct mdl_kws *k, char *err, size_t err_len);
+void mdl_track_free(struct mdl_track *t);
+/* Back to an empty track (a new clip), keeping the allocations. */
+void mdl_track_reset(struct mdl_track *t);
+/* Feeds the next samples (16 kHz int16, continuing where the last call
+ * stopped) and computes at most budget_rows new rows, so a long file fills
+ * progressively: *consumed (may be NULL) says how many samples were taken;
+ * the caller passes the rest again next time. Any chunking gives the same
+ * track as one call. Errors: allocation or model failure. */
+enum kws_status mdl_track_feed(struct mdl_track *t, const int16_t *samples, size_t n,
+                               size_t budget_rows, size_t *consumed, char *err, size_t err_len);
+/* Row i's n_classes scores (NULL when i >= rows). */
+const int8_t *mdl_track_row(const struct mdl_track *t, size_t i);
+/* The last row stamped at or before t_s; -1 when none is. */
+long mdl_track_row_at(const struct mdl_track *t, double t_s);
+/* The detector's smoothed scores at row i (what mdl_detect_process computes
+ * there for cfg): avg gets n_classes values 0..255. Returns the number of
+ * rows averaged, 0 when fewer than cfg->min_count (avg then zero). */
+int mdl_track_avg(const struct mdl_track *t, const struct mdl_detect_config *cfg, size_t i,
+                  int32_t *avg);
+/* The detector over the whole stored track with cfg (n_classes is taken from
+ * the model): up to max detections in out, their number in *n_out. */
+enum kws_status mdl_track_detect(const struct mdl_track *t, const struct mdl_detect_config *cfg,
+                                 struct mdl_detection *out, size_t max, size_t *n_out, char *err,
+                                 size_t err_len);
 
 #endif

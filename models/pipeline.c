@@ -26,11 +26,11 @@ enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m,
         return st;
     const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, NULL);
     const struct mdl_tensor *out = mdl_interp_output(&k->it, 0, NULL);
-    if ((in->type != MDL_T_INT8 && in->type != MDL_T_FLOAT32) || in->n_elems % MDL_TC_IN_W ||
+    if ((in->type != MDL_T_INT8 && in->type != MDL_T_FLOAT32) || in->n_elems % KWS_FEATURE_CHANNELS ||
         (in->type == MDL_T_INT8 && !in->n_quant)) {
         mdl_interp_free(&k->it);
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                       "model input must be int8 or float32 frames x %d features", MDL_TC_IN_W);
+                       "model input must be int8 or float32 frames x %d features", KWS_FEATURE_CHANNELS);
     }
     if ((out->type != MDL_T_INT8 && out->type != MDL_T_FLOAT32) || out->n_elems < 1 ||
         out->n_elems > MDL_DETECT_MAX_CLASSES || (out->type == MDL_T_INT8 && !out->n_quant)) {
@@ -38,7 +38,7 @@ enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m,
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
                        "model output must be 1..%d int8/float32 scores", MDL_DETECT_MAX_CLASSES);
     }
-    k->frames = (int)(in->n_elems / MDL_TC_IN_W);
+    k->frames = (int)(in->n_elems / KWS_FEATURE_CHANNELS);
     k->n_classes = (int)out->n_elems;
     k->out_scale = out->type == MDL_T_INT8 ? out->scale[0] : 1.0f / 256.0f;
     k->out_zp = out->type == MDL_T_INT8 ? out->zero_point[0] : -128;
@@ -60,11 +60,10 @@ enum kws_status mdl_kws_input_i8(const struct mdl_kws *k, const uint16_t *feat_u
         return KWS_ERR_UNSUPPORTED;
     size_t n = in->n_elems;
     if (k->micro_conv) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = dsp_micro_to_int8(feat_u16[i]);
+        dsp_micro_to_int8_n(feat_u16, x, n);
     } else {
         for (size_t i = 0; i < n; i++)
-            x[i] = (int8_t)mdl_quantize_value(feat_u16[i] / MDL_TC_FEATURE_DIV, in->scale[0],
+            x[i] = (int8_t)mdl_quantize_value(feat_u16[i] / MDL_FEATURE_DIV, in->scale[0],
                                               in->zero_point[0], -128, 127);
     }
     return KWS_OK;
@@ -108,7 +107,7 @@ enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_
     } else {
         float *x = in_d;
         for (size_t i = 0; i < in->n_elems; i++)
-            x[i] = feat_u16[i] / MDL_TC_FEATURE_DIV;
+            x[i] = feat_u16[i] / MDL_FEATURE_DIV;
     }
     return invoke_and_read(k, scores, err, err_len);
 }

@@ -1,6 +1,6 @@
 /* axes.c: tick steps, labels, time axes and the overlays shared by every
  * time-based view (cursor, selection, play head, detection marks). */
-#include "view.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -145,4 +145,19 @@ void tui_draw_title(struct tui_canvas *c, struct tui_rect r, const char *title, 
             tui_canvas_text(c, x, r.y, len, tui_ui_color(c->color, TUI_UI_AXIS),
                             TUI_COLOR_DEFAULT, info);
     }
+}
+
+const char *tui_format_grouped(uint64_t v, char *buf, size_t len)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    if (len)
+        buf[o < len ? o : len - 1] = '\0';
+    return buf;
 }

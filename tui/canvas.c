@@ -3,7 +3,7 @@
  * Braille: U+2800 plus a bit per dot; the dot numbering (1-8) maps to bits so
  * that column 0 holds dots 1,2,3,7 and column 1 holds 4,5,6,8 (Unicode's
  * braille block layout). */
-#include "canvas.h"
+#include "tui.h"
 
 #include <stdarg.h>
 #include <stdio.h>

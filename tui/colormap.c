@@ -5,7 +5,7 @@
  * viridis sampled at 17 points, magma at 11 (the published key colours of
  * those maps); gray is the xterm gray ramp. In 8-colour mode a map collapses
  * to a short ramp of ANSI colours; with no colour, views use density glyphs. */
-#include "canvas.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -5,7 +5,6 @@
  * is reset and the screen redrawn. Cells that did not change since the last
  * frame are skipped, so a moving cursor costs a few cells, not a screen. */
 #define _XOPEN_SOURCE_EXTENDED 1
-#include "render_curses.h"
 #include "tui.h"
 
 #include <curses.h>

@@ -3,7 +3,6 @@
  * escape codes at all in TUI_COLOR_NONE mode, so `kwscope plot` output can be
  * piped, diffed and stored as golden files. Trailing blanks are trimmed. */
 #include "tui.h"
-#include "canvas.h"
 
 #include <stdio.h>
 

@@ -4,7 +4,7 @@
  * only those that new samples complete. A long file fills in a slice at a
  * time and a live source (tui_scope_append) costs only its new frames; the
  * colour range is kept the same way, over the rows scanned so far. */
-#include "scope.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdio.h>

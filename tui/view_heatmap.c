@@ -6,7 +6,7 @@
  * frames or rows fall in one pixel the largest value wins, so short events
  * survive zooming out. Without colour a density ramp carries the value. A
  * colour bar with the value range sits on the right. */
-#include "view.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * Each dot column shows the largest bin it covers (peaks survive), columns
  * are joined vertically so the trace reads as one line; the frequency axis is
  * linear or logarithmic (starting at the first non-DC bin). */
-#include "view.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdio.h>

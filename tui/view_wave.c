@@ -2,7 +2,7 @@
  * the samples it covers (so a 10-minute clip and a 10 ms zoom both read
  * right), drawn in braille dots (2x4 per cell) or one ASCII glyph per cell.
  * The amplitude axis is linear (-1..1) or dBFS, mirrored around silence. */
-#include "view.h"
+#include "tui.h"
 
 #include <math.h>
 #include <stdio.h>

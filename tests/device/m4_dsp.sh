@@ -42,11 +42,13 @@ for f in $(grep -v '^#' "$root/device/firmware/core_files.txt" | grep '\.c$'); d
     cc "$root/$f" "$work/$(echo "$f" | tr / _ | sed 's/\.c$/.o/')"
 done
 ren=""
-for s in dwconv_i8 conv_i8 fc_i8 dwconv_f32 conv_f32 fc_f32 conv_out_size; do
+for s in dwconv_i8 conv_i8 fc_i8 dwconv_f32 conv_f32 fc_f32 conv_out_size dw1_fits dw1_band_row dw1_portable; do
     ren="$ren -Dmdl_$s=ref_$s"
 done
 # shellcheck disable=SC2086
 cc "$root/models/kernels_conv.c" "$work/ref_kernels_conv.o" -DKWS_NO_M4_DSP $ren
+# shellcheck disable=SC2086
+cc "$root/models/kernels_dw1.c" "$work/ref_kernels_dw1.o" -DKWS_NO_M4_DSP $ren
 for f in startup.c uart.c m4_check.c; do
     cc "$emu/$f" "$work/emu_${f%.c}.o"
 done

@@ -2,9 +2,7 @@
  * text backend, without any terminal. */
 #include "test.h"
 
-#include "tui/canvas.h"
 #include "tui/tui.h"
-#include "tui/view.h"
 
 static char *render(const struct tui_canvas *c)
 {

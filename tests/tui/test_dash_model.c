@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/dash.h"
+#include "dash/dash.h"
 
 static void test_trim(void)
 {
@@ -116,7 +116,7 @@ int main(void)
     /* The track detector over the whole track, silence dropped. */
     struct tui_detection all[DASH_MAX_DETECTIONS];
     size_t n_all = 0, k = 0;
-    CHECK(tui_kws_track_detect(&m.track, &m.det, all, DASH_MAX_DETECTIONS, &n_all, err, sizeof err) == KWS_OK);
+    CHECK(tui_track_detect(&m.track, &m.det, all, DASH_MAX_DETECTIONS, &n_all, err, sizeof err) == KWS_OK);
     for (size_t i = 0; i < n_all; i++)
         if (!dash_is_silence(m.labels[all[i].label]))
             all[k++] = all[i];

@@ -6,7 +6,7 @@
 #include "test.h"
 
 #include "capture/capture.h"
-#include "tui/panels.h"
+#include "dash/panels.h"
 #include "tui/tui.h"
 
 /* ---- canvas helpers ---- */
@@ -522,17 +522,17 @@ static size_t direct_track(struct track_fixture *f, int8_t **scores)
     rows = frames >= win ? frames - win + 1 : 0;
     *scores = malloc(rows * (size_t)f->k.n_classes + 1);
     for (size_t w = 0; w < rows; w++)
-        CHECK_INT(mdl_kws_score(&f->k, u + w * MDL_TC_IN_W, *scores + w * (size_t)f->k.n_classes,
+        CHECK_INT(mdl_kws_score(&f->k, u + w * KWS_FEATURE_CHANNELS, *scores + w * (size_t)f->k.n_classes,
                                 err, sizeof err), KWS_OK);
     free(u);
     return rows;
 }
 
-static void track_all(struct tui_kws_track *t, const struct cap_clip *clip)
+static void track_all(struct mdl_track *t, const struct cap_clip *clip)
 {
     char err[256];
     size_t used;
-    CHECK_INT(tui_kws_track_feed(t, clip->samples, clip->n_samples, (size_t)-1, &used, err,
+    CHECK_INT(mdl_track_feed(t, clip->samples, clip->n_samples, (size_t)-1, &used, err,
                                  sizeof err), KWS_OK);
     CHECK_INT(used, clip->n_samples);
 }
@@ -548,8 +548,8 @@ static void test_track_direct_and_chunks(void)
     int8_t *want;
     size_t rows = direct_track(&f, &want);
     CHECK(rows > 50);   /* demo.wav is 2.3 s: 116 frames, 68 windows */
-    struct tui_kws_track one, inc;
-    CHECK_INT(tui_kws_track_init(&one, &f.k, err, sizeof err), KWS_OK);
+    struct mdl_track one, inc;
+    CHECK_INT(mdl_track_init(&one, &f.k, err, sizeof err), KWS_OK);
     track_all(&one, &f.clip);
     CHECK_INT(one.rows, rows);
     CHECK(!memcmp(one.scores, want, rows * (size_t)nc));
@@ -558,12 +558,12 @@ static void test_track_direct_and_chunks(void)
     /* A different class wins somewhere: the track is not constant. */
     int tops = 0;
     for (size_t i = 0; i < rows; i++)
-        tops |= 1 << mdl_kws_top(tui_kws_track_row(&one, i), nc);
+        tops |= 1 << mdl_kws_top(mdl_track_row(&one, i), nc);
     CHECK(tops & ~1);
 
     /* Odd chunks, at most 3 rows a call: the same track, and never more
      * than the budget per call. */
-    CHECK_INT(tui_kws_track_init(&inc, &f.k, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_track_init(&inc, &f.k, err, sizeof err), KWS_OK);
     static const size_t chunks[] = {1, 7, 333, 1237, 2, 4801, 319, 321};
     size_t pos = 0, calls = 0, over = 0, k = 0;
     while (pos < f.clip.n_samples && calls < 100000) {
@@ -571,7 +571,7 @@ static void test_track_direct_and_chunks(void)
         if (n > f.clip.n_samples - pos)
             n = f.clip.n_samples - pos;
         size_t before = inc.rows;
-        CHECK_INT(tui_kws_track_feed(&inc, f.clip.samples + pos, n, 3, &used, err, sizeof err),
+        CHECK_INT(mdl_track_feed(&inc, f.clip.samples + pos, n, 3, &used, err, sizeof err),
                   KWS_OK);
         over += inc.rows - before > 3;
         pos += used;
@@ -584,23 +584,23 @@ static void test_track_direct_and_chunks(void)
     CHECK(!memcmp(inc.t_ms, one.t_ms, rows * sizeof *one.t_ms));
     /* Budget 0 takes nothing. */
     size_t used = 5;
-    CHECK_INT(tui_kws_track_feed(&inc, f.clip.samples, 100, 0, &used, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_track_feed(&inc, f.clip.samples, 100, 0, &used, err, sizeof err), KWS_OK);
     CHECK_INT(used, 0);
 
     /* Reset gives a fresh frontend: the same track again. */
-    tui_kws_track_reset(&inc);
+    mdl_track_reset(&inc);
     CHECK_INT(inc.rows, 0);
     track_all(&inc, &f.clip);
     CHECK_INT(inc.rows, rows);
     CHECK(!memcmp(inc.scores, one.scores, rows * (size_t)nc));
 
     /* Row lookup by time. */
-    CHECK_INT(tui_kws_track_row_at(&one, 0.5), -1);
-    CHECK_INT(tui_kws_track_row_at(&one, 0.985), -1);
-    CHECK_INT(tui_kws_track_row_at(&one, 0.995), 0);
-    CHECK_INT(tui_kws_track_row_at(&one, 1.005), 0);
-    CHECK_INT(tui_kws_track_row_at(&one, 1.015), 1);
-    CHECK_INT(tui_kws_track_row_at(&one, 99), (long)rows - 1);
+    CHECK_INT(mdl_track_row_at(&one, 0.5), -1);
+    CHECK_INT(mdl_track_row_at(&one, 0.985), -1);
+    CHECK_INT(mdl_track_row_at(&one, 0.995), 0);
+    CHECK_INT(mdl_track_row_at(&one, 1.005), 0);
+    CHECK_INT(mdl_track_row_at(&one, 1.015), 1);
+    CHECK_INT(mdl_track_row_at(&one, 99), (long)rows - 1);
 
     /* Smoothed scores equal the detector's at every row, for two settings. */
     struct mdl_detect_config cfgs[2] = {mdl_detect_config_default(), mdl_detect_config_default()};
@@ -614,8 +614,8 @@ static void test_track_direct_and_chunks(void)
         for (size_t i = 0; i < rows; i++) {
             struct mdl_detect_result r;
             int32_t avg[MDL_DETECT_MAX_CLASSES];
-            mdl_detect_process(&d, tui_kws_track_row(&one, i), one.t_ms[i], &r, err, sizeof err);
-            int n = tui_kws_track_avg(&one, &cfgs[ci], i, avg);
+            mdl_detect_process(&d, mdl_track_row(&one, i), one.t_ms[i], &r, err, sizeof err);
+            int n = mdl_track_avg(&one, &cfgs[ci], i, avg);
             mismatch += (n > 0) != r.valid || (r.valid && memcmp(avg, r.avg, (size_t)nc * sizeof *avg));
             valid += n > 0;
         }
@@ -628,13 +628,13 @@ static void test_track_direct_and_chunks(void)
     size_t n_det, n_hi;
     struct mdl_detect_config dc = mdl_detect_config_default();
     dc.n_classes = 99;   /* taken from the model */
-    CHECK_INT(tui_kws_track_detect(&one, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
+    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
     dc.threshold = 255;
-    CHECK_INT(tui_kws_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
+    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
     CHECK_INT(n_hi, 0);
     dc.threshold = 0;
     dc.suppression_ms = 0;
-    CHECK_INT(tui_kws_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
+    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
     CHECK(n_hi > n_det);
     struct tui_mark marks[64];
     CHECK_INT(tui_detections_to_marks(det, n_hi, labels4, 4, marks, 64), n_hi);
@@ -643,11 +643,11 @@ static void test_track_direct_and_chunks(void)
     struct tui_detection odd = {1.5, 7, 0};
     CHECK_STR((tui_detections_to_marks(&odd, 1, labels4, 4, marks, 1), marks[0].label), "?");
     dc.min_count = 0;
-    CHECK(tui_kws_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err) != KWS_OK);
+    CHECK(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err) != KWS_OK);
 
     free(want);
-    tui_kws_track_free(&one);
-    tui_kws_track_free(&inc);
+    mdl_track_free(&one);
+    mdl_track_free(&inc);
     mdl_kws_free(&f.k);
     cap_clip_free(&f.clip);
 }
@@ -661,13 +661,13 @@ static void test_track_vs_classify(void)
     if (!f.ok)
         return;
     char err[256], cmd[8192], p[4096], line[4096];
-    struct tui_kws_track t;
-    CHECK_INT(tui_kws_track_init(&t, &f.k, err, sizeof err), KWS_OK);
+    struct mdl_track t;
+    CHECK_INT(mdl_track_init(&t, &f.k, err, sizeof err), KWS_OK);
     track_all(&t, &f.clip);
     struct mdl_detect_config dc = mdl_detect_config_default();
     struct tui_detection det[64];
     size_t n_det;
-    CHECK_INT(tui_kws_track_detect(&t, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
+    CHECK_INT(tui_track_detect(&t, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
 
     const char *bin = getenv("KWSCOPE_BIN");
     snprintf(cmd, sizeof cmd, "'%s' classify --json '%s'", bin ? bin : "kwscope",
@@ -688,7 +688,7 @@ static void test_track_vs_classify(void)
             s[c] = (int8_t)strtol(q, &q, 10);
             q += strspn(q, ", ");
         }
-        const int8_t *mine = tui_kws_track_row(&t, row);
+        const int8_t *mine = mdl_track_row(&t, row);
         bad += !mine || fabs(t_s - t.t_ms[row] / 1000.0) > 0.0051 ||
                memcmp(mine, s, (size_t)f.k.n_classes);
         if (strstr(line, "\"detection\": true")) {
@@ -702,7 +702,7 @@ static void test_track_vs_classify(void)
     CHECK_INT(bad, 0);
     CHECK_INT(row, t.rows);
     CHECK_INT(k_det, n_det);
-    tui_kws_track_free(&t);
+    mdl_track_free(&t);
     mdl_kws_free(&f.k);
     cap_clip_free(&f.clip);
 }

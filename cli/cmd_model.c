@@ -1,0 +1,196 @@
+/* cmd_model.c: `kwscope model info` sizes a keyword model per layer: op,
+ * input/output shapes, parameters, MACs, FLOPs, weight bytes; totals; the
+ * planned tensor arena (RAM) and model bytes (flash) against the Arduino
+ * Nano 33 BLE Sense (256 KB RAM, 1 MB flash).
+ *
+ *   kwscope model info [--json] [--convention default|seed] [--model M] [M]
+ *
+ * The model is M (or --model M), else $KWSCOPE_MODEL, else the bundled
+ * default (mdl_model_find). FLOPs: 2 per multiply-add plus one per biased
+ * output element; `--convention seed` counts one per bias parameter instead
+ * (models/info.c explains both). --json prints one object with "layers" and
+ * "totals".
+ *
+ * Exit status: 0 done, 1 runtime error (no model, unreadable or malformed
+ * model), 2 usage error. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tui/tui.h"
+#include "models/models.h"
+
+#ifndef KWSCOPE_DATADIR
+#define KWSCOPE_DATADIR "."
+#endif
+
+#define USAGE "usage: kwscope model info [--json] [--convention default|seed] [--model M] [M]\n"
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "kwscope model: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fputs(USAGE, stderr);
+    return 2;
+}
+
+static const char *shape(const struct mdl_model *m, int t, char *buf, size_t len)
+{
+    if (t < 0 || t >= m->n_tensors)
+        return "-";
+    const struct mdl_tensor *x = &m->tensors[t];
+    size_t o = 0;
+    buf[0] = '\0';
+    if (x->n_dims == 0)
+        snprintf(buf, len, "scalar");
+    for (int d = 0; d < x->n_dims && o < len; d++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%d", d ? "x" : "", (int)x->dims[d]);
+    return buf;
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void json_shape(const struct mdl_model *m, int t)
+{
+    putchar('[');
+    if (t >= 0 && t < m->n_tensors)
+        for (int d = 0; d < m->tensors[t].n_dims; d++)
+            printf("%s%d", d ? ", " : "", (int)m->tensors[t].dims[d]);
+    putchar(']');
+}
+
+static void print_json(const char *path, const struct mdl_model *m, const struct mdl_info *in,
+                       const char *conv)
+{
+    printf("{\"model\": ");
+    json_string(path);
+    printf(", \"description\": ");
+    json_string(m->description);
+    printf(", \"subgraphs\": %d, \"convention\": \"%s\", \"layers\": [", m->n_subgraphs, conv);
+    for (int i = 0; i < in->n_layers; i++) {
+        const struct mdl_layer_info *l = &in->layers[i];
+        printf("%s\n  {\"index\": %d, \"op\": \"%s\", \"input_shape\": ", i ? "," : "", i,
+               mdl_op_name(l->op));
+        json_shape(m, l->in_tensor);
+        printf(", \"output_shape\": ");
+        json_shape(m, l->out_tensor);
+        printf(", \"input_type\": \"%s\", \"output_type\": \"%s\"",
+               mdl_type_name(m->tensors[l->in_tensor].type),
+               mdl_type_name(m->tensors[l->out_tensor].type));
+        printf(", \"params\": %llu, \"macs\": %llu, \"flops\": %llu, \"weight_bytes\": %llu}",
+               (unsigned long long)l->params, (unsigned long long)l->macs,
+               (unsigned long long)l->flops, (unsigned long long)l->weight_bytes);
+    }
+    printf("],\n \"totals\": {\"params\": %llu, \"macs\": %llu, \"flops\": %llu, "
+           "\"weight_bytes\": %llu, \"arena_bytes\": %zu, \"model_bytes\": %zu, "
+           "\"ram_bytes\": %u, \"flash_bytes\": %u, \"ram_share\": %.6f, \"flash_share\": %.6f}}\n",
+           (unsigned long long)in->params, (unsigned long long)in->macs,
+           (unsigned long long)in->flops, (unsigned long long)in->weight_bytes, in->arena_bytes,
+           in->model_bytes, MDL_NANO33_RAM, MDL_NANO33_FLASH, in->ram_share, in->flash_share);
+}
+
+static void print_table(const char *path, const struct mdl_model *m, const struct mdl_info *in,
+                        const char *conv)
+{
+    char a[32], b[32], c[32], d[32], s1[64], s2[64];
+    printf("model: %s\n", path);
+    printf("  %s bytes, schema v%u, %d operators, %d tensors, \"%s\"\n",
+           tui_format_grouped(m->n_bytes, a, sizeof a), m->version, m->n_ops, m->n_tensors,
+           m->description);
+    if (m->n_subgraphs > 1)
+        printf("  %d subgraphs: only subgraph 0 is sized and run\n", m->n_subgraphs);
+    printf("  FLOPs: 2 per multiply-add + %s (%s convention)\n\n",
+           strcmp(conv, "seed") ? "1 per biased output element" : "1 per bias parameter", conv);
+    printf("  %2s  %-18s %-14s %-14s %10s %12s %12s %10s\n", "#", "op", "input", "output",
+           "params", "MACs", "FLOPs", "weight B");
+    for (int i = 0; i < in->n_layers; i++) {
+        const struct mdl_layer_info *l = &in->layers[i];
+        printf("  %2d  %-18s %-14s %-14s %10s %12s %12s %10s\n", i, mdl_op_name(l->op),
+               shape(m, l->in_tensor, s1, sizeof s1), shape(m, l->out_tensor, s2, sizeof s2),
+               tui_format_grouped(l->params, a, sizeof a), tui_format_grouped(l->macs, b, sizeof b),
+               tui_format_grouped(l->flops, c, sizeof c), tui_format_grouped(l->weight_bytes, d, sizeof d));
+    }
+    printf("      %-18s %-14s %-14s %10s %12s %12s %10s\n\n", "total", "", "",
+           tui_format_grouped(in->params, a, sizeof a), tui_format_grouped(in->macs, b, sizeof b),
+           tui_format_grouped(in->flops, c, sizeof c), tui_format_grouped(in->weight_bytes, d, sizeof d));
+    printf("  RAM    tensor arena %12s B  %5.1f%% of 256 KB (Nano 33 BLE Sense)\n",
+           tui_format_grouped(in->arena_bytes, a, sizeof a), 100.0 * in->ram_share);
+    printf("  flash  model        %12s B  %5.1f%% of 1 MB\n",
+           tui_format_grouped(in->model_bytes, a, sizeof a), 100.0 * in->flash_share);
+}
+
+static int model_info(int argc, char **argv)
+{
+    bool json = false;
+    const char *conv = "default", *arg = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--convention") || !strcmp(argv[i], "--model")) {
+            if (i + 1 >= argc)
+                return usage_error("missing value for", argv[i]);
+            if (!strcmp(argv[i], "--model"))
+                arg = argv[++i];
+            else
+                conv = argv[++i];
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(USAGE, stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option", argv[i]);
+        } else if (arg) {
+            return usage_error("more than one model given", argv[i]);
+        } else {
+            arg = argv[i];
+        }
+    }
+    if (strcmp(conv, "default") && strcmp(conv, "seed"))
+        return usage_error("unknown convention (default or seed)", conv);
+    char path[4096], err[512];
+    struct mdl_model m;
+    struct mdl_info in;
+    if (mdl_model_find(arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err)
+        || mdl_model_load(path, &m, err, sizeof err)) {
+        fprintf(stderr, "kwscope model: %s\n", err);
+        return 1;
+    }
+    enum mdl_flops_conv fc = strcmp(conv, "seed") ? MDL_FLOPS_DEFAULT : MDL_FLOPS_SEED;
+    if (mdl_model_info(&m, fc, &in, err, sizeof err)) {
+        fprintf(stderr, "kwscope model: %s: %s\n", path, err);
+        mdl_model_free(&m);
+        return 1;
+    }
+    if (json)
+        print_json(path, &m, &in, conv);
+    else
+        print_table(path, &m, &in, conv);
+    mdl_info_free(&in);
+    mdl_model_free(&m);
+    return 0;
+}
+
+int cli_cmd_model(int argc, char **argv)
+{
+    /* argv[0] is "model". */
+    if (argc < 2)
+        return usage_error("missing subcommand", NULL);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "info"))
+        return model_info(argc - 2, argv + 2);
+    return usage_error("unknown subcommand", argv[1]);
+}

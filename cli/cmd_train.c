@@ -1,0 +1,281 @@
+/* cmd_train.c: `kwscope train DATA_DIR [--words yes,no] [--epochs N]
+ * [--seed S] [--batch B] [--lr L] [--out DIR]`.
+ *
+ * Loads a Speech Commands style data set, trains TinyConv in float (progress
+ * bar per epoch), keeps the best checkpoint by validation accuracy, reports
+ * float and int8 accuracy on the test partition with confusion matrices, and
+ * writes into --out: model_float.bin (the float checkpoint), labels.txt,
+ * model.tflite and model.cc (the int8 model), and for tools/armnn_check.py
+ * test_features_i8.bin (the test clips' int8 features) with
+ * test_pred_int8.txt (kwscope's int8 predictions for them). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dsp/dsp.h"
+#include "train/train.h"
+
+struct progress_ctx {
+    int tty;
+    struct timespec t0;
+};
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress(const struct mdl_train_progress *p, void *user)
+{
+    struct progress_ctx *c = user;
+    enum { BAR = 30 };
+    char bar[BAR + 1];
+    int fill = p->total ? (int)(BAR * p->done / p->total) : BAR;
+    for (int i = 0; i < BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[BAR] = 0;
+    if (!p->epoch_done) {
+        if (c->tty) {
+            printf("\repoch %3d/%d [%s] loss %.4f acc %5.1f%%", p->epoch, p->epochs, bar,
+                   p->loss, 100.0 * p->acc);
+            fflush(stdout);
+        }
+        return;
+    }
+    printf("%sepoch %3d/%d [%s] loss %.4f acc %5.1f%% val %5.1f%%%s  %.0f s\n",
+           c->tty ? "\r" : "", p->epoch, p->epochs, bar, p->loss, 100.0 * p->acc,
+           100.0 * p->val_acc, p->best ? " *best" : "", elapsed(&c->t0));
+    fflush(stdout);
+}
+
+static void print_eval(const char *what, const struct mdl_eval *ev, const struct mdl_dataset *ds)
+{
+    printf("%s test accuracy: %.2f%% (%d/%d)\n", what, ev->n ? 100.0 * ev->correct / ev->n : 0.0,
+           ev->correct, ev->n);
+    printf("  confusion (rows: truth, columns: predicted)\n  %-10s", "");
+    for (int k = 0; k < ds->n_classes; k++)
+        printf(" %9.9s", ds->labels[k]);
+    printf("\n");
+    for (int t = 0; t < ds->n_classes; t++) {
+        printf("  %-10.10s", ds->labels[t]);
+        for (int k = 0; k < ds->n_classes; k++)
+            printf(" %9d", ev->confusion[t][k]);
+        printf("\n");
+    }
+}
+
+static int write_checkpoint(const char *dir, const struct mdl_tinyconv *m,
+                            const struct mdl_dataset *ds)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model_float.bin", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "kwscope: train: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    /* Raw little-endian floats in TFLite layouts: conv_w, conv_b, fc_w, fc_b. */
+    int ok = fwrite("KWTC0001", 1, 8, f) == 8 &&
+             fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
+             fwrite(m->conv_w, sizeof m->conv_w, 1, f) == 1 &&
+             fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
+             fwrite(m->fc_w, sizeof(float), (size_t)m->n_classes * MDL_TC_ACT, f) ==
+                 (size_t)m->n_classes * MDL_TC_ACT &&
+             fwrite(m->fc_b, sizeof(float), (size_t)m->n_classes, f) == (size_t)m->n_classes;
+    ok = (fclose(f) == 0) && ok;
+    snprintf(path, sizeof path, "%s/labels.txt", dir);
+    f = fopen(path, "w");
+    if (f) {
+        for (int k = 0; k < ds->n_classes; k++)
+            fprintf(f, "%s\n", ds->labels[k]);
+        ok = (fclose(f) == 0) && ok;
+    }
+    if (!ok) {
+        fprintf(stderr, "kwscope: train: cannot write into %s\n", dir);
+        return 1;
+    }
+    return 0;
+}
+
+static int export_model(const char *dir, const struct mdl_tc_quant *q,
+                        const struct mdl_dataset *ds)
+{
+    char path[4096], err[512];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (mdl_tc_to_tflite(q, &buf, &len, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope: train: %s\n", err);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/model.tflite", dir);
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(buf, 1, len, f) == len;
+    ok = f && fclose(f) == 0 && ok;
+    snprintf(path, sizeof path, "%s/model.cc", dir);
+    ok = ok && mdl_write_cc(path, "g_model", buf, len, err, sizeof err) == KWS_OK;
+    free(buf);
+    if (!ok) {
+        fprintf(stderr, "kwscope: train: cannot write the model into %s\n", dir);
+        return 1;
+    }
+    printf("wrote %s/model.tflite (%zu bytes) and model.cc\n", dir, len);
+
+    /* The test split as int8 inputs plus our predictions, for armnn_check. */
+    snprintf(path, sizeof path, "%s/test_features_i8.bin", dir);
+    f = fopen(path, "wb");
+    snprintf(path, sizeof path, "%s/test_pred_int8.txt", dir);
+    FILE *g = fopen(path, "w");
+    ok = f && g;
+    static float x[MDL_TC_IN];
+    static uint16_t u[MDL_TC_IN];
+    int8_t in[MDL_TC_IN], logits[MDL_TC_MAX_CLASSES];
+    for (size_t i = 0; ok && i < ds->n; i++) {
+        if (ds->clips[i].split != MDL_SPLIT_TEST)
+            continue;
+        if (mdl_clip_features(ds, &ds->clips[i], NULL, x, u, err, sizeof err) != KWS_OK) {
+            fprintf(stderr, "kwscope: train: %s\n", err);
+            ok = 0;
+            break;
+        }
+        for (int k = 0; k < MDL_TC_IN; k++)
+            in[k] = dsp_micro_to_int8(u[k]);
+        ok = fwrite(in, 1, sizeof in, f) == sizeof in &&
+             fprintf(g, "%d\n", mdl_tc_quant_run(q, in, logits)) > 0;
+    }
+    ok = (!f || fclose(f) == 0) && ok;
+    ok = (!g || fclose(g) == 0) && ok;
+    if (!ok) {
+        fprintf(stderr, "kwscope: train: cannot write the test features into %s\n", dir);
+        return 1;
+    }
+    return 0;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: kwscope train DATA_DIR [--words yes,no] [--epochs N] [--seed S] "
+                    "[--batch B] [--lr L] [--out DIR]\n");
+    return 2;
+}
+
+int cli_cmd_train(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"words", required_argument, 0, 'w'}, {"epochs", required_argument, 0, 'e'},
+        {"seed", required_argument, 0, 's'},  {"out", required_argument, 0, 'o'},
+        {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+    };
+    char words_buf[256] = "yes,no";
+    const char *out = "train-out";
+    struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'w': snprintf(words_buf, sizeof words_buf, "%s", optarg); break;
+        case 'o': out = optarg; break;
+        case 'e':
+            to.epochs = (int)strtol(optarg, &end, 10);
+            if (*end || to.epochs < 1 || to.epochs > 100000)
+                return fprintf(stderr, "kwscope: train: bad --epochs '%s'\n", optarg), 2;
+            break;
+        case 's':
+            to.seed = strtoull(optarg, &end, 10);
+            if (*end)
+                return fprintf(stderr, "kwscope: train: bad --seed '%s'\n", optarg), 2;
+            break;
+        case 'b':
+            to.batch = (int)strtol(optarg, &end, 10);
+            if (*end || to.batch < 1 || to.batch > 100000)
+                return fprintf(stderr, "kwscope: train: bad --batch '%s'\n", optarg), 2;
+            break;
+        case 'l':
+            to.lr = strtof(optarg, &end);
+            if (*end || !(to.lr > 0.0f && to.lr < 1.0f))
+                return fprintf(stderr, "kwscope: train: bad --lr '%s'\n", optarg), 2;
+            break;
+        case 'h': usage(); return 0;
+        default: return usage();
+        }
+    }
+    if (optind != argc - 1)
+        return usage();
+    const char *dir = argv[optind];
+
+    const char *words[MDL_TC_MAX_CLASSES];
+    int nw = 0;
+    for (char *t = strtok(words_buf, ","); t; t = strtok(NULL, ",")) {
+        if (nw == MDL_TC_MAX_CLASSES - 2)
+            return fprintf(stderr, "kwscope: train: at most %d words\n", MDL_TC_MAX_CLASSES - 2), 2;
+        words[nw++] = t;
+    }
+    if (!nw)
+        return fprintf(stderr, "kwscope: train: --words is empty\n"), 2;
+
+    char err[512];
+    struct mdl_dataset *ds = calloc(1, sizeof *ds);
+    struct mdl_tinyconv *best = malloc(sizeof *best);
+    struct mdl_tc_quant *q = malloc(sizeof *q);
+    int rc = 1;
+    if (!ds || !best || !q) {
+        fprintf(stderr, "kwscope: train: out of memory\n");
+        goto out;
+    }
+    if (mdl_dataset_load(dir, words, nw, ds, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope: train: %s\n", err);
+        goto out;
+    }
+    size_t count[3][MDL_TC_MAX_CLASSES] = {{0}};
+    for (size_t i = 0; i < ds->n; i++)
+        count[ds->clips[i].split][ds->clips[i].label]++;
+    printf("data: %s, %zu clips, %zu noise files\n", dir, ds->n, ds->n_noise);
+    for (int k = 0; k < ds->n_classes; k++)
+        printf("  %-10s train %5zu  val %5zu  test %5zu\n", ds->labels[k], count[0][k],
+               count[1][k], count[2][k]);
+    if (mkdir(out, 0777) && errno != EEXIST) {
+        fprintf(stderr, "kwscope: train: %s: %s\n", out, strerror(errno));
+        goto out;
+    }
+    struct progress_ctx pc = {.tty = isatty(STDOUT_FILENO)};
+    clock_gettime(CLOCK_MONOTONIC, &pc.t0);
+    to.progress = progress;
+    to.user = &pc;
+    int best_epoch;
+    if (mdl_train(ds, &to, best, &best_epoch, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope: train: %s\n", err);
+        goto out;
+    }
+    printf("training took %.1f s; best epoch %d (seed %llu)\n", elapsed(&pc.t0), best_epoch,
+           (unsigned long long)to.seed);
+    if (write_checkpoint(out, best, ds))
+        goto out;
+    struct mdl_eval fe, qe;
+    struct mdl_tc_ranges ranges;
+    if (mdl_tc_evaluate(best, ds, MDL_SPLIT_TEST, &fe, err, sizeof err) != KWS_OK ||
+        mdl_tc_calibrate(best, ds, &ranges, err, sizeof err) != KWS_OK ||
+        (mdl_tc_quantize(best, &ranges, ds->labels, q),
+         mdl_tc_quant_evaluate(q, ds, MDL_SPLIT_TEST, &qe, err, sizeof err)) != KWS_OK) {
+        fprintf(stderr, "kwscope: train: %s\n", err);
+        goto out;
+    }
+    print_eval("float", &fe, ds);
+    print_eval("int8", &qe, ds);
+    rc = export_model(out, q, ds);
+out:
+    if (ds)
+        mdl_dataset_free(ds);
+    free(ds);
+    free(best);
+    free(q);
+    return rc;
+}
