@@ -1,8 +1,8 @@
 /* m4_check.c: a test image for QEMU's Cortex-M4F (mps2-an386) that pins the
  * DSP-extension paths (models/kernels_m4.c) against the portable kernels
- * and counts the pipeline's instructions per stage. The portable kernels (kernels_conv.c, kernels_dw1.c) are
- * compiled into the same image a second time with -DKWS_NO_M4_DSP and their
- * names prefixed ref_ (m4_check.sh).
+ * and counts the pipeline's instructions per stage. The portable kernels
+ * (kernels_conv.c, kernels_dw1.c) are compiled into the same image a second
+ * time with -DKWS_NO_M4_DSP and their names prefixed ref_ (m4_dsp.sh).
  *
  * 1. random depthwise (one input channel) and fully connected cases, shapes,
  *    paddings, strides, dilations and extreme values, fast vs portable;
