@@ -36,7 +36,7 @@ typedef int16_t i16;
  * then vectorise it as 16-bit multiplies, and the result stays an int16
  * that the complex multiply below can widen again. |a 2k| < 2^30, so the
  * high half is at most 16383 and the sum cannot wrap. */
-static inline i16 qmul(i16 a, int32_t k)
+MICRO_INLINE i16 qmul(i16 a, int32_t k)
 {
     int32_t p = (int32_t)a * (2 * k);
     return (i16)((i16)(p >> 16) + (i16)((uint16_t)p >> 15));
@@ -44,12 +44,12 @@ static inline i16 qmul(i16 a, int32_t k)
 
 /* Complex multiply; real and imaginary parts rounded once each. The sums fit
  * in int32: |a| <= 32768, |w| <= 32767. */
-static inline i16 cmul_r(i16 ar, i16 ai, i16 wr, i16 wi)
+MICRO_INLINE i16 cmul_r(i16 ar, i16 ai, i16 wr, i16 wi)
 {
     return micro_wrap16(((int32_t)ar * wr - (int32_t)ai * wi + 16384) >> 15);
 }
 
-static inline i16 cmul_i(i16 ar, i16 ai, i16 wr, i16 wi)
+MICRO_INLINE i16 cmul_i(i16 ar, i16 ai, i16 wr, i16 wi)
 {
     return micro_wrap16(((int32_t)ar * wi + (int32_t)ai * wr + 16384) >> 15);
 }
@@ -216,6 +216,11 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
 #endif
     i16 w1r = w[0].r, w1i = w[0].i, w2r = w[1].r, w2i = w[1].i, w3r = w[2].r, w3i = w[2].i;
     int j = 0;
+#if MICRO_M4_DSP
+    const i16 *xs[8] = {PASS4(x)}, cr[3] = {w1r, w2r, w3r}, ci[3] = {w1i, w2i, w3i};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
@@ -238,6 +243,12 @@ MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
     }
 #endif
     int j = 0;
+#if MICRO_M4_DSP
+    /* w^0 = (32767, 0) multiplies exactly as the identity (see bfly4_w0) */
+    const i16 *xs[8] = {PASS4(x)}, cr[3] = {32767, 32767, 32767}, ci[3] = {0, 0, 0};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
             bfly4_w0(PASS4(x), PASS4(y), j + u);
@@ -267,6 +278,11 @@ MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *rest
     }
 #endif
     int j = 0;
+#if MICRO_M4_DSP
+    const i16 *xs[8] = {PASS4(x)};
+    i16 *ys[8] = {PASS4(y)};
+    j = micro_m4_bfly4(xs, ys, count, wr, wi, tl, 1);
+#endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++) {
             int t = j + u;

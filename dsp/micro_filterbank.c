@@ -113,6 +113,10 @@ void micro_filterbank_apply(struct dsp_micro_state *st, int input_shift)
     /* energies (vectorised: a multiple of 8 bins, then the rest); mod 2^32
      * this is the true value, < 2^31 + 1 */
     int b = 0;
+#if MICRO_M4_DSP
+    micro_m4_energy(re, im, energy, nb);
+    b = nb;
+#endif
     for (; MICRO_BLOCKS && b < (nb & ~7); b++)
         energy[b] = (uint32_t)((int32_t)re[b] * re[b]) + (uint32_t)((int32_t)im[b] * im[b]);
     for (; b < nb; b++)

@@ -71,6 +71,20 @@ static inline int16_t micro_wrap16(int32_t x)
     return (int16_t)x;
 }
 
+/* Cortex-M4 DSP-extension loops (micro_m4.c); -DKWS_NO_M4_DSP keeps the
+ * portable ones. */
+#if defined(__ARM_FEATURE_DSP) && !defined(KWS_NO_M4_DSP)
+#define MICRO_M4_DSP 1
+int micro_m4_window(const int16_t *x, const int16_t *w, int16_t *out, int n);
+void micro_m4_energy(const int16_t *re, const int16_t *im, uint32_t *energy, int n);
+/* radix-4 butterflies j < count, two at a time; returns how many it ran.
+ * Twiddle q of butterfly j: wr/wi[(q - 1) tl + j] (per_j) or [q - 1]. */
+int micro_m4_bfly4(const int16_t *const x[8], int16_t *const y[8], int count, const int16_t *wr,
+                   const int16_t *wi, ptrdiff_t tl, int per_j);
+#else
+#define MICRO_M4_DSP 0
+#endif
+
 /* window: Q12 Hann table; apply to input[], returns max |windowed|. */
 void micro_window_init(struct dsp_micro_state *st);
 int micro_window_apply(const struct dsp_micro_state *st, int16_t *out);

@@ -37,6 +37,9 @@ MICRO_INLINE int16_t window_one(const int16_t *restrict x, const int16_t *restri
 MICRO_NOINLINE int window_run(const int16_t *restrict x, const int16_t *restrict w,
                       int16_t *restrict out, int n)
 {
+#if MICRO_M4_DSP
+    return micro_m4_window(x, w, out, n);
+#endif
     int16_t max_abs = 0;
     int i = 0;
     for (; MICRO_BLOCKS && i + 8 <= n; i += 8)

@@ -165,6 +165,10 @@ KERN_HOT void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, c
                 if (q->w_offset)
                     for (int i = 0; i < len; i++)
                         sx += xs[i];
+#if MDL_M4_DSP
+                mdl_m4_fc_acc(xs, w + (size_t)o0 * in_n + i0, (size_t)in_n, len, n, acc);
+                continue;
+#endif
                 for (int o = 0; o < n; o++)
                     acc[o] += fc_dot(xs, w + (size_t)(o0 + o) * in_n + i0, len);
             }

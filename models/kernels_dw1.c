@@ -71,6 +71,10 @@ KERN_HOT void mdl_dw1_band_row(const struct mdl_conv_geom *g, const int8_t *rest
 KERN_HOT static inline void dw1_dot8(const int16_t *restrict p, const int16_t *restrict w, int taps,
                                      int32_t *restrict acc)
 {
+#if MDL_M4_DSP
+    mdl_m4_dw1_dot8(p, w, DW1_TAPS, taps, acc);
+    return;
+#endif
     const int16_t *restrict w0 = w, *restrict w1 = w + DW1_TAPS, *restrict w2 = w + 2 * DW1_TAPS;
     const int16_t *restrict w3 = w + 3 * DW1_TAPS, *restrict w4 = w + 4 * DW1_TAPS;
     const int16_t *restrict w5 = w + 5 * DW1_TAPS, *restrict w6 = w + 6 * DW1_TAPS;

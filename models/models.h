@@ -225,6 +225,16 @@ void mdl_conv_i8(const struct mdl_conv_geom *g, int out_c, const struct mdl_rq *
                  const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out);
 void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8_t *in,
                const int8_t *w, const int32_t *bias, int8_t *out);
+/* Cortex-M4 DSP-extension inner loops (kernels_m4.c), used by the kernels
+ * above when the compiler targets the DSP extension; -DKWS_NO_M4_DSP keeps
+ * the portable loops (the reference they are tested against). */
+#if defined(__ARM_FEATURE_DSP) && !defined(KWS_NO_M4_DSP)
+#define MDL_M4_DSP 1
+void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, int32_t *acc);
+void mdl_m4_fc_acc(const int16_t *x, const int8_t *w, size_t w_stride, int len, int n, int32_t *acc);
+#else
+#define MDL_M4_DSP 0
+#endif
 void mdl_dwconv_f32(const struct mdl_conv_geom *g, float act_lo, float act_hi, const float *in,
                     const float *w, const float *bias, float *out);
 void mdl_conv_f32(const struct mdl_conv_geom *g, int out_c, float act_lo, float act_hi,

@@ -36,7 +36,7 @@ import sys
 
 STAGES = {
     'PRE': r'^(dsp_micro|micro_|run4_|mdl_kws_input_i8)',
-    'INFER': r'^(mdl_conv_i8|mdl_dwconv_i8|mdl_fc_i8|dw_|conv_|fc_|mdl_softmax|'
+    'INFER': r'^(mdl_conv_i8|mdl_dwconv_i8|mdl_fc_i8|mdl_m4_|dw_|conv_|fc_|mdl_softmax|'
              r'mdl_interp_invoke|mdl_misc_run|run_pool|run_pad|mdl_kws_score|mdl_mbqm|mdl_srdhm|mdl_rdbpot)',
     'POST': r'^mdl_detect_process',
 }
