@@ -107,6 +107,8 @@ void dash_board_free(struct dash_board *b);
 bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_len);
 /* The loop must keep ticking (requests pending, not ready, a virtual board). */
 bool dash_board_busy(const struct dash_board *b);
+/* The virtual board has bytes queued for its pty (poll its fd for POLLOUT). */
+bool dash_board_tx_waiting(const struct dash_board *b);
 /* fds to poll: 0 the session's, 1 the virtual board's (-1 when none). */
 int dash_board_fd(const struct dash_board *b, int which);
 /* The board's mic as a capture source (start = mic on); owned by the

@@ -309,6 +309,11 @@ bool dash_board_busy(const struct dash_board *b)
     return b->open && (dev_session_pending(b->sess) || dev_session_state(b->sess) != DEV_ST_READY);
 }
 
+bool dash_board_tx_waiting(const struct dash_board *b)
+{
+    return b->open && b->sim && dev_sim_tx_queued(b->sim) > 0;
+}
+
 int dash_board_fd(const struct dash_board *b, int which)
 {
     if (!b->open)

@@ -274,6 +274,8 @@ static int run_loop(struct dash_loop *L)
         struct pollfd fds[4] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0},
                                 {L->d.board ? dash_board_fd(L->d.board, 0) : -1, POLLIN, 0},
                                 {L->d.board ? dash_board_fd(L->d.board, 1) : -1, POLLIN, 0}};
+        if (L->d.board && dash_board_tx_waiting(L->d.board))
+            fds[3].events |= POLLOUT; /* the virtual board has bytes for the pty */
         int r = poll(fds, 4, wait < 0 ? -1 : (int)(wait + 0.999));
         if (r < 0 && errno != EINTR)
             return 1;
