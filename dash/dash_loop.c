@@ -138,15 +138,17 @@ static bool fill_progressively(struct dash_loop *L)
         L->dirty |= dash_model_step(L->d.model, L->d.scope, MODEL_BUDGET_ROWS, &more);
         pending |= more;
     }
-    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+    struct tui_scope *s = L->d.scope;
+    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
-        struct tui_scope *s = L->d.scope;
         if (s->computed[v] || !dash_view_rect(&L->d, (enum tui_view_id)v, &r))
             continue;
         bool done;
+        size_t before = s->rows_ready[v];
         if (tui_scope_step(s, (enum tui_view_id)v, FILL_BUDGET_FRAMES, &done) == KWS_OK && !done)
             pending = true;
-        L->dirty = true;
+        if (done || s->rows_ready[v] != before)
+            L->dirty = true;
     }
     return pending;
 }
@@ -244,8 +246,9 @@ static int run_loop(struct dash_loop *L)
         double msg_wait = expire_message(L);
         dash_loop_board(L, dash_now_ms() / 1e3);
         poll_live(L, &pending);
-        if (pending)
-            pending = fill_progressively(L);
+        /* Every turn: a view shown for the first time (any key order, the
+         * grid) or a source that grew gets its next slice of work. */
+        pending = fill_progressively(L);
         L->dirty |= update_play(L);
         double wait = -1;
         if (L->dirty) {
