@@ -77,6 +77,8 @@ static int map_key(int ch)
     case 27: return DASH_KEY_ESC;
     case KEY_RESIZE: return DASH_KEY_RESIZE;
     case KEY_ENTER: return DASH_KEY_ENTER;
+    case KEY_PPAGE: return DASH_KEY_PGUP;
+    case KEY_NPAGE: return DASH_KEY_PGDN;
     default: return ch;
     }
 }
@@ -92,7 +94,7 @@ static void handle_play(struct dash_loop *L, int want)
     }
     char err[160];
     if (!L->player && tui_player_open(&L->player, err, sizeof err) != KWS_OK) {
-        snprintf(d->message, sizeof d->message, "%s", err);
+        dash_say(d, DASH_MSG_ERROR, "%s", err);
         return;
     }
     double from, to;
@@ -101,7 +103,7 @@ static void handle_play(struct dash_loop *L, int want)
     if (b > d->scope->clip.n_samples)
         b = d->scope->clip.n_samples;
     if (tui_player_start(L->player, d->scope->clip.samples, a, b, err, sizeof err) != KWS_OK) {
-        snprintf(d->message, sizeof d->message, "%s", err);
+        dash_say(d, DASH_MSG_ERROR, "%s", err);
         return;
     }
     d->play = DASH_PLAYING;
@@ -160,7 +162,11 @@ static void resize(struct dash_loop *L)
     if (w < 1) w = 1;
     if (h < 1) h = 1;
     tui_canvas_free(L->canvas);
-    L->canvas = tui_canvas_new(w, h, tui_curses_unicode(L->term), tui_curses_color_mode(L->term));
+    /* NO_COLOR (no-color.org): any non-empty value turns colour off, as
+     * `kwscope plot` does; the density ramps then carry the values. */
+    const char *no_color = getenv("NO_COLOR");
+    enum tui_color_mode mode = no_color && *no_color ? TUI_COLOR_NONE : tui_curses_color_mode(L->term);
+    L->canvas = tui_canvas_new(w, h, tui_curses_unicode(L->term), mode);
     tui_curses_invalidate(L->term);
     L->dirty = true;
 }

@@ -196,8 +196,7 @@ int dash_main(int argc, char **argv)
     L.stats.path = getenv("KWSCOPE_FRAME_STATS");
     L.stats.start_s = dash_now_ms() / 1e3;
     dash_init(&L.d, &scope);
-    if (fallback)
-        L.d.source_label = fallback;
+    L.d.fallback = fallback;
     if (mic) {
         dash_live_init(&L.live, mic, a.out_dir);
         L.d.live = &L.live;

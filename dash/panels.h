@@ -50,6 +50,20 @@ static inline int tui_panel_printf(struct tui_canvas *c, struct tui_rect r, int 
     return tui_panel_text(c, r, x, y, fg, buf);
 }
 
+/* A label and its value, for tui_panel_items: label (may be NULL), a
+ * shorter label for narrow panels (may be NULL: the value alone), and the
+ * value's colour (fg_set false: the text colour). */
+struct tui_panel_item {
+    const char *label, *short_label;
+    const char *value;
+    bool fg_set;
+    int fg;
+};
+/* Lays items out from row y of r, wrapping whole items, abbreviating labels
+ * rather than cutting values (panel_flow.c). Returns the rows used. */
+int tui_panel_items(struct tui_canvas *c, struct tui_rect r, int y, const struct tui_panel_item *it,
+                    int n);
+
 /* A horizontal bar of w cells at (x, y) filled to frac (clamped to 0..1):
  * eighth blocks on Unicode (the empty part is a light shade), '#' and '.' in
  * ASCII. Cells outside clip are not touched. (panel_scores.c) */

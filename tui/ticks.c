@@ -56,7 +56,7 @@ static void format_value(const struct tui_axis *a, double v, double step, char *
 static int place(const struct tui_axis *a, const double *vs, int n, double step,
                  struct tui_tick *out, int max)
 {
-    int cap = a->max_ticks > 0 ? a->max_ticks : a->vertical ? a->len / 3 + 1 : a->len / 10 + 1;
+    int cap = a->max_ticks > 0 ? a->max_ticks : a->vertical ? a->len / 4 + 1 : a->len / 10 + 1;
     if (n > cap || n > max)
         return 0;
     for (int i = 0; i < n; i++) {

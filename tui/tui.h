@@ -223,7 +223,7 @@ struct tui_axis {
     double lo, hi;            /* data range; ticks stay inside it */
     int len;                  /* cells along the axis */
     bool vertical;            /* rows: hi at row 0, lo at row len - 1 */
-    int max_ticks;            /* density cap; 0: a label per 10 columns / 3 rows */
+    int max_ticks;            /* density cap; 0: a label per 10 columns / 4 rows */
     double min_step;          /* smallest step allowed (1: integers only); 0: any */
     bool decades;             /* non-linear axes: values m x 10^k (every m, else 1 2 5, else 1) */
     /* Where v falls, 0 (lo end) .. 1 (hi end); NULL: linear in v. */

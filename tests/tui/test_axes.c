@@ -52,7 +52,7 @@ static void test_random_linear(void)
                              .vertical = rand() % 2 == 0};
         struct tui_tick t[TUI_MAX_TICKS];
         int n = tui_axis_ticks(&a, t, TUI_MAX_TICKS);
-        CHECK(n <= (a.vertical ? a.len / 3 + 1 : a.len / 10 + 1));
+        CHECK(n <= (a.vertical ? a.len / 4 + 1 : a.len / 10 + 1));
         check_layout(&a, t, n, true);
         if (a.vertical && a.len >= 12)
             CHECK(n >= 2); /* a tall axis always gets at least two labels */
