@@ -78,6 +78,12 @@ struct dash_board {
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
     struct dev_result last;      /* newest result with scores */
+    double last_t_s;             /* its time on the clip's or session's axis, s */
+    bool last_live;              /* it came from the board's own mic (a detection) */
+    double push_end_s[16];       /* requests in flight: end of each pushed second, s */
+    int n_push_end;
+    bool oneshot;                /* a clip push: the mode ends with its result */
+    double now_audio_s;          /* the newest audio on the session axis (set by the loop) */
     bool have_result;
     unsigned long results, pushes, skipped; /* skipped: live pushes a slow board missed */
     struct tui_detection dets[DASH_BOARD_DETS]; /* the board's detections, board time */

@@ -58,8 +58,11 @@ static void push_to_board(struct dash_loop *L)
 {
     struct dash *d = &L->d;
     struct dash_board *b = &L->board;
-    if (b->mode == TUI_BOARD_MIC)
-        toggle_board_mic(L);
+    if (b->mode == TUI_BOARD_MIC) { /* never switch the source behind the user's back */
+        dash_say(d, DASH_MSG_INFO, "the board is classifying its own mic; b returns to %.100s, "
+                 "then p pushes it", L->home_scope ? L->home_scope->name : "the file");
+        return;
+    }
     if (d->live) {
         b->mode = b->mode == TUI_BOARD_PUSH ? TUI_BOARD_IDLE : TUI_BOARD_PUSH;
         b->pushed_abs = 0;
@@ -92,6 +95,7 @@ void dash_loop_board(struct dash_loop *L, double now_s)
     }
     if (want)
         L->dirty = true;
+    L->board.now_audio_s = tui_scope_duration(d->scope) + d->scope->origin_s;
     if (L->board.mode == TUI_BOARD_PUSH && d->live)
         dash_board_push_live(&L->board, d->scope);
     L->dirty |= dash_board_poll(&L->board, now_s, d->message, sizeof d->message);

@@ -93,6 +93,7 @@ struct tui_scores_model {
     const struct tui_detection *log; /* detections, oldest first (drawn newest first) */
     size_t n_log;
     bool led;                       /* lit: the newest detection is recent (caller's clock) */
+    const char *no_detections_why;  /* said under "No detections" (e.g. a clip too short), or NULL */
 };
 
 /* Layout, top down, rows dropped from the bottom when r is short:
@@ -164,6 +165,10 @@ struct tui_board_model {
     uint64_t bad_frames;            /* discarded frames (CRC, framing, length) */
     uint64_t lost_chunks;           /* gaps in the mic chunk numbers */
     const struct tui_stage_stats *stages; /* TUI_STAGE_COUNT entries, or NULL: no table */
+    const char *timing_source;      /* whose clock timed the stages: "board", "host" (a virtual
+                                       board runs on the host); NULL: "board" */
+    const char *mode_text;          /* what the mode is doing now; NULL: the mode's name */
+    const char *link_note;          /* a full or dead link ("full: 1,024 B dropped"), or NULL */
 };
 
 /* Layout, top down (rows dropped from the bottom when r is short):
