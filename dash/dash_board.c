@@ -413,7 +413,8 @@ void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rec
     struct tui_board_model m = {
         .title = b->virtual_board ? "Board (virtual)" : "Board",
         .state = (enum tui_board_state)dev_session_state(b->sess), .port = b->port,
-        .message = dev_session_message(b->sess), .firmware = info ? info->firmware : NULL,
+        .message = dev_session_state(b->sess) == DEV_ST_READY ? NULL : dev_session_message(b->sess),
+        .firmware = info ? info->firmware : NULL,
         .model_name = info ? info->model : NULL, .n_labels = n_labels, .labels = labels,
         .arena_bytes = info ? info->arena_bytes : 0, .ram_bytes = info ? info->ram_bytes : 0,
         .flash_bytes = info ? info->flash_bytes : 0, .mode = b->mode, .frames_ok = dc.frames_ok,
@@ -425,7 +426,7 @@ void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rec
     if (!h_scores)
         return;
     struct tui_scores_model sm = {
-        .title = b->last_live ? "Board detection" : "Board result", .t_s = b->last_t_s,
+        .title = b->last_live ? "Board live result" : "Board result", .t_s = b->last_t_s,
         .n = b->last.n_scores, .labels = labels, .scores_i8 = b->last.scores, .top = -1,
         .threshold = -1, .log = b->dets, .n_log = b->n_dets, .led = b->led};
     if (sm.n > n_labels)

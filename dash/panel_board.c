@@ -148,7 +148,7 @@ static int draw_stages(struct tui_canvas *c, struct tui_rect r, const struct tui
     int n_num = (r.w - name_w) / num_w;
     n_num = n_num > 4 ? 4 : n_num < 0 ? 0 : n_num;
     int hist_x = r.x + name_w + n_num * num_w + 1, hist_w = r.x + r.w - hist_x;
-    bool hist_col = n_num == 4 && hist_w >= 6;
+    bool hist_col = n_num == 4 && hist_w >= 8; /* "history" and a space */
     static const char *const heads[4] = {"last", "min", "max", "avg"};
     if (y >= end)
         return 0;

@@ -133,8 +133,10 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
     if (head && rows > 0) {
         int axis = tui_ui_color(c->color, TUI_UI_AXIS);
         tui_panel_text(c, r, r.x + 2, y0, axis, "class");
-        if (m->avg)
+        if (m->avg && bar_w >= 27)
             tui_panel_text(c, r, bar_x, y0, axis, "average (bar), threshold |");
+        else if (m->avg && bar_w >= 5)
+            tui_panel_text(c, r, bar_x, y0, axis, "avg |");
         tui_panel_text(c, r, bar_x + bar_w, y0, axis, m->avg ? "  now  avg" : "score");
         y0++;
         rows--;

@@ -95,11 +95,30 @@ void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct 
 
 void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct tui_timeline *tl)
 {
+    /* The selection is a background tint under the plot, so braille dots
+     * and text stay as they are (reverse video would turn braille into
+     * solid blocks); cells that already use their background for data
+     * (heatmap half blocks) keep it, and edges mark where it starts and
+     * ends, which is all a colourless terminal shows. */
     if (tl->sel1_s > tl->sel0_s) {
         int a = tui_time_to_col(tl, plot.x, plot.w, tl->sel0_s > tl->t0_s ? tl->sel0_s : tl->t0_s);
         int b = tui_time_to_col(tl, plot.x, plot.w, tl->sel1_s < tl->t1_s ? tl->sel1_s : tl->t1_s);
-        if (a >= 0 && b >= a)
-            tui_canvas_attr(c, (struct tui_rect){a, plot.y, b - a + 1, plot.h}, TUI_ATTR_REVERSE);
+        int tint = tui_ui_color(c->color, TUI_UI_SELECT), edge = tui_ui_color(c->color, TUI_UI_AXIS);
+        for (int x = a; a >= 0 && x <= b; x++)
+            for (int y = plot.y; y < plot.y + plot.h; y++) {
+                struct tui_cell *cell = tui_canvas_at(c, x, y);
+                if (!cell)
+                    continue;
+                bool data_bg = cell->bg != TUI_COLOR_DEFAULT;
+                if ((x == a && tl->sel0_s >= tl->t0_s) || (x == b && tl->sel1_s <= tl->t1_s)) {
+                    if (cell->ch == ' ' || cell->ch == 0x2800) { /* never over data */
+                        cell->ch = c->unicode ? 0x250A : ':';
+                        cell->fg = (int16_t)edge;
+                    }
+                }
+                if (!data_bg && c->color != TUI_COLOR_NONE)
+                    cell->bg = (int16_t)tint;
+            }
     }
     struct { double t; enum tui_ui_color color; } lines[2] = {
         {tl->play_s, TUI_UI_PLAY}, {tl->cursor_s, TUI_UI_CURSOR}};

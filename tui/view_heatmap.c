@@ -209,6 +209,13 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
     snprintf(info, sizeof info, "%zu frames x %zu %s  %s%s", m->rows, m->cols,
              m->axis == TUI_AXIS_HZ ? "bins" : m->axis == TUI_AXIS_INDEX ? "coef" : "bands",
              m->col_mean ? "per-coef z, " : "", tui_colormap_name(m->cmap));
+    /* The frame count always shows (it says whether there are data); the
+     * rest of the info only when the title row has room for it. */
+    int room = r.w - (int)strlen(m->title ? m->title : "") - 2;
+    if ((int)strlen(info) > room)
+        snprintf(info, sizeof info, "%zu frames x %zu", m->rows, m->cols);
+    if ((int)strlen(info) > room)
+        snprintf(info, sizeof info, "%zu frames", m->rows);
     tui_draw_title(c, r, m->title ? m->title : "", info);
     struct tui_rect plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W - BAR_W, r.h - 2};
     if (plot.w < 2 || plot.h < 1 || m->cols == 0)
