@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #define FRAME_MS 33             /* 30 fps cap */
-#define FILL_BUDGET_FRAMES 3000 /* progressive analysis per loop turn (~30 s of audio) */
+#define FILL_BUDGET_FRAMES 500  /* progressive analysis per loop turn (~5 s of audio, ~10 ms) */
 #define MESSAGE_MS 5000         /* a footer message stays this long */
 #define MODEL_BUDGET_ROWS 100   /* model windows per loop turn (~15 ms of inference) */
 

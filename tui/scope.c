@@ -140,6 +140,7 @@ void tui_scope_free(struct tui_scope *s)
         dsp_matrix_free(&s->mat[v]);
     free(s->micro);
     free(s->welch_db);
+    free(s->welch_sum);
     free(s->frame_db);
     cap_clip_free(&s->clip);
     memset(s, 0, sizeof *s);
@@ -210,22 +211,6 @@ static enum kws_status step_features(struct tui_scope *s)
     return KWS_OK;
 }
 
-/* The whole-clip Welch average for a file; a live source shows its latest
- * frame instead (an average over an ever-growing clip says little). */
-static enum kws_status prepare_spectrum(struct tui_scope *s)
-{
-    size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
-    if (!s->welch_db) {
-        s->welch_db = malloc(bins * sizeof *s->welch_db);
-        s->frame_db = malloc(bins * sizeof *s->frame_db);
-        if (!s->welch_db || !s->frame_db)
-            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-        if (!s->live)
-            dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
-    }
-    return tui_scope_prepare(s, TUI_VIEW_SPECTROGRAM); /* frames for the cursor */
-}
-
 static enum dsp_kind view_kind(enum tui_view_id v)
 {
     return v == TUI_VIEW_SPECTROGRAM ? DSP_KIND_SPECTROGRAM : v == TUI_VIEW_MEL ? DSP_KIND_MEL : DSP_KIND_MFCC;
@@ -265,11 +250,41 @@ static enum kws_status step_float(struct tui_scope *s, enum tui_view_id v, size_
     return KWS_OK;
 }
 
+/* The whole-clip Welch average for a file, a slice of frames per call so a
+ * long clip never blocks the keys: each slice's mean power is weighed by
+ * its frame count (dsp_welch_db gives dB; dB -> power is exact above the
+ * floor). A live source shows its latest frame instead (an average over an
+ * ever-growing clip says little). The spectrogram fills alongside: the
+ * cursor's frame comes from it. */
 static enum kws_status step_spectrum(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done)
 {
-    (void)v, (void)budget;
-    *done = true;
-    return prepare_spectrum(s);
+    (void)v;
+    const struct dsp_stft_config *sc = &s->cfg.stft;
+    size_t bins = (size_t)sc->n_fft / 2 + 1, nfft = (size_t)sc->n_fft, hop = (size_t)sc->hop_length;
+    if (!s->welch_db) {
+        s->welch_db = malloc(bins * sizeof *s->welch_db);
+        s->frame_db = malloc(bins * sizeof *s->frame_db);
+        s->welch_sum = calloc(bins, sizeof *s->welch_sum);
+        if (!s->welch_db || !s->frame_db || !s->welch_sum)
+            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
+        for (size_t k = 0; k < bins; k++)
+            s->welch_db[k] = -100;
+    }
+    size_t n = s->clip.n_samples, total = n < nfft ? 0 : (n - nfft) / hop + 1;
+    size_t k0 = s->welch_rows, b = total - k0 < budget ? total - k0 : budget;
+    if (!s->live && b > 0) {
+        size_t got = dsp_welch_db(sc, s->clip.samples + k0 * hop, (b - 1) * hop + nfft, s->frame_db);
+        for (size_t k = 0; k < bins; k++)
+            s->welch_sum[k] += pow(10.0, s->frame_db[k] / 10.0) * (double)got;
+        s->welch_rows += got ? got : b;
+        for (size_t k = 0; k < bins; k++)
+            s->welch_db[k] = (float)(s->welch_sum[k] / (double)s->welch_rows);
+        dsp_power_to_db(s->welch_db, bins);
+    }
+    bool spec_done = true;
+    enum kws_status st = tui_scope_step(s, TUI_VIEW_SPECTROGRAM, budget, &spec_done);
+    *done = spec_done && (s->live || s->welch_rows >= total);
+    return st;
 }
 
 static enum kws_status step_micro(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done)

@@ -112,6 +112,7 @@ int tui_scope_heatmap(struct tui_scope *s, enum tui_view_id v, const struct tui_
     const struct dsp_matrix *mat = &s->mat[v];
     *m = (struct tui_heatmap_model){
         .title = d->title, .data = mat->data, .rows = s->rows_ready[v], .cols = mat->cols,
+        .rows_total = s->computed[v] ? 0 : mat->rows,
         .hop_s = d->hop_s, .frame_s = d->frame_s, .unit = d->unit, .axis = d->axis,
         .axis_name = d->axis_name, .cmap = s->cmap, .tl = *tl};
     value_range(s, v, m->rows, m);
@@ -143,6 +144,11 @@ static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_
         db = s->frame_db;
         snprintf(title, sizeof title, "Spectrum (%s %zu @ %.3f s)", latest ? "latest frame" : "frame",
                  frame, frame * hop + s->origin_s);
+    } else if (!s->computed[TUI_VIEW_SPECTRUM]) {
+        size_t n = s->clip.n_samples, nfft = (size_t)s->cfg.stft.n_fft;
+        size_t total = n < nfft ? 1 : (n - nfft) / (size_t)s->cfg.stft.hop_length + 1;
+        snprintf(title, sizeof title, "Spectrum (Welch, computing %d%%)",
+                 (int)(100.0 * (double)s->welch_rows / (double)total));
     } else {
         snprintf(title, sizeof title, "Spectrum (Welch, whole clip)");
     }

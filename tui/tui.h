@@ -169,6 +169,7 @@ struct tui_heatmap_model {
     const char *title;
     const float *data;        /* rows x cols, row-major: rows are frames (time) */
     size_t rows, cols;
+    size_t rows_total;        /* frames once complete (> rows: still computing); 0: rows */
     double hop_s;             /* frame k starts at k * hop_s */
     double frame_s;           /* frame length */
     float vmin, vmax;         /* colour range; values outside are clamped */
@@ -269,6 +270,8 @@ struct tui_scope {
     bool computed[TUI_VIEW_COUNT];  /* complete */
     size_t rows_ready[TUI_VIEW_COUNT]; /* frames computed so far (progressive fill) */
     float *welch_db;                /* whole-clip spectrum, n_fft/2 + 1 */
+    double *welch_sum;              /* its power summed over welch_rows frames so far */
+    size_t welch_rows;
     float *frame_db;                /* spectrum of one frame (cursor) */
     float mel_hz[256];              /* centre of each mel band */
     float micro_hz[DSP_MICRO_MAX_CHANNELS]; /* centre of each micro channel */

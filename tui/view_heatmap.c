@@ -209,6 +209,9 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
     snprintf(info, sizeof info, "%zu frames x %zu %s  %s%s", m->rows, m->cols,
              m->axis == TUI_AXIS_HZ ? "bins" : m->axis == TUI_AXIS_INDEX ? "coef" : "bands",
              m->col_mean ? "per-coef z, " : "", tui_colormap_name(m->cmap));
+    if (m->rows_total > m->rows) /* a long clip filling in: how far it is */
+        snprintf(info, sizeof info, "%zu frames, computing %d%%", m->rows,
+                 (int)(100.0 * (double)m->rows / (double)m->rows_total));
     /* The frame count always shows (it says whether there are data); the
      * rest of the info only when the title row has room for it. */
     int room = r.w - (int)strlen(m->title ? m->title : "") - 2;
