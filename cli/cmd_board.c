@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,21 +123,10 @@ static struct dev_session *connect_board(const struct opts *o)
     c.path = o->port;
     c.dialect = o->dialect;
     struct dev_session *s;
-    char err[256];
-    if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK) {
+    char err[512];
+    if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK ||
+        dev_session_wait_ready(s, 5, &stop_flag, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board: %s\n", err);
-        return NULL;
-    }
-    double end = dev_now() + 5;
-    while (dev_now() < end && dev_session_state(s) != DEV_ST_READY &&
-           dev_session_state(s) != DEV_ST_VERSION_MISMATCH) {
-        usleep(2000);
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-    }
-    if (dev_session_state(s) != DEV_ST_READY) {
-        fprintf(stderr, "kwscope board: %s: %s%s%s\n", o->port, dev_state_name(dev_session_state(s)),
-                *dev_session_message(s) ? ": " : "", dev_session_message(s));
         dev_session_close(s);
         return NULL;
     }
@@ -151,30 +141,22 @@ static void wait_readable(struct dev_session *s, int ms)
     if (p.fd < 0 || poll(&p, 1, ms) < 0) usleep((useconds_t)ms * 1000);
 }
 
-/* Pump until the answer to our CLASSIFY arrives (1), an error (-1) or the
- * time is up (0); live detections on the way are skipped. */
-static int wait_result(struct dev_session *s, struct dev_event *ev, double secs)
-{
-    double end = dev_now() + secs;
-    while (dev_now() < end && !stop_flag) {
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-        while (dev_session_next_event(s, ev)) {
-            if (ev->kind == DEV_EV_RESULT && ev->requested) return 1;
-            if (ev->kind == DEV_EV_ERROR) return -1;
-        }
-        wait_readable(s, 2);
-    }
-    return 0;
-}
-
 static void print_info(const struct dev_info *i, const char *port, int json)
 {
     if (json) {
-        printf("{\"port\":\"%s\",\"proto\":%d,\"firmware\":\"%s\",\"model\":\"%s\",\"model_hash\":\"%08x\","
-               "\"sample_rate\":%u,\"labels\":[", port, i->proto, i->firmware, i->model,
-               (unsigned)i->model_hash, (unsigned)i->sample_rate);
-        for (int k = 0; k < i->n_labels; k++) printf("%s\"%s\"", k ? "," : "", i->labels[k]);
+        /* board strings come sanitised (no control bytes) but may hold '"' and '\\' */
+        printf("{\"port\":");
+        json_str(port);
+        printf(",\"proto\":%d,\"firmware\":", i->proto);
+        json_str(i->firmware);
+        printf(",\"model\":");
+        json_str(i->model);
+        printf(",\"model_hash\":\"%08x\",\"sample_rate\":%u,\"labels\":[", (unsigned)i->model_hash,
+               (unsigned)i->sample_rate);
+        for (int k = 0; k < i->n_labels; k++) {
+            printf(k ? "," : "");
+            json_str(i->labels[k]);
+        }
         printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u}\n",
                (unsigned)i->arena_bytes, (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
         return;
@@ -264,12 +246,12 @@ static int push_window(struct dev_session *s, const int16_t *x, size_t n, struct
     if (n_prof) *n_prof = 0;
     dev_session_push(s, win, DEV_BOARD_CLIP);
     dev_session_classify(s);
-    int r = wait_result(s, ev, 30);
-    if (r == 1) {
+    char err[512];
+    if (dev_session_wait_result(s, 30, &stop_flag, ev, err, sizeof err) == KWS_OK) {
         if (!ev->has_scores) gather_lines(s, ev, prof, n_prof);
         return 0;
     }
-    fprintf(stderr, "kwscope board: %s\n", r < 0 ? ev->text : "no result from the board");
+    fprintf(stderr, "kwscope board: %s\n", err);
     return 1;
 }
 
@@ -463,71 +445,59 @@ static int cmd_timings(const struct opts *o, const char *file)
     return rc;
 }
 
-static void wav_header(FILE *f, uint32_t samples)
+static enum kws_status to_recorder(void *user, const int16_t *x, size_t n, char *err, size_t err_len)
 {
-    uint8_t h[44];
-    uint32_t data = samples * 2;
-    memcpy(h, "RIFF", 4);
-    uint32_t v[] = {36 + data};
-    h[4] = (uint8_t)v[0]; h[5] = (uint8_t)(v[0] >> 8); h[6] = (uint8_t)(v[0] >> 16); h[7] = (uint8_t)(v[0] >> 24);
-    memcpy(h + 8, "WAVEfmt ", 8);
-    const uint8_t fmt[20] = {16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0x3e, 0, 0, 0, 0x7d, 0, 0, 2, 0, 16, 0};
-    memcpy(h + 16, fmt, 20);
-    memcpy(h + 36, "data", 4);
-    h[40] = (uint8_t)data; h[41] = (uint8_t)(data >> 8); h[42] = (uint8_t)(data >> 16); h[43] = (uint8_t)(data >> 24);
-    fseek(f, 0, SEEK_SET);
-    fwrite(h, 1, 44, f);
-    fseek(f, 0, SEEK_END);
-    fflush(f);
+    return cap_recorder_write(user, x, n, err, err_len);
 }
 
-/* Record the board's mic. The WAV header is rewritten every second so a
- * crash or a pulled cable leaves a valid file with everything received. */
+/* Record the board's mic through the recorder (created without following
+ * links, never over a file without --force, its header kept valid as it
+ * grows). Every way it can end is said: -d reached, Ctrl-C (a success once
+ * audio was saved), no audio, the port gone, a write error (the file then
+ * ends at the last sample written, its header matching). */
 static int cmd_stream(const struct opts *o)
 {
     if (!o->out) { fprintf(stderr, "kwscope board stream: give -o OUT.wav\n"); return 2; }
-    if (!o->force && access(o->out, F_OK) == 0) {
-        fprintf(stderr, "kwscope board stream: %s exists (use --force)\n", o->out);
+    char err[512];
+    struct cap_recorder *rec;
+    struct stat st;
+    if (!o->force && lstat(o->out, &st) == 0) {   /* before connecting; the open checks again */
+        fprintf(stderr, "kwscope board stream: %s: exists (use --force to overwrite)\n", o->out);
         return 1;
     }
     struct dev_session *s = connect_board(o);
     if (!s) return 1;
-    FILE *f = fopen(o->out, "wb");
-    if (!f) { fprintf(stderr, "kwscope board stream: cannot write %s\n", o->out); dev_session_close(s); return 1; }
-    wav_header(f, 0);
-    dev_session_mic(s, 1);
-    uint64_t want = o->secs > 0 ? (uint64_t)llround(o->secs * 16000) : UINT64_MAX, got = 0, last = 0;
-    struct dev_event ev;
-    while (got < want && !stop_flag) {
-        dev_session_on_readable(s, dev_now());
-        dev_session_tick(s, dev_now());
-        while (got < want && dev_session_next_event(s, &ev)) {
-            if (ev.kind == DEV_EV_AUDIO) {
-                size_t k = ev.audio.n;
-                if (got + k > want) k = (size_t)(want - got);
-                fwrite(ev.audio.samples, 2, k, f);   /* little-endian host assumed (x86, ARM) */
-                got += k;
-            } else if (ev.kind == DEV_EV_STATE && (got || (ev.state != DEV_ST_CONNECTING &&
-                                                           ev.state != DEV_ST_READY))) {
-                fprintf(stderr, "kwscope board: %s%s%s\n", dev_state_name(ev.state), ev.text[0] ? ": " : "", ev.text);
-            }
-        }
-        if (got - last >= 16000) { wav_header(f, (uint32_t)got); last = got; }
-        usleep(1000);
+    if (cap_recorder_open(o->out, 16000, o->force, &rec, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board stream: %s\n", err);
+        dev_session_close(s);
+        return 1;
     }
-    dev_session_mic(s, 0);
-    wav_header(f, (uint32_t)got);
-    fclose(f);
+    struct dev_stream_config sc = {0};
+    sc.max_samples = o->secs > 0 ? (uint64_t)llround(o->secs * 16000) : 0;
+    sc.stop = &stop_flag;
+    sc.sink = to_recorder;
+    sc.user = rec;
+    struct dev_stream_result res;
+    int rc = dev_session_stream(s, &sc, &res, err, sizeof err) != KWS_OK;
+    char cerr[512];
+    if (cap_recorder_close(rec, cerr, sizeof cerr) != KWS_OK && !rc) {
+        snprintf(err, sizeof err, "%s", cerr);
+        rc = 1;
+    }
+    if (rc) fprintf(stderr, "kwscope board stream: %s (%.2f s kept in %s)\n", err, res.samples / 16000.0, o->out);
     struct dev_counters c;
     dev_session_counters(s, &c);
-    if (o->json)
-        printf("{\"file\":\"%s\",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu}\n",
-               o->out, (unsigned long long)got, c.chunks, c.lost_chunks, c.bad_frames);
-    else
-        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames\n", o->out, got / 16000.0,
-               c.chunks, c.lost_chunks, c.bad_frames);
+    if (o->json) {
+        printf("{\"file\":");
+        json_str(o->out);
+        printf(",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu,\"ok\":%s}\n",
+               (unsigned long long)res.samples, c.chunks, c.lost_chunks, c.bad_frames, rc ? "false" : "true");
+    } else {
+        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames%s\n", o->out, res.samples / 16000.0,
+               c.chunks, c.lost_chunks, c.bad_frames, res.interrupted && !rc ? " (interrupted)" : "");
+    }
     dev_session_close(s);
-    return 0;
+    return rc;
 }
 
 /* The virtual LED: one line per live detection of a keyword (class 0 is
@@ -678,8 +648,13 @@ int cli_cmd_board(int argc, char **argv)
     }
     const char *sub = argv[optind];
     kws_log_set(quiet_log, NULL);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    /* no SA_RESTART: a signal ends a blocking open/read/poll at once */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (!strcmp(sub, "list")) return cmd_list(&o);
     if (!strcmp(sub, "sim")) return cmd_sim(&o);

@@ -159,6 +159,18 @@ static enum kws_status read_buffers(struct fb *f, struct mdl_model *m, const str
     return KWS_OK;
 }
 
+/* The zero points a tensor of this type can hold: its value range (the
+ * kernels add and negate them in int32, so never INT32_MIN). */
+static void zp_range(enum mdl_type t, int64_t *lo, int64_t *hi)
+{
+    switch (t) {
+    case MDL_T_INT8: *lo = INT8_MIN; *hi = INT8_MAX; return;
+    case MDL_T_UINT8: *lo = 0; *hi = UINT8_MAX; return;
+    case MDL_T_INT16: *lo = INT16_MIN; *hi = INT16_MAX; return;
+    default: *lo = -(int64_t)INT32_MAX; *hi = INT32_MAX; return;
+    }
+}
+
 static enum kws_status read_quant(struct fb *f, struct mdl_model *m, const struct fb_table *tt,
                                   struct mdl_tensor *x, const char *what)
 {
@@ -194,9 +206,12 @@ static enum kws_status read_quant(struct fb *f, struct mdl_model *m, const struc
             return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
                            "%s: quantization scale %g is not a positive number", what,
                            (double)scale[i]);
-        if (z < INT32_MIN || z > INT32_MAX)
-            return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: zero point %lld out of range",
-                           what, (long long)z);
+        int64_t zmin, zmax;
+        zp_range(x->type, &zmin, &zmax);
+        if (z < zmin || z > zmax)
+            return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
+                           "%s: zero point %lld out of range for %s (%lld..%lld)", what,
+                           (long long)z, mdl_type_name(x->type), (long long)zmin, (long long)zmax);
         zp[i] = (int32_t)z;
     }
     x->n_quant = (int)sv.count;
