@@ -114,16 +114,32 @@ int tui_axis_ticks(const struct tui_axis *a, struct tui_tick *out, int max)
     int cap = (int)(sizeof vs / sizeof vs[0]);
     if (a->decades) {
         static const int all[] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, nice[] = {1, 2, 5}, one[] = {1};
-        const int *sets[] = {all, nice, one};
-        const int sizes[] = {9, 3, 1};
-        for (int s = 0; s < 3; s++) {
+        const int *sets[] = {all, nice};
+        const int sizes[] = {9, 3};
+        double step = pow(10, floor(log10(a->lo > 0 ? a->lo : 1)));
+        for (int s = 0; s < 2; s++) { /* every digit, else 1 2 5, when all fit */
             int n = decade_values(a->lo, a->hi, sets[s], sizes[s], vs, cap);
-            double step = pow(10, floor(log10(a->lo > 0 ? a->lo : 1)));
             int got = n ? place(a, vs, n, step, out, max) : 0;
             if (got)
                 return got;
         }
-        return 0;
+        /* else the 1 2 5 values that keep their distance, from the top (the
+         * squeezed end of a mel or log axis is the low one) */
+        double nice_v[TUI_MAX_TICKS * 4], kept[TUI_MAX_TICKS];
+        int n = decade_values(a->lo, a->hi, sets[1], sizes[1], nice_v, cap), k = 0;
+        for (int i = n - 1; i >= 0 && k < TUI_MAX_TICKS; i--) {
+            double trial[TUI_MAX_TICKS + 1];
+            trial[0] = nice_v[i];
+            for (int j = 0; j < k; j++)
+                trial[j + 1] = kept[k - 1 - j]; /* ascending */
+            if (place(a, trial, k + 1, step, out, max))
+                kept[k++] = nice_v[i];
+        }
+        (void)one;
+        double asc[TUI_MAX_TICKS];
+        for (int j = 0; j < k; j++)
+            asc[j] = kept[k - 1 - j];
+        return k ? place(a, asc, k, step, out, max) : 0;
     }
     /* The smallest 1-2-5 step whose labels fit: the densest readable axis. */
     double span = a->hi - a->lo;
