@@ -144,7 +144,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
     for (int i = 0; i < m->n && i < rows; i++) {
         int y = y0 + i;
         bool hi = i == top;
-        double s = score_of(m, i), bar = m->avg ? m->avg[i] / 255.0 : s;
+        double s = score_of(m, i), bar = m->avg ? m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX : s;
         struct tui_rect lr = {r.x, y, 2 + label_w < r.w ? 2 + label_w : r.w, 1};
         if (hi)
             tui_panel_text(c, lr, r.x, y, tui_ui_color(c->color, TUI_UI_GOOD),
@@ -155,7 +155,8 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
             int fg = tui_ui_color(c->color, hi ? TUI_UI_GOOD : TUI_UI_TRACE);
             tui_panel_bar(c, r, bar_x, y, bar_w, bar, fg);
             if (m->threshold >= 0 && m->avg) {
-                int tc = (int)lround(fmin(m->threshold, 255) / 255.0 * bar_w);
+                int tc = (int)lround(fmin(m->threshold, MDL_DETECT_THRESHOLD_MAX) /
+                                     (double)MDL_DETECT_THRESHOLD_MAX * bar_w);
                 tc = tc >= bar_w ? bar_w - 1 : tc;
                 bool under = !isnan(bar) && lround(bar * bar_w * 8) > 8L * tc;
                 uint32_t ch = c->unicode ? (under ? 0x2503 : 0x250A) : (under ? '|' : ':');
@@ -167,7 +168,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
         char val[32];
         int n = isnan(s) ? snprintf(val, sizeof val, "    -") : snprintf(val, sizeof val, " %4.2f", s);
         if (m->avg)
-            snprintf(val + n, sizeof val - (size_t)n, " %4.2f", m->avg[i] / 255.0);
+            snprintf(val + n, sizeof val - (size_t)n, " %4.2f", m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX);
         int vx = bar_x + bar_w;
         int w = tui_panel_text(c, r, vx, y, hi ? tui_ui_color(c->color, TUI_UI_GOOD) : text, val);
         if (m->avg && m->threshold >= 0 && m->avg[i] > m->threshold && w > 5)
@@ -182,12 +183,12 @@ static void draw_params(struct tui_canvas *c, struct tui_rect r, const struct md
 {
     char line[160];
     int n = snprintf(line, sizeof line, "detect: window %d ms  threshold %.2f  suppression %d ms  min %d",
-                     (int)d->window_ms, d->threshold / 255.0, (int)d->suppression_ms, (int)d->min_count);
+                     (int)d->window_ms, d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
     if (n > r.w)
         n = snprintf(line, sizeof line, "win %dms thr %.2f sup %dms min %d", (int)d->window_ms,
-                     d->threshold / 255.0, (int)d->suppression_ms, (int)d->min_count);
+                     d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
     if (n > r.w) /* never a cut number: the parameters that fit, whole */
-        snprintf(line, sizeof line, "thr %.2f win %dms", d->threshold / 255.0, (int)d->window_ms);
+        snprintf(line, sizeof line, "thr %.2f win %dms", d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->window_ms);
     tui_panel_text(c, r, r.x, y, tui_ui_color(c->color, TUI_UI_AXIS), line);
 }
 
