@@ -324,6 +324,10 @@ int dash_loop_run(struct dash_loop *L)
         sigaction(SIGFPE, &sa, NULL);
         sigaction(SIGABRT, &sa, NULL);
         status = run_loop(L);
+        /* Restoring the terminal must not stop us: a dashboard continued in
+         * the background (Ctrl-Z, bg, then a signal) would get SIGTTOU from
+         * tcsetattr and hang stopped instead of leaving. */
+        signal(SIGTTOU, SIG_IGN);
         cap_player_close(L->player);
         tui_curses_stop(L->term);
         active_term = NULL;
