@@ -74,6 +74,12 @@ struct dash_board {
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
     struct dev_result last;      /* newest result with scores */
+    double last_t_s;             /* its time on the clip's or session's axis, s */
+    bool last_live;              /* it came from the board's own mic (a detection) */
+    double push_end_s[16];       /* requests in flight: end of each pushed second, s */
+    int n_push_end;
+    bool oneshot;                /* a clip push: the mode ends with its result */
+    double now_audio_s;          /* the newest audio on the session axis (set by the loop) */
     bool have_result;
     unsigned long results, pushes, skipped; /* skipped: live pushes a slow board missed */
     struct tui_detection dets[DASH_BOARD_DETS]; /* the board's detections, board time */
@@ -103,6 +109,8 @@ void dash_board_free(struct dash_board *b);
 bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_len);
 /* The loop must keep ticking (requests pending, not ready, a virtual board). */
 bool dash_board_busy(const struct dash_board *b);
+/* The virtual board has bytes queued for its pty (poll its fd for POLLOUT). */
+bool dash_board_tx_waiting(const struct dash_board *b);
 /* fds to poll: 0 the session's, 1 the virtual board's (-1 when none). */
 int dash_board_fd(const struct dash_board *b, int which);
 /* The board's mic as a capture source (start = mic on); owned by the
@@ -145,7 +153,7 @@ void dash_collect_prompt(const struct dash *d, char *buf, size_t len);
 enum dash_key {
     DASH_KEY_LEFT = 0x10000, DASH_KEY_RIGHT, DASH_KEY_UP, DASH_KEY_DOWN,
     DASH_KEY_SLEFT, DASH_KEY_SRIGHT, DASH_KEY_HOME, DASH_KEY_END,
-    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE, DASH_KEY_ENTER,
+    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE, DASH_KEY_ENTER, DASH_KEY_PGUP, DASH_KEY_PGDN,
 };
 
 enum dash_play { DASH_STOPPED, DASH_PLAYING };
@@ -178,6 +186,9 @@ int dash_live_poll(struct dash_live *l, struct tui_scope *s, double now_s, doubl
 /* 'r': starts (1) or stops (0) a recording; -1 when it could not start. */
 int dash_live_record(struct dash_live *l, double now_s, char *msg, size_t msg_len);
 
+/* What a footer message is: drawn in the text colour, green or red. */
+enum dash_msg_kind { DASH_MSG_INFO, DASH_MSG_OK, DASH_MSG_ERROR };
+
 struct dash {
     struct tui_scope *scope;
     enum tui_view_id view;       /* the large view */
@@ -190,6 +201,10 @@ struct dash {
     double sel_anchor_s;
     enum dash_play play;
     char message[320];           /* footer message (errors, hints) */
+    enum dash_msg_kind msg_kind;
+    int help_top;                /* first help line shown (the overlay scrolls) */
+    bool panel_overlay;          /* 'i' on a narrow screen: the side panel over the plots */
+    const char *fallback;        /* why the source is not the one asked for, or NULL */
     const char *log_path;        /* where stderr noise goes (named in help) */
     const char *source_label;    /* "file", "mic", ... */
     int w, h;                    /* screen size in cells */
@@ -207,6 +222,9 @@ struct dash {
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
+/* Sets the footer message and its kind. */
+void dash_say(struct dash *d, enum dash_msg_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Peak and RMS in dBFS (-INFINITY for silence) and the mean (full scale 1)
  * of n samples: the clip panel's whole-clip figures and the live meter. */
 void dash_level(const int16_t *x, size_t n, double *peak_dbfs, double *rms_dbfs, double *dc);
@@ -222,6 +240,22 @@ bool dash_click(struct dash *d, int x, int y);
 /* Range to play: the selection if there is one, else from the cursor (or the
  * start) to the end. */
 void dash_play_range(const struct dash *d, double *from_s, double *to_s);
+
+/* Where things go on a w x h screen (dash_side.c): the plots, and the side
+ * panel on the right (wide), under the plots (narrow and tall), or over
+ * them when the user asks ('i', narrow and short). */
+struct dash_layout {
+    struct tui_rect main, side;
+    bool shown;       /* the panel is drawn */
+    bool below, overlay;
+};
+void dash_layout(const struct dash *d, struct dash_layout *l);
+void dash_draw_side(struct dash *d, struct tui_canvas *c, const struct dash_layout *l);
+
+/* The footer (a message, or the keys that apply now) and the help overlay
+ * (dash_help.c). */
+void dash_draw_footer(struct dash *d, struct tui_canvas *c);
+void dash_draw_help(struct dash *d, struct tui_canvas *c);
 
 /* Composes the whole screen (header, views, side panel, footer, overlays). */
 void dash_draw(struct dash *d, struct tui_canvas *c);

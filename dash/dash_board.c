@@ -177,9 +177,23 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
     const struct dev_result *r = &ev->result;
     if (ev->has_timings)
         tui_stage_stats_add_result(b->stages, r->preprocess_us, r->inference_us, r->postprocess_us);
+    /* Results on the dashboard's time axis, never the board's clock: the
+     * answer to a push belongs to the end of the second pushed; a live
+     * detection to the newest audio (the board's mic as the host has it). */
+    double t = b->now_audio_s;
+    if (ev->requested && b->n_push_end > 0) {
+        t = b->push_end_s[0];
+        memmove(b->push_end_s, b->push_end_s + 1, (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
+    }
     if (ev->has_scores) {
         b->last = *r;
+        b->last_t_s = t;
+        b->last_live = !ev->requested;
         b->have_result = true;
+    }
+    if (ev->requested && b->oneshot && b->n_push_end == 0 && b->mode == TUI_BOARD_PUSH) {
+        b->mode = TUI_BOARD_IDLE; /* the push is done when its answer is in */
+        b->oneshot = false;
     }
     b->results++;
     /* Detections of keywords go to the log; "silence" firing is not news. */
@@ -190,7 +204,7 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
         memmove(b->dets, b->dets + 1, (size_t)--b->n_dets * sizeof b->dets[0]);
     int score = ev->line.kind == DEV_LINE_HEARD ? ev->line.score /* "Heard yes (201)" */
               : r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
-    b->dets[b->n_dets++] = (struct tui_detection){r->board_ms / 1000.0, r->label, score};
+    b->dets[b->n_dets++] = (struct tui_detection){t, r->label, score};
     b->led_until_s = now_s + LED_HOLD_S;
 }
 
@@ -284,6 +298,11 @@ bool dash_board_busy(const struct dash_board *b)
     return b->open && (dev_session_pending(b->sess) || dev_session_state(b->sess) != DEV_ST_READY);
 }
 
+bool dash_board_tx_waiting(const struct dash_board *b)
+{
+    return b->open && b->sim && dev_sim_tx_queued(b->sim) > 0;
+}
+
 int dash_board_fd(const struct dash_board *b, int which)
 {
     if (!b->open)
@@ -292,7 +311,7 @@ int dash_board_fd(const struct dash_board *b, int which)
 }
 
 /* One second ending at sample end of x (zero-padded in front when short). */
-static void push_second(struct dash_board *b, const int16_t *x, size_t end)
+static void push_second(struct dash_board *b, const int16_t *x, size_t end, double end_s)
 {
     size_t k = end < DEV_BOARD_CLIP ? end : DEV_BOARD_CLIP;
     memset(b->pushed, 0, sizeof b->pushed);
@@ -301,6 +320,9 @@ static void push_second(struct dash_board *b, const int16_t *x, size_t end)
     dev_session_push(b->sess, b->pushed, DEV_BOARD_CLIP);
     dev_session_classify(b->sess);
     b->pushes++;
+    if (b->n_push_end == (int)(sizeof b->push_end_s / sizeof b->push_end_s[0]))
+        memmove(b->push_end_s, b->push_end_s + 1, (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
+    b->push_end_s[b->n_push_end++] = end_s;
 }
 
 void dash_board_push_clip(struct dash_board *b, const struct tui_scope *s, double at_s)
@@ -310,7 +332,8 @@ void dash_board_push_clip(struct dash_board *b, const struct tui_scope *s, doubl
         end = DEV_BOARD_CLIP;
     if (end > s->clip.n_samples)
         end = s->clip.n_samples;
-    push_second(b, s->clip.samples, end);
+    push_second(b, s->clip.samples, end, (double)end / CAP_RATE_HZ + s->origin_s);
+    b->oneshot = true;
 }
 
 void dash_board_push_live(struct dash_board *b, const struct tui_scope *s)
@@ -326,11 +349,18 @@ void dash_board_push_live(struct dash_board *b, const struct tui_scope *s)
         b->skipped++;
         return;
     }
-    push_second(b, s->clip.samples, s->clip.n_samples);
+    push_second(b, s->clip.samples, s->clip.n_samples, tui_scope_duration(s) + s->origin_s);
+    b->oneshot = false;
 }
 
+/* The board's features of the second we pushed, not of whatever its mic
+ * heard since: the same second goes again right before the request (the
+ * board holds its live classification after a push), so both sides look
+ * at the same audio. */
 void dash_board_request_features(struct dash_board *b)
 {
+    if (b->have_push)
+        dev_session_push(b->sess, b->pushed, DEV_BOARD_CLIP);
     dev_session_request_features(b->sess);
 }
 
@@ -343,22 +373,37 @@ void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rec
         labels[i] = info->labels[i];
     struct dev_counters dc;
     dev_session_counters(b->sess, &dc);
+    char mode[64] = "", link[64] = "", g[32];
+    if (b->mode == TUI_BOARD_PUSH)
+        snprintf(mode, sizeof mode, "%s", b->oneshot ? "pushing 1 s, waiting" : "pushing live (p stops)");
+    else if (b->mode == TUI_BOARD_MIC)
+        snprintf(mode, sizeof mode, "streaming its mic");
+    else if (b->pushes)
+        snprintf(mode, sizeof mode, "idle (%lu pushed)", b->pushes);
+    uint64_t dropped = b->sim ? dev_sim_dropped_bytes(b->sim) : 0;
+    if (dev_session_state(b->sess) == DEV_ST_DISCONNECTED)
+        snprintf(link, sizeof link, "dead");
+    else if (dropped)
+        snprintf(link, sizeof link, "full, %s B dropped", tui_format_grouped(dropped, g, sizeof g));
     struct tui_board_model m = {
         .title = b->virtual_board ? "Board (virtual)" : "Board",
         .state = (enum tui_board_state)dev_session_state(b->sess), .port = b->port,
-        .message = dev_session_message(b->sess), .firmware = info ? info->firmware : NULL,
+        .message = dev_session_state(b->sess) == DEV_ST_READY ? NULL : dev_session_message(b->sess),
+        .firmware = info ? info->firmware : NULL,
         .model_name = info ? info->model : NULL, .n_labels = n_labels, .labels = labels,
         .arena_bytes = info ? info->arena_bytes : 0, .ram_bytes = info ? info->ram_bytes : 0,
         .flash_bytes = info ? info->flash_bytes : 0, .mode = b->mode, .frames_ok = dc.frames_ok,
-        .bad_frames = dc.bad_frames, .lost_chunks = dc.lost_chunks, .stages = b->stages};
+        .bad_frames = dc.bad_frames, .lost_chunks = dc.lost_chunks, .stages = b->stages,
+        .timing_source = b->virtual_board ? "host" : "board", .mode_text = mode[0] ? mode : NULL,
+        .link_note = link[0] ? link : NULL};
     int h_scores = b->have_result ? (n_labels + 4 < r.h / 2 ? n_labels + 4 : r.h / 2) : 0;
     tui_panel_board(c, (struct tui_rect){r.x, r.y, r.w, r.h - h_scores}, &m);
     if (!h_scores)
         return;
     struct tui_scores_model sm = {
-        .title = "Board result", .t_s = b->last.board_ms / 1000.0, .n = b->last.n_scores,
-        .labels = labels, .scores_i8 = b->last.scores, .top = -1, .threshold = -1,
-        .log = b->dets, .n_log = b->n_dets, .led = b->led};
+        .title = b->last_live ? "Board live result" : "Board result", .t_s = b->last_t_s,
+        .n = b->last.n_scores, .labels = labels, .scores_i8 = b->last.scores, .top = -1,
+        .threshold = -1, .log = b->dets, .n_log = b->n_dets, .led = b->led};
     if (sm.n > n_labels)
         sm.n = n_labels;
     tui_panel_scores(c, (struct tui_rect){r.x, r.y + r.h - h_scores, r.w, h_scores}, &sm);

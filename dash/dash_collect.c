@@ -59,7 +59,7 @@ bool dash_collect_key(struct dash *d, int key)
         return false;
     if (key == 'k') {
         if (!d->live) {
-            snprintf(d->message, sizeof d->message, "collect needs a live source (--source mic|sim|board)");
+            dash_say(d, DASH_MSG_ERROR, "collect needs a live source (--source mic|sim|board)");
             return true;
         }
         c->state = DASH_COLLECT_RECORDING;
@@ -80,9 +80,9 @@ bool dash_collect_key(struct dash *d, int key)
     if (key == DASH_KEY_ESC) {
         if (c->state == DASH_COLLECT_PROMPT) {
             c->active = false;
-            snprintf(d->message, sizeof d->message, "collect mode off (%d clips saved in %.100s)", c->saved, c->dir);
+            dash_say(d, DASH_MSG_INFO, "collect mode off (%d clips saved in %.100s)", c->saved, c->dir);
         } else {
-            snprintf(d->message, sizeof d->message, "take dropped");
+            dash_say(d, DASH_MSG_INFO, "take dropped");
         }
         c->state = DASH_COLLECT_PROMPT;
         d->paused = false;

@@ -15,13 +15,11 @@
 
 #define MODEL_INPUT_S (49 * 0.020) /* 49 micro frames of 20 ms */
 
-static bool side_panel(const struct dash *d) { return d->w >= DASH_SIDE_MIN_SCREEN; }
-static int side_w(const struct dash *d) { return d->w >= DASH_SIDE_WIDE_SCREEN ? DASH_SIDE_WIDE_W : DASH_SIDE_W; }
-
 static struct tui_rect main_area(const struct dash *d)
 {
-    int side = side_panel(d) ? side_w(d) : 0;
-    return (struct tui_rect){0, 1, d->w - side, d->h - 3};
+    struct dash_layout l;
+    dash_layout(d, &l);
+    return l.main;
 }
 
 int dash_narrowest_plot(const struct dash *d)
@@ -85,16 +83,19 @@ static int draw_live_header(struct dash *d, struct tui_canvas *c, int x)
     return x;
 }
 
+/* " kwscope | file demo.wav | WAV PCM 16-bit, 16000 Hz, mono, 2.34 s | stopped":
+ * the format already names the rate and (files) the length, so neither is
+ * repeated; a source that stands in for another says so. */
 static void draw_header(struct dash *d, struct tui_canvas *c)
 {
     struct tui_scope *s = d->scope;
-    char left[512];
+    char left[640];
+    const char *label = d->fallback ? d->fallback : d->source_label;
     if (d->live)
-        snprintf(left, sizeof left, " kwscope | %s | %s | %.1f s | 16 kHz | %s |", s->name, s->format,
+        snprintf(left, sizeof left, " kwscope | %s | %s | %.1f s | %s |", s->name, s->format,
                  tui_scope_duration(s) + s->origin_s, d->paused ? "paused" : "live");
     else
-        snprintf(left, sizeof left, " kwscope | %s %s | %s | %.2f s | 16 kHz | %s",
-                 d->source_label, s->name, s->format, tui_scope_duration(s),
+        snprintf(left, sizeof left, " kwscope | %s %s | %s | %s", label, s->name, s->format,
                  d->play == DASH_PLAYING ? "playing" : "stopped");
     tui_canvas_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
     int x = tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, left);
@@ -136,110 +137,31 @@ static void readout(struct dash *d, char *buf, size_t len)
     }
 }
 
-static void draw_side(struct dash *d, struct tui_canvas *c)
+/* The views of the current layout: one large, or the grid ('a'). */
+static void draw_views(struct dash *d, struct tui_canvas *c)
 {
-    struct tui_rect r = {d->w - side_w(d), 1, side_w(d), d->h - 3};
-    int fg = tui_ui_color(c->color, TUI_UI_TEXT), title = tui_ui_color(c->color, TUI_UI_TITLE);
-    tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_AXIS));
-    int x = r.x + 2, y = r.y + 1, w = r.w - 4;
-    const struct cap_clip *clip = &d->scope->clip;
-    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, d->live ? "Source" : "Clip");
-    tui_canvas_text(c, x, y++, w, fg, TUI_COLOR_DEFAULT, d->scope->name);
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%.3f s, %zu samples",
-                      tui_scope_duration(d->scope), clip->n_samples);
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "orig %d Hz, %d ch",
-                      clip->original.rate_hz, clip->original.channels);
-    const struct dash_live *l = d->live;
-    if (l) {
-        int alert = tui_ui_color(c->color, TUI_UI_ALERT);
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->paused ? "paused" : "live");
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS (100 ms)", l->peak_dbfs);
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", l->rms_dbfs);
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", l->dc);
-        tui_canvas_printf(c, x, y++, w, l->dropped ? alert : fg, TUI_COLOR_DEFAULT, "dropped %llu",
-                          (unsigned long long)l->dropped);
-        if (l->rec)
-            tui_canvas_printf(c, x, y++, w, alert, TUI_COLOR_DEFAULT, "REC %.1f s",
-                              (double)cap_recorder_samples(l->rec) / CAP_RATE_HZ);
-    } else {
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "peak %.1f dBFS", d->peak_dbfs);
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "RMS  %.1f dBFS", d->rms_dbfs);
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "DC   %+.5f", d->dc_offset);
-    }
-    if (d->model) { /* the view settings in one line, the rest for the model */
-        tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "zoom x%.1f  colormap %s",
-                          tui_scope_duration(d->scope) / (d->tl.t1_s - d->tl.t0_s),
-                          tui_colormap_name(d->scope->cmap));
-        y++;
-        int avail = r.y + r.h - 1 - y, mh = avail;
-        if (d->board) { /* the model's panel as tall as its rows need, the board below */
-            mh = d->model->kws.n_classes + 6;
-            if (mh > avail / 2)
-                mh = avail / 2;
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+        struct tui_rect r;
+        if (!dash_view_rect(d, (enum tui_view_id)v, &r))
+            continue;
+        if (d->grid) /* a gap between grid cells */
+            r.w -= 1;
+        struct tui_timeline tl = d->tl;
+        tl.probe_y = d->tl.cursor_s >= 0 && v == (int)d->view ? d->probe_y : -1;
+        if (d->live && !d->paused && v == TUI_VIEW_FEATURES) {
+            /* The model's next input: the newest 49 frames (0.98 s). */
+            double step = tui_view_desc(TUI_VIEW_FEATURES)->hop_s;
+            double end = d->scope->rows_ready[v] * step;
+            tl.t1_s = end > MODEL_INPUT_S ? end : MODEL_INPUT_S;
+            tl.t0_s = tl.t1_s - MODEL_INPUT_S;
         }
-        dash_model_panel(d->model, d, c, (struct tui_rect){x, y, w, mh});
-        if (d->board)
-            dash_board_panel(d->board, c, (struct tui_rect){x, y + mh, w, avail - mh});
-        return;
+        if (v == TUI_VIEW_FEATURES && d->board && d->board->diff_view)
+            dash_board_diff_view(d->board, c, r);
+        else
+            tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
+        if (d->grid && v == (int)d->view)
+            tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
     }
-    if (d->board) {
-        dash_board_panel(d->board, c, (struct tui_rect){x, y, w, r.y + r.h - 1 - y});
-        return;
-    }
-    y++;
-    tui_canvas_text(c, x, y++, w, title, TUI_COLOR_DEFAULT, "View");
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "%s", d->grid ? "all views" : tui_view_title(d->view));
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "zoom x%.1f",
-                      tui_scope_duration(d->scope) / (d->tl.t1_s - d->tl.t0_s));
-    tui_canvas_printf(c, x, y++, w, fg, TUI_COLOR_DEFAULT, "colormap %s", tui_colormap_name(d->scope->cmap));
-}
-
-static const char *const help_lines[] = {
-    "Keys",
-    "1-6        waveform, spectrum, spectrogram,",
-    "           mel, MFCC, model features",
-    "Tab        next view        a  all views",
-    "Left/Right move the time cursor",
-    "Up/Down    move the readout row (heatmaps)",
-    "Shift+Left/Right, < >  scroll half a window",
-    "Home/End   start / end of the clip",
-    "+ / -      zoom in / out around the cursor",
-    "mouse      click sets the cursor",
-    "v          start / finish a selection",
-    "Esc        clear cursor and selection",
-    "Space      play selection (or from cursor) / stop;",
-    "           live: pause / resume the display",
-    "r          live: start / stop recording (WAV)",
-    "m          model info (layers, FLOPs, RAM, flash)",
-    "t/T w/W    detection threshold -/+10, window -/+100 ms",
-    "u/U n/N    suppression -/+250 ms, min count -/+1",
-    "b          board: stream its mic / back",
-    "p          push to the board (live: toggle; clip: 1 s)",
-    "d          (model features view) board vs host diff",
-    "k          collect mode (--collect): take 2 s;",
-    "           Enter keeps, k again, Esc drops / leaves",
-    "c          colormap (viridis, magma, gray)",
-    "d          waveform axis linear / dBFS",
-    "l          spectrum frequency axis linear / log",
-    "?          this help      q  quit",
-};
-
-static void draw_help(struct dash *d, struct tui_canvas *c)
-{
-    int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-    int w = 50, h = n + 4;
-    if (w > c->w - 2) w = c->w - 2;
-    if (h > c->h - 2) h = c->h - 2;
-    struct tui_rect r = {(c->w - w) / 2, (c->h - h) / 2, w, h};
-    tui_canvas_fill(c, r, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
-    tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_TITLE));
-    int fg = tui_ui_color(c->color, TUI_UI_TEXT);
-    for (int i = 0; i < n && i < h - 3; i++)
-        tui_canvas_text(c, r.x + 2, r.y + 1 + i, w - 4, fg, TUI_COLOR_DEFAULT, help_lines[i]);
-    char log[256];
-    snprintf(log, sizeof log, "log: %s", d->log_path ? d->log_path : "(stderr)");
-    tui_canvas_text(c, r.x + 2, r.y + h - 2, w - 4, tui_ui_color(c->color, TUI_UI_AXIS),
-                    TUI_COLOR_DEFAULT, log);
 }
 
 void dash_draw(struct dash *d, struct tui_canvas *c)
@@ -260,47 +182,18 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
     }
     if (d->model && d->model->view)
         dash_model_view(d->model, c, main_area(d));
-    for (int v = 0; v < TUI_VIEW_COUNT && !(d->model && d->model->view); v++) {
-        struct tui_rect r;
-        if (!dash_view_rect(d, (enum tui_view_id)v, &r))
-            continue;
-        if (d->grid) /* a gap between grid cells */
-            r.w -= 1;
-        struct tui_timeline tl = d->tl;
-        if (d->live && !d->paused && v == TUI_VIEW_FEATURES) {
-            /* The model's next input: the newest 49 frames (0.99 s). */
-            struct dsp_micro_config mc = dsp_micro_config_default();
-            double step = mc.step_ms / 1000.0, end = d->scope->rows_ready[v] * step;
-            tl.t1_s = end > MODEL_INPUT_S ? end : MODEL_INPUT_S;
-            tl.t0_s = tl.t1_s - MODEL_INPUT_S;
-        }
-        if (v == TUI_VIEW_FEATURES && d->board && d->board->diff_view)
-            dash_board_diff_view(d->board, c, r);
-        else
-            tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
-        if (d->grid && v == (int)d->view)
-            tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
-    }
+    else
+        draw_views(d, c);
     if (d->lab && d->lab->shown)
         dash_lab_draw(d, c, main_area(d));
-    if (side_panel(d))
-        draw_side(d, c);
+    struct dash_layout l;
+    dash_layout(d, &l);
+    if (l.shown)
+        dash_draw_side(d, c, &l);
     char line[512];
     readout(d, line, sizeof line);
     tui_canvas_text(c, 0, c->h - 2, c->w, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT, line);
-    const char *keys = d->live
-        ? " 1-6 views  Tab next  a all  Space pause/resume  r record  arrows navigate  +/- zoom  ? help  q quit"
-        : " 1-6 views  Tab next  a all  arrows cursor  +/- zoom  v select  Space play  c colors  ? help  q quit";
-    char prompt[256];
-    if (d->collect && d->collect->active && !d->message[0]) {
-        dash_collect_prompt(d, prompt, sizeof prompt);
-        keys = prompt;
-    }
-    bool msg = d->message[0] != '\0';
-    tui_canvas_fill(c, (struct tui_rect){0, c->h - 1, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
-    tui_canvas_text(c, 0, c->h - 1, c->w, msg ? tui_ui_color(c->color, TUI_UI_ALERT) : TUI_COLOR_DEFAULT,
-                    TUI_COLOR_DEFAULT, msg ? d->message : keys);
-    tui_canvas_attr(c, (struct tui_rect){0, c->h - 1, c->w, 1}, TUI_ATTR_REVERSE);
+    dash_draw_footer(d, c);
     if (d->help)
-        draw_help(d, c);
+        dash_draw_help(d, c);
 }

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #define FRAME_MS 33             /* 30 fps cap */
-#define FILL_BUDGET_FRAMES 3000 /* progressive analysis per loop turn (~30 s of audio) */
+#define FILL_BUDGET_FRAMES 500  /* progressive analysis per loop turn (~5 s of audio, ~10 ms) */
 #define MESSAGE_MS 5000         /* a footer message stays this long */
 #define MODEL_BUDGET_ROWS 100   /* model windows per loop turn (~15 ms of inference) */
 
@@ -77,6 +77,8 @@ static int map_key(int ch)
     case 27: return DASH_KEY_ESC;
     case KEY_RESIZE: return DASH_KEY_RESIZE;
     case KEY_ENTER: return DASH_KEY_ENTER;
+    case KEY_PPAGE: return DASH_KEY_PGUP;
+    case KEY_NPAGE: return DASH_KEY_PGDN;
     default: return ch;
     }
 }
@@ -92,7 +94,7 @@ static void handle_play(struct dash_loop *L, int want)
     }
     char err[160];
     if (!L->player && cap_player_open(&L->player, err, sizeof err) != KWS_OK) {
-        snprintf(d->message, sizeof d->message, "%s", err);
+        dash_say(d, DASH_MSG_ERROR, "%s", err);
         return;
     }
     double from, to;
@@ -101,7 +103,7 @@ static void handle_play(struct dash_loop *L, int want)
     if (b > d->scope->clip.n_samples)
         b = d->scope->clip.n_samples;
     if (cap_player_start(L->player, d->scope->clip.samples, a, b, err, sizeof err) != KWS_OK) {
-        snprintf(d->message, sizeof d->message, "%s", err);
+        dash_say(d, DASH_MSG_ERROR, "%s", err);
         return;
     }
     d->play = DASH_PLAYING;
@@ -138,15 +140,17 @@ static bool fill_progressively(struct dash_loop *L)
         L->dirty |= dash_model_step(L->d.model, L->d.scope, MODEL_BUDGET_ROWS, &more);
         pending |= more;
     }
-    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+    struct tui_scope *s = L->d.scope;
+    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
-        struct tui_scope *s = L->d.scope;
         if (s->computed[v] || !dash_view_rect(&L->d, (enum tui_view_id)v, &r))
             continue;
         bool done;
+        size_t before = s->rows_ready[v];
         if (tui_scope_step(s, (enum tui_view_id)v, FILL_BUDGET_FRAMES, &done) == KWS_OK && !done)
             pending = true;
-        L->dirty = true;
+        if (done || s->rows_ready[v] != before)
+            L->dirty = true;
     }
     return pending;
 }
@@ -158,7 +162,11 @@ static void resize(struct dash_loop *L)
     if (w < 1) w = 1;
     if (h < 1) h = 1;
     tui_canvas_free(L->canvas);
-    L->canvas = tui_canvas_new(w, h, tui_curses_unicode(L->term), tui_curses_color_mode(L->term));
+    /* NO_COLOR (no-color.org): any non-empty value turns colour off, as
+     * `kwscope plot` does; the density ramps then carry the values. */
+    const char *no_color = getenv("NO_COLOR");
+    enum tui_color_mode mode = no_color && *no_color ? TUI_COLOR_NONE : tui_curses_color_mode(L->term);
+    L->canvas = tui_canvas_new(w, h, tui_curses_unicode(L->term), mode);
     tui_curses_invalidate(L->term);
     L->dirty = true;
 }
@@ -244,8 +252,9 @@ static int run_loop(struct dash_loop *L)
         double msg_wait = expire_message(L);
         dash_loop_board(L, dash_now_ms() / 1e3);
         poll_live(L, &pending);
-        if (pending)
-            pending = fill_progressively(L);
+        /* Every turn: a view shown for the first time (any key order, the
+         * grid) or a source that grew gets its next slice of work. */
+        pending = fill_progressively(L);
         L->dirty |= update_play(L);
         double wait = -1;
         if (L->dirty) {
@@ -274,6 +283,8 @@ static int run_loop(struct dash_loop *L)
         struct pollfd fds[4] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0},
                                 {L->d.board ? dash_board_fd(L->d.board, 0) : -1, POLLIN, 0},
                                 {L->d.board ? dash_board_fd(L->d.board, 1) : -1, POLLIN, 0}};
+        if (L->d.board && dash_board_tx_waiting(L->d.board))
+            fds[3].events |= POLLOUT; /* the virtual board has bytes for the pty */
         int r = poll(fds, 4, wait < 0 ? -1 : (int)(wait + 0.999));
         if (r < 0 && errno != EINTR)
             return 1;
@@ -318,6 +329,10 @@ int dash_loop_run(struct dash_loop *L)
         sigaction(SIGFPE, &sa, NULL);
         sigaction(SIGABRT, &sa, NULL);
         status = run_loop(L);
+        /* Restoring the terminal must not stop us: a dashboard continued in
+         * the background (Ctrl-Z, bg, then a signal) would get SIGTTOU from
+         * tcsetattr and hang stopped instead of leaving. */
+        signal(SIGTTOU, SIG_IGN);
         cap_player_close(L->player);
         tui_curses_stop(L->term);
         active_term = NULL;

@@ -120,7 +120,7 @@ static enum kws_status open_mic(const char *device, struct cap_source **src, cha
 /* The scope to show: the mic live (asked for, or no FILE and a mic exists),
  * else the file, else the demo clip with the reason in the footer. */
 static int open_source(const struct dash_args *a, struct tui_scope *scope, struct cap_source **mic,
-                       char *note, size_t note_len)
+                       char *note, size_t note_len, const char **fallback)
 {
     char err[512];
     *mic = NULL;
@@ -148,6 +148,8 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
             return 1;
         }
         snprintf(note, note_len, "no microphone (%s): showing the demo clip", err);
+        if (!a->path)
+            *fallback = "demo clip (no microphone)";
     }
     const char *path = a->path ? a->path : demo_clip();
     if (tui_scope_open(scope, path, err, sizeof err) != KWS_OK) {
@@ -155,6 +157,23 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
         return 1;
     }
     return 0;
+}
+
+/* While the dashboard runs, library log lines (the board's state changes)
+ * go to the log file: printed to the terminal they would reappear under the
+ * shell prompt after the screen is given back. */
+static void log_to_file(enum kws_log_level level, const char *msg, void *user)
+{
+    static const char *names[] = {"debug", "info", "warning", "error"};
+    char path[1100];
+    (void)user;
+    if (level < KWS_LOG_INFO || !cap_log_path(path, sizeof path))
+        return;
+    FILE *f = fopen(path, "a");
+    if (f) {
+        fprintf(f, "kwscope: %s: %s\n", names[level], msg);
+        fclose(f);
+    }
 }
 
 int dash_main(int argc, char **argv)
@@ -173,7 +192,8 @@ int dash_main(int argc, char **argv)
     struct tui_scope scope;
     struct cap_source *mic;
     char note[600];
-    if ((rc = open_source(&a, &scope, &mic, note, sizeof note)))
+    const char *fallback = NULL;
+    if ((rc = open_source(&a, &scope, &mic, note, sizeof note, &fallback)))
         return rc;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "kwscope: the dashboard needs a terminal (for a picture on stdout use "
@@ -182,11 +202,13 @@ int dash_main(int argc, char **argv)
         tui_scope_free(&scope);
         return 1;
     }
+    kws_log_set(log_to_file, NULL);
     static struct dash_loop L; /* big (latency samples); one dashboard per process */
     memset(&L, 0, sizeof L);
     L.stats.path = getenv("KWSCOPE_FRAME_STATS");
     L.stats.start_s = dash_now_ms() / 1e3;
     dash_init(&L.d, &scope);
+    L.d.fallback = fallback;
     if (mic) {
         dash_live_init(&L.live, mic, a.out_dir);
         L.d.live = &L.live;
@@ -254,5 +276,6 @@ int dash_main(int argc, char **argv)
         dash_model_free(&L.model);
     dash_lab_close(&lab);
     tui_scope_free(&scope);
+    kws_log_set(NULL, NULL);
     return status;
 }

@@ -220,7 +220,15 @@ void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_can
     double shown_s = row >= 0 ? m->track.t_ms[row] / 1000.0 : -1;
     bool led = m->n_dets && shown_s >= 0 && shown_s - m->dets[m->n_dets - 1].t_s < LED_HOLD_S &&
                shown_s >= m->dets[m->n_dets - 1].t_s;
+    /* A clip shorter than the model's input plus the averaging window
+     * cannot reach min_count windows: say so instead of a bare "none". */
+    double need_s = 0.98 + m->det.window_ms / 1000.0;
+    char why[96] = "";
+    if (!d->live && tui_scope_duration(d->scope) < need_s)
+        snprintf(why, sizeof why, "clip shorter than the detector window (%.2f s < %.2f s)",
+                 tui_scope_duration(d->scope), need_s);
     struct tui_scores_model sm = {
+        .no_detections_why = why[0] ? why : NULL,
         .title = "Model", .t_s = shown_s, .n = m->kws.n_classes, .labels = m->labels,
         .scores_i8 = sc, .avg = have_avg ? avg : NULL, .top = -1, .threshold = m->det.threshold,
         .detect = &m->det, .log = m->dets, .n_log = m->n_dets, .led = led};

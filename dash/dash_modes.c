@@ -22,12 +22,12 @@ static void toggle_board_mic(struct dash_loop *L)
         d->tl = L->home_tl;
         d->paused = L->home_paused;
         b->mode = TUI_BOARD_IDLE;
-        snprintf(d->message, sizeof d->message, "board mic off: back to %.130s", d->scope->name);
+        dash_say(d, DASH_MSG_INFO, "board mic off: back to %.130s", d->scope->name);
     } else {
         char err[256];
         struct cap_source *src = dash_board_mic_source(b);
         if (!src || cap_source_start(src, err, sizeof err) != KWS_OK) {
-            snprintf(d->message, sizeof d->message, "board mic: %.140s", src ? err : "out of memory");
+            dash_say(d, DASH_MSG_ERROR, "board mic: %.140s", src ? err : "out of memory");
             cap_source_close(src);
             return;
         }
@@ -44,7 +44,7 @@ static void toggle_board_mic(struct dash_loop *L)
         d->tl = tui_timeline_full(DASH_LIVE_SPAN_S);
         dash_follow(d, 0);
         b->mode = TUI_BOARD_MIC;
-        snprintf(d->message, sizeof d->message, "streaming the board's mic (b: back, r: record)");
+        dash_say(d, DASH_MSG_OK, "streaming the board's mic (b: back, r: record)");
     }
     if (d->model)
         dash_model_reset(d->model);
@@ -58,19 +58,22 @@ static void push_to_board(struct dash_loop *L)
 {
     struct dash *d = &L->d;
     struct dash_board *b = &L->board;
-    if (b->mode == TUI_BOARD_MIC)
-        toggle_board_mic(L);
+    if (b->mode == TUI_BOARD_MIC) { /* never switch the source behind the user's back */
+        dash_say(d, DASH_MSG_INFO, "the board is classifying its own mic; b returns to %.100s, "
+                 "then p pushes it", L->home_scope ? L->home_scope->name : "the file");
+        return;
+    }
     if (d->live) {
         b->mode = b->mode == TUI_BOARD_PUSH ? TUI_BOARD_IDLE : TUI_BOARD_PUSH;
         b->pushed_abs = 0;
-        snprintf(d->message, sizeof d->message, "%s", b->mode == TUI_BOARD_PUSH
+        dash_say(d, DASH_MSG_INFO, "%s", b->mode == TUI_BOARD_PUSH
                  ? "pushing the live audio to the board (a result every 0.5 s; p stops)" : "push stopped");
         return;
     }
     double at = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.play_s >= 0 ? d->tl.play_s : 1.0;
     dash_board_push_clip(b, d->scope, at);
     b->mode = TUI_BOARD_PUSH;
-    snprintf(d->message, sizeof d->message, "pushed the second ending at %.2f s to the board",
+    dash_say(d, DASH_MSG_OK, "pushed the second ending at %.2f s to the board",
              at < 1.0 ? 1.0 : at);
 }
 
@@ -92,6 +95,7 @@ void dash_loop_board(struct dash_loop *L, double now_s)
     }
     if (want)
         L->dirty = true;
+    L->board.now_audio_s = tui_scope_duration(d->scope) + d->scope->origin_s;
     if (L->board.mode == TUI_BOARD_PUSH && d->live)
         dash_board_push_live(&L->board, d->scope);
     L->dirty |= dash_board_poll(&L->board, now_s, d->message, sizeof d->message);

@@ -10,6 +10,7 @@
 #include "lab.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,15 @@ void dash_init(struct dash *d, struct tui_scope *scope)
     d->source_label = "file";
     dash_level(scope->clip.samples, scope->clip.n_samples, &d->peak_dbfs, &d->rms_dbfs,
                &d->dc_offset);
+}
+
+void dash_say(struct dash *d, enum dash_msg_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_end(ap);
+    d->msg_kind = kind;
 }
 
 void dash_level(const int16_t *x, size_t n, double *peak_dbfs, double *rms_dbfs, double *dc)
@@ -145,7 +155,7 @@ static bool live_key(struct dash *d, int key)
             d->tl.cursor_s = -1;
             dash_follow(d, 0);
         }
-        snprintf(d->message, sizeof d->message, "%s", d->paused
+        dash_say(d, DASH_MSG_INFO, "%s", d->paused
                  ? "paused: capture and recording go on; arrows navigate, Space resumes" : "live");
         return true;
     }
@@ -162,8 +172,46 @@ static bool live_key(struct dash *d, int key)
     if (!d->paused && is_navigation(key)) {
         d->paused = true;
         bool r = dash_key(d, key, &(int){0});
-        snprintf(d->message, sizeof d->message, "paused to navigate (Space resumes live)");
+        dash_say(d, DASH_MSG_INFO, "paused to navigate (Space resumes live)");
         return r;
+    }
+    return false;
+}
+
+/* Keys while the help overlay is up: arrows and pages scroll it, q quits,
+ * anything else closes it. True when the key was used up. */
+static bool help_key(struct dash *d, int key)
+{
+    switch (key) {
+    case DASH_KEY_UP: d->help_top--; break;
+    case DASH_KEY_DOWN: d->help_top++; break;
+    case DASH_KEY_PGUP: d->help_top -= 10; break;
+    case DASH_KEY_PGDN: case ' ': d->help_top += 10; break;
+    case DASH_KEY_HOME: d->help_top = 0; break;
+    case DASH_KEY_RESIZE: return false;
+    case 'q': d->help = false; return false;
+    default: d->help = false; return true;
+    }
+    if (d->help_top < 0)
+        d->help_top = 0; /* the bottom is clamped when drawn (it depends on the height) */
+    return true;
+}
+
+/* Esc closes the topmost overlay: the model screen, the features diff, the
+ * side panel shown over the plots. False when none was open. */
+static bool close_overlay(struct dash *d)
+{
+    if (d->model && d->model->view) {
+        d->model->view = false;
+        return true;
+    }
+    if (d->board && d->board->diff_view) {
+        d->board->diff_view = false;
+        return true;
+    }
+    if (d->panel_overlay) {
+        d->panel_overlay = false;
+        return true;
     }
     return false;
 }
@@ -174,12 +222,12 @@ bool dash_key(struct dash *d, int key, int *want_play)
     double cur = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.t0_s;
     *want_play = 0;
     d->message[0] = '\0';
-    if (d->help && key != '?' && key != DASH_KEY_RESIZE) {
-        d->help = false; /* any key closes the overlay */
-        if (key != 'q')
-            return true;
-    }
+    d->msg_kind = DASH_MSG_INFO;
+    if (d->help && help_key(d, key))
+        return true;
     if (dash_lab_key(d, key))
+        return true;
+    if (key == DASH_KEY_ESC && close_overlay(d))
         return true;
     if (dash_collect_key(d, key))
         return true;
@@ -189,14 +237,14 @@ bool dash_key(struct dash *d, int key, int *want_play)
         return true;
     if (key == 'b' || key == 'p' || (key == 'd' && d->view == TUI_VIEW_FEATURES && d->board)) {
         if (!d->board)
-            snprintf(d->message, sizeof d->message, "no board (kwscope --board PORT|sim)");
+            dash_say(d, DASH_MSG_ERROR, "no board (kwscope --board PORT|sim)");
         else
             d->want_board = key == 'b' ? 1 : key == 'p' ? 2 : 3;
         return true;
     }
     if (key == 'm') {
         if (!d->model)
-            snprintf(d->message, sizeof d->message, "no model loaded");
+            dash_say(d, DASH_MSG_ERROR, "no model loaded");
         else
             d->model->view = !d->model->view;
         return true;
@@ -212,12 +260,13 @@ bool dash_key(struct dash *d, int key, int *want_play)
     if (d->model && (key == DASH_KEY_TAB || (key >= '1' && key <= '0' + TUI_VIEW_COUNT)))
         d->model->view = false;
     if (key == 'r' && !d->live) {
-        snprintf(d->message, sizeof d->message, "r records a live source (kwscope --source mic)");
+        dash_say(d, DASH_MSG_INFO, "r records a live source (kwscope --source mic)");
         return true;
     }
     switch (key) {
     case 'q': case 'Q': d->quit = true; return false;
-    case '?': d->help = !d->help; return true;
+    case '?': d->help = !d->help; d->help_top = 0; return true;
+    case 'i': d->panel_overlay = !d->panel_overlay; return true;
     case DASH_KEY_TAB: d->view = (enum tui_view_id)((d->view + 1) % TUI_VIEW_COUNT); d->grid = false; return true;
     case 'a': d->grid = !d->grid; return true;
     case 'c': d->scope->cmap = (enum tui_colormap)((d->scope->cmap + 1) % TUI_CMAP_COUNT); return true;
@@ -236,7 +285,7 @@ bool dash_key(struct dash *d, int key, int *want_play)
     case 'v':
         if (d->selecting) {
             d->selecting = false;
-            snprintf(d->message, sizeof d->message, "selected %.3f-%.3f s (Space plays it, Esc clears)",
+            dash_say(d, DASH_MSG_OK, "selected %.3f-%.3f s (Space plays it, Esc clears)",
                      d->tl.sel0_s, d->tl.sel1_s);
         } else {
             if (d->tl.cursor_s < 0)
@@ -244,7 +293,7 @@ bool dash_key(struct dash *d, int key, int *want_play)
             d->selecting = true;
             d->sel_anchor_s = d->tl.cursor_s;
             update_selection(d);
-            snprintf(d->message, sizeof d->message, "selecting: move the cursor, v to finish");
+            dash_say(d, DASH_MSG_INFO, "selecting: move the cursor, v to finish");
         }
         return true;
     case DASH_KEY_ESC:
@@ -280,7 +329,7 @@ bool dash_click(struct dash *d, int x, int y)
         double span = d->tl.t1_s - d->tl.t0_s;
         if (d->live && !d->paused) {
             d->paused = true;
-            snprintf(d->message, sizeof d->message, "paused to navigate (Space resumes live)");
+            dash_say(d, DASH_MSG_INFO, "paused to navigate (Space resumes live)");
         }
         set_cursor(d, d->tl.t0_s + span * (x - px + 0.5) / pw);
         d->probe_y = (double)(y - r.y - 1) / (r.h - 2);

@@ -127,26 +127,37 @@ static void draw_header(struct tui_canvas *c, struct tui_rect r, const struct tu
         tui_panel_text(c, r, x, r.y, tui_ui_color(c->color, TUI_UI_AXIS), m->port);
 }
 
-/* The stage table from row y to the end of r. */
-static void draw_stages(struct tui_canvas *c, struct tui_rect r, const struct tui_stage_stats *st,
-                        int y)
+/* The stage table from row y to the end of r: figures only in whole
+ * columns (a cut "138.90" would read as another number); the history as a
+ * column when it fits, else as rows of its own under the table. */
+static int draw_stages(struct tui_canvas *c, struct tui_rect r, const struct tui_stage_stats *st,
+                       int y, const char *where)
 {
     int end = r.y + r.h, axis = tui_ui_color(c->color, TUI_UI_AXIS);
-    int text = tui_ui_color(c->color, TUI_UI_TEXT);
-    /* Columns: name, then up to four 7-cell figures, then the history. */
-    bool long_names = r.w >= 11 + 4 * 7 + 8;
-    int name_w = long_names ? 11 : 5, num_w = 7;
+    int text = tui_ui_color(c->color, TUI_UI_TEXT), y0 = y;
+    /* Columns as wide as the widest figure plus a space: figures never touch. */
+    int widest = 4;
+    for (int s = 0; s < TUI_STAGE_COUNT; s++) {
+        char tmp[32];
+        int n = snprintf(tmp, sizeof tmp, "%.2f", st[s].max_us / 1000.0);
+        widest = n > widest ? n : widest;
+    }
+    int num_w = widest + 1;
+    bool long_names = r.w >= 11 + 4 * num_w + 8;
+    int name_w = long_names ? 11 : 5;
     int n_num = (r.w - name_w) / num_w;
     n_num = n_num > 4 ? 4 : n_num < 0 ? 0 : n_num;
     int hist_x = r.x + name_w + n_num * num_w + 1, hist_w = r.x + r.w - hist_x;
-    bool hist = n_num == 4 && hist_w >= 4;
+    bool hist_col = n_num == 4 && hist_w >= 8; /* "history" and a space */
     static const char *const heads[4] = {"last", "min", "max", "avg"};
     if (y >= end)
-        return;
-    tui_panel_printf(c, r, r.x, y, axis, "%-*s", name_w, long_names ? "stage (ms)" : "ms");
+        return 0;
+    char head[32];
+    snprintf(head, sizeof head, long_names ? "ms (%s)" : "ms", where);
+    tui_panel_printf(c, r, r.x, y, axis, "%-*s", name_w, head);
     for (int k = 0; k < n_num; k++)
         tui_panel_printf(c, r, r.x + name_w + k * num_w, y, axis, "%*s", num_w, heads[k]);
-    if (hist)
+    if (hist_col)
         tui_panel_text(c, r, hist_x, y, axis, "history");
     y++;
     for (int s = 0; s < TUI_STAGE_COUNT && y < end; s++, y++) {
@@ -156,62 +167,92 @@ static void draw_stages(struct tui_canvas *c, struct tui_rect r, const struct tu
         double v[4] = {x->last_us / 1000.0, x->min_us / 1000.0, x->max_us / 1000.0,
                        tui_stage_stats_avg_us(x) / 1000.0};
         for (int k = 0; k < n_num; k++) {
+            char num[32];
             if (x->count)
-                tui_panel_printf(c, r, r.x + name_w + k * num_w, y, text, "%*.2f", num_w, v[k]);
+                snprintf(num, sizeof num, "%*.2f", num_w, v[k]);
             else
-                tui_panel_printf(c, r, r.x + name_w + k * num_w, y, axis, "%*s", num_w, "-");
+                snprintf(num, sizeof num, "%*s", num_w, "-");
+            tui_panel_text(c, r, r.x + name_w + k * num_w, y, x->count ? text : axis, num);
         }
-        if (hist)
+        if (hist_col)
             tui_sparkline(c, r, hist_x, y, hist_w, x, tui_ui_color(c->color, TUI_UI_TRACE));
     }
+    if (!hist_col && y + 1 < end && r.w >= 12) { /* the history under the table */
+        tui_panel_printf(c, r, r.x, y++, axis, "history (%s, newest right)", where);
+        for (int s = 0; s < TUI_STAGE_COUNT && y < end; s++, y++) {
+            tui_panel_text(c, r, r.x, y, text, stage_short[s]);
+            tui_sparkline(c, r, r.x + 6, y, r.w - 6, &st[s], tui_ui_color(c->color, TUI_UI_TRACE));
+        }
+    }
+    return y - y0;
+}
+
+/* Firmware, model, labels, memory: label-value items that wrap whole. */
+static int draw_info(struct tui_canvas *c, struct tui_rect r, const struct tui_board_model *m, int y)
+{
+    char labels[256], a[32], b[32], d[32], ab[40], rb[40], fb[40];
+    int n = 0;
+    labels[0] = '\0';
+    for (int i = 0; i < m->n_labels && m->labels && n < (int)sizeof labels; i++)
+        n += snprintf(labels + n, sizeof labels - (size_t)n, "%s%s", i ? " " : "", str_or(m->labels[i], "?"));
+    snprintf(ab, sizeof ab, "%s B", m->arena_bytes ? tui_format_grouped(m->arena_bytes, a, sizeof a) : "?");
+    snprintf(rb, sizeof rb, "%s B", m->ram_bytes ? tui_format_grouped(m->ram_bytes, b, sizeof b) : "?");
+    snprintf(fb, sizeof fb, "%s B", m->flash_bytes ? tui_format_grouped(m->flash_bytes, d, sizeof d) : "?");
+    struct tui_panel_item it[6];
+    int k = 0;
+    if (str_or(m->firmware, NULL) || str_or(m->model_name, NULL)) {
+        it[k++] = (struct tui_panel_item){"fw", NULL, str_or(m->firmware, "?"), false, 0};
+        it[k++] = (struct tui_panel_item){"model", NULL, str_or(m->model_name, "none"), false, 0};
+    }
+    int rows = k ? tui_panel_items(c, r, y, it, k) : 0;
+    if (m->n_labels > 0 && m->labels) {
+        struct tui_panel_item li = {"labels", NULL, labels, false, 0};
+        rows += tui_panel_items(c, r, y + rows, &li, 1);
+    }
+    if (m->arena_bytes || m->ram_bytes || m->flash_bytes) {
+        struct tui_panel_item mem[3] = {{"arena", NULL, ab, false, 0}, {"RAM", NULL, rb, false, 0},
+                                        {"flash", NULL, fb, false, 0}};
+        rows += tui_panel_items(c, r, y + rows, mem, 3);
+    }
+    return rows;
 }
 
 void tui_panel_board(struct tui_canvas *c, struct tui_rect r, const struct tui_board_model *m)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
-    int y = r.y, end = r.y + r.h, text = tui_ui_color(c->color, TUI_UI_TEXT);
-    char buf[256], a[32], b[32], d[32];
+    int y = r.y, end = r.y + r.h, alert = tui_ui_color(c->color, TUI_UI_ALERT);
     draw_header(c, r, m);
     y++;
     if (m->message && *m->message && y < end)
         tui_panel_text(c, r, r.x, y++, state_color(c->color, m->state), m->message);
-    if (y < end && (str_or(m->firmware, NULL) || str_or(m->model_name, NULL)))
-        tui_panel_printf(c, r, r.x, y++, text, "fw %s  model %s", str_or(m->firmware, "?"),
-                         str_or(m->model_name, "none"));
-    if (y < end && m->n_labels > 0 && m->labels) {
-        int n = snprintf(buf, sizeof buf, "labels");
-        for (int i = 0; i < m->n_labels && n < (int)sizeof buf; i++)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, " %s", str_or(m->labels[i], "?"));
-        tui_panel_text(c, r, r.x, y++, text, buf);
-    }
-    if (y < end && (m->arena_bytes || m->ram_bytes || m->flash_bytes)) {
-        snprintf(buf, sizeof buf, "arena %s B  RAM %s B  flash %s B",
-                 m->arena_bytes ? tui_format_grouped(m->arena_bytes, a, sizeof a) : "?",
-                 m->ram_bytes ? tui_format_grouped(m->ram_bytes, b, sizeof b) : "?",
-                 m->flash_bytes ? tui_format_grouped(m->flash_bytes, d, sizeof d) : "?");
-        tui_panel_text(c, r, r.x, y++, text, buf);
-    }
+    /* The timing table matters more than the board's description: on a
+     * short panel the description goes first. */
+    int table_rows = m->stages ? 1 + TUI_STAGE_COUNT : 0;
+    if (end - y > table_rows + 2)
+        y += draw_info(c, (struct tui_rect){r.x, y, r.w, end - y - table_rows - 1}, m, y);
     if (y < end) {
-        static const char *const modes[] = {"idle", "board mic recording", "pushing samples"};
-        int n = snprintf(buf, sizeof buf, "mode %s", modes[m->mode <= TUI_BOARD_PUSH ? m->mode : 0]);
+        static const char *const modes[] = {"idle", "board mic", "pushing"};
+        char fr[32], bad[32], lost[32];
+        snprintf(fr, sizeof fr, "%llu", (unsigned long long)m->frames_ok);
+        snprintf(bad, sizeof bad, "%llu", (unsigned long long)m->bad_frames);
+        snprintf(lost, sizeof lost, "%llu", (unsigned long long)m->lost_chunks);
+        struct tui_panel_item it[5];
+        int k = 0;
+        it[k++] = (struct tui_panel_item){"mode", NULL, str_or(m->mode_text,
+                                          modes[m->mode <= TUI_BOARD_PUSH ? m->mode : 0]), false, 0};
         if (m->frames_ok)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, "  frames %llu",
-                          (unsigned long long)m->frames_ok);
-        int x = r.x + tui_panel_text(c, r, r.x, y, text, buf);
-        /* Faults stand out: bad frames and lost chunks in the alert colour. */
-        n = 0;
-        buf[0] = '\0';
+            it[k++] = (struct tui_panel_item){"frames", "fr", fr, false, 0};
+        /* Faults stand out: bad frames, lost chunks, a full or dead link. */
         if (m->bad_frames)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, "  bad %llu",
-                          (unsigned long long)m->bad_frames);
+            it[k++] = (struct tui_panel_item){"bad", NULL, bad, true, alert};
         if (m->lost_chunks)
-            snprintf(buf + n, sizeof buf - (size_t)n, "  lost %llu",
-                     (unsigned long long)m->lost_chunks);
-        if (*buf)
-            tui_panel_text(c, r, x, y, tui_ui_color(c->color, TUI_UI_ALERT), buf);
-        y++;
+            it[k++] = (struct tui_panel_item){"lost", NULL, lost, true, alert};
+        if (m->link_note && *m->link_note)
+            it[k++] = (struct tui_panel_item){"link", NULL, m->link_note, true, alert};
+        int h = end - y - table_rows > 1 ? end - y - table_rows : 1;
+        y += tui_panel_items(c, (struct tui_rect){r.x, y, r.w, h}, y, it, k);
     }
     if (m->stages && y + 1 < end)
-        draw_stages(c, r, m->stages, y);
+        draw_stages(c, r, m->stages, y, str_or(m->timing_source, "board"));
 }

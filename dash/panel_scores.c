@@ -4,9 +4,11 @@
  * (the user tunes them live, so they are always in sight) and the detections
  * log, newest first.
  *
- * Bars show the instantaneous score (0..1). The threshold lives on the
- * detector's 0..255 scale and is marked at threshold / 255 of the bar, which
- * is where an averaged score of that value would end. */
+ * Everything is on one 0..1 scale. With averages, the bars show the
+ * averaged score, the value the detector compares with its threshold, and
+ * the threshold is marked on them at threshold / 255; the numbers are the
+ * score now and its average. Without averages the bars are the scores and
+ * no threshold is drawn (it would not apply to them). */
 #include "panels.h"
 
 #include <math.h>
@@ -120,7 +122,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
         label_w = 12;
     if (label_w > r.w / 3)
         label_w = r.w / 3 > 1 ? r.w / 3 : 1;
-    int val_w = 5 + (m->avg ? 4 : 0);              /* " 0.91" + " 201" */
+    int val_w = 5 + (m->avg ? 5 : 0);              /* " 0.91" + " 0.79" */
     int bar_x = r.x + 2 + label_w + 1;
     int bar_w = r.x + r.w - val_w - bar_x;
     if (bar_w < 3) {
@@ -131,14 +133,18 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
     if (head && rows > 0) {
         int axis = tui_ui_color(c->color, TUI_UI_AXIS);
         tui_panel_text(c, r, r.x + 2, y0, axis, "class");
-        tui_panel_text(c, r, bar_x + bar_w, y0, axis, m->avg ? "score avg" : "score");
+        if (m->avg && bar_w >= 27)
+            tui_panel_text(c, r, bar_x, y0, axis, "average (bar), threshold |");
+        else if (m->avg && bar_w >= 5)
+            tui_panel_text(c, r, bar_x, y0, axis, "avg |");
+        tui_panel_text(c, r, bar_x + bar_w, y0, axis, m->avg ? "  now  avg" : "score");
         y0++;
         rows--;
     }
     for (int i = 0; i < m->n && i < rows; i++) {
         int y = y0 + i;
         bool hi = i == top;
-        double s = score_of(m, i);
+        double s = score_of(m, i), bar = m->avg ? m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX : s;
         struct tui_rect lr = {r.x, y, 2 + label_w < r.w ? 2 + label_w : r.w, 1};
         if (hi)
             tui_panel_text(c, lr, r.x, y, tui_ui_color(c->color, TUI_UI_GOOD),
@@ -147,11 +153,12 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
                        label_of(m, i, lb, sizeof lb));
         if (bar_w) {
             int fg = tui_ui_color(c->color, hi ? TUI_UI_GOOD : TUI_UI_TRACE);
-            tui_panel_bar(c, r, bar_x, y, bar_w, s, fg);
-            if (m->threshold >= 0) {
-                int tc = (int)lround(fmin(m->threshold, MDL_DETECT_THRESHOLD_MAX) / (double)MDL_DETECT_THRESHOLD_MAX * bar_w);
+            tui_panel_bar(c, r, bar_x, y, bar_w, bar, fg);
+            if (m->threshold >= 0 && m->avg) {
+                int tc = (int)lround(fmin(m->threshold, MDL_DETECT_THRESHOLD_MAX) /
+                                     (double)MDL_DETECT_THRESHOLD_MAX * bar_w);
                 tc = tc >= bar_w ? bar_w - 1 : tc;
-                bool under = !isnan(s) && lround(s * bar_w * 8) > 8L * tc;
+                bool under = !isnan(bar) && lround(bar * bar_w * 8) > 8L * tc;
                 uint32_t ch = c->unicode ? (under ? 0x2503 : 0x250A) : (under ? '|' : ':');
                 if (bar_x + tc < r.x + r.w)
                     tui_canvas_set(c, bar_x + tc, y, ch, tui_ui_color(c->color, TUI_UI_ALERT),
@@ -161,7 +168,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
         char val[32];
         int n = isnan(s) ? snprintf(val, sizeof val, "    -") : snprintf(val, sizeof val, " %4.2f", s);
         if (m->avg)
-            snprintf(val + n, sizeof val - (size_t)n, " %3d", (int)m->avg[i]);
+            snprintf(val + n, sizeof val - (size_t)n, " %4.2f", m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX);
         int vx = bar_x + bar_w;
         int w = tui_panel_text(c, r, vx, y, hi ? tui_ui_color(c->color, TUI_UI_GOOD) : text, val);
         if (m->avg && m->threshold >= 0 && m->avg[i] > m->threshold && w > 5)
@@ -175,11 +182,13 @@ static void draw_params(struct tui_canvas *c, struct tui_rect r, const struct md
                         int y)
 {
     char line[160];
-    int n = snprintf(line, sizeof line, "detect: window %d ms  threshold %d  suppression %d ms  min %d",
-                     (int)d->window_ms, (int)d->threshold, (int)d->suppression_ms, (int)d->min_count);
+    int n = snprintf(line, sizeof line, "detect: window %d ms  threshold %.2f  suppression %d ms  min %d",
+                     (int)d->window_ms, d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
     if (n > r.w)
-        snprintf(line, sizeof line, "win %dms thr %d sup %dms min %d", (int)d->window_ms,
-                 (int)d->threshold, (int)d->suppression_ms, (int)d->min_count);
+        n = snprintf(line, sizeof line, "win %dms thr %.2f sup %dms min %d", (int)d->window_ms,
+                     d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
+    if (n > r.w) /* never a cut number: the parameters that fit, whole */
+        snprintf(line, sizeof line, "thr %.2f win %dms", d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->window_ms);
     tui_panel_text(c, r, r.x, y, tui_ui_color(c->color, TUI_UI_AXIS), line);
 }
 
@@ -192,6 +201,10 @@ static void draw_log(struct tui_canvas *c, struct tui_rect r, const struct tui_s
     tui_panel_text(c, r, r.x, y++, tui_ui_color(c->color, TUI_UI_TITLE),
                    m->n_log ? "Detections (newest first)" : "No detections");
     rows--;
+    if (!m->n_log && m->no_detections_why && rows > 0) {
+        tui_panel_text(c, r, r.x, y, tui_ui_color(c->color, TUI_UI_AXIS), m->no_detections_why);
+        return;
+    }
     size_t shown = m->n_log <= (size_t)rows ? m->n_log : (size_t)(rows > 0 ? rows - 1 : 0);
     char lb[16];
     for (size_t k = 0; k < shown; k++) {

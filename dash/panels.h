@@ -50,6 +50,20 @@ static inline int tui_panel_printf(struct tui_canvas *c, struct tui_rect r, int 
     return tui_panel_text(c, r, x, y, fg, buf);
 }
 
+/* A label and its value, for tui_panel_items: label (may be NULL), a
+ * shorter label for narrow panels (may be NULL: the value alone), and the
+ * value's colour (fg_set false: the text colour). */
+struct tui_panel_item {
+    const char *label, *short_label;
+    const char *value;
+    bool fg_set;
+    int fg;
+};
+/* Lays items out from row y of r, wrapping whole items, abbreviating labels
+ * rather than cutting values (panel_flow.c). Returns the rows used. */
+int tui_panel_items(struct tui_canvas *c, struct tui_rect r, int y, const struct tui_panel_item *it,
+                    int n);
+
 /* A horizontal bar of w cells at (x, y) filled to frac (clamped to 0..1):
  * eighth blocks on Unicode (the empty part is a light shade), '#' and '.' in
  * ASCII. Cells outside clip are not touched. (panel_scores.c) */
@@ -79,6 +93,7 @@ struct tui_scores_model {
     const struct tui_detection *log; /* detections, oldest first (drawn newest first) */
     size_t n_log;
     bool led;                       /* lit: the newest detection is recent (caller's clock) */
+    const char *no_detections_why;  /* said under "No detections" (e.g. a clip too short), or NULL */
 };
 
 /* Layout, top down, rows dropped from the bottom when r is short:
@@ -150,6 +165,10 @@ struct tui_board_model {
     uint64_t bad_frames;            /* discarded frames (CRC, framing, length) */
     uint64_t lost_chunks;           /* gaps in the mic chunk numbers */
     const struct tui_stage_stats *stages; /* TUI_STAGE_COUNT entries, or NULL: no table */
+    const char *timing_source;      /* whose clock timed the stages: "board", "host" (a virtual
+                                       board runs on the host); NULL: "board" */
+    const char *mode_text;          /* what the mode is doing now; NULL: the mode's name */
+    const char *link_note;          /* a full or dead link ("full: 1,024 B dropped"), or NULL */
 };
 
 /* Layout, top down (rows dropped from the bottom when r is short):

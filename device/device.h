@@ -535,6 +535,10 @@ int dev_sim_fd(const struct dev_sim *s);
 struct dev_board *dev_sim_board(struct dev_sim *s);
 /* Serve what arrived and play the mic up to now (dev_now() seconds). */
 enum kws_status dev_sim_step(struct dev_sim *s, double now);
+/* Bytes waiting for the pty to take them (poll dev_sim_fd for POLLOUT while
+ * non-zero), and bytes dropped because the host did not read in time. */
+size_t dev_sim_tx_queued(const struct dev_sim *s);
+uint64_t dev_sim_dropped_bytes(const struct dev_sim *s);
 /* Loop until *stop becomes non-zero. */
 enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop);
 

@@ -16,28 +16,51 @@
 
 #include "sim_priv.h"
 
+/* Writes what the queue holds until the pty is full; never waits. */
+static void sim_flush(struct dev_sim *s)
+{
+    while (s->tx_n) {
+        size_t chunk = s->tx_n < DEV_SIM_TXQ - s->tx_head ? s->tx_n : DEV_SIM_TXQ - s->tx_head;
+        ssize_t w = write(s->master, s->txq + s->tx_head, chunk);
+        if (w <= 0) {
+            if (w < 0 && errno != EAGAIN && errno != EINTR) { /* no host: drop it all */
+                s->dropped_bytes += s->tx_n;
+                s->tx_n = s->tx_head = 0;
+            }
+            return;
+        }
+        s->tx_head = (s->tx_head + (size_t)w) % DEV_SIM_TXQ;
+        s->tx_n -= (size_t)w;
+    }
+    s->tx_head = 0;
+}
+
+/* The host may be slow or absent, and in the dashboard it runs in the same
+ * thread as this board: waiting here would wait for ourselves. So bytes go
+ * to a queue drained whenever the pty is writable (dev_sim_step), and a
+ * frame that does not fit is dropped whole (the host counts the loss by
+ * chunk numbers, as with a real USB buffer); a partly written frame is
+ * always completed, so the stream stays in sync. */
 static void sim_write(void *io, const uint8_t *p, size_t n)
 {
     struct dev_sim *s = io;
-    /* the host may be slow or absent: wait a little, then drop (the host
-     * counts the loss by chunk numbers, as with a real USB buffer) */
-    int tries = 0;
-    while (n) {
+    sim_flush(s);
+    if (!s->tx_n) {
         ssize_t w = write(s->master, p, n);
         if (w > 0) {
             p += w;
             n -= (size_t)w;
-            continue;
         }
-        if (w < 0 && errno != EAGAIN && errno != EINTR) return;
-        if (++tries > 200) {
-            s->dropped_bytes += n;
-            return;
-        }
-        struct pollfd pf = {s->master, POLLOUT, 0};
-        poll(&pf, 1, 1);
+    } else if (s->tx_n + n > DEV_SIM_TXQ) {
+        s->dropped_bytes += n;
+        return;
     }
+    for (size_t i = 0; i < n; i++)
+        s->txq[(s->tx_head + s->tx_n++) % DEV_SIM_TXQ] = p[i];
 }
+
+size_t dev_sim_tx_queued(const struct dev_sim *s) { return s->tx_n; }
+uint64_t dev_sim_dropped_bytes(const struct dev_sim *s) { return s->dropped_bytes; }
 
 static uint64_t mono_us(void)
 {
@@ -183,6 +206,16 @@ static void sim_mic(struct dev_sim *s, double now)
     if (s->t0 < 0) s->t0 = now;
     double speed = s->cfg.speed > 0 ? s->cfg.speed : 1.0;
     uint64_t due = (uint64_t)((now - s->t0) * (double)KWS_RATE_HZ * speed);
+    /* A real board's mic never waits for its processing; this one shares
+     * the host's CPU, and a host that stalled (or is starved) would make it
+     * catch up on everything at once, for longer than real time again and
+     * again. So at most half a second of backlog is played; the rest is
+     * skipped, as a board that missed its ADC buffers would. */
+    uint64_t cap = (uint64_t)(0.5 * (double)KWS_RATE_HZ * speed);
+    if (due > s->mic_pos + cap) {
+        s->mic_skipped += due - cap - s->mic_pos;
+        s->mic_pos = due - cap;
+    }
     int16_t buf[DEV_AUDIO_MAX_SAMPLES];
     while (s->mic_pos < due) {
         uint64_t k = due - s->mic_pos;
@@ -198,6 +231,7 @@ static void sim_mic(struct dev_sim *s, double now)
 enum kws_status dev_sim_step(struct dev_sim *s, double now)
 {
     uint8_t buf[4096];
+    sim_flush(s);
     for (int i = 0; i < 64; i++) {
         ssize_t r = read(s->master, buf, sizeof buf);
         if (r > 0) {
@@ -210,13 +244,14 @@ enum kws_status dev_sim_step(struct dev_sim *s, double now)
         break;
     }
     sim_mic(s, now);
+    sim_flush(s);
     return KWS_OK;
 }
 
 enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop)
 {
     while (!*stop) {
-        struct pollfd p = {s->master, POLLIN, 0};
+        struct pollfd p = {s->master, (short)(POLLIN | (s->tx_n ? POLLOUT : 0)), 0};
         poll(&p, 1, s->cfg.speed > 1 ? 1 : 5);
         enum kws_status st = dev_sim_step(s, dev_now());
         if (st != KWS_OK) return st;

@@ -5,6 +5,7 @@
 #include "device.h"
 
 #define DEV_SIM_VERSION "0.1.0"
+#define DEV_SIM_TXQ 65536 /* bytes queued for a slow host (~2 s of mic audio) */
 
 struct dev_sim {
     struct dev_sim_config cfg;
@@ -14,7 +15,10 @@ struct dev_sim {
     double t0;
     uint64_t us0;          /* CLOCK_MONOTONIC at open: the board's power-up */
     uint64_t mic_pos;
-    size_t dropped_bytes;
+    uint64_t mic_skipped;  /* mic samples skipped because the host fell behind */
+    uint64_t dropped_bytes;
+    uint8_t txq[DEV_SIM_TXQ]; /* ring of bytes the pty did not take yet */
+    size_t tx_head, tx_n;
     /* line dialects */
     char line[1024];
     size_t line_n;

@@ -6,44 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const view_names[TUI_VIEW_COUNT] = {
-    "wave", "spectrum", "spectrogram", "mel", "mfcc", "features"};
-static const char *const view_titles[TUI_VIEW_COUNT] = {
-    "Waveform", "Spectrum", "Spectrogram", "Mel spectrogram", "MFCC", "Model features (int8)"};
-
-const char *tui_view_name(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_names[v] : "?"; }
-const char *tui_view_title(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_titles[v] : "?"; }
-
-enum tui_view_id tui_view_parse(const char *name)
-{
-    for (int i = 0; i < TUI_VIEW_COUNT; i++)
-        if (!strcmp(name, view_names[i]))
-            return (enum tui_view_id)i;
-    return TUI_VIEW_COUNT;
-}
-
 struct tui_timeline tui_timeline_full(double duration_s)
 {
     return (struct tui_timeline){
         .t0_s = 0, .t1_s = duration_s > 0 ? duration_s : 1.0,
-        .cursor_s = -1, .sel0_s = 0, .sel1_s = 0, .play_s = -1};
-}
-
-double tui_nice_step(double span, int max_ticks)
-{
-    if (!(span > 0) || max_ticks < 1)
-        return 1;
-    double raw = span / max_ticks;
-    double mag = pow(10, floor(log10(raw)));
-    static const double steps[] = {1, 2, 2.5, 5, 10};
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (steps[i] * mag >= raw)
-            return steps[i] * mag;
-    return 10 * mag;
+        .cursor_s = -1, .sel0_s = 0, .sel1_s = 0, .play_s = -1, .probe_y = -1};
 }
 
 void tui_format_time(double t_s, double step_s, char *buf, size_t len)
 {
+    if (fabs(t_s) < 1e-9)
+        t_s = 0; /* no "-0.0s" */
     if (t_s >= 60 && step_s >= 1) {
         snprintf(buf, len, "%d:%02d", (int)(t_s / 60), (int)fmod(t_s, 60));
         return;
@@ -76,45 +49,76 @@ int tui_time_to_col(const struct tui_timeline *tl, int x, int w, double t_s)
     return col >= x + w ? x + w - 1 : col;
 }
 
+static void time_label(double v, double step, char *buf, size_t len)
+{
+    tui_format_time(v, step, buf, len);
+}
+
+/* Labels of nice times along row y; detection marks ("▲yes") first, since
+ * they are what the user looks for, and tick labels only where a whole
+ * label fits between them: no label is ever cut by a mark. */
 void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct tui_timeline *tl)
 {
-    int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    double span = tl->t1_s - tl->t0_s;
-    if (w < 4 || !(span > 0))
+    int fg = tui_ui_color(c->color, TUI_UI_AXIS), mark_fg = tui_ui_color(c->color, TUI_UI_GOOD);
+    if (w < 4 || !(tl->t1_s > tl->t0_s) || w > 4096)
         return;
-    double step = tui_nice_step(span, w / 9 > 1 ? w / 9 : 1);
-    int next_free = x;
-    double o = tl->origin_s;
-    for (long k = (long)ceil((tl->t0_s + o) / step - 1e-9); k * step - o <= tl->t1_s + 1e-9; k++) {
-        double t = k * step - o;
-        int col = tui_time_to_col(tl, x, w, t);
-        char label[16];
-        tui_format_time(k * step, step, label, sizeof label);
-        int lw = (int)strlen(label);
-        if (col < next_free || col + lw > x + w)
-            continue;
-        tui_canvas_text(c, col, y, lw, fg, TUI_COLOR_DEFAULT, label);
-        next_free = col + lw + 1;
-    }
-    /* Detections sit on the axis row: "^yes" at the detection time. */
-    int mark_fg = tui_ui_color(c->color, TUI_UI_GOOD);
+    bool used[4096] = {false};
     for (size_t i = 0; i < tl->n_marks; i++) {
         int col = tui_time_to_col(tl, x, w, tl->marks[i].t_s);
-        if (col < 0)
+        if (col < 0 || used[col - x])
             continue;
         tui_canvas_set(c, col, y, c->unicode ? 0x25B2 : '^', mark_fg, TUI_COLOR_DEFAULT);
-        tui_canvas_text(c, col + 1, y, x + w - col - 1, mark_fg, TUI_COLOR_DEFAULT,
-                        tl->marks[i].label);
+        used[col - x] = true;
+        const char *l = tl->marks[i].label ? tl->marks[i].label : "";
+        int n = 0;
+        while (l[n] && col + 1 + n < x + w && !used[col + 1 + n - x])
+            n++;
+        if (n == (int)strlen(l)) { /* the word whole, or only the mark */
+            tui_canvas_text(c, col + 1, y, n, mark_fg, TUI_COLOR_DEFAULT, l);
+            for (int k = 0; k <= n && col + 1 + k < x + w; k++)
+                used[col + 1 + k - x] = true; /* and a gap after it */
+        }
+    }
+    double o = tl->origin_s;
+    struct tui_axis ax = {.lo = tl->t0_s + o, .hi = tl->t1_s + o, .len = w, .format = time_label};
+    struct tui_tick t[TUI_MAX_TICKS];
+    int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
+    for (int i = 0; i < n; i++) {
+        bool free = true;
+        for (int k = t[i].start - 1; k <= t[i].start + t[i].w; k++)
+            if (k >= 0 && k < w && used[k])
+                free = false;
+        if (free)
+            tui_canvas_text(c, x + t[i].start, y, t[i].w, fg, TUI_COLOR_DEFAULT, t[i].label);
     }
 }
 
 void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct tui_timeline *tl)
 {
+    /* The selection is a background tint under the plot, so braille dots
+     * and text stay as they are (reverse video would turn braille into
+     * solid blocks); cells that already use their background for data
+     * (heatmap half blocks) keep it, and edges mark where it starts and
+     * ends, which is all a colourless terminal shows. */
     if (tl->sel1_s > tl->sel0_s) {
         int a = tui_time_to_col(tl, plot.x, plot.w, tl->sel0_s > tl->t0_s ? tl->sel0_s : tl->t0_s);
         int b = tui_time_to_col(tl, plot.x, plot.w, tl->sel1_s < tl->t1_s ? tl->sel1_s : tl->t1_s);
-        if (a >= 0 && b >= a)
-            tui_canvas_attr(c, (struct tui_rect){a, plot.y, b - a + 1, plot.h}, TUI_ATTR_REVERSE);
+        int tint = tui_ui_color(c->color, TUI_UI_SELECT), edge = tui_ui_color(c->color, TUI_UI_AXIS);
+        for (int x = a; a >= 0 && x <= b; x++)
+            for (int y = plot.y; y < plot.y + plot.h; y++) {
+                struct tui_cell *cell = tui_canvas_at(c, x, y);
+                if (!cell)
+                    continue;
+                bool data_bg = cell->bg != TUI_COLOR_DEFAULT;
+                if ((x == a && tl->sel0_s >= tl->t0_s) || (x == b && tl->sel1_s <= tl->t1_s)) {
+                    if (cell->ch == ' ' || cell->ch == 0x2800) { /* never over data */
+                        cell->ch = c->unicode ? 0x250A : ':';
+                        cell->fg = (int16_t)edge;
+                    }
+                }
+                if (!data_bg && c->color != TUI_COLOR_NONE)
+                    cell->bg = (int16_t)tint;
+            }
     }
     struct { double t; enum tui_ui_color color; } lines[2] = {
         {tl->play_s, TUI_UI_PLAY}, {tl->cursor_s, TUI_UI_CURSOR}};

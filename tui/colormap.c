@@ -24,8 +24,19 @@ static const unsigned char magma[][3] = {
     {0xfe, 0x9f, 0x6d}, {0xfe, 0xcf, 0x92}, {0xfc, 0xfd, 0xbf},
 };
 
+/* A diverging map for signed values (MFCC coefficients normalised per
+ * row): matplotlib's RdBu reversed, blue below the mean, white at it, red
+ * above, at its 11 key colours. */
+static const unsigned char diverging[][3] = {
+    {0x05, 0x30, 0x61}, {0x21, 0x66, 0xac}, {0x43, 0x93, 0xc3}, {0x92, 0xc5, 0xde},
+    {0xd1, 0xe5, 0xf0}, {0xf7, 0xf7, 0xf7}, {0xfd, 0xdb, 0xc7}, {0xf4, 0xa5, 0x82},
+    {0xd6, 0x60, 0x4d}, {0xb2, 0x18, 0x2b}, {0x67, 0x00, 0x1f},
+};
+
 const char *tui_colormap_name(enum tui_colormap m)
 {
+    if (m == TUI_CMAP_DIVERGING)
+        return "diverging";
     switch (m) {
     case TUI_CMAP_VIRIDIS: return "viridis";
     case TUI_CMAP_MAGMA: return "magma";
@@ -82,6 +93,9 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
         static const int ramp_v[] = {0, 4, 6, 2, 3};
         static const int ramp_m[] = {0, 4, 5, 1, 3, 7};
         static const int ramp_g[] = {0, 7};
+        static const int ramp_d[] = {4, 6, 7, 3, 1};
+        if (m == TUI_CMAP_DIVERGING)
+            return ramp_d[(int)(t * 4.999f)];
         if (m == TUI_CMAP_MAGMA)
             return ramp_m[(int)(t * 5.999f)];
         if (m == TUI_CMAP_GRAY)
@@ -94,8 +108,8 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
      * once per 1/16383 step and looking it up is what keeps a live 256-colour
      * screen cheap. */
     enum { STEPS = 16384 };
-    static short lut[TUI_CMAP_COUNT][STEPS];
-    static bool ready[TUI_CMAP_COUNT];
+    static short lut[TUI_CMAP_COUNT + 1][STEPS];
+    static bool ready[TUI_CMAP_COUNT + 1];
     if (!ready[m]) {
         for (int k = 0; k < STEPS; k++)
             lut[m][k] = (short)interpolate(m, (float)k / (STEPS - 1));
@@ -104,21 +118,33 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
     return lut[m][(int)lroundf(t * (STEPS - 1))];
 }
 
-/* The 256-colour index of map m at t in [0, 1]: anchors interpolated
- * linearly, then snapped to the xterm palette. */
-static int interpolate(enum tui_colormap m, float t)
+void tui_colormap_rgb(enum tui_colormap m, float t, int rgb[3])
 {
-    const unsigned char (*a)[3] = m == TUI_CMAP_MAGMA ? magma : viridis;
+    t = clamp01(t);
+    if (m == TUI_CMAP_GRAY) { /* the xterm gray ramp's span, 8 .. 238 */
+        rgb[0] = rgb[1] = rgb[2] = 8 + (int)lroundf(t * 230);
+        return;
+    }
+    const unsigned char (*a)[3] = m == TUI_CMAP_MAGMA ? magma
+                                : m == TUI_CMAP_DIVERGING ? diverging : viridis;
     int n = m == TUI_CMAP_MAGMA ? (int)(sizeof magma / sizeof magma[0])
-                                : (int)(sizeof viridis / sizeof viridis[0]);
+          : m == TUI_CMAP_DIVERGING ? (int)(sizeof diverging / sizeof diverging[0])
+                                    : (int)(sizeof viridis / sizeof viridis[0]);
     float pos = t * (float)(n - 1);
     int i = (int)pos;
     if (i >= n - 1)
         i = n - 2;
     float f = pos - (float)i;
-    int rgb[3];
     for (int k = 0; k < 3; k++)
         rgb[k] = (int)lroundf((float)a[i][k] + f * (float)(a[i + 1][k] - a[i][k]));
+}
+
+/* The 256-colour index of map m at t in [0, 1]: anchors interpolated
+ * linearly, then snapped to the xterm palette. */
+static int interpolate(enum tui_colormap m, float t)
+{
+    int rgb[3];
+    tui_colormap_rgb(m, t, rgb);
     return tui_rgb_to_256(rgb[0], rgb[1], rgb[2]);
 }
 

@@ -81,7 +81,9 @@ static void trim(struct tui_scope *s)
     memmove(s->clip.samples, s->clip.samples + d, (s->clip.n_samples - d) * sizeof *s->clip.samples);
     s->clip.n_samples -= d;
     struct dsp_micro_config mc = dsp_micro_config_default();
-    for (int v = TUI_VIEW_SPECTROGRAM; v < TUI_VIEW_COUNT; v++) {
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) {
+        if (tui_view_desc((enum tui_view_id)v)->kind != TUI_KIND_HEATMAP)
+            continue;
         size_t hop = v == TUI_VIEW_FEATURES ? (size_t)mc.step_ms * CAP_RATE_HZ / 1000
                                            : (size_t)s->cfg.stft.hop_length;
         size_t drop = d / hop, keep = s->rows_ready[v] > drop ? s->rows_ready[v] - drop : 0;
@@ -99,6 +101,9 @@ static void trim(struct tui_scope *s)
         s->micro_fed = 0;
         s->rows_ready[TUI_VIEW_FEATURES] = s->mat[TUI_VIEW_FEATURES].rows = 0;
     }
+    s->col_rows = 0; /* statistics start over on what is kept */
+    memset(s->col_sum, 0, sizeof s->col_sum);
+    memset(s->col_sum2, 0, sizeof s->col_sum2);
     s->origin_s += (double)d / CAP_RATE_HZ;
 }
 
@@ -124,7 +129,7 @@ double tui_scope_append(struct tui_scope *s, const int16_t *x, size_t n)
     memcpy(s->clip.samples + s->clip.n_samples, x, n * sizeof *x);
     s->clip.n_samples += n;
     s->clip.original.frames = (int64_t)s->clip.n_samples;
-    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++)
+    for (int v = 0; v < TUI_VIEW_COUNT; v++)
         s->computed[v] = false;
     return s->origin_s - before;
 }
@@ -135,6 +140,7 @@ void tui_scope_free(struct tui_scope *s)
         dsp_matrix_free(&s->mat[v]);
     free(s->micro);
     free(s->welch_db);
+    free(s->welch_sum);
     free(s->frame_db);
     cap_clip_free(&s->clip);
     memset(s, 0, sizeof *s);
@@ -205,22 +211,6 @@ static enum kws_status step_features(struct tui_scope *s)
     return KWS_OK;
 }
 
-/* The whole-clip Welch average for a file; a live source shows its latest
- * frame instead (an average over an ever-growing clip says little). */
-static enum kws_status prepare_spectrum(struct tui_scope *s)
-{
-    size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
-    if (!s->welch_db) {
-        s->welch_db = malloc(bins * sizeof *s->welch_db);
-        s->frame_db = malloc(bins * sizeof *s->frame_db);
-        if (!s->welch_db || !s->frame_db)
-            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
-        if (!s->live)
-            dsp_welch_db(&s->cfg.stft, s->clip.samples, s->clip.n_samples, s->welch_db);
-    }
-    return tui_scope_prepare(s, TUI_VIEW_SPECTROGRAM); /* frames for the cursor */
-}
-
 static enum dsp_kind view_kind(enum tui_view_id v)
 {
     return v == TUI_VIEW_SPECTROGRAM ? DSP_KIND_SPECTROGRAM : v == TUI_VIEW_MEL ? DSP_KIND_MEL : DSP_KIND_MFCC;
@@ -260,20 +250,90 @@ static enum kws_status step_float(struct tui_scope *s, enum tui_view_id v, size_
     return KWS_OK;
 }
 
+/* The whole-clip Welch average for a file, a slice of frames per call so a
+ * long clip never blocks the keys: each slice's mean power is weighed by
+ * its frame count (dsp_welch_db gives dB; dB -> power is exact above the
+ * floor). A live source shows its latest frame instead (an average over an
+ * ever-growing clip says little). The spectrogram fills alongside: the
+ * cursor's frame comes from it. */
+static enum kws_status step_spectrum(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done)
+{
+    (void)v;
+    const struct dsp_stft_config *sc = &s->cfg.stft;
+    size_t bins = (size_t)sc->n_fft / 2 + 1, nfft = (size_t)sc->n_fft, hop = (size_t)sc->hop_length;
+    if (!s->welch_db) {
+        s->welch_db = malloc(bins * sizeof *s->welch_db);
+        s->frame_db = malloc(bins * sizeof *s->frame_db);
+        s->welch_sum = calloc(bins, sizeof *s->welch_sum);
+        if (!s->welch_db || !s->frame_db || !s->welch_sum)
+            return kws_err(s->error, sizeof s->error, KWS_ERR_NOMEM, "out of memory");
+        for (size_t k = 0; k < bins; k++)
+            s->welch_db[k] = -100;
+    }
+    size_t n = s->clip.n_samples, total = n < nfft ? 0 : (n - nfft) / hop + 1;
+    size_t k0 = s->welch_rows, b = total - k0 < budget ? total - k0 : budget;
+    if (!s->live && b > 0) {
+        size_t got = dsp_welch_db(sc, s->clip.samples + k0 * hop, (b - 1) * hop + nfft, s->frame_db);
+        for (size_t k = 0; k < bins; k++)
+            s->welch_sum[k] += pow(10.0, s->frame_db[k] / 10.0) * (double)got;
+        s->welch_rows += got ? got : b;
+        for (size_t k = 0; k < bins; k++)
+            s->welch_db[k] = (float)(s->welch_sum[k] / (double)s->welch_rows);
+        dsp_power_to_db(s->welch_db, bins);
+    }
+    bool spec_done = true;
+    enum kws_status st = tui_scope_step(s, TUI_VIEW_SPECTROGRAM, budget, &spec_done);
+    *done = spec_done && (s->live || s->welch_rows >= total);
+    return st;
+}
+
+static enum kws_status step_micro(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done)
+{
+    (void)v, (void)budget;
+    *done = true;
+    return step_features(s);
+}
+
+#define HOP_S 0.010   /* the STFT views: 160-sample hop, 400-sample frames */
+#define FRAME_S 0.025
+static const struct tui_view_desc view_table[TUI_VIEW_COUNT] = {
+    [TUI_VIEW_WAVE] = {"wave", "Waveform", TUI_KIND_WAVE, NULL, 0, NULL, NULL, 0, 0, 0},
+    [TUI_VIEW_SPECTRUM] = {"spectrum", "Spectrum", TUI_KIND_SPECTRUM, step_spectrum, TUI_AXIS_HZ,
+                           "Hz", "dB", TUI_SCALE_DB, HOP_S, FRAME_S},
+    [TUI_VIEW_SPECTROGRAM] = {"spectrogram", "Spectrogram", TUI_KIND_HEATMAP, step_float,
+                              TUI_AXIS_HZ, "Hz", "dB", TUI_SCALE_DB, HOP_S, FRAME_S},
+    [TUI_VIEW_MEL] = {"mel", "Mel spectrogram", TUI_KIND_HEATMAP, step_float, TUI_AXIS_BAND_HZ,
+                      "Hz", "dB", TUI_SCALE_DB, HOP_S, FRAME_S},
+    [TUI_VIEW_MFCC] = {"mfcc", "MFCC", TUI_KIND_HEATMAP, step_float, TUI_AXIS_INDEX, "coef", "z",
+                       TUI_SCALE_COL_Z, HOP_S, FRAME_S},
+    [TUI_VIEW_FEATURES] = {"features", "Model features (int8)", TUI_KIND_HEATMAP, step_micro,
+                           TUI_AXIS_BAND_HZ, "Hz", "int8", TUI_SCALE_INT8, 0.020, 0.030},
+};
+
+const struct tui_view_desc *tui_view_desc(enum tui_view_id v)
+{
+    return (unsigned)v < TUI_VIEW_COUNT ? &view_table[v] : NULL;
+}
+
+const char *tui_view_name(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_table[v].name : "?"; }
+const char *tui_view_title(enum tui_view_id v) { return v < TUI_VIEW_COUNT ? view_table[v].title : "?"; }
+
+enum tui_view_id tui_view_parse(const char *name)
+{
+    for (int i = 0; i < TUI_VIEW_COUNT; i++)
+        if (!strcmp(name, view_table[i].name))
+            return (enum tui_view_id)i;
+    return TUI_VIEW_COUNT;
+}
+
 enum kws_status tui_scope_step(struct tui_scope *s, enum tui_view_id v, size_t budget_frames,
                                bool *done)
 {
     *done = true;
-    if (v == TUI_VIEW_WAVE || v >= TUI_VIEW_COUNT || s->computed[v])
+    const struct tui_view_desc *d = tui_view_desc(v);
+    if (!d || !d->compute || s->computed[v])
         return KWS_OK;
-    enum kws_status st;
-    if (v == TUI_VIEW_SPECTRUM) {
-        st = prepare_spectrum(s);
-    } else if (v == TUI_VIEW_FEATURES) {
-        st = step_features(s);
-    } else {
-        st = step_float(s, v, budget_frames, done);
-    }
+    enum kws_status st = d->compute(s, v, budget_frames, done);
     if (st == KWS_OK && *done)
         s->computed[v] = true;
     return st;
@@ -288,147 +348,3 @@ enum kws_status tui_scope_prepare(struct tui_scope *s, enum tui_view_id v)
     return st;
 }
 
-/* Colour range: dB views show 80 dB below the loudest value (a fixed dynamic
- * range reads best across clips); MFCC and features their own min..max / the
- * int8 range. Only rows not scanned before are looked at: scanning a long or
- * live clip on every frame would be too slow. */
-static void value_range(struct tui_scope *s, enum tui_view_id v, size_t rows, float *lo, float *hi)
-{
-    if (v == TUI_VIEW_FEATURES) {
-        *lo = -128;
-        *hi = 127;
-        return;
-    }
-    const struct dsp_matrix *m = &s->mat[v];
-    if (s->rows_scanned[v] == 0 || s->rows_scanned[v] > rows) {
-        s->raw_lo[v] = INFINITY;
-        s->raw_hi[v] = -INFINITY;
-        s->rows_scanned[v] = 0;
-    }
-    float mn = s->raw_lo[v], mx = s->raw_hi[v];
-    for (size_t i = s->rows_scanned[v] * m->cols; i < rows * m->cols; i++) {
-        if (m->data[i] < mn) mn = m->data[i];
-        if (m->data[i] > mx) mx = m->data[i];
-    }
-    s->raw_lo[v] = mn;
-    s->raw_hi[v] = mx;
-    s->rows_scanned[v] = rows;
-    if (!(mx >= mn)) {
-        mn = 0;
-        mx = 1;
-    }
-    if (v == TUI_VIEW_SPECTROGRAM || v == TUI_VIEW_MEL) {
-        *hi = ceilf(mx / 10) * 10;
-        *lo = fmaxf(*hi - 80, floorf(mn / 10) * 10);
-    } else {
-        *lo = floorf(mn);
-        *hi = ceilf(mx);
-    }
-    if (!(*hi > *lo))
-        *hi = *lo + 1;
-}
-
-int tui_scope_heatmap(struct tui_scope *s, enum tui_view_id v, const struct tui_timeline *tl,
-                      struct tui_heatmap_model *m)
-{
-    if (v < TUI_VIEW_SPECTROGRAM || v >= TUI_VIEW_COUNT || !s->mat[v].data)
-        return 0;
-    struct dsp_matrix mat_ready = s->mat[v];
-    mat_ready.rows = s->rows_ready[v]; /* a long clip fills in progressively */
-    const struct dsp_matrix *mat = &mat_ready;
-    double rate = CAP_RATE_HZ;
-    *m = (struct tui_heatmap_model){
-        .title = tui_view_title(v), .data = mat->data, .rows = mat->rows, .cols = mat->cols,
-        .hop_s = s->cfg.stft.hop_length / rate, .frame_s = s->cfg.stft.n_fft / rate,
-        .unit = "dB", .cmap = s->cmap, .tl = *tl};
-    value_range(s, v, mat->rows, &m->vmin, &m->vmax);
-    switch (v) {
-    case TUI_VIEW_SPECTROGRAM:
-        m->axis = TUI_AXIS_HZ;
-        m->row_hz = (float)(rate / s->cfg.stft.n_fft);
-        m->axis_name = "bins";
-        break;
-    case TUI_VIEW_MEL:
-        m->axis = TUI_AXIS_BAND_HZ;
-        m->band_hz = s->mel_hz;
-        m->axis_name = "mel band";
-        break;
-    case TUI_VIEW_MFCC:
-        m->axis = TUI_AXIS_INDEX;
-        m->axis_name = "coef";
-        m->unit = "";
-        break;
-    default: {
-        struct dsp_micro_config mc = dsp_micro_config_default();
-        m->axis = TUI_AXIS_BAND_HZ;
-        m->band_hz = s->micro_hz;
-        m->axis_name = "channel";
-        m->unit = "int8";
-        m->hop_s = mc.step_ms / 1000.0;
-        m->frame_s = mc.window_ms / 1000.0;
-        break;
-    }
-    }
-    return 1;
-}
-
-static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_rect r,
-                          const struct tui_timeline *tl)
-{
-    size_t bins = (size_t)s->cfg.stft.n_fft / 2 + 1;
-    const struct dsp_matrix *spec = &s->mat[TUI_VIEW_SPECTROGRAM];
-    char title[96];
-    const float *db = s->welch_db;
-    double hop = s->cfg.stft.hop_length / (double)CAP_RATE_HZ;
-    size_t ready = s->rows_ready[TUI_VIEW_SPECTROGRAM];
-    bool latest = s->live && tl->cursor_s < 0;
-    size_t frame = latest ? ready - 1 : tl->cursor_s >= 0 ? (size_t)(tl->cursor_s / hop) : 0;
-    if (latest && ready == 0) {
-        for (size_t i = 0; i < bins; i++)
-            s->frame_db[i] = -100;
-        db = s->frame_db;
-        snprintf(title, sizeof title, "Spectrum (waiting for audio)");
-    } else if ((latest || tl->cursor_s >= 0) && frame < ready) {
-        memcpy(s->frame_db, &spec->data[frame * spec->cols], bins * sizeof *s->frame_db);
-        db = s->frame_db;
-        snprintf(title, sizeof title, "Spectrum (%s %zu @ %.3f s)", latest ? "latest frame" : "frame",
-                 frame, frame * hop + s->origin_s);
-    } else {
-        snprintf(title, sizeof title, "Spectrum (Welch, whole clip)");
-    }
-    float mx = -INFINITY;
-    for (size_t i = 0; i < bins; i++)
-        mx = fmaxf(mx, db[i]);
-    float top = isfinite(mx) ? ceilf(mx / 10) * 10 : 0;
-    struct tui_spectrum_model m = {
-        .title = title, .db = db, .n_bins = bins,
-        .bin_hz = (float)CAP_RATE_HZ / (float)s->cfg.stft.n_fft, .log_freq = s->spectrum_log,
-        .db_min = top - 100, .db_max = top};
-    tui_view_spectrum(c, r, &m);
-}
-
-void tui_scope_draw(struct tui_scope *s, enum tui_view_id v, struct tui_canvas *c,
-                    struct tui_rect r, const struct tui_timeline *tl)
-{
-    bool done = true;
-    enum kws_status st = v == TUI_VIEW_WAVE || s->computed[v] ? KWS_OK
-                       : tui_scope_step(s, v, 0, &done); /* set up, compute later */
-    if (st != KWS_OK) {
-        tui_draw_title(c, r, tui_view_title(v), "");
-        tui_canvas_text(c, r.x, r.y + 1, r.w, tui_ui_color(c->color, TUI_UI_ALERT),
-                        TUI_COLOR_DEFAULT, s->error);
-        return;
-    }
-    if (v == TUI_VIEW_WAVE) {
-        struct tui_wave_model m = {
-            .title = "Waveform", .samples = s->clip.samples, .n = s->clip.n_samples,
-            .rate_hz = CAP_RATE_HZ, .db_axis = s->wave_db, .tl = *tl};
-        tui_view_wave(c, r, &m);
-    } else if (v == TUI_VIEW_SPECTRUM) {
-        draw_spectrum(s, c, r, tl);
-    } else {
-        struct tui_heatmap_model m;
-        if (tui_scope_heatmap(s, v, tl, &m))
-            tui_view_heatmap(c, r, &m);
-    }
-}

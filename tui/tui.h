@@ -71,10 +71,16 @@ void tui_canvas_box(struct tui_canvas *c, struct tui_rect r, int fg);
 void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int fg);
 
 /* ---- colour ---- */
-enum tui_colormap { TUI_CMAP_VIRIDIS, TUI_CMAP_MAGMA, TUI_CMAP_GRAY, TUI_CMAP_COUNT };
+/* The first TUI_CMAP_COUNT are the user's choice ('c', --cmap); the
+ * diverging map is for signed data (MFCC) and chosen by the view. */
+enum tui_colormap { TUI_CMAP_VIRIDIS, TUI_CMAP_MAGMA, TUI_CMAP_GRAY, TUI_CMAP_COUNT,
+                    TUI_CMAP_DIVERGING = TUI_CMAP_COUNT };
 const char *tui_colormap_name(enum tui_colormap m);
 /* Palette index for t in [0, 1] (clamped) under the canvas's colour mode. */
 int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t);
+/* The map's own RGB at t in [0, 1] (0..255 each): what a truecolor
+ * backend shows instead of the palette index. */
+void tui_colormap_rgb(enum tui_colormap m, float t, int rgb[3]);
 /* ASCII density glyph for t in [0, 1]: " .:-=+*#%@". */
 char tui_density_glyph(float t);
 /* Closest xterm-256 index for an RGB colour (cube or gray ramp). */
@@ -95,6 +101,36 @@ enum tui_view_id {
     TUI_VIEW_WAVE, TUI_VIEW_SPECTRUM, TUI_VIEW_SPECTROGRAM, TUI_VIEW_MEL,
     TUI_VIEW_MFCC, TUI_VIEW_FEATURES, TUI_VIEW_COUNT
 };
+struct tui_scope;
+enum tui_view_kind { TUI_KIND_WAVE, TUI_KIND_SPECTRUM, TUI_KIND_HEATMAP };
+/* How a heatmap's values become colours. */
+enum tui_value_scale {
+    TUI_SCALE_DB,      /* dB, the top 80 dB of the data (fitted to 10 dB steps) */
+    TUI_SCALE_COL_Z,   /* each column (coefficient) to its own mean and spread, diverging */
+    TUI_SCALE_INT8,    /* the model's int8 range */
+};
+enum tui_axis_kind {
+    TUI_AXIS_HZ,      /* row r is r * row_hz Hz (spectrogram bins) */
+    TUI_AXIS_BAND_HZ, /* row r is a band centred at band_hz[r] (mel, micro channels) */
+    TUI_AXIS_INDEX,   /* row r is coefficient r (MFCC) */
+};
+/* One row of the view table: what a view is called, how it is drawn, how
+ * its data are computed and what its axes mean. Adding a view is adding a
+ * row here (scope.c) and, for a new kind, a drawing function. */
+struct tui_view_desc {
+    const char *name;            /* --view name: "wave", "mel", ... */
+    const char *title;           /* "Mel spectrogram" */
+    enum tui_view_kind kind;
+    /* Computes up to budget more frames (*done when complete); NULL: the
+     * view draws straight from the samples. */
+    enum kws_status (*compute)(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done);
+    enum tui_axis_kind axis;     /* heatmaps: what a row is */
+    const char *axis_name;       /* "Hz", "coef" */
+    const char *unit;            /* colour bar unit: "dB", "int8", "z" */
+    enum tui_value_scale scale;
+    double hop_s, frame_s;       /* frame spacing and length */
+};
+const struct tui_view_desc *tui_view_desc(enum tui_view_id v);
 const char *tui_view_name(enum tui_view_id v);   /* "wave", "spectrum", ... */
 const char *tui_view_title(enum tui_view_id v);  /* "Waveform", ... */
 /* Parses a --view name; returns TUI_VIEW_COUNT when unknown. */
@@ -116,6 +152,7 @@ struct tui_timeline {
     size_t n_marks;
     double origin_s;          /* added to time labels: a live view that dropped
                                  old history still shows time since the start */
+    double probe_y;           /* heatmaps: the readout row, 0 (top) .. 1; < 0: none */
 };
 struct tui_timeline tui_timeline_full(double duration_s);
 
@@ -128,16 +165,11 @@ struct tui_wave_model {
     struct tui_timeline tl;
 };
 
-enum tui_axis_kind {
-    TUI_AXIS_HZ,      /* row r is r * row_hz Hz (spectrogram bins) */
-    TUI_AXIS_BAND_HZ, /* row r is a band centred at band_hz[r] (mel, micro channels) */
-    TUI_AXIS_INDEX,   /* row r is coefficient r (MFCC) */
-};
-
 struct tui_heatmap_model {
     const char *title;
     const float *data;        /* rows x cols, row-major: rows are frames (time) */
     size_t rows, cols;
+    size_t rows_total;        /* frames once complete (> rows: still computing); 0: rows */
     double hop_s;             /* frame k starts at k * hop_s */
     double frame_s;           /* frame length */
     float vmin, vmax;         /* colour range; values outside are clamped */
@@ -146,6 +178,8 @@ struct tui_heatmap_model {
     float row_hz;             /* TUI_AXIS_HZ */
     const float *band_hz;     /* TUI_AXIS_BAND_HZ: cols entries */
     const char *axis_name;    /* "Hz", "mel band", "coef", "channel" */
+    const float *col_mean;    /* cols entries: colour shows (v - mean) / spread per column */
+    const float *col_spread;  /* (both NULL: the raw value) */
     enum tui_colormap cmap;
     struct tui_timeline tl;
 };
@@ -158,6 +192,9 @@ struct tui_spectrum_model {
     int log_freq;             /* logarithmic frequency axis */
     float db_min, db_max;     /* vertical range */
 };
+/* dB range of n values fitted to the data: the top rounded up to 10 dB, the
+ * bottom the data's floor rounded down, at most span_db below the top. */
+void tui_fit_db(const float *v, size_t n, float span_db, float *lo, float *hi);
 
 void tui_view_wave(struct tui_canvas *c, struct tui_rect r, const struct tui_wave_model *m);
 void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_heatmap_model *m);
@@ -194,9 +231,37 @@ int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_fr
 /* Frequency label of a heatmap row ("1.2 kHz", "band 7", "c3"). */
 void tui_heatmap_row_label(const struct tui_heatmap_model *m, size_t row, char *buf, size_t len);
 
-/* ---- shared axis helpers (axes.c) ---- */
-/* A "nice" step (1, 2, 2.5, 5 x 10^k) so that span/step gives about max_ticks ticks. */
+/* ---- ticks (ticks.c) ---- */
+/* The smallest step of 1, 2 or 5 x 10^k that covers span in max_ticks steps. */
 double tui_nice_step(double span, int max_ticks);
+
+#define TUI_MAX_TICKS 32
+struct tui_tick {
+    double v;                 /* value, inside the axis's [lo, hi] */
+    int pos;                  /* cell of the value: column from the left, or row from the top */
+    int start, w;             /* the label's first cell and width (horizontal: may sit left of
+                                 pos when the last label would pass the end) */
+    char label[16];
+};
+struct tui_axis {
+    double lo, hi;            /* data range; ticks stay inside it */
+    int len;                  /* cells along the axis */
+    bool vertical;            /* rows: hi at row 0, lo at row len - 1 */
+    int max_ticks;            /* density cap; 0: a label per 10 columns / 4 rows */
+    double min_step;          /* smallest step allowed (1: integers only); 0: any */
+    bool decades;             /* non-linear axes: values m x 10^k (every m, else 1 2 5, else 1) */
+    /* Where v falls, 0 (lo end) .. 1 (hi end); NULL: linear in v. */
+    double (*to_frac)(double v, const void *ctx);
+    const void *ctx;
+    /* Label text; NULL: a plain number with the step's decimals. */
+    void (*format)(double v, double step, char *buf, size_t len);
+};
+/* Lays out nice ticks: labels never touch (one free cell or row between
+ * them), the densest such 1-2-5 step under the cap is used. Returns how many
+ * ticks went to out (ascending values). */
+int tui_axis_ticks(const struct tui_axis *a, struct tui_tick *out, int max);
+
+/* ---- shared axis helpers (axes.c) ---- */
 /* "0.5s", "12s", "1:05" */
 void tui_format_time(double t_s, double step_s, char *buf, size_t len);
 /* "800", "1.2k", "8k" */
@@ -228,9 +293,14 @@ struct tui_scope {
     bool computed[TUI_VIEW_COUNT];  /* complete */
     size_t rows_ready[TUI_VIEW_COUNT]; /* frames computed so far (progressive fill) */
     float *welch_db;                /* whole-clip spectrum, n_fft/2 + 1 */
+    double *welch_sum;              /* its power summed over welch_rows frames so far */
+    size_t welch_rows;
     float *frame_db;                /* spectrum of one frame (cursor) */
     float mel_hz[256];              /* centre of each mel band */
     float micro_hz[DSP_MICRO_MAX_CHANNELS]; /* centre of each micro channel */
+    double col_sum[64], col_sum2[64]; /* MFCC per-coefficient statistics ... */
+    size_t col_rows;                /* ... over this many frames */
+    float col_mean[64], col_spread[64];
     enum tui_colormap cmap;
     int wave_db;                    /* waveform amplitude axis in dBFS */
     int spectrum_log;               /* spectrum frequency axis logarithmic */

@@ -38,7 +38,9 @@ static float block_max(const struct tui_heatmap_model *m, size_t fa, size_t fb, 
     for (size_t f = fa; f < fb; f++)
         for (size_t r = ra; r < rb; r++) {
             float v = m->data[f * m->cols + r];
-            if (v > best)
+            if (m->col_mean) /* largest deviation from the column's mean, either sign */
+                v = (v - m->col_mean[r]) / m->col_spread[r];
+            if (m->col_mean ? fabsf(v) > fabsf(best) || best == -INFINITY : v > best)
                 best = v;
         }
     return best;
@@ -85,33 +87,90 @@ int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_fr
     return 1;
 }
 
-/* Labels for a few rows on the left axis (short: "8k", "20", "c12"). */
+/* Where a row value falls on the axis, 0 (bottom) .. 1 (top): row r spans
+ * [r, r + 1) of cols, its value at the middle. */
+static double hz_frac(double hz, const void *ctx)
+{
+    const struct tui_heatmap_model *m = ctx;
+    return (hz / m->row_hz + 0.5) / (double)m->cols;
+}
+
+static double band_frac(double hz, const void *ctx)
+{
+    const struct tui_heatmap_model *m = ctx;
+    const float *b = m->band_hz;
+    size_t i = 0;
+    while (i + 2 < m->cols && b[i + 1] < hz)
+        i++;
+    double u = i + (hz - b[i]) / (b[i + 1] - b[i]); /* fractional band index */
+    return (u + 0.5) / (double)m->cols;
+}
+
+static double index_frac(double k, const void *ctx)
+{
+    const struct tui_heatmap_model *m = ctx;
+    return (k + 0.5) / (double)m->cols;
+}
+
+static void hz_label(double v, double step, char *buf, size_t len)
+{
+    (void)step;
+    tui_format_hz(v, buf, len);
+}
+
+static void coef_label(double v, double step, char *buf, size_t len)
+{
+    (void)step;
+    snprintf(buf, len, "c%d", (int)lround(v));
+}
+
+/* Nice ticks on the row axis, in Hz (band centres for mel and the model's
+ * channels) or coefficient numbers; the unit goes under the labels. */
 static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot, const struct tui_heatmap_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    int every = plot.h >= 12 ? 4 : plot.h >= 6 ? 3 : 2;
-    for (int y = 0; y < plot.h; y += every) {
-        /* Row at the middle of this cell (two pixels). */
-        size_t row = (size_t)((1 - (y + 0.5) / plot.h) * (double)m->cols);
-        if (row >= m->cols)
-            row = m->cols - 1;
-        char label[16];
-        if (m->axis == TUI_AXIS_HZ)
-            tui_format_hz(row * (double)m->row_hz, label, sizeof label);
-        else if (m->axis == TUI_AXIS_BAND_HZ)
-            snprintf(label, sizeof label, "%zu", row);
-        else
-            snprintf(label, sizeof label, "c%zu", row);
-        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + y, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
-                          "%5s", label);
+    struct tui_axis ax = {.len = plot.h, .vertical = true, .ctx = m};
+    switch (m->axis) {
+    case TUI_AXIS_HZ:
+        ax.lo = 0;
+        ax.hi = (m->cols - 1) * (double)m->row_hz;
+        ax.to_frac = hz_frac;
+        ax.format = hz_label;
+        break;
+    case TUI_AXIS_BAND_HZ:
+        if (!m->band_hz || m->cols < 2)
+            return;
+        ax.lo = m->band_hz[0];
+        ax.hi = m->band_hz[m->cols - 1];
+        ax.to_frac = band_frac;
+        ax.format = hz_label;
+        ax.decades = true;
+        break;
+    case TUI_AXIS_INDEX:
+        ax.lo = 0;
+        ax.hi = m->cols > 1 ? (double)(m->cols - 1) : 1;
+        ax.to_frac = index_frac;
+        ax.format = coef_label;
+        ax.min_step = 1;
+        break;
     }
+    struct tui_tick t[TUI_MAX_TICKS];
+    int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
+    for (int i = 0; i < n; i++)
+        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
+                          "%5s", t[i].label);
+    const char *unit = m->axis == TUI_AXIS_INDEX ? "" : "Hz";
+    tui_canvas_printf(c, plot.x - LABEL_W, plot.y + plot.h, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
+                      "%5s", unit);
 }
 
+/* The colour bar: the map from bottom (vmin) to top, nice ticks beside it
+ * (at least three when it is three rows tall), the unit under it. */
 static void draw_colorbar(struct tui_canvas *c, struct tui_rect bar, const struct tui_heatmap_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
     for (int y = 0; y < bar.h; y++) {
-        float t = bar.h > 1 ? 1 - (float)y / (float)(bar.h - 1) : 1;
+        float t = 1 - ((float)y + 0.5f) / (float)bar.h;
         int col = tui_colormap_color(m->cmap, c->color, t);
         if (c->color == TUI_COLOR_NONE) {
             char g = tui_density_glyph(t);
@@ -122,17 +181,44 @@ static void draw_colorbar(struct tui_canvas *c, struct tui_rect bar, const struc
             tui_canvas_set(c, bar.x + 2, bar.y + y, ' ', TUI_COLOR_DEFAULT, col);
         }
     }
-    tui_canvas_printf(c, bar.x + 3, bar.y, BAR_W - 3, fg, TUI_COLOR_DEFAULT, "%.0f", m->vmax);
-    tui_canvas_printf(c, bar.x + 3, bar.y + bar.h - 1, BAR_W - 3, fg, TUI_COLOR_DEFAULT, "%.0f", m->vmin);
-    if (bar.h >= 3 && m->unit)
-        tui_canvas_text(c, bar.x + 3, bar.y + bar.h / 2, BAR_W - 3, fg, TUI_COLOR_DEFAULT, m->unit);
+    struct tui_axis ax = {.lo = m->vmin, .hi = m->vmax, .len = bar.h, .vertical = true,
+                          .max_ticks = bar.h / 4 + 3};
+    struct tui_tick t[TUI_MAX_TICKS];
+    int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
+    for (int i = 0; i < n; i++)
+        tui_canvas_text(c, bar.x + 3, bar.y + t[i].pos, BAR_W - 3, fg, TUI_COLOR_DEFAULT, t[i].label);
+    if (m->unit)
+        tui_canvas_text(c, bar.x + 1, bar.y + bar.h, BAR_W - 1, fg, TUI_COLOR_DEFAULT, m->unit);
+}
+
+/* The readout row: a pointer on each side of the plot. */
+static void draw_probe(struct tui_canvas *c, struct tui_rect plot, const struct tui_heatmap_model *m)
+{
+    if (m->tl.probe_y < 0 || m->tl.cursor_s < 0 || plot.h < 1)
+        return;
+    int y = plot.y + (int)(m->tl.probe_y * plot.h);
+    y = y >= plot.y + plot.h ? plot.y + plot.h - 1 : y;
+    int fg = tui_ui_color(c->color, TUI_UI_CURSOR);
+    tui_canvas_set(c, plot.x - 1, y, c->unicode ? 0x25B6 : '>', fg, TUI_COLOR_DEFAULT);
+    tui_canvas_set(c, plot.x + plot.w, y, c->unicode ? 0x25C0 : '<', fg, TUI_COLOR_DEFAULT);
 }
 
 void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_heatmap_model *m)
 {
     char info[64];
-    snprintf(info, sizeof info, "%zu frames x %zu %s  %s", m->rows, m->cols,
-             m->axis_name ? m->axis_name : "rows", tui_colormap_name(m->cmap));
+    snprintf(info, sizeof info, "%zu frames x %zu %s  %s%s", m->rows, m->cols,
+             m->axis == TUI_AXIS_HZ ? "bins" : m->axis == TUI_AXIS_INDEX ? "coef" : "bands",
+             m->col_mean ? "per-coef z, " : "", tui_colormap_name(m->cmap));
+    if (m->rows_total > m->rows) /* a long clip filling in: how far it is */
+        snprintf(info, sizeof info, "%zu frames, computing %d%%", m->rows,
+                 (int)(100.0 * (double)m->rows / (double)m->rows_total));
+    /* The frame count always shows (it says whether there are data); the
+     * rest of the info only when the title row has room for it. */
+    int room = r.w - (int)strlen(m->title ? m->title : "") - 2;
+    if ((int)strlen(info) > room)
+        snprintf(info, sizeof info, "%zu frames x %zu", m->rows, m->cols);
+    if ((int)strlen(info) > room)
+        snprintf(info, sizeof info, "%zu frames", m->rows);
     tui_draw_title(c, r, m->title ? m->title : "", info);
     struct tui_rect plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W - BAR_W, r.h - 2};
     if (plot.w < 2 || plot.h < 1 || m->cols == 0)
@@ -173,4 +259,5 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
         }
     }
     tui_draw_overlays(c, plot, &m->tl);
+    draw_probe(c, plot, m);
 }

@@ -21,33 +21,38 @@ static double col_to_hz(const struct tui_spectrum_model *m, double frac)
 static int db_to_dot(const struct tui_spectrum_model *m, float db, int rows)
 {
     double t = (db - m->db_min) / (m->db_max - m->db_min);
-    int y = (int)lround((1 - t) * (rows - 1));
+    int y = (int)floor((1 - t) * rows); /* the cell of a value is where its tick sits */
     return y < 0 ? 0 : y >= rows ? rows - 1 : y;
 }
 
+static double log_frac(double hz, const void *ctx)
+{
+    const struct tui_spectrum_model *m = ctx;
+    double top = (m->n_bins - 1) * (double)m->bin_hz, lo = m->bin_hz > 0 ? m->bin_hz : 1;
+    return log(hz / lo) / log(top / lo);
+}
+
+static void hz_label(double v, double step, char *buf, size_t len)
+{
+    (void)step;
+    tui_format_hz(v, buf, len);
+}
+
+/* Frequency ticks: multiples of a nice step, or the 1-2-5 values of each
+ * decade on the log axis; "Hz" under the dB labels. A dot column px covers
+ * [px, px + 1) / cols of the range, so a value's cell is floor(frac * w). */
 static void draw_freq_axis(struct tui_canvas *c, struct tui_rect plot, const struct tui_spectrum_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
     double top = (m->n_bins - 1) * (double)m->bin_hz;
-    static const double log_ticks[] = {50, 100, 200, 500, 1000, 2000, 4000, 8000, 16000, 20000};
-    double step = tui_nice_step(top, plot.w / 8 > 1 ? plot.w / 8 : 1);
-    int next_free = plot.x;
-    int n = m->log_freq ? (int)(sizeof log_ticks / sizeof log_ticks[0]) : (int)(top / step) + 1;
-    for (int i = 0; i < n; i++) {
-        double hz = m->log_freq ? log_ticks[i] : i * step;
-        double lo = m->bin_hz > 0 ? m->bin_hz : 1;
-        double frac = m->log_freq ? log(hz / lo) / log(top / lo) : hz / top;
-        if (frac < 0 || frac > 1)
-            continue;
-        int col = plot.x + (int)(frac * (plot.w - 1));
-        char label[16];
-        tui_format_hz(hz, label, sizeof label);
-        int lw = (int)snprintf(NULL, 0, "%s", label);
-        if (col < next_free || col + lw > plot.x + plot.w + 2)
-            continue;
-        tui_canvas_text(c, col, plot.y + plot.h, lw, fg, TUI_COLOR_DEFAULT, label);
-        next_free = col + lw + 1;
-    }
+    struct tui_axis ax = {.lo = m->log_freq ? m->bin_hz : 0, .hi = top, .len = plot.w,
+                          .decades = m->log_freq, .to_frac = m->log_freq ? log_frac : NULL,
+                          .ctx = m, .format = hz_label};
+    struct tui_tick t[TUI_MAX_TICKS];
+    int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
+    for (int i = 0; i < n; i++)
+        tui_canvas_text(c, plot.x + t[i].start, plot.y + plot.h, t[i].w, fg, TUI_COLOR_DEFAULT,
+                        t[i].label);
     tui_canvas_text(c, plot.x - LABEL_W, plot.y + plot.h, LABEL_W - 1, fg, TUI_COLOR_DEFAULT, "   Hz");
 }
 
@@ -60,11 +65,12 @@ void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui
     if (plot.w < 2 || plot.h < 1 || m->n_bins < 2 || !(m->db_max > m->db_min))
         return;
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    int every = plot.h >= 12 ? 4 : 2;
-    for (int y = 0; y < plot.h; y += every) {
-        float db = m->db_max - (m->db_max - m->db_min) * (float)y / (float)(plot.h > 1 ? plot.h - 1 : 1);
-        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + y, LABEL_W - 1, fg, TUI_COLOR_DEFAULT, "%5.0f", db);
-    }
+    struct tui_axis ay = {.lo = m->db_min, .hi = m->db_max, .len = plot.h, .vertical = true};
+    struct tui_tick t[TUI_MAX_TICKS];
+    int n = tui_axis_ticks(&ay, t, TUI_MAX_TICKS);
+    for (int i = 0; i < n; i++)
+        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
+                          "%5s", t[i].label);
     draw_freq_axis(c, plot, m);
 
     int trace = tui_ui_color(c->color, TUI_UI_TRACE);

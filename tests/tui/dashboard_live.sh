@@ -50,7 +50,7 @@ if ! wait_for "| live |" 10; then
     fi
 fi
 wait_for "mic"
-wait_for "Space pause/resume"
+wait_for "Space pause"
 
 # The meter moves: readings differ over time and some are loud (the demo
 # clip peaks near -6 dBFS; silence between words reads far lower).

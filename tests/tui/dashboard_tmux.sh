@@ -30,10 +30,10 @@ screen | grep -q "peak" || fail "side panel has no clip level"
 
 # Every view by number, with its title and its axis/colour bar.
 keys 3; wait_for "Spectrogram"; wait_for "257 bins"
-keys 4; wait_for "Mel spectrogram"; wait_for "40 mel band"
+keys 4; wait_for "Mel spectrogram"; wait_for "40 bands"
 keys 5; wait_for "MFCC"; wait_for "13 coef"
 keys 2; wait_for "Spectrum (Welch, whole clip)"; wait_for "Hz"
-keys 6; wait_for "Model features (int8)"; wait_for "40 channel"
+keys 6; wait_for "Model features (int8)"; wait_for "40 bands"
 keys 1; wait_for "linear"
 # Tab cycles: waveform -> spectrum.
 keys Tab; wait_for "Spectrum (Welch"
@@ -66,8 +66,8 @@ keys c; wait_for "colormap magma"
 keys c; wait_for "colormap gray"
 
 # Help overlay: every key listed, the log named; any key closes it.
-keys '?'; wait_for "Keys"; wait_for "log: "; wait_for "zoom in / out"
-keys x; wait_gone "zoom in / out"
+keys '?'; wait_for "Keys"; wait_for "log: "; wait_for "zoom around the cursor"
+keys x; wait_gone "zoom around the cursor"
 
 # Resizing: small but usable, too small, and back.
 $T resize-window -t dash -x 60 -y 15; sleep 0.3

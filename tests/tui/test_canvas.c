@@ -91,7 +91,7 @@ static void test_axes(void)
     char buf[32];
     CHECK_NEAR(tui_nice_step(3.2, 10), 0.5, 1e-12);
     CHECK_NEAR(tui_nice_step(60, 6), 10, 1e-12);
-    CHECK_NEAR(tui_nice_step(1, 4), 0.25, 1e-12);
+    CHECK_NEAR(tui_nice_step(1, 4), 0.5, 1e-12); /* 1-2-5 steps only */
     tui_format_time(1.5, 0.5, buf, sizeof buf);
     CHECK_STR(buf, "1.5s");
     tui_format_time(0.25, 0.25, buf, sizeof buf);

@@ -75,7 +75,7 @@ static int outside_untouched(struct tui_canvas *c, struct tui_rect r)
 
 static const char *const labels4[] = {"silence", "unknown", "yes", "no"};
 static const float scores4[] = {0.0f, 0.25f, 0.5f, 1.0f};
-static const int32_t avg4[] = {10, 60, 120, 230};
+static const int32_t avg4[] = {0, 64, 128, 255}; /* bars: 0, 1/4, 1/2, all */
 static const struct tui_detection log3[] = {{1.0, 2, 232}, {2.0, 3, 219}, {3.5, 2, 250}};
 
 static struct tui_scores_model scores_fixture(const struct mdl_detect_config *dc)
@@ -131,7 +131,7 @@ static void test_scores_ascii(void)
     CHECK(strstr(row_text(c, 0), "Model @ 3.60 s"));
     CHECK(strstr(row_text(c, 0), "(*) yes"));        /* LED lit, newest detection's label */
     CHECK(strstr(row_text(c, 1), "class"));
-    CHECK(strstr(row_text(c, 1), "score avg"));
+    CHECK(strstr(row_text(c, 1), "now  avg"));
     int rs = find_row(c, "silence"), ry = find_row(c, "yes  "), rn = find_row(c, "> no");
     CHECK_INT(rs, 2);
     CHECK_INT(ry, 4);
@@ -139,8 +139,8 @@ static void test_scores_ascii(void)
     CHECK(find_row(c, "> yes") < 0);                 /* and only it */
     CHECK(tui_canvas_at(c, 2, rn)->attr & TUI_ATTR_BOLD);
     CHECK(!(tui_canvas_at(c, 2, ry)->attr & TUI_ATTR_BOLD));
-    CHECK(strstr(row_text(c, ry), "0.50 120"));      /* score and smoothed score */
-    /* Bars proportional: 0, 1/4, 1/2 and all of the same width. The bar of
+    CHECK(strstr(row_text(c, ry), "0.50 0.50"));     /* score and smoothed score, both 0..1 */
+    /* Bars (the averages) proportional: 0, 1/4, 1/2 and all of the same width. The bar of
      * the zero score is all '.', and shows where the bars are. */
     int bar_x = 0, full = 0;
     while (bar_x < c->w && tui_canvas_at(c, bar_x, rs)->ch != '.')
@@ -155,7 +155,7 @@ static void test_scores_ascii(void)
     for (int y = rs; y <= rn; y++)   /* filled from the left, then empty */
         for (int x = bar_x; x < bar_x + full; x++)
             CHECK(tui_canvas_at(c, x, y)->ch == (x - bar_x < count_in_row(c, y, '#') ? '#' : '.'));
-    CHECK(strstr(row_text(c, 6), "win 1000ms thr 200 sup 1500ms min 3"));   /* 60 cells: short form */
+    CHECK(strstr(row_text(c, 6), "win 1000ms thr 0.78 sup 1500ms min 3"));   /* 60 cells: short form */
     /* Log newest first. */
     CHECK(strstr(row_text(c, 7), "Detections"));
     CHECK(strstr(row_text(c, 8), "yes 0.98 @ 3.50 s"));
@@ -169,7 +169,7 @@ static void test_scores_ascii(void)
 
     struct tui_canvas *wide = tui_canvas_new(80, 12, false, TUI_COLOR_NONE);
     tui_panel_scores(wide, (struct tui_rect){0, 0, 80, 12}, &m);
-    CHECK(strstr(row_text(wide, 6), "detect: window 1000 ms  threshold 200  suppression 1500 ms  min 3"));
+    CHECK(strstr(row_text(wide, 6), "detect: window 1000 ms  threshold 0.78  suppression 1500 ms  min 3"));
     tui_canvas_free(wide);
 
     /* Short: no column header; the log keeps the newest and says how many
@@ -201,10 +201,10 @@ static void test_scores_ascii(void)
     CHECK_NEAR(tx - bar_x, 200.0 / 255 * full, 1.0);
     /* The smoothed score above the threshold is shown in reverse. */
     const char *r = row_text(c, rn);
-    int ax = (int)(strstr(r, "230") - r);
+    int ax = (int)(strrchr(r, '1') - r);   /* the average's "1.00" */
     CHECK(tui_canvas_at(c, ax, rn)->attr & TUI_ATTR_REVERSE);
     r = row_text(c, ry);
-    CHECK(!(tui_canvas_at(c, (int)(strstr(r, "120") - r), ry)->attr & TUI_ATTR_REVERSE));
+    CHECK(!(tui_canvas_at(c, (int)(strrchr(r, '0') - r), ry)->attr & TUI_ATTR_REVERSE));
     tui_canvas_free(c);
 }
 
@@ -320,10 +320,10 @@ static void test_board(void)
     CHECK(find_row(c, "fw kwscope-core 0.1  model tinyconv") >= 0);
     CHECK(find_row(c, "labels silence unknown yes no") >= 0);
     CHECK(find_row(c, "arena 12,345 B  RAM 45,678 B  flash 98,765 B") >= 0);
-    int my = find_row(c, "mode pushing samples  frames 77  bad 3");
+    int my = find_row(c, "mode pushing  frames 77  bad 3");
     CHECK(my >= 0);
     CHECK(my >= 0 && !strstr(row_text(c, my), "lost"));   /* zero counters stay hidden */
-    int hy = find_row(c, "stage (ms)");
+    int hy = find_row(c, "ms (board)");   /* whose clock timed the stages */
     CHECK(hy > my);
     CHECK(hy >= 0 && strstr(row_text(c, hy), "last    min    max    avg history"));
     /* inference: last 138.90, min 137.00, max 138.90, avg 137.95 */
@@ -334,14 +334,22 @@ static void test_board(void)
     CHECK_INT(tui_canvas_at(c, 79, hy + 3)->ch, '#');      /* constant: a full line */
     CHECK_INT(tui_canvas_at(c, 70, hy + 3)->ch, '#');
 
-    /* Narrow: short names, fewer figures, no history. */
+    /* Narrow: short names, fewer figures in whole columns, the history
+     * under the table when there are rows for it. */
     tui_canvas_clear(c);
     m.state = TUI_BOARD_READY;
     m.message = NULL;
     tui_panel_board(c, (struct tui_rect){0, 0, 26, 14}, &m);
     CHECK(strstr(row_text(c, 0), "[ready]"));
-    CHECK(find_row(c, "infer 138.90 137.00 138.90") >= 0);   /* cut at the rect edge */
-    CHECK(find_row(c, "history") < 0);
+    CHECK(find_row(c, "infer 138.90 137.00 138.90") >= 0);   /* never a cut figure */
+    CHECK(find_row(c, "137.95") < 0);
+    CHECK(find_row(c, "history") < 0);                        /* 14 rows: no room for it */
+    tui_canvas_free(c);
+    c = tui_canvas_new(26, 24, false, TUI_COLOR_NONE);
+    tui_panel_board(c, (struct tui_rect){0, 0, 26, 24}, &m);
+    int hr = find_row(c, "history");
+    CHECK(hr > 0 && find_row(c, "infer 138.90") < hr);
+    CHECK(hr > 0 && strstr(row_text(c, hr + 2), "infer") && tui_canvas_at(c, 25, hr + 2)->ch == '#');
     CHECK(find_row(c, "inference") < 0);
     tui_canvas_free(c);
 
