@@ -167,25 +167,6 @@ static int write_csv(const struct table *t, FILE *out)
     return !ferror(out);
 }
 
-/* Opens OUT for writing; refuses an existing file unless force. */
-static FILE *open_out(const char *path, int force, char *err, size_t err_len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            snprintf(err, err_len, "%s exists (use --force to overwrite)", path);
-        else
-            snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-        close(fd);
-    }
-    return f;
-}
-
 /* Micro features of a clip: u16 straight from the frontend, or int8. */
 static enum kws_status micro_table(const struct cap_clip *clip, int stage_u16, struct table *t,
                                    void **owned, char *err, size_t err_len)
@@ -311,9 +292,16 @@ int cli_cmd_features(int argc, char **argv)
         return usage_error("refusing to write binary data to a terminal; use -o OUT or a pipe",
                            format);
 
-    struct cap_clip clip = {0};
-    if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK)
+    /* The output first, so an existing file is refused before any work; it
+     * is written beside its target and takes the name only when complete. */
+    struct cap_output o = {.fd = -1};
+    if (out_path && cap_output_open(&o, out_path, force, err, sizeof err) != KWS_OK)
         return fail(err, NULL);
+    struct cap_clip clip = {0};
+    if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK) {
+        cap_output_abort(&o);
+        return fail(err, NULL);
+    }
     struct table t;
     struct dsp_matrix m = {0};
     void *owned = NULL;
@@ -326,21 +314,27 @@ int cli_cmd_features(int argc, char **argv)
                            dk == DSP_KIND_SPECTROGRAM ? "bin" : dk == DSP_KIND_MEL ? "mel" : "c"};
     }
     cap_clip_free(&clip);
-    if (st != KWS_OK) {
-        dsp_matrix_free(&m);
-        return fail(err, NULL);
-    }
-
     int rc = 0;
-    FILE *out = out_path ? open_out(out_path, force, err, sizeof err) : stdout;
-    if (!out) {
+    if (st != KWS_OK) {
+        cap_output_abort(&o);
         rc = fail(err, NULL);
     } else {
+        FILE *out = out_path ? o.fp : stdout;
+        errno = 0;
         int ok = fmt == FMT_CSV ? write_csv(&t, out) : fmt == FMT_NPY ? write_npy(&t, out)
                                                                       : write_raw(&t, out);
-        ok = (out_path ? fclose(out) == 0 : fflush(out) == 0) && ok;
-        if (!ok)
-            rc = fail("write failed", out_path ? out_path : "stdout");
+        if (!out_path) {
+            if (!(fflush(out) == 0 && ok))
+                rc = fail("write failed", "stdout");
+        } else if (!ok) {
+            int e = errno;   /* from the write that failed */
+            cap_output_abort(&o);
+            snprintf(err, sizeof err, "%s: write failed (%s); nothing written", out_path,
+                     strerror(e ? e : EIO));
+            rc = fail(err, NULL);
+        } else if (cap_output_commit(&o, err, sizeof err) != KWS_OK) {
+            rc = fail(err, NULL);
+        }
     }
     dsp_matrix_free(&m);
     free(owned);

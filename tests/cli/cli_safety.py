@@ -4,8 +4,12 @@ and the command line reads the way users expect:
 
 - board stream killed with SIGKILL leaves a WAV whose header covers all but
   at most 0.5 s of the audio on disk (the recorder's update interval);
+- features -o: an existing file is refused without --force; on a full disk
+  (a file size limit) one error line, exit 1, the old file byte-identical or
+  no file at all, and no temporary file left beside it;
 """
 import os
+import resource
 import signal
 import struct
 import subprocess
@@ -72,6 +76,45 @@ def wav_outside(path):
     return os.path.getsize(path) - 44 - struct.unpack("<I", h[40:44])[0]
 
 
+def small_disk(limit):
+    """A preexec_fn: files larger than limit bytes cannot be written (EFBIG,
+    the signal ignored), as on a full disk."""
+    def setup():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return setup
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_features_out(tmp):
+    d = os.path.join(tmp, "feat")
+    os.mkdir(d)
+    out = os.path.join(d, "a.npy")
+    base = ["features", "--kind", "spectrogram", "--format", "npy", "-o", out]
+    r = run(*base, DEMO)
+    check(r.returncode == 0 and read(out)[:6] == b"\x93NUMPY", "features -o: %r" % r.stderr)
+    old = read(out)
+    r = run(*base, "--kind", "mel", DEMO)
+    check(r.returncode == 1 and b"exists" in r.stderr and read(out) == old,
+          "features -o over a file without --force: %r" % r.stderr)
+    for extra in (["--force"], []):
+        target = out if extra else os.path.join(d, "new.npy")
+        r = run(*base[:-1], target, "--kind", "mel", *extra, DEMO, preexec_fn=small_disk(8192))
+        check(r.returncode == 1 and one_line(r.stderr) and b"write failed" in r.stderr,
+              "features -o on a full disk %s: %s %r" % (extra, r.returncode, r.stderr))
+        if extra:
+            check(read(out) == old, "features -o --force on a full disk changed the old file")
+        else:
+            check(not os.path.exists(target), "features -o on a full disk left a file")
+        check(sorted(os.listdir(d)) == ["a.npy"], "left behind: %s" % os.listdir(d))
+    r = run(*base, "--force", "--kind", "mel", DEMO)
+    check(r.returncode == 0 and read(out) != old, "features -o --force: %r" % r.stderr)
+
+
 def test_stream_sigkill(tmp):
     link = os.path.join(tmp, "sim")
     sim = start_sim(link, "--speed", "4")
@@ -93,6 +136,7 @@ def test_stream_sigkill(tmp):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="kws-clisafe-")
+    test_features_out(tmp)
     test_stream_sigkill(tmp)
     subprocess.run(["rm", "-rf", tmp])
     print("%d failure(s)" % failures, file=sys.stderr)
