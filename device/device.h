@@ -524,4 +524,46 @@ enum kws_status dev_sim_step(struct dev_sim *s, double now);
 /* Loop until *stop becomes non-zero. */
 enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop);
 
+/* ---- the virtual board, set up (sim_setup.c) -----------------------------
+ * What `kwscope board sim`, the dashboard's --board sim and `kwscope collect
+ * --source sim` all run: the model found as every command finds it, the real
+ * pipeline (board_pipeline.c), the INFO it describes, the looped mic, and the
+ * pty. Live detection classifies the mic every DEV_LIVE_MS: with
+ * micro_speech's 1 s average a word needs several windows above the
+ * threshold, which a coarser stride misses on short words. Edge Impulse's
+ * firmware prints one Predictions block a second. */
+#define DEV_LIVE_MS 100
+#define DEV_LIVE_MS_EDGE_IMPULSE 1000
+struct dev_sim_setup_config {
+    const char *model;             /* --model: a path, or NULL ($KWSCOPE_MODEL, the default) */
+    const char *datadir;           /* where assets/ is (mdl_model_find) */
+    const char *labels;            /* comma separated, NULL: micro_speech's */
+    const struct mdl_detect_config *detect; /* NULL: micro_speech's defaults */
+    const int16_t *mic;            /* looped mic (copied), NULL: silence */
+    size_t mic_n;
+    enum dev_dialect dialect;
+    double speed;                  /* mic pace, 0: real time */
+    long live_ms;                  /* live classification stride, 0: off, < 0: the default */
+    const char *link;              /* symlink to the pty, or NULL */
+    void (*on_detect)(void *user, const char *label, int score, const struct dev_result *r);
+    void *user;
+};
+/* The virtual board and everything it owns. */
+struct dev_sim_setup {
+    struct dev_sim *sim;           /* NULL until open */
+    struct dev_sim_config cfg;     /* what it was opened with (info, live_stride, ...) */
+    struct mdl_model model;
+    struct dev_pipeline pipe;
+    int16_t *mic;
+    char model_path[4096];
+    long live_ms;                  /* the stride used, 0: no live detection */
+    bool model_loaded, pipe_ready;
+};
+/* Loads, describes and opens. On failure everything is freed, err says why
+ * (the pipeline's errors as "MODEL: ...") and *bad_labels (when not NULL)
+ * tells a usage error (labels that do not fit the model) from the rest. */
+enum kws_status dev_sim_setup(struct dev_sim_setup *v, const struct dev_sim_setup_config *c,
+                              bool *bad_labels, char *err, size_t err_len);
+void dev_sim_teardown(struct dev_sim_setup *v);   /* a zeroed or failed v is fine */
+
 #endif

@@ -39,7 +39,7 @@ enum kws_status dev_dialect_parse(const char *s, enum dev_dialect *d)
 void dev_lines_init_info(struct dev_session *s)
 {
     memset(&s->info, 0, sizeof s->info);
-    s->info.sample_rate = 16000;
+    s->info.sample_rate = KWS_RATE_HZ;
     if (s->cfg.dialect == DEV_DIALECT_MICRO_SPEECH) {
         snprintf(s->info.firmware, sizeof s->info.firmware, "micro_speech (stock sketch)");
         snprintf(s->info.model, sizeof s->info.model, "micro_speech");

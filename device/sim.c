@@ -154,7 +154,7 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
     }
     struct dev_info info = cfg->info;
     if (!info.firmware[0]) snprintf(info.firmware, sizeof info.firmware, "kwscope-sim %s", DEV_SIM_VERSION);
-    if (!info.sample_rate) info.sample_rate = 16000;
+    if (!info.sample_rate) info.sample_rate = KWS_RATE_HZ;
     dev_board_init(&s->board, &info, &cfg->pipe, sim_write, sim_micros, s);
     if (cfg->proto_override) s->board.info.proto = (uint8_t)cfg->proto_override;
     if (cfg->live_stride) s->board.live_stride = cfg->live_stride;
@@ -182,7 +182,7 @@ static void sim_mic(struct dev_sim *s, double now)
 {
     if (s->t0 < 0) s->t0 = now;
     double speed = s->cfg.speed > 0 ? s->cfg.speed : 1.0;
-    uint64_t due = (uint64_t)((now - s->t0) * 16000.0 * speed);
+    uint64_t due = (uint64_t)((now - s->t0) * (double)KWS_RATE_HZ * speed);
     int16_t buf[DEV_AUDIO_MAX_SAMPLES];
     while (s->mic_pos < due) {
         uint64_t k = due - s->mic_pos;

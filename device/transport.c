@@ -3,7 +3,7 @@
  * Real serial ports go through libserialport; ptys (the virtual board) and any
  * path libserialport refuses go through plain termios, because libserialport
  * 0.1.1 cannot open a pseudo-terminal (it looks the port up under
- * /sys/class/tty and fails with ENOTTY; see DESIGN.md "Device"). Everything is
+ * /sys/class/tty and fails with ENOTTY). Everything is
  * non-blocking and exposes its fd so the caller can poll().
  *
  * A port is only ever a terminal (a character device that answers tcgetattr):

@@ -103,7 +103,7 @@ void dsp_dct_ortho(const float *in, size_t n_in, float *out, size_t n_out);
 float dsp_hz_to_mel(float hz, enum dsp_mel_scale scale);
 float dsp_mel_to_hz(float mel, enum dsp_mel_scale scale);
 
-/* ---- validation and small helpers (added with the implementation) ---- */
+/* ---- validation and small helpers ---- */
 /* Check a configuration; KWS_ERR_ARG with a message naming the parameter and
  * its allowed range (n_fft in 2..65536, 1 <= win_length <= n_fft, hop > 0,
  * 0 <= f_min < f_max <= rate/2, 1 <= n_mfcc <= n_mels, ...). */
@@ -124,7 +124,7 @@ float *dsp_dct_matrix(size_t n_in, size_t n_out);
 /* The TFLM micro frontend as the Arduino micro_speech sketch configures it:
  * 30 ms window, 20 ms stride, 40 channels 125-7500 Hz, noise reduction, PCAN,
  * log scale; then the uint16 -> int8 model-input conversion. Bit-exact with
- * TFLM (see ../shared/conformance/README.md for the facts it follows).
+ * TFLM's reference (tests/dsp: test_micro_conformance against its outputs).
  * init may use floating point to build tables; the per-frame path is integer
  * only and never allocates. The state is a transparent struct the caller owns. */
 
@@ -151,7 +151,7 @@ struct dsp_micro_config {
 };
 struct dsp_micro_config dsp_micro_config_default(void);
 
-/* MICRO-STATE-BEGIN (owned by the micro-frontend implementation) */
+/* ---- the frontend's state ---- */
 /* Limits of the fixed-size state: FFT sizes are powers of two up to 512
  * (window up to 32 ms at 16 kHz); 512 gives a 256-point complex FFT. */
 #define DSP_MICRO_MAX_FFT 512
@@ -216,7 +216,6 @@ struct dsp_micro_state {
     uint32_t energy[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     uint32_t signal[DSP_MICRO_MAX_CHANNELS];
 };
-/* MICRO-STATE-END */
 
 enum kws_status dsp_micro_init(struct dsp_micro_state *st, const struct dsp_micro_config *cfg,
                                char *err, size_t err_len);

@@ -11,7 +11,7 @@ struct dsp_micro_config dsp_micro_config_default(void)
 {
     /* the Arduino micro_speech sketch's configuration (conformance README) */
     struct dsp_micro_config c = {
-        .rate_hz = 16000, .window_ms = 30, .step_ms = 20, .num_channels = 40,
+        .rate_hz = KWS_RATE_HZ, .window_ms = 30, .step_ms = 20, .num_channels = 40,
         .lower_hz = 125.0f, .upper_hz = 7500.0f, .smoothing_bits = 10,
         .even_smoothing = 0.025f, .odd_smoothing = 0.06f, .min_signal_remaining = 0.05f,
         .pcan_enable = true, .pcan_strength = 0.95f, .pcan_offset = 80.0f, .pcan_gain_bits = 21,
