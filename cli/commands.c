@@ -45,7 +45,7 @@ const struct cli_command cli_commands[] = {
      "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
      "[--live-ms N] " DETECTOR, NULL},
     {"train", NULL, cli_cmd_train,
-     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]", NULL},
+     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR] [--force]", NULL},
     {"collect", NULL, cli_cmd_collect,
      "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
      "DATA_DIR", NULL},

@@ -7,8 +7,12 @@ and the command line reads the way users expect:
 - features -o: an existing file is refused without --force; on a full disk
   (a file size limit) one error line, exit 1, the old file byte-identical or
   no file at all, and no temporary file left beside it;
+- train --out: files already there are refused before training unless
+  --force; on a full disk the previous files stay whole; --words that are
+  not single names are refused;
 """
 import os
+import random
 import resource
 import signal
 import struct
@@ -16,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 
 K = os.environ.get("KWSCOPE_BIN", "build/kwscope")
 SRC = os.environ.get("KWSCOPE_SOURCE_DIR", ".")
@@ -115,6 +120,62 @@ def test_features_out(tmp):
     check(r.returncode == 0 and read(out) != old, "features -o --force: %r" % r.stderr)
 
 
+def write_wav(path, samples):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(struct.pack("<%dh" % len(samples), *samples))
+
+
+def tiny_dataset(d, words=("yes", "no", "other"), per_word=12):
+    """Speech Commands layout, one second of noise per clip, a distinct
+    loudness per word so training has something to learn."""
+    rnd = random.Random(5)
+    for k, w in enumerate(words):
+        os.makedirs(os.path.join(d, w))
+        for i in range(per_word):
+            amp = 500 * (k + 1)
+            write_wav(os.path.join(d, w, "spk%02d_nohash_0.wav" % i),
+                      [rnd.randint(-amp, amp) for _ in range(16000)])
+
+
+def listing(d):
+    return {n: read(os.path.join(d, n)) for n in sorted(os.listdir(d))}
+
+
+def test_train_out(tmp):
+    data, out = os.path.join(tmp, "data"), os.path.join(tmp, "model")
+    tiny_dataset(data)
+    base = ["train", data, "--epochs", "1", "--batch", "8", "--out", out]
+    r = run(*base, timeout=600)
+    check(r.returncode == 0 and os.path.exists(os.path.join(out, "model.cc")),
+          "train: %s %r" % (r.returncode, r.stderr[-300:]))
+    if r.returncode:
+        return
+    old = listing(out)
+    r = run(*base, "--seed", "2", timeout=600)
+    check(r.returncode == 1 and b"exists (use --force" in r.stderr and b"epoch" not in r.stdout,
+          "train over its files without --force: %r" % r.stderr)
+    check(listing(out) == old, "train without --force changed %s" % out)
+    # every file fits but model.cc, the biggest
+    limit = max(len(v) for k, v in old.items() if k != "model.cc") + 4096
+    check(len(old["model.cc"]) > limit, "model.cc is not the biggest file")
+    r = run(*base, "--seed", "2", "--force", timeout=600, preexec_fn=small_disk(limit))
+    check(r.returncode == 1 and b"model.cc: write failed" in r.stderr,
+          "train --force on a full disk: %s %r" % (r.returncode, r.stderr))
+    now = listing(out)
+    check(sorted(now) == sorted(old), "train on a full disk left %s" % sorted(now))
+    check(now.get("model.cc") == old["model.cc"], "train on a full disk damaged model.cc")
+    r = run(*base, "--seed", "2", "--force", timeout=600)
+    check(r.returncode == 0 and listing(out)["model.tflite"] != old["model.tflite"],
+          "train --force: %r" % r.stderr[-300:])
+    for bad in ("../evil", ".", "a\x1b[2Jb", "x/y"):
+        r = run("train", data, "--words", "yes," + bad, "--out", os.path.join(tmp, "m2"))
+        check(r.returncode == 2 and one_line(r.stderr) and not os.path.exists(os.path.join(tmp, "m2")),
+              "train --words %r: %s %r" % (bad, r.returncode, r.stderr))
+
+
 def test_stream_sigkill(tmp):
     link = os.path.join(tmp, "sim")
     sim = start_sim(link, "--speed", "4")
@@ -137,6 +198,7 @@ def test_stream_sigkill(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="kws-clisafe-")
     test_features_out(tmp)
+    test_train_out(tmp)
     test_stream_sigkill(tmp)
     subprocess.run(["rm", "-rf", tmp])
     print("%d failure(s)" % failures, file=sys.stderr)
