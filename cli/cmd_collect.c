@@ -165,9 +165,13 @@ int cli_cmd_collect(int argc, char **argv)
         switch (c) {
         case 'w': snprintf(words_buf, sizeof words_buf, "%s", optarg); break;
         case 'p':
-            if (!*optarg || strpbrk(optarg, "/_ ") || strlen(optarg) >= sizeof speaker)
-                return fprintf(stderr, "kwscope: collect: --speaker needs a short name "
-                                       "without '/', '_' or spaces\n"), 2;
+            /* '_' would break the SPEAKER_nohash_N rule that keeps one
+             * speaker's clips in one split. */
+            if (cli_name_option("kwscope collect", "--speaker", optarg))
+                return 2;
+            if (strpbrk(optarg, "_ ") || strlen(optarg) >= sizeof speaker)
+                return fprintf(stderr, "kwscope collect: --speaker needs a short name "
+                                       "without '_' or spaces\n"), 2;
             snprintf(speaker, sizeof speaker, "%s", optarg);
             break;
         case 's': source = optarg; break;
@@ -186,8 +190,11 @@ int cli_cmd_collect(int argc, char **argv)
     const char *dir = argv[optind];
     const char *words[32];
     int nw = 0;
-    for (char *t = strtok(words_buf, ","); t && nw < 32; t = strtok(NULL, ","))
+    for (char *t = strtok(words_buf, ","); t && nw < 32; t = strtok(NULL, ",")) {
+        if (cli_name_option("kwscope collect", "--words", t))
+            return 2;
         words[nw++] = t;
+    }
     if (!nw)
         return fprintf(stderr, "kwscope: collect: --words is empty\n"), 2;
     if (mkdir(dir, 0777) && errno != EEXIST)

@@ -10,6 +10,10 @@ and the command line reads the way users expect:
 - train --out: files already there are refused before training unless
   --force; on a full disk the previous files stay whole; --words that are
   not single names are refused;
+- collect and the dashboard's collect mode: --words/--collect and --speaker
+  that are not single names (../x, ., control characters) are refused before
+  anything is created; takes land as DATA/WORD/SPEAKER_nohash_N.wav, whole,
+  a full disk leaves no partial take;
 """
 import os
 import random
@@ -176,6 +180,41 @@ def test_train_out(tmp):
               "train --words %r: %s %r" % (bad, r.returncode, r.stderr))
 
 
+def wav_frames(path):
+    with wave.open(path, "rb") as w:
+        return w.getnframes()
+
+
+def test_collect(tmp):
+    root = os.path.join(tmp, "col")
+    os.mkdir(root)
+    data = os.path.join(root, "a", "data")
+    os.makedirs(os.path.dirname(data))
+    for bad in ("../../evil", "yes,.", "yes,..", "x/y", "a\x1b]0;PWNED\x07b"):
+        r = run("collect", "--words", bad, "--source", "sim", "--count", "1", data, input=b"\n\n")
+        check(r.returncode == 2 and one_line(r.stderr), "collect --words %r: %s %r" % (bad, r.returncode, r.stderr))
+        r = run("--collect", bad, "--source", "sim", DEMO, input=b"q")
+        check(r.returncode == 2 and b"\x1b]" not in r.stderr, "kwscope --collect %r: %s %r" % (bad, r.returncode, r.stderr))
+    for bad in ("..", ".hidden", "a/b", "x\ty"):
+        r = run("collect", "--words", "yes", "--speaker", bad, "--count", "1", data, input=b"\n\n")
+        check(r.returncode == 2 and one_line(r.stderr), "collect --speaker %r: %s %r" % (bad, r.returncode, r.stderr))
+        r = run("--collect", "yes", "--speaker", bad, DEMO, input=b"q")
+        check(r.returncode == 2, "kwscope --speaker %r: %s %r" % (bad, r.returncode, r.stderr))
+    check(sorted(os.listdir(root)) == ["a"] and os.listdir(os.path.join(root, "a")) == [],
+          "refused collects created %s" % list(os.walk(root)))
+    base = ["collect", "--words", "yes", "--count", "1", "--source", "sim", data]
+    for i in range(2):
+        r = run(*base, input=b"\n\n")
+        take = os.path.join(data, "yes", "me_nohash_%d.wav" % i)
+        check(r.returncode == 0 and os.path.exists(take) and wav_frames(take) == 16000,
+              "collect take %d: %s %r" % (i, r.returncode, r.stderr))
+    r = run(*base, input=b"\n\n", preexec_fn=small_disk(20000))
+    check(r.returncode == 1 and one_line(r.stderr) and b"write failed" in r.stderr,
+          "collect on a full disk: %s %r" % (r.returncode, r.stderr))
+    check(sorted(os.listdir(os.path.join(data, "yes"))) == ["me_nohash_0.wav", "me_nohash_1.wav"],
+          "collect on a full disk left %s" % os.listdir(os.path.join(data, "yes")))
+
+
 def test_stream_sigkill(tmp):
     link = os.path.join(tmp, "sim")
     sim = start_sim(link, "--speed", "4")
@@ -199,6 +238,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="kws-clisafe-")
     test_features_out(tmp)
     test_train_out(tmp)
+    test_collect(tmp)
     test_stream_sigkill(tmp)
     subprocess.run(["rm", "-rf", tmp])
     print("%d failure(s)" % failures, file=sys.stderr)
