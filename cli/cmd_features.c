@@ -44,12 +44,11 @@ static int fail(const char *msg, const char *arg)
     return 1;
 }
 
+/* A frequency in Hz: finite, 0..1e6 (never nan or inf). */
 static int parse_float(const char *s, float *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || errno)
+    double v;
+    if (!cli_parse_double(s, 0.0, 1e6, &v))
         return 0;
     *out = (float)v;
     return 1;

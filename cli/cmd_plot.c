@@ -29,12 +29,8 @@ int cli_cmd_plot(int argc, char **argv)
                 return cli_usage_error("plot", "--width must be 20..1000", val);
             else if (!strcmp(a, "--height") && !cli_parse_int(val, 5, 500, &height))
                 return cli_usage_error("plot", "--height must be 5..500", val);
-            else if (!strcmp(a, "--at")) {
-                char *end;
-                at_s = strtod(val, &end);
-                if (*end || at_s < 0)
-                    return cli_usage_error("plot", "--at must be a time in seconds", val);
-            }
+            else if (!strcmp(a, "--at") && !cli_parse_double(val, 0.0, 1e6, &at_s))
+                return cli_usage_error("plot", "--at must be a time in seconds (0..1e6)", val);
         } else if (!strcmp(a, "--db")) {
             db = 1;
         } else if (!strcmp(a, "--log-freq")) {

@@ -14,6 +14,8 @@ and the command line reads the way users expect:
   that are not single names (../x, ., control characters) are refused before
   anything is created; takes land as DATA/WORD/SPEAKER_nohash_N.wav, whole,
   a full disk leaves no partial take;
+- numbers are parsed strictly: plot --at, features --fmin/--fmax, board -d
+  and --speed, train --lr refuse nan, inf, 1e308 and trailing text (exit 2);
 """
 import os
 import random
@@ -215,6 +217,20 @@ def test_collect(tmp):
           "collect on a full disk left %s" % os.listdir(os.path.join(data, "yes")))
 
 
+def test_numbers(tmp):
+    for bad in ("nan", "1e308", "inf", "-inf", "1x", ""):
+        for args in (["plot", "--at", bad, DEMO], ["features", "--fmin", bad, DEMO],
+                     ["features", "--fmax", bad, DEMO], ["board", "sim", "--speed", bad],
+                     ["board", "stream", "-d", bad, "-o", os.path.join(tmp, "n.wav"), "--port", "/dev/null"],
+                     ["train", "--lr", bad, tmp]):
+            r = run(*args, timeout=30)
+            flag = args[2] if args[0] == "board" else args[1]
+            check(r.returncode == 2 and flag.encode() in r.stderr.split(b"\n")[0],
+                  "%s: %s %r" % (" ".join(args), r.returncode, r.stderr[:200]))
+    r = run("plot", "--at", "0.5", "--view", "spectrum", DEMO)
+    check(r.returncode == 0, "plot --at 0.5: %r" % r.stderr)
+
+
 def test_stream_sigkill(tmp):
     link = os.path.join(tmp, "sim")
     sim = start_sim(link, "--speed", "4")
@@ -239,6 +255,7 @@ def main():
     test_features_out(tmp)
     test_train_out(tmp)
     test_collect(tmp)
+    test_numbers(tmp)
     test_stream_sigkill(tmp)
     subprocess.run(["rm", "-rf", tmp])
     print("%d failure(s)" % failures, file=sys.stderr)
