@@ -253,6 +253,10 @@ int cli_cmd_classify(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
+        if (!strcmp(a, "--")) {   /* the end of options: FILE may start with '-' */
+            first_file = i + 1;
+            break;
+        }
         if (!strcmp(a, "--json")) {
             c.json = true;
             continue;

@@ -14,9 +14,19 @@ int cli_cmd_plot(int argc, char **argv)
     const char *view_name = "wave", *color = "auto", *cmap = "viridis", *path = NULL;
     int width = 0, height = 24, db = 0, log_freq = 0;
     double at_s = -1;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1, operands = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!operands && !strcmp(a, "--")) {   /* the end of options */
+            operands = 1;
+            continue;
+        }
+        if (operands) {
+            if (path)
+                return cli_usage_error("plot", "one FILE only; extra argument", a);
+            path = a;
+            continue;
+        }
         if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
             !strcmp(a, "--height") || !strcmp(a, "--cmap") || !strcmp(a, "--at")) {
             if (!val)

@@ -60,6 +60,12 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
     a->board = "auto";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
+        if (!strcmp(o, "--") && i + 1 < argc) {   /* the end of options: a FILE follows */
+            if (a->path || a->source || i + 2 < argc)
+                return usage("one source only; extra argument", argv[argc - 1]);
+            a->path = argv[i + 1];
+            break;
+        }
         if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir") ||
             !strcmp(o, "--model") || !strcmp(o, "--labels") || !strcmp(o, "--board") ||
             !strcmp(o, "--dialect") || !strcmp(o, "--collect") || !strcmp(o, "--data") ||

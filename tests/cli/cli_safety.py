@@ -14,10 +14,14 @@ and the command line reads the way users expect:
   that are not single names (../x, ., control characters) are refused before
   anything is created; takes land as DATA/WORD/SPEAKER_nohash_N.wav, whole,
   a full disk leaves no partial take;
+- `--` ends the options of every command, so a file named "-x.wav" can be
+  given (classify, plot, features, model info, record, bench, board
+  push/timings, train, collect, the dashboard);
 - numbers are parsed strictly: plot --at, features --fmin/--fmax, board -d
   and --speed, train --lr refuse nan, inf, 1e308 and trailing text (exit 2);
 """
 import os
+import shutil
 import random
 import resource
 import signal
@@ -231,6 +235,34 @@ def test_numbers(tmp):
     check(r.returncode == 0, "plot --at 0.5: %r" % r.stderr)
 
 
+def test_end_of_options(tmp):
+    d = os.path.join(tmp, "dd")
+    os.mkdir(d)
+    shutil.copy(DEMO, os.path.join(d, "-weird.wav"))
+    shutil.copy(os.path.join(SRC, "assets", "default_model.tflite"), os.path.join(d, "-m.tflite"))
+    ok = [
+        (["classify", "--", "-weird.wav"], b"-weird.wav: "),
+        (["plot", "--view", "wave", "--width", "40", "--height", "6", "--", "-weird.wav"], b"-weird.wav"),
+        (["features", "--kind", "micro", "--", "-weird.wav"], b","),
+        (["model", "info", "--", "-m.tflite"], b"-m.tflite"),
+        (["record", "-d", "0.2", "--source", "-weird.wav", "--", "-out.wav"], b""),
+        (["bench", "--runs", "1", "--"], b"1 runs"),
+    ]
+    for args, want in ok:
+        r = run(*args, cwd=d, stdin=subprocess.DEVNULL)
+        check(r.returncode == 0 and want in r.stdout, "%s: %s %r" % (" ".join(args), r.returncode, r.stderr))
+    check(os.path.exists(os.path.join(d, "-out.wav")), "record -- -out.wav wrote nothing")
+    # past parsing: the error is about the port or the data, not the command line
+    for args in (["board", "push", "--port", "/dev/null", "--", "-weird.wav"],
+                 ["board", "timings", "--port", "/dev/null", "--", "-weird.wav"],
+                 ["train", "--epochs", "1", "--", "-nodata"],
+                 ["--", "-missing.wav"]):
+        r = run(*args, cwd=d, stdin=subprocess.DEVNULL)
+        check(r.returncode == 1 and one_line(r.stderr), "%s: %s %r" % (" ".join(args), r.returncode, r.stderr))
+    r = run("collect", "--words", "yes", "--source", "nothing", "--", "-data", cwd=d, stdin=subprocess.DEVNULL)
+    check(r.returncode == 2 and b"--source" in r.stderr, "collect -- -data: %s %r" % (r.returncode, r.stderr))
+
+
 def test_stream_sigkill(tmp):
     link = os.path.join(tmp, "sim")
     sim = start_sim(link, "--speed", "4")
@@ -256,6 +288,7 @@ def main():
     test_train_out(tmp)
     test_collect(tmp)
     test_numbers(tmp)
+    test_end_of_options(tmp)
     test_stream_sigkill(tmp)
     subprocess.run(["rm", "-rf", tmp])
     print("%d failure(s)" % failures, file=sys.stderr)
