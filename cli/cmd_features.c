@@ -143,6 +143,28 @@ static int write_csv(const struct table *t, FILE *out)
     return !ferror(out);
 }
 
+/* The table to o (an output of capture's policy: committed when complete,
+ * removed on any error, so the previous file stays) or, when NULL, stdout.
+ * The exit status. */
+static int write_table(const struct table *t, enum out_format fmt, struct cap_output *o)
+{
+    FILE *out = o ? o->fp : stdout;
+    char err[600];
+    errno = 0;
+    int ok = fmt == FMT_CSV ? write_csv(t, out) : fmt == FMT_NPY ? write_npy(t, out)
+                                                                 : write_raw(t, out);
+    if (!o)
+        return fflush(out) == 0 && ok ? 0 : fail("write failed", "stdout");
+    if (!ok) {
+        int e = errno;   /* from the write that failed */
+        cap_output_abort(o);
+        snprintf(err, sizeof err, "%.400s: write failed (%s); nothing written", o->path,
+                 strerror(e ? e : EIO));
+        return fail(err, NULL);
+    }
+    return cap_output_commit(o, err, sizeof err) != KWS_OK ? fail(err, NULL) : 0;
+}
+
 /* Micro features of a clip: u16 straight from the frontend, or int8. */
 static enum kws_status micro_table(const struct cap_clip *clip, int stage_u16, struct table *t,
                                    void **owned, char *err, size_t err_len)
@@ -295,22 +317,7 @@ int cli_cmd_features(int argc, char **argv)
         cap_output_abort(&o);
         rc = fail(err, NULL);
     } else {
-        FILE *out = out_path ? o.fp : stdout;
-        errno = 0;
-        int ok = fmt == FMT_CSV ? write_csv(&t, out) : fmt == FMT_NPY ? write_npy(&t, out)
-                                                                      : write_raw(&t, out);
-        if (!out_path) {
-            if (!(fflush(out) == 0 && ok))
-                rc = fail("write failed", "stdout");
-        } else if (!ok) {
-            int e = errno;   /* from the write that failed */
-            cap_output_abort(&o);
-            snprintf(err, sizeof err, "%s: write failed (%s); nothing written", out_path,
-                     strerror(e ? e : EIO));
-            rc = fail(err, NULL);
-        } else if (cap_output_commit(&o, err, sizeof err) != KWS_OK) {
-            rc = fail(err, NULL);
-        }
+        rc = write_table(&t, fmt, out_path ? &o : NULL);
     }
     dsp_matrix_free(&m);
     free(owned);

@@ -19,15 +19,11 @@ int cli_cmd_plot(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!operands && !strcmp(a, "--")) {   /* the end of options */
             operands = 1;
-            continue;
-        }
-        if (operands) {
+        } else if (operands || a[0] != '-' || !a[1]) {
             if (path)
                 return cli_usage_error("plot", "one FILE only; extra argument", a);
             path = a;
-            continue;
-        }
-        if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
+        } else if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
             !strcmp(a, "--height") || !strcmp(a, "--cmap") || !strcmp(a, "--at")) {
             if (!val)
                 return cli_usage_error("plot", "missing value for", a);
@@ -45,12 +41,8 @@ int cli_cmd_plot(int argc, char **argv)
             db = 1;
         } else if (!strcmp(a, "--log-freq")) {
             log_freq = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("plot", "unknown option", a);
-        } else if (path) {
-            return cli_usage_error("plot", "one FILE only; extra argument", a);
         } else {
-            path = a;
+            return cli_usage_error("plot", "unknown option", a);
         }
     }
     if (!path)
