@@ -18,7 +18,7 @@ and the command line reads the way users expect:
   given (classify, plot, features, model info, record, bench, board
   push/timings, train, collect, the dashboard);
 - numbers are parsed strictly: plot --at, features --fmin/--fmax, board -d
-  and --speed, train --lr refuse nan, inf, 1e308 and trailing text (exit 2);
+  and --speed, train --lr, record -d refuse nan, inf, 1e308 and trailing text (exit 2);
 """
 import os
 import shutil
@@ -226,7 +226,8 @@ def test_numbers(tmp):
         for args in (["plot", "--at", bad, DEMO], ["features", "--fmin", bad, DEMO],
                      ["features", "--fmax", bad, DEMO], ["board", "sim", "--speed", bad],
                      ["board", "stream", "-d", bad, "-o", os.path.join(tmp, "n.wav"), "--port", "/dev/null"],
-                     ["train", "--lr", bad, tmp]):
+                     ["train", "--lr", bad, tmp],
+                     ["record", "-d", bad, "--source", DEMO, os.path.join(tmp, "n.wav")]):
             r = run(*args, timeout=30)
             flag = args[2] if args[0] == "board" else args[1]
             check(r.returncode == 2 and flag.encode() in r.stderr.split(b"\n")[0],
