@@ -16,7 +16,8 @@ struct board_opts {
     enum dev_dialect dialect;
     int json, n, force;
     long live_ms;                  /* -1: the dialect's default */
-    struct mdl_detect_config dc;   /* sim: the detector (micro_speech's defaults) */
+    struct mdl_detect_config dc;   /* sim: the detector (the model's sidecar, else micro_speech's) */
+    unsigned dc_set;               /* MDL_DETECT_SET_* bits of the detector flags given */
     double secs, speed;
 };
 

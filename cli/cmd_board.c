@@ -105,6 +105,10 @@ static int board_option(struct board_opts *o, int c, const char *name)
     case 'T': {
         char flag[32];
         snprintf(flag, sizeof flag, "--%s", name);
+        o->dc_set |= !strcmp(name, "threshold") ? MDL_DETECT_SET_THRESHOLD
+                   : !strcmp(name, "window-ms") ? MDL_DETECT_SET_WINDOW
+                   : !strcmp(name, "suppression-ms") ? MDL_DETECT_SET_SUPPRESSION
+                                                     : MDL_DETECT_SET_MIN_COUNT;
         return cli_detect_option("kwscope board", flag, optarg, &o->dc);
     }
     case 'v':

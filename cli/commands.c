@@ -31,7 +31,11 @@ const struct cli_command cli_commands[] = {
      "--duration for -d, -f for --force"},
     {"devices", NULL, cli_cmd_devices, "", NULL},
     {"classify", NULL, cli_cmd_classify,
-     "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " FILE|DIR...", NULL},
+     "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " [--all] [--labels-file L.txt] "
+     "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...", NULL},
+    {"calibrate", NULL, cli_cmd_calibrate,
+     "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
+     "[--force] [--json] STREAM.wav|DIR...", NULL},
     {"model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]", NULL},
     {"bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL},
     {"board", "list", cli_cmd_board, "[--json]", NULL},
@@ -45,7 +49,15 @@ const struct cli_command cli_commands[] = {
      "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
      "[--live-ms N] " DETECTOR, NULL},
     {"train", NULL, cli_cmd_train,
-     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR] [--force]", NULL},
+     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR] "
+     "[--force]",
+     NULL},
+    {"lab", NULL, cli_cmd_lab,
+     "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
+     "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
+     "[--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
+     "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
+     "| --plot RESULTS.jsonl", NULL},
     {"collect", NULL, cli_cmd_collect,
      "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
      "DATA_DIR", NULL},
