@@ -43,7 +43,9 @@ enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
 void cap_clip_free(struct cap_clip *clip);
 
 /* Save 16-bit mono samples; the container follows the extension (.wav, .flac).
- * Refuses to replace an existing file unless overwrite is non-zero. */
+ * Refuses to replace an existing file unless overwrite is non-zero, and a
+ * symbolic link always; written through cap_output_*, so a failure leaves
+ * the previous file or none, never a partial clip. */
 enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n,
                               int rate_hz, int overwrite, char *err, size_t err_len);
 

@@ -361,23 +361,30 @@ enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n
         return kws_err(err, err_len, KWS_ERR_ARG, "sample rate %d Hz out of range", rate_hz);
     info.samplerate = rate_hz;
     info.channels = 1;
-    int fd = cap_open_new(path, overwrite, err, err_len);
-    if (fd < 0)
-        return KWS_ERR_IO;
-    SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, 1);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: is a symbolic link (not followed)", path);
+    /* Through the output policy: a clip is either all there or not at all
+     * (a half-written take would poison a data set). */
+    struct cap_output o;
+    if ((rc = cap_output_open(&o, path, overwrite, err, err_len)) != KWS_OK)
+        return rc;
+    SNDFILE *sf = sf_open_fd(o.fd, SFM_WRITE, &info, 0);
     if (!sf) {
-        close(fd);
-        unlink(path);
+        cap_output_abort(&o);
         return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, sf_strerror(NULL));
     }
     sf_count_t w = n ? sf_write_short(sf, samples, (sf_count_t)n) : 0;
-    if (w != (sf_count_t)n) {
+    if (w != (sf_count_t)n)
         rc = kws_err(err, err_len, KWS_ERR_IO, "%s: write failed after %lld of %zu samples (%s)",
                      path, (long long)w, n, sf_strerror(sf));
-    }
     if (sf_close(sf) != 0 && rc == KWS_OK)
         rc = kws_err(err, err_len, KWS_ERR_IO, "%s: close failed", path);
-    return rc;
+    if (rc != KWS_OK) {
+        cap_output_abort(&o);
+        return rc;
+    }
+    return cap_output_commit(&o, err, err_len);
 }
 
 void cap_format_describe(const struct cap_format *f, char *buf, size_t len)

@@ -3,7 +3,7 @@
  * libsndfile writes the samples straight through; every
  * CAP_RECORDER_UPDATE_SAMPLES we ask it to rewrite the header now
  * (SFC_UPDATE_HEADER_NOW), so the RIFF and data chunk sizes on disk never lag
- * more than 0.5 s behind the data. A SIGKILL then leaves a valid WAV that
+ * more than 0.5 s behind the data, whatever the size of the caller's chunks. A SIGKILL then leaves a valid WAV that
  * ends at the last update (readers that trust the header stop there). */
 #include "capture.h"
 #include "clip_priv.h"
@@ -62,21 +62,28 @@ enum kws_status cap_recorder_write(struct cap_recorder *r, const int16_t *s, siz
 {
     if (r->failed)
         return kws_err(err, err_len, r->failed, "%s", r->why);
-    if (!n)
-        return KWS_OK;
-    sf_count_t w = sf_write_short(r->sf, s, (sf_count_t)n);
-    if (w > 0)
-        r->written += (uint64_t)w;
-    if (w != (sf_count_t)n) {
-        r->failed = KWS_ERR_IO;
-        snprintf(r->why, sizeof r->why, "%s: write failed after %.2f s (%s); recording stopped",
-                 r->path, (double)r->written / CAP_RATE_HZ, sf_strerror(r->sf));
-        return kws_err(err, err_len, r->failed, "%s", r->why);
-    }
-    r->since_update += (uint64_t)w;
-    if (r->since_update >= CAP_RECORDER_UPDATE_SAMPLES) {
-        sf_command(r->sf, SFC_UPDATE_HEADER_NOW, NULL, 0);
-        r->since_update = 0;
+    /* Written in pieces that end on an update boundary: a chunk that
+     * straddles one (a board's 512-sample chunk) would otherwise leave up to
+     * a chunk more than the promised interval outside the header. */
+    while (n) {
+        size_t room = CAP_RECORDER_UPDATE_SAMPLES - (size_t)r->since_update;
+        size_t part = n < room ? n : room;
+        sf_count_t w = sf_write_short(r->sf, s, (sf_count_t)part);
+        if (w > 0)
+            r->written += (uint64_t)w;
+        if (w != (sf_count_t)part) {
+            r->failed = KWS_ERR_IO;
+            snprintf(r->why, sizeof r->why, "%s: write failed after %.2f s (%s); recording stopped",
+                     r->path, (double)r->written / CAP_RATE_HZ, sf_strerror(r->sf));
+            return kws_err(err, err_len, r->failed, "%s", r->why);
+        }
+        r->since_update += (uint64_t)w;
+        if (r->since_update >= CAP_RECORDER_UPDATE_SAMPLES) {
+            sf_command(r->sf, SFC_UPDATE_HEADER_NOW, NULL, 0);
+            r->since_update = 0;
+        }
+        s += part;
+        n -= part;
     }
     return KWS_OK;
 }

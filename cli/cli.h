@@ -71,6 +71,16 @@ int cli_parse_int(const char *s, int lo, int hi, int *out);
 /* As cli_parse_long, but reports "CMD: FLAG needs an integer in LO..HI" on
  * stderr and returns 2 (the usage-error status) on a bad value, 0 if good. */
 int cli_int_option(const char *cmd, const char *flag, const char *v, long lo, long hi, long *out);
+/* A finite decimal number in lo..hi: 1 and *out set, else 0 (so "nan",
+ * "inf", "1e308" beyond hi and trailing text are refused). */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+/* As cli_int_option: "CMD: FLAG needs a number in LO..HI" and 2, or 0. */
+int cli_double_option(const char *cmd, const char *flag, const char *v, double lo, double hi,
+                      double *out);
+/* A word, speaker or label that becomes one file or folder name
+ * (cap_name_is_component): 0, or "CMD: FLAG: 'NAME' cannot be a file
+ * name (...)" (the name escaped) on stderr and 2. */
+int cli_name_option(const char *cmd, const char *flag, const char *name);
 /* The detector's options (--threshold, --window-ms, --suppression-ms,
  * --min-count) into dc, within the limits of models/models.h: 0 set, 2 bad
  * value (reported as above), -1 not a detector option. */

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/capture.h"
 #include "cli.h"
+#include "device/device.h"
 
 #ifndef KWSCOPE_DATADIR
 #define KWSCOPE_DATADIR "."
@@ -91,6 +93,40 @@ int cli_int_option(const char *cmd, const char *flag, const char *v, long lo, lo
     if (cli_parse_long(v, lo, hi, out))
         return 0;
     fprintf(stderr, "%s: %s needs an integer in %ld..%ld\n", cmd, flag, lo, hi);
+    return 2;
+}
+
+int cli_parse_double(const char *s, double lo, double hi, double *out)
+{
+    if (!s || !*s)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    /* v >= lo && v <= hi is false for NaN; the range also excludes inf. */
+    if (*end || errno || !(v >= lo && v <= hi))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int cli_double_option(const char *cmd, const char *flag, const char *v, double lo, double hi,
+                      double *out)
+{
+    if (cli_parse_double(v, lo, hi, out))
+        return 0;
+    fprintf(stderr, "%s: %s needs a number in %g..%g\n", cmd, flag, lo, hi);
+    return 2;
+}
+
+int cli_name_option(const char *cmd, const char *flag, const char *name)
+{
+    if (cap_name_is_component(name))
+        return 0;
+    char shown[256];
+    dev_text_escape(name, strlen(name), shown, sizeof shown);
+    fprintf(stderr, "%s: %s: '%s' cannot be a file name (one name: no '/', no leading '.', "
+                    "no control characters)\n", cmd, flag, shown);
     return 2;
 }
 

@@ -120,7 +120,9 @@ int cli_cmd_bench(int argc, char **argv)
     bool json = false;
     long runs = 200;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
+        if (!strcmp(argv[i], "--") && i == argc - 1) {   /* the end of options; no operands */
+            break;
+        } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--model") && i + 1 < argc) {
             model_arg = argv[++i];

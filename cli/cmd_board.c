@@ -82,13 +82,12 @@ void board_wait_readable(struct dev_session *s, int ms)
     if (p.fd < 0 || poll(&p, 1, ms) < 0) usleep((useconds_t)ms * 1000);
 }
 
-/* A real number after a flag: >0. 0, or 2 (reported). */
+/* A real number after a flag (seconds, a speed-up): finite, > 0 and at
+ * most a million. 0, or 2 (reported). */
 static int positive(const char *flag, const char *v, double *out)
 {
-    char *end = NULL;
-    *out = strtod(v, &end);
-    if (end && !*end && *out > 0) return 0;
-    fprintf(stderr, "kwscope board: bad %s '%s'\n", flag, v);
+    if (cli_parse_double(v, 1e-6, 1e6, out)) return 0;
+    fprintf(stderr, "kwscope board: %s needs a number in (0, 1e6]\n", flag);
     return 2;
 }
 

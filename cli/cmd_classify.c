@@ -289,7 +289,9 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
-        if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
+        if (!strcmp(a, "--") && v) {   /* the end of options: FILE may start with '-' */
+            return i + 1;
+        } else if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
             *(a[2] == 'j' ? &c->json : a[2] == 'a' ? &c->all : &c->sweep) = true;
             continue;
         } else if (!strcmp(a, "--model") && v) {

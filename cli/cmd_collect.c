@@ -142,6 +142,34 @@ static void quiet_log(enum kws_log_level level, const char *msg, void *user)
         fprintf(stderr, "kwscope: collect: %s\n", msg);
 }
 
+/* A speaker names files SPEAKER_nohash_N.wav: a single name without '_'
+ * (which would break the rule that keeps one speaker's clips in one split)
+ * or spaces, shorter than max. 1 if good, else 0 (reported). */
+static int speaker_ok(const char *s, size_t max)
+{
+    if (cli_name_option("kwscope collect", "--speaker", s))
+        return 0;
+    if (!strpbrk(s, "_ ") && strlen(s) < max)
+        return 1;
+    fprintf(stderr, "kwscope collect: --speaker needs a short name without '_' or spaces\n");
+    return 0;
+}
+
+/* --words into words (at most max): how many, or 0 when one is not a single
+ * name or there are none (reported). */
+static int split_words(char *buf, const char **words, int max)
+{
+    int n = 0;
+    for (char *t = strtok(buf, ","); t && n < max; t = strtok(NULL, ",")) {
+        if (cli_name_option("kwscope collect", "--words", t))
+            return 0;
+        words[n++] = t;
+    }
+    if (!n)
+        fprintf(stderr, "kwscope: collect: --words is empty\n");
+    return n;
+}
+
 static int usage(void)
 {
     cli_usage(stderr, "collect", NULL);
@@ -165,9 +193,8 @@ int cli_cmd_collect(int argc, char **argv)
         switch (c) {
         case 'w': snprintf(words_buf, sizeof words_buf, "%s", optarg); break;
         case 'p':
-            if (!*optarg || strpbrk(optarg, "/_ ") || strlen(optarg) >= sizeof speaker)
-                return fprintf(stderr, "kwscope: collect: --speaker needs a short name "
-                                       "without '/', '_' or spaces\n"), 2;
+            if (!speaker_ok(optarg, sizeof speaker))
+                return 2;
             snprintf(speaker, sizeof speaker, "%s", optarg);
             break;
         case 's': source = optarg; break;
@@ -185,11 +212,9 @@ int cli_cmd_collect(int argc, char **argv)
         return usage();
     const char *dir = argv[optind];
     const char *words[32];
-    int nw = 0;
-    for (char *t = strtok(words_buf, ","); t && nw < 32; t = strtok(NULL, ","))
-        words[nw++] = t;
-    if (!nw)
-        return fprintf(stderr, "kwscope: collect: --words is empty\n"), 2;
+    int nw = split_words(words_buf, words, 32);
+    if (nw <= 0)
+        return 2;
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno)), 1;
     setlocale(LC_ALL, "");

@@ -44,12 +44,11 @@ static int fail(const char *msg, const char *arg)
     return 1;
 }
 
+/* A frequency in Hz: finite, 0..1e6 (never nan or inf). */
 static int parse_float(const char *s, float *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || errno)
+    double v;
+    if (!cli_parse_double(s, 0.0, 1e6, &v))
         return 0;
     *out = (float)v;
     return 1;
@@ -144,23 +143,26 @@ static int write_csv(const struct table *t, FILE *out)
     return !ferror(out);
 }
 
-/* Opens OUT for writing; refuses an existing file unless force. */
-static FILE *open_out(const char *path, int force, char *err, size_t err_len)
+/* The table to o (an output of capture's policy: committed when complete,
+ * removed on any error, so the previous file stays) or, when NULL, stdout.
+ * The exit status. */
+static int write_table(const struct table *t, enum out_format fmt, struct cap_output *o)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            snprintf(err, err_len, "%s exists (use --force to overwrite)", path);
-        else
-            snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-        return NULL;
+    FILE *out = o ? o->fp : stdout;
+    char err[600];
+    errno = 0;
+    int ok = fmt == FMT_CSV ? write_csv(t, out) : fmt == FMT_NPY ? write_npy(t, out)
+                                                                 : write_raw(t, out);
+    if (!o)
+        return fflush(out) == 0 && ok ? 0 : fail("write failed", "stdout");
+    if (!ok) {
+        int e = errno;   /* from the write that failed */
+        cap_output_abort(o);
+        snprintf(err, sizeof err, "%.400s: write failed (%s); nothing written", o->path,
+                 strerror(e ? e : EIO));
+        return fail(err, NULL);
     }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-        close(fd);
-    }
-    return f;
+    return cap_output_commit(o, err, sizeof err) != KWS_OK ? fail(err, NULL) : 0;
 }
 
 /* Micro features of a clip: u16 straight from the frontend, or int8. */
@@ -288,9 +290,16 @@ int cli_cmd_features(int argc, char **argv)
         return cli_usage_error("features", "refusing to write binary data to a terminal; use -o OUT or a pipe",
                            format);
 
-    struct cap_clip clip = {0};
-    if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK)
+    /* The output first, so an existing file is refused before any work; it
+     * is written beside its target and takes the name only when complete. */
+    struct cap_output o = {.fd = -1};
+    if (out_path && cap_output_open(&o, out_path, force, err, sizeof err) != KWS_OK)
         return fail(err, NULL);
+    struct cap_clip clip = {0};
+    if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK) {
+        cap_output_abort(&o);
+        return fail(err, NULL);
+    }
     struct table t;
     struct dsp_matrix m = {0};
     void *owned = NULL;
@@ -303,21 +312,12 @@ int cli_cmd_features(int argc, char **argv)
                            dk == DSP_KIND_SPECTROGRAM ? "bin" : dk == DSP_KIND_MEL ? "mel" : "c"};
     }
     cap_clip_free(&clip);
-    if (st != KWS_OK) {
-        dsp_matrix_free(&m);
-        return fail(err, NULL);
-    }
-
     int rc = 0;
-    FILE *out = out_path ? open_out(out_path, force, err, sizeof err) : stdout;
-    if (!out) {
+    if (st != KWS_OK) {
+        cap_output_abort(&o);
         rc = fail(err, NULL);
     } else {
-        int ok = fmt == FMT_CSV ? write_csv(&t, out) : fmt == FMT_NPY ? write_npy(&t, out)
-                                                                      : write_raw(&t, out);
-        ok = (out_path ? fclose(out) == 0 : fflush(out) == 0) && ok;
-        if (!ok)
-            rc = fail("write failed", out_path ? out_path : "stdout");
+        rc = write_table(&t, fmt, out_path ? &o : NULL);
     }
     dsp_matrix_free(&m);
     free(owned);

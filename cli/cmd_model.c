@@ -130,8 +130,14 @@ static int model_info(int argc, char **argv)
 {
     bool json = false;
     const char *conv = "default", *arg = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
+    for (int i = 0, operands = 0; i < argc; i++) {
+        if (!operands && !strcmp(argv[i], "--")) {   /* the end of options */
+            operands = 1;
+        } else if (operands) {
+            if (arg)
+                return cli_usage_error("model", "more than one model given", argv[i]);
+            arg = argv[i];
+        } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--convention") || !strcmp(argv[i], "--model")) {
             if (i + 1 >= argc)

@@ -14,10 +14,16 @@ int cli_cmd_plot(int argc, char **argv)
     const char *view_name = "wave", *color = "auto", *cmap = "viridis", *path = NULL;
     int width = 0, height = 24, db = 0, log_freq = 0;
     double at_s = -1;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1, operands = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
+        if (!operands && !strcmp(a, "--")) {   /* the end of options */
+            operands = 1;
+        } else if (operands || a[0] != '-' || !a[1]) {
+            if (path)
+                return cli_usage_error("plot", "one FILE only; extra argument", a);
+            path = a;
+        } else if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
             !strcmp(a, "--height") || !strcmp(a, "--cmap") || !strcmp(a, "--at")) {
             if (!val)
                 return cli_usage_error("plot", "missing value for", a);
@@ -29,22 +35,14 @@ int cli_cmd_plot(int argc, char **argv)
                 return cli_usage_error("plot", "--width must be 20..1000", val);
             else if (!strcmp(a, "--height") && !cli_parse_int(val, 5, 500, &height))
                 return cli_usage_error("plot", "--height must be 5..500", val);
-            else if (!strcmp(a, "--at")) {
-                char *end;
-                at_s = strtod(val, &end);
-                if (*end || at_s < 0)
-                    return cli_usage_error("plot", "--at must be a time in seconds", val);
-            }
+            else if (!strcmp(a, "--at") && !cli_parse_double(val, 0.0, 1e6, &at_s))
+                return cli_usage_error("plot", "--at must be a time in seconds (0..1e6)", val);
         } else if (!strcmp(a, "--db")) {
             db = 1;
         } else if (!strcmp(a, "--log-freq")) {
             log_freq = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("plot", "unknown option", a);
-        } else if (path) {
-            return cli_usage_error("plot", "one FILE only; extra argument", a);
         } else {
-            path = a;
+            return cli_usage_error("plot", "unknown option", a);
         }
     }
     if (!path)

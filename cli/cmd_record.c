@@ -45,8 +45,18 @@ struct rec_opts {
 static int parse_options(int argc, char **argv, struct rec_opts *o)
 {
     *o = (struct rec_opts){.secs = -1, .source = "mic"};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1, operands = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (!operands && !strcmp(a, "--")) {   /* the end of options */
+            operands = 1;
+            continue;
+        }
+        if (operands) {
+            if (o->out)
+                return cli_usage_error("record", "more than one output file", a);
+            o->out = a;
+            continue;
+        }
         if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
             if (++i >= argc)
                 return cli_usage_error("record", "missing value", a);

@@ -51,7 +51,8 @@ const struct cli_command cli_commands[] = {
     {"board", "emu", cli_cmd_board,
      "[--port emu|emu:ref] [--model M] [--labels a,b,..] [--mic FILE] [--live-ms N]", NULL},
     {"train", NULL, cli_cmd_train,
-     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR]",
+     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR] "
+     "[--force]",
      NULL},
     {"lab", NULL, cli_cmd_lab,
      "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "

@@ -44,6 +44,17 @@ struct dash_args {
     const char *lab;      /* --lab: kwscope lab's results.jsonl */
 };
 
+/* Each word of --collect becomes a folder of the data set. */
+static bool collect_words_ok(const char *words)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
+        if (!cap_name_is_component(t))
+            return false;
+    return true;
+}
+
 static int parse_args(int argc, char **argv, struct dash_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -51,6 +62,12 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
     a->board = "auto";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
+        if (!strcmp(o, "--") && i + 1 < argc) {   /* the end of options: a FILE follows */
+            if (a->path || a->source || i + 2 < argc)
+                return usage("one source only; extra argument", argv[argc - 1]);
+            a->path = argv[i + 1];
+            break;
+        }
         if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir") ||
             !strcmp(o, "--model") || !strcmp(o, "--labels") || !strcmp(o, "--board") ||
             !strcmp(o, "--dialect") || !strcmp(o, "--collect") || !strcmp(o, "--data") ||
@@ -58,15 +75,19 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
             if (i + 1 >= argc)
                 return usage("missing value for", o);
             const char *v = argv[++i];
-            if (!strcmp(o, "--collect"))
+            if (!strcmp(o, "--collect")) {
+                if (!collect_words_ok(v))
+                    return usage("--collect wants words that can be folder names (no '/', "
+                                 "no leading '.', no control characters)", NULL);
                 a->collect = v;
-            else if (!strcmp(o, "--lab"))
+            } else if (!strcmp(o, "--lab"))
                 a->lab = v;
             else if (!strcmp(o, "--data"))
                 a->data = v;
             else if (!strcmp(o, "--speaker")) {
-                if (!*v || strpbrk(v, "/_ ") || strlen(v) >= 64)
-                    return usage("--speaker needs a short name without '/', '_' or spaces; got", v);
+                if (!cap_name_is_component(v) || strpbrk(v, "_ ") || strlen(v) >= 64)
+                    return usage("--speaker needs a short name without '/', '_', spaces, a "
+                                 "leading '.' or control characters", NULL);
                 a->speaker = v;
             } else if (!strcmp(o, "--board"))
                 a->board = v;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define LEVEL_WINDOW (CAP_RATE_HZ / 10) /* level meter: the last 100 ms */
@@ -108,7 +109,17 @@ int dash_live_record(struct dash_live *l, double now_s, char *msg, size_t msg_le
     localtime_r(&t, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(l->rec_path, sizeof l->rec_path, "%s/kwscope-%s.wav", l->out_dir, stamp);
+    /* A second take within the same second is named STAMP-2, -3, ...: never
+     * refused, and the recorder's O_EXCL still never overwrites. */
+    for (int k = 1; k < 100; k++) {
+        if (k == 1)
+            snprintf(l->rec_path, sizeof l->rec_path, "%s/kwscope-%s.wav", l->out_dir, stamp);
+        else
+            snprintf(l->rec_path, sizeof l->rec_path, "%s/kwscope-%s-%d.wav", l->out_dir, stamp, k);
+        struct stat st;
+        if (lstat(l->rec_path, &st) != 0)
+            break;
+    }
     char err[512];
     if (cap_recorder_open(l->rec_path, CAP_RATE_HZ, 0, &l->rec, err, sizeof err) != KWS_OK) {
         l->rec = NULL;

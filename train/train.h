@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/kws.h"
 #include "models/models.h"
@@ -201,6 +202,8 @@ enum kws_status mdl_tc_to_tflite(const struct mdl_tc_quant *q, uint8_t **out, si
                                  char *err, size_t err_len);
 enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *data, size_t len,
                              char *err, size_t err_len);
+/* The same text to an open stream; 0 if the stream has an error. */
+int mdl_write_cc_to(FILE *f, const char *name, const uint8_t *data, size_t len);
 /* The reverse (train_import.c): a loaded model with exactly TinyConv's int8
  * graph back into the description, so mdl_tc_quant_run can run it. */
 enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q,

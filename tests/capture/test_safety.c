@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -161,6 +162,55 @@ static void test_recorder_full(void)
     }
 }
 
+/* Killed at any byte, the data on disk beyond the header's data size stays
+ * within CAP_RECORDER_UPDATE_SAMPLES, whatever the chunk size (a board sends
+ * 512 samples). A child writes under a file size limit with SIGXFSZ at its
+ * default action, so it dies inside the write that crosses the limit: one
+ * kill at an exact place per limit, no timing involved. */
+static long killed_at(const char *p, size_t chunk, long data_bytes)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        signal(SIGXFSZ, SIG_DFL);
+        char err[512];
+        struct cap_recorder *r;
+        if (cap_recorder_open(p, 16000, 1, &r, err, sizeof err) != KWS_OK) _exit(3);
+        set_fsize((rlim_t)(44 + data_bytes));
+        static int16_t x[20000];
+        for (int i = 0; i < 100; i++)
+            cap_recorder_write(r, x, chunk, err, sizeof err);
+        _exit(4);   /* never killed: the limit was not reached */
+    }
+    int ws;
+    if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFSIGNALED(ws))
+        return -1;
+    unsigned char h[44];
+    struct stat st;
+    if (slurp(p, (char *)h, sizeof h) != 44 || stat(p, &st) != 0 || memcmp(h + 36, "data", 4))
+        return -1;
+    return (long)(st.st_size - 44) - (long)rd32(h + 40);
+}
+
+static void test_recorder_lag(void)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/lag.wav", dir);
+    static const size_t sizes[] = {512, 333, 7999, 8001};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        long worst = -1;
+        for (long d = 2 * 7900; d <= 2 * 8300; d += 2 * 25) {
+            long outside = killed_at(p, sizes[k], d);
+            CHECK(outside >= 0);
+            if (outside > worst) worst = outside;
+        }
+        CHECK(worst <= 2 * CAP_RECORDER_UPDATE_SAMPLES);
+        if (worst > 2 * CAP_RECORDER_UPDATE_SAMPLES)
+            fprintf(stderr, "chunks of %zu: %ld bytes outside the header\n", sizes[k], worst);
+    }
+}
+
 static void test_symlink(void)
 {
     char p[600], target[600], err[512];
@@ -217,6 +267,7 @@ int main(void)
     test_output();
     test_names();
     test_recorder_full();
+    test_recorder_lag();
     test_symlink();
     test_inputs();
     char cmd[700];
