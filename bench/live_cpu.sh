@@ -1,39 +1,34 @@
 #!/bin/sh
 # live_cpu.sh: the live dashboard on the PC mic (PortAudio over ALSA's file
-# plugin reading a FIFO that alsa_tool fills at 32,000 bytes/s), all views
+# plugin reading a FIFO paced at 32,000 bytes/s, tools/alsa_fifo.sh), all views
 # visible ('a'), 200x60, for 20 s. Prints the CPU it used (share of one core)
 # and the delay from a sample entering the ring to the end of the frame that
 # first shows it (median / p95 / max over the frames; the dashboard measures
 # it with KWSCOPE_FRAME_STATS). ALSA's file plugin over the unpaced null slave
-# delivers somewhat faster than real time (tests/capture/alsa_e2e.sh), so the
+# delivers somewhat faster than real time (tools/alsa_fifo.sh), so the
 # audio seconds processed are printed too: the CPU figure is an upper bound
 # for real-time input. A second run takes the virtual board's mic (--source
-# sim), which is paced at real time. Usage: live_cpu.sh ALSA_TOOL
+# sim), which is paced at real time. Usage: live_cpu.sh
 set -u
-tool=$1
 BIN=${KWSCOPE_BIN:?}
 CLIP=${KWSCOPE_SOURCE_DIR:?}/assets/demo.wav
 tmp=$(mktemp -d /tmp/kws_bench_live_XXXXXX)
 SOCK="kwscope-bench-live-$$"
 T="tmux -L $SOCK -f /dev/null"
-pacer=""
-trap '$T kill-server 2>/dev/null; [ -n "$pacer" ] && kill $pacer 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$KWSCOPE_SOURCE_DIR/tools/alsa_fifo.sh"
+trap '$T kill-server 2>/dev/null; alsa_fifo_stop; rm -rf "$tmp"' EXIT
 /usr/bin/python3 - "$CLIP" "$tmp/in.raw" <<'PY'
 import sys, wave
 w = wave.open(sys.argv[1])
-open(sys.argv[2], "wb").write(w.readframes(w.getnframes()) * 40)
+open(sys.argv[2], "wb").write(w.readframes(w.getnframes()))
 PY
-mkfifo "$tmp/fifo"
-printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; infile "%s"; format "raw" }\n' \
-    "$tmp/fifo" > "$tmp/alsa.conf"
-"$tool" pace "$tmp/in.raw" "$tmp/fifo" &
-pacer=$!
+alsa_fifo_start "$tmp/in.raw" "$tmp"
 # measure NAME ARGS...: the dashboard on ARGS for 20 s with all views shown.
 measure() {
     name=$1; shift
     rm -f "$tmp/stats.json"
     $T new-session -d -s live -x 200 -y 60 "exec env TERM=tmux-256color XDG_STATE_HOME=$tmp/state \
-        ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf KWSCOPE_FRAME_STATS=$tmp/stats.json \
+        ALSA_CONFIG_PATH=$ALSA_FIFO_CONFIG KWSCOPE_FRAME_STATS=$tmp/stats.json \
         $BIN $*"
     sleep 2
     $T send-keys -t live a
