@@ -210,6 +210,21 @@ uint64_t cap_recorder_samples(const struct cap_recorder *r);
 /* Finalise and free; returns the first error (if any) or a close error. */
 enum kws_status cap_recorder_close(struct cap_recorder *r, char *err, size_t err_len);
 
+/* ---- playback through the default PortAudio output (playback.c) ---- */
+
+struct cap_player;
+
+/* Opens PortAudio's default output at 16 kHz mono. Fails with a one-line
+ * reason (e.g. "no audio output device") and leaves *out NULL. */
+enum kws_status cap_player_open(struct cap_player **out, char *err, size_t err_len);
+/* Plays samples[from, to). The samples must outlive playback. */
+enum kws_status cap_player_start(struct cap_player *p, const int16_t *samples, size_t from,
+                                 size_t to, char *err, size_t err_len);
+/* Current sample index, or -1 when nothing is playing (stopped or finished). */
+long cap_player_position(struct cap_player *p);
+void cap_player_stop(struct cap_player *p);
+void cap_player_close(struct cap_player *p);
+
 /* ---- data-set takes (take.c) ---- */
 
 #define CAP_TAKE_SAMPLES (2 * KWS_RATE_HZ) /* one take: 2 s around the word */

@@ -9,9 +9,9 @@
  * locks, allocation or logging, as PortAudio's docs ask of callbacks. */
 #include "capture.h"
 #include "clip_priv.h"
+#include "pa_lazy.h"
 
 #include <ctype.h>
-#include <portaudio.h>
 #include <samplerate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +43,9 @@ enum kws_status cap_pa_init(char *err, size_t err_len)
         pa_refs++;
         return KWS_OK;
     }
+    enum kws_status st = cap_pa_load(err, err_len);
+    if (st != KWS_OK)
+        return st;
     PaError e = Pa_Initialize();
     if (e != paNoError)
         return kws_err(err, err_len, KWS_ERR_IO, "cannot initialise PortAudio: %s",

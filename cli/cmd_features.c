@@ -152,8 +152,10 @@ static int write_csv(const struct table *t, FILE *out)
             size_t i = r * t->cols + c;
             if (c)
                 fputc(',', out);
-            if (t->type == TYPE_F32)
-                fprintf(out, "%.9g", (double)((const float *)t->data)[i]);
+            if (t->type == TYPE_F32) {
+                char num[CLI_FLOAT_CHARS];
+                fwrite(num, 1, (size_t)cli_format_float(num, ((const float *)t->data)[i]), out);
+            }
             else if (t->type == TYPE_U16)
                 fprintf(out, "%u", (unsigned)((const uint16_t *)t->data)[i]);
             else

@@ -265,13 +265,13 @@ void dash_stats_frame(struct frame_stats *st, double end_ms);
 void dash_stats_write(struct frame_stats *st, const struct tui_scope *s, double now_s);
 
 struct tui_curses;
-struct tui_player;
+struct cap_player;
 /* Everything one running dashboard owns; cmd_dashboard.c sets it up. */
 struct dash_loop {
     struct dash d;
     struct tui_curses *term;
     struct tui_canvas *canvas;
-    struct tui_player *player;
+    struct cap_player *player;
     bool dirty;
     struct dash_live live;
     struct dash_model model;

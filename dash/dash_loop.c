@@ -10,7 +10,6 @@
  * including fatal signals. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "dash.h"
-#include "playback.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -85,13 +84,13 @@ static void handle_play(struct dash_loop *L, int want)
 {
     struct dash *d = &L->d;
     if (want < 0) {
-        tui_player_stop(L->player);
+        cap_player_stop(L->player);
         d->play = DASH_STOPPED;
         d->tl.play_s = -1;
         return;
     }
     char err[160];
-    if (!L->player && tui_player_open(&L->player, err, sizeof err) != KWS_OK) {
+    if (!L->player && cap_player_open(&L->player, err, sizeof err) != KWS_OK) {
         snprintf(d->message, sizeof d->message, "%s", err);
         return;
     }
@@ -100,7 +99,7 @@ static void handle_play(struct dash_loop *L, int want)
     size_t a = (size_t)(from * CAP_RATE_HZ), b = (size_t)(to * CAP_RATE_HZ);
     if (b > d->scope->clip.n_samples)
         b = d->scope->clip.n_samples;
-    if (tui_player_start(L->player, d->scope->clip.samples, a, b, err, sizeof err) != KWS_OK) {
+    if (cap_player_start(L->player, d->scope->clip.samples, a, b, err, sizeof err) != KWS_OK) {
         snprintf(d->message, sizeof d->message, "%s", err);
         return;
     }
@@ -113,7 +112,7 @@ static bool update_play(struct dash_loop *L)
     struct dash *d = &L->d;
     if (d->play != DASH_PLAYING)
         return false;
-    long pos = tui_player_position(L->player);
+    long pos = cap_player_position(L->player);
     if (pos < 0) {
         d->play = DASH_STOPPED;
         d->tl.play_s = -1;
@@ -314,7 +313,7 @@ int dash_loop_run(struct dash_loop *L)
         sigaction(SIGFPE, &sa, NULL);
         sigaction(SIGABRT, &sa, NULL);
         status = run_loop(L);
-        tui_player_close(L->player);
+        cap_player_close(L->player);
         tui_curses_stop(L->term);
         active_term = NULL;
     }

@@ -233,6 +233,12 @@ size_t dsp_micro_frame_count(const struct dsp_micro_config *cfg, size_t n);
 /* The micro_speech model-input conversion:
  * clamp(floor((u16 * 256 + 333) / 666) - 128, -128, 127). */
 int8_t dsp_micro_to_int8(uint16_t v);
+/* The frontend's AVX2 paths (x86; off under KWSCOPE_NO_SIMD): whether the
+ * machine allows them, and switching them off or back on (tests and
+ * benchmarks compare against the portable loops); returns whether they now
+ * run. Results are the same either way, bit for bit. */
+bool dsp_micro_simd_supported(void);
+bool dsp_micro_simd_set(bool on);
 /* Whole clip from a fresh state: allocates *out_u16 (frames x num_channels,
  * frame-major; free() it) and sets *frames. */
 enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples,

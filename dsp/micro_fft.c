@@ -206,6 +206,14 @@ MICRO_INLINE void bfly2_w0(ARR2(const, x), ARR2(, y), ptrdiff_t j)
  * parameters are what the vectoriser sees. */
 MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct dsp_micro_cpx *w)
 {
+#if MICRO_X86
+    if ((count & 15) == 0 && micro_simd()) {
+        const i16 *xs[8] = { PASS4(x) };
+        i16 *ys[8] = { PASS4(y) };
+        micro_x86_run4(xs, ys, count, NULL, NULL, 0, w);
+        return;
+    }
+#endif
     i16 w1r = w[0].r, w1i = w[0].i, w2r = w[1].r, w2i = w[1].i, w3r = w[2].r, w3i = w[2].i;
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
@@ -215,8 +223,20 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
         bfly4(PASS4(x), PASS4(y), j, w1r, w1i, w2r, w2i, w3r, w3i);
 }
 
+#if MICRO_X86
+static const struct dsp_micro_cpx w0_twiddles[3] = { { 32767, 0 }, { 32767, 0 }, { 32767, 0 } };
+#endif
+
 MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
 {
+#if MICRO_X86
+    if ((count & 15) == 0 && micro_simd()) {
+        const i16 *xs[8] = { PASS4(x) };
+        i16 *ys[8] = { PASS4(y) };
+        micro_x86_run4(xs, ys, count, NULL, NULL, 0, w0_twiddles);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
@@ -238,6 +258,14 @@ MICRO_NOINLINE void run2_w0(ARR2(const, x), ARR2(, y), int count)
 MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *restrict wr,
                            const i16 *restrict wi, ptrdiff_t tl)
 {
+#if MICRO_X86
+    if ((count & 15) == 0 && micro_simd()) {
+        const i16 *xs[8] = { PASS4(x) };
+        i16 *ys[8] = { PASS4(y) };
+        micro_x86_run4(xs, ys, count, wr, wi, tl, NULL);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++) {
@@ -321,6 +349,12 @@ static void o_major_stage(const i16 *xr, const i16 *xi, i16 *yr, i16 *yi, int p,
 /* Complex sample j of the real input is (in[2 j], in[2 j + 1]). */
 static void deinterleave(const i16 *restrict in, i16 *restrict zr, i16 *restrict zi, int n)
 {
+#if MICRO_X86
+    if ((n & 15) == 0 && micro_simd()) {
+        micro_x86_deinterleave(in, zr, zi, n);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= n; j += 8)
         for (int u = 0; u < 8; u++) {
@@ -406,6 +440,12 @@ MICRO_INLINE void split_one(const i16 *restrict pr_, const i16 *restrict pi_,
 
 MICRO_NOINLINE void split_low(SPLIT_ARGS)
 {
+#if MICRO_X86
+    if ((count & 15) == 0 && micro_simd()) {
+        micro_x86_split(pr, pi, qr, qi, wr, wi, fr, fi, count, 0);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
@@ -416,6 +456,12 @@ MICRO_NOINLINE void split_low(SPLIT_ARGS)
 
 MICRO_NOINLINE void split_high(SPLIT_ARGS)
 {
+#if MICRO_X86
+    if ((count & 15) == 0 && micro_simd()) {
+        micro_x86_split(pr, pi, qr, qi, wr, wi, fr, fi, count, 1);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
         for (int u = 0; u < 8; u++)
@@ -428,6 +474,12 @@ MICRO_NOINLINE void split_high(SPLIT_ARGS)
  * plain SSE2, not 8). */
 MICRO_NOINLINE void reverse(const i16 *restrict x, i16 *restrict y, int n)
 {
+#if MICRO_X86
+    if ((n & 15) == 0 && micro_simd()) {
+        micro_x86_reverse(x, y, n);
+        return;
+    }
+#endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 4 <= n; j += 4)
         for (int u = 0; u < 4; u++)

@@ -28,6 +28,24 @@
 #define MICRO_NOINLINE static
 #endif
 
+/* AVX2 versions of the hottest loops (micro_x86.c), x86 with GCC or Clang
+ * only; micro_simd says whether they run (CPU support, KWSCOPE_NO_SIMD,
+ * dsp_micro_simd_set). Elsewhere (the board) nothing refers to them. */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define MICRO_X86 1
+bool micro_simd(void);
+void micro_x86_run4(const int16_t *const *x, int16_t *const *y, int count, const int16_t *wr,
+                    const int16_t *wi, ptrdiff_t tl, const struct dsp_micro_cpx *wc);
+void micro_x86_split(const int16_t *pr, const int16_t *pi, const int16_t *qr, const int16_t *qi,
+                     const int16_t *wr, const int16_t *wi, int16_t *fr, int16_t *fi, int count,
+                     int high);
+int micro_x86_window(const int16_t *x, const int16_t *w, int16_t *out, int n);
+void micro_x86_deinterleave(const int16_t *in, int16_t *zr, int16_t *zi, int n);
+void micro_x86_reverse(const int16_t *x, int16_t *y, int n);
+#else
+#define MICRO_X86 0
+#endif
+
 /* Bit length of x (MSB(0) = 0). */
 static inline int micro_msb32(uint32_t x)
 {

@@ -49,5 +49,9 @@ MICRO_NOINLINE int window_run(const int16_t *restrict x, const int16_t *restrict
 
 int micro_window_apply(const struct dsp_micro_state *st, int16_t *out)
 {
+#if MICRO_X86
+    if (micro_simd())
+        return micro_x86_window(st->input, st->window_q12, out, st->window_size);
+#endif
     return window_run(st->input, st->window_q12, out, st->window_size);
 }

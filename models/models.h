@@ -225,6 +225,19 @@ void mdl_conv_f32(const struct mdl_conv_geom *g, int out_c, float act_lo, float 
 void mdl_fc_f32(int rows, int in_n, int out_n, float act_lo, float act_hi, const float *in,
                 const float *w, const float *bias, float *out);
 
+/* Target-specific kernel paths (simd.c). The int8 kernels pick, at run
+ * time, the best path the CPU supports (x86-64: AVX2, AVX-512 VNNI); the
+ * portable C is the reference they are pinned against bit for bit, and
+ * runs alone when KWSCOPE_NO_SIMD is set (non-empty, not "0") or on other
+ * targets. mdl_simd_set lowers (or restores) the level for tests and
+ * benchmarks, clamped to what the CPU and the environment allow; it returns
+ * the level now in use. */
+enum mdl_simd { MDL_SIMD_PORTABLE, MDL_SIMD_AVX2, MDL_SIMD_AVX512_VNNI };
+enum mdl_simd mdl_simd_supported(void);
+enum mdl_simd mdl_simd_level(void);
+enum mdl_simd mdl_simd_set(enum mdl_simd want);
+const char *mdl_simd_name(enum mdl_simd level);
+
 /* Softmax (softmax_i8.c). int8 output scale must be 1/256, zero point -128. */
 struct mdl_softmax_q { int32_t mult; int left_shift; int32_t diff_min; };
 void mdl_softmax_i8_prepare(float input_scale, float beta, struct mdl_softmax_q *q);

@@ -7,7 +7,9 @@
  * negative shifts, activation ranges and with/without bias. Inputs are drawn
  * either uniformly or from the extremes (-128/127 against offset 128 and
  * weight -128), where an int16 product is tightest. Deterministic seed;
- * KWS_FAST_SEED overrides it, KWS_FAST_CASES the case count. */
+ * KWS_FAST_SEED overrides it, KWS_FAST_CASES the case count. The cases run
+ * once per kernel path the machine supports (mdl_simd_set): the portable C
+ * and each target-specific level. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,11 @@ static void fill_bias(int32_t *b, int n)
 {
     for (int i = 0; i < n; i++)
         b[i] = extremes ? ((rnext() & 1) ? 1 << 20 : -(1 << 20)) : rint_in(-40000, 40000);
+    /* now and then a bias far out, so requantisation sees accumulators
+     * near the int32 limits (with left shifts: wrapped products) */
+    if (rnext() % 8 == 0)
+        for (int i = 0; i < n; i++)
+            b[i] = (int32_t)(rnext() % 3600000000u) - 1800000000;
 }
 
 static void dw_case(int k, int in_c, int depth_mul, int max_hw, int max_k)
@@ -301,30 +308,30 @@ static void fc_case(int k)
 
 /* TinyConv's own geometry (49x40x1, 10x8 kernel, stride 2, SAME, 8
  * channels), the shape the fast path is tuned for, with random data. */
-static void tinyconv_case(int k)
+/* tall: 20 s of frames instead of 1 s, more rows than a fast path stages
+ * at once (it then stages k_h rows per output row). */
+static void tinyconv_case(int k, bool tall)
 {
-    struct mdl_conv_geom g = { 1, 49, 40, 1, 0, 0, 10, 8, 2, 2, 1, 1, 0, 0, 8 };
-    mdl_conv_out_size(MDL_PAD_SAME, 49, 10, 2, 1, &g.out_h, &g.pad_top);
+    int in_h = tall ? 49 * 20 : 49;
+    struct mdl_conv_geom g = { 1, in_h, 40, 1, 0, 0, 10, 8, 2, 2, 1, 1, 0, 0, 8 };
+    mdl_conv_out_size(MDL_PAD_SAME, in_h, 10, 2, 1, &g.out_h, &g.pad_top);
     mdl_conv_out_size(MDL_PAD_SAME, 40, 8, 2, 1, &g.out_w, &g.pad_left);
-    static int8_t in[49 * 40], w[10 * 8 * 8], got[25 * 20 * 8], want[25 * 20 * 8];
+    static int8_t in[49 * 20 * 40], w[10 * 8 * 8], got[25 * 20 * 20 * 8], want[25 * 20 * 20 * 8];
+    size_t n_in = (size_t)in_h * 40, n_out = (size_t)g.out_h * g.out_w * 8;
     int32_t bias[8];
     struct mdl_rq q;
     struct rq_store s;
-    fill(in, sizeof in);
+    fill(in, n_in);
     fill(w, sizeof w);
     fill_bias(bias, 8);
     random_rq(&q, &s, 8, 80, false);
     ref_dwconv(&g, &q, in, w, bias, want);
     mdl_dwconv_i8(&g, &q, in, w, bias, got);
-    compare("tinyconv dwconv", k, got, want, sizeof got, &g);
+    compare("tinyconv dwconv", k, got, want, n_out, &g);
 }
 
-int main(void)
+static void run_cases(int n)
 {
-    const char *seed = getenv("KWS_FAST_SEED"), *ncases = getenv("KWS_FAST_CASES");
-    if (seed)
-        rng = (uint32_t)strtoul(seed, NULL, 0) | 1u;
-    int n = ncases ? atoi(ncases) : 400;
     for (int k = 0; k < n; k++) {
         extremes = k % 5 == 4;
         /* One input channel (the TinyConv fast path): any depth multiplier,
@@ -339,7 +346,31 @@ int main(void)
         if (k % 2 == 0)
             fc_case(k);
         if (k % 20 == 0)
-            tinyconv_case(k);
+            tinyconv_case(k, false);
+        if (k % 100 == 50)
+            tinyconv_case(k, true);
+    }
+}
+
+/* Every kernel path this machine runs (portable C, then each
+ * target-specific level up to the CPU's best; only the portable one under
+ * KWSCOPE_NO_SIMD), each on the same cases. */
+int main(void)
+{
+    const char *seed = getenv("KWS_FAST_SEED"), *ncases = getenv("KWS_FAST_CASES");
+    uint32_t seed0 = seed ? (uint32_t)strtoul(seed, NULL, 0) | 1u : rng;
+    int n = ncases ? atoi(ncases) : 400;
+    enum mdl_simd best = mdl_simd_supported();
+    for (int lv = MDL_SIMD_PORTABLE; lv <= (int)best; lv++) {
+        CHECK(mdl_simd_set((enum mdl_simd)lv) == (enum mdl_simd)lv);
+        CHECK(mdl_simd_level() == (enum mdl_simd)lv);
+        printf("kernel path %s: %d cases\n", mdl_simd_name((enum mdl_simd)lv), n);
+        rng = seed0;
+        int before = cases_failed;
+        run_cases(n);
+        if (cases_failed > before)
+            fprintf(stderr, "path %s: %d case(s) differ\n", mdl_simd_name((enum mdl_simd)lv),
+                    cases_failed - before);
     }
     if (cases_failed)
         fprintf(stderr, "%d case(s) differ from the reference loops\n", cases_failed);

@@ -2,14 +2,14 @@
  *
  * The callback only copies samples and publishes the position through an
  * atomic, so the UI can draw a moving play head without locks. */
-#include "playback.h"
+#include "capture.h"
+#include "pa_lazy.h"
 
-#include <portaudio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct tui_player {
+struct cap_player {
     PaStream *stream;
     const int16_t *samples;
     size_t end;
@@ -20,7 +20,7 @@ static int play_cb(const void *in, void *out, unsigned long frames,
                    const PaStreamCallbackTimeInfo *ti, PaStreamCallbackFlags flags, void *user)
 {
     (void)in; (void)ti; (void)flags;
-    struct tui_player *p = user;
+    struct cap_player *p = user;
     int16_t *o = out;
     long pos = atomic_load_explicit(&p->pos, memory_order_relaxed);
     size_t avail = pos >= 0 && (size_t)pos < p->end ? p->end - (size_t)pos : 0;
@@ -32,16 +32,18 @@ static int play_cb(const void *in, void *out, unsigned long frames,
     return n < frames ? paComplete : paContinue;
 }
 
-enum kws_status tui_player_open(struct tui_player **out, char *err, size_t err_len)
+enum kws_status cap_player_open(struct cap_player **out, char *err, size_t err_len)
 {
     *out = NULL;
+    if (cap_pa_load(err, err_len) != KWS_OK)
+        return KWS_ERR_IO;
     if (Pa_Initialize() != paNoError)
         return kws_err(err, err_len, KWS_ERR_IO, "audio output unavailable (PortAudio failed to start)");
     if (Pa_GetDefaultOutputDevice() == paNoDevice) {
         Pa_Terminate();
         return kws_err(err, err_len, KWS_ERR_IO, "no audio output device: cannot play");
     }
-    struct tui_player *p = calloc(1, sizeof *p);
+    struct cap_player *p = calloc(1, sizeof *p);
     if (!p) {
         Pa_Terminate();
         return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
@@ -51,16 +53,16 @@ enum kws_status tui_player_open(struct tui_player **out, char *err, size_t err_l
     return KWS_OK;
 }
 
-enum kws_status tui_player_start(struct tui_player *p, const int16_t *samples, size_t from,
+enum kws_status cap_player_start(struct cap_player *p, const int16_t *samples, size_t from,
                                  size_t to, char *err, size_t err_len)
 {
-    tui_player_stop(p);
+    cap_player_stop(p);
     if (from >= to)
         return kws_err(err, err_len, KWS_ERR_ARG, "nothing to play");
     p->samples = samples;
     p->end = to;
     atomic_store(&p->pos, (long)from);
-    PaError e = Pa_OpenDefaultStream(&p->stream, 0, 1, paInt16, 16000, paFramesPerBufferUnspecified,
+    PaError e = Pa_OpenDefaultStream(&p->stream, 0, 1, paInt16, CAP_RATE_HZ, paFramesPerBufferUnspecified,
                                      play_cb, p);
     if (e == paNoError)
         e = Pa_StartStream(p->stream);
@@ -74,12 +76,12 @@ enum kws_status tui_player_start(struct tui_player *p, const int16_t *samples, s
     return KWS_OK;
 }
 
-long tui_player_position(struct tui_player *p)
+long cap_player_position(struct cap_player *p)
 {
     return p ? atomic_load_explicit(&p->pos, memory_order_acquire) : -1;
 }
 
-void tui_player_stop(struct tui_player *p)
+void cap_player_stop(struct cap_player *p)
 {
     if (!p || !p->stream)
         return;
@@ -89,11 +91,11 @@ void tui_player_stop(struct tui_player *p)
     atomic_store(&p->pos, -1);
 }
 
-void tui_player_close(struct tui_player *p)
+void cap_player_close(struct cap_player *p)
 {
     if (!p)
         return;
-    tui_player_stop(p);
+    cap_player_stop(p);
     free(p);
     Pa_Terminate();
 }
