@@ -9,13 +9,14 @@
  *    that keeps the colour pair of the cell written before them where it can
  *    (a uniform cell as a space or a full block, a two-colour one as an upper
  *    or a lower half block), so runs of equal colours need one escape.
- *  - A heatmap that scrolled is scrolled on the terminal too: per screen row,
- *    a run of heatmap cells found shifted left by k columns since the last
- *    frame is moved with "delete k characters" at its left end and "insert k
- *    blanks" at its right end (what is right of the run comes back to its
- *    place), the same is done to curses' own copies of the screen (stdscr,
- *    curscr), and only the k new columns and the cells that really differ
- *    are written.
+ *  - A plot that scrolled is scrolled on the terminal too: per screen row,
+ *    the changed part of a run of cells between box-drawing separators (a
+ *    heatmap's or a waveform's row) found shifted left by k columns since the
+ *    last frame is moved with "delete k characters" at its left end and
+ *    "insert k blanks" at its right end (what is right of the run comes back
+ *    to its place), the same is done to curses' own copies of the screen
+ *    (stdscr, curscr), and only the k new columns and the cells that really
+ *    differ are written. KWSCOPE_NO_SCROLL=1 turns this off.
  * Colours: each (fg, bg) combination gets a colour pair on first use, from a
  * small open-addressing table; when the terminal runs out of pairs the table
  * is reset and the screen redrawn. With COLORTERM=truecolor (or 24bit) and a
@@ -35,7 +36,7 @@
 #define HALF_UPPER 0x2580
 #define HALF_LOWER 0x2584
 #define FULL_BLOCK 0x2588
-#define SHIFT_MIN_RUN 16     /* heatmap runs shorter than this are not scrolled */
+#define SHIFT_MIN_RUN 16     /* changed runs shorter than this are not scrolled */
 #define SHIFT_MAX 32         /* largest scroll looked for, in columns */
 
 struct tui_curses {
@@ -221,13 +222,9 @@ static bool same(const struct tui_cell *a, const struct tui_cell *b)
     return a->ch == b->ch && a->fg == b->fg && a->bg == b->bg && a->attr == b->attr;
 }
 
-/* A heatmap cell: two colours stacked in a half block (or, without Unicode,
- * one in a blank's background). */
-static bool is_paint(const struct tui_cell *c)
-{
-    return c->attr == 0 && c->bg >= 0 &&
-           (c->ch == HALF_UPPER || (c->ch == ' ' && c->fg == TUI_COLOR_DEFAULT));
-}
+/* Box-drawing characters and bars frame plots and split a plot's rows at
+ * overlays (cursors, marks): scrolled runs never cross them. */
+static bool is_separator(uint32_t ch) { return (ch >= 0x2500 && ch <= 0x257F) || ch == '|'; }
 
 /* The glyph and colours for a cell. A half block's picture (top over bottom)
  * can be drawn four ways; the one sharing the last written pair needs no
@@ -276,25 +273,29 @@ static void put(struct tui_curses *t, int x, int y, const struct tui_cell *cell,
 
 /* Columns the run [a, b) of row y moved left since the last frame (0: none
  * worth it): the k whose shifted match beats the unshifted one by more cells
- * than the two escapes cost. */
+ * than the escapes cost. Shifts are ranked on every fourth cell, then the
+ * best one is counted in full. */
 static int run_shift(const struct tui_curses *t, const struct tui_canvas *c, int y, int a, int b)
 {
     const struct tui_cell *now = &c->cells[(size_t)y * (size_t)c->w], *was = &t->prev[(size_t)y * (size_t)c->w];
-    int same0 = 0, best = 0, best_k = 0;
-    for (int x = a; x < b; x++)
-        same0 += same(&now[x], &was[x]);
-    if (same0 == b - a)
-        return 0;
+    int best = -1, best_k = 0;
     for (int k = 1; k <= SHIFT_MAX && k <= (b - a) / 2; k++) {
         int m = 0;
-        for (int x = a; x < b - k; x++)
+        for (int x = a; x < b - k; x += 4)
             m += same(&now[x], &was[x + k]);
         if (m > best) {
             best = m;
             best_k = k;
         }
     }
-    return best > same0 + 8 ? best_k : 0;
+    if (best_k == 0)
+        return 0;
+    int same0 = 0, shifted = 0;
+    for (int x = a; x < b; x++) {
+        same0 += same(&now[x], &was[x]);
+        shifted += x < b - best_k && same(&now[x], &was[x + best_k]);
+    }
+    return shifted > same0 + 8 ? best_k : 0;
 }
 
 /* Output for the terminal-side scrolls, written in one go (see scroll_runs). */
@@ -358,15 +359,22 @@ static void scroll_runs(struct tui_curses *t, const struct tui_canvas *c)
     int end_y = 0, end_x = 0;
     for (int y = 0; y < c->h - 1; y++) {
         const struct tui_cell *row = &c->cells[(size_t)y * (size_t)c->w];
+        const struct tui_cell *was = &t->prev[(size_t)y * (size_t)c->w];
         for (int x = 0; x < c->w;) {
-            if (!is_paint(&row[x])) {
+            if (is_separator(row[x].ch)) {
                 x++;
                 continue;
             }
             int a = x;
-            while (x < c->w && is_paint(&row[x]))
+            while (x < c->w && !is_separator(row[x].ch))
                 x++;
-            int k = x - a >= SHIFT_MIN_RUN ? run_shift(t, c, y, a, x) : 0;
+            /* the part of the segment [a, x) that changed */
+            int b = x;
+            while (a < b && same(&row[a], &was[a]))
+                a++;
+            while (b > a && same(&row[b - 1], &was[b - 1]))
+                b--;
+            int k = b - a >= SHIFT_MIN_RUN ? run_shift(t, c, y, a, b) : 0;
             if (k <= 0)
                 continue;
             if (!o) {
@@ -377,9 +385,9 @@ static void scroll_runs(struct tui_curses *t, const struct tui_canvas *c)
                 vid_attr(A_NORMAL, 0, NULL);
                 mvcur(-1, -1, y, a); /* also writes out what curses holds */
             }
-            shift_run(t, o, c, y, a, x, k);
+            shift_run(t, o, c, y, a, b, k);
             end_y = y;
-            end_x = x - k;
+            end_x = b - k;
         }
     }
     if (!o)
