@@ -4,8 +4,8 @@
  * mels, 13 MFCC) over 1 s and 60 s of noise plus a tone: the median wall time
  * of repeated whole-clip runs on one thread, printed as microseconds per
  * second of audio and as the realtime factor (audio seconds / compute
- * seconds). Also the streaming STFT fed 10 ms chunks. Target (issue 2): MFCC
- * of 60 s in under 10 ms (6000x realtime). Prints only; never fails on time. */
+ * seconds). Also the streaming STFT fed 10 ms chunks. The aim: MFCC of 60 s
+ * in under 10 ms (6000x realtime). Prints only; never fails on time. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

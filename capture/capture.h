@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/kws.h"
 
@@ -190,6 +191,30 @@ int cap_quiet_stderr_begin(void);
 /* Restore fd 2 from the token (no-op for -1). The dashboard may simply never
  * call it, keeping stderr in the log for its whole run. */
 void cap_quiet_stderr_end(int token);
+
+/* ---- outputs: the policy for every file a command writes (output.c) ------
+ * open: refuses an existing path unless force (and a folder always), creates
+ * a temporary file beside it (mkstemp: never follows a symlink) and gives it
+ * as fd and fp. Write through fp (or fd). commit: flush, fsync, then give it
+ * the target's name (rename with force; link, which refuses a name that
+ * appeared meanwhile, without); any error removes the temporary file, leaves
+ * the old file and says "PATH: write failed (...)". abort: remove it. */
+struct cap_output {
+    char path[4096];        /* the target */
+    char tmp[4200];         /* the temporary file beside it ("" when gone) */
+    int fd;                 /* open on tmp, -1 after commit/abort */
+    FILE *fp;               /* stdio on fd */
+    int force;
+};
+enum kws_status cap_output_open(struct cap_output *o, const char *path, int force,
+                                char *err, size_t err_len);
+enum kws_status cap_output_commit(struct cap_output *o, char *err, size_t err_len);
+void cap_output_abort(struct cap_output *o);
+/* A name from the command line or a board (word, speaker, label) that may
+ * become one file or folder name: non-empty, at most 255 bytes, no '/' or
+ * '\\', no control character, not starting with '.' (so never "." or ".."
+ * or hidden). 1 if usable. */
+int cap_name_is_component(const char *name);
 
 /* ---- recorder ------------------------------------------------------------ */
 

@@ -14,8 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <samplerate.h>
 #include <sndfile.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +29,8 @@
  * channels than any audio interface offers. */
 #define CAP_MAX_IN_SAMPLES ((int64_t)1 << 28)
 #define CAP_MAX_CHANNELS 64
+/* How long a pipe or FIFO may stay silent before loading gives up. */
+#define CAP_PIPE_WAIT_MS 10000
 
 int16_t cap_float_to_s16(float x)
 {
@@ -121,6 +125,81 @@ enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz,
     return KWS_OK;
 }
 
+/* Open an input without ever blocking for good: regular files, and pipes or
+ * FIFOs once they have data (a FIFO nobody writes to would hold open() and
+ * read() forever). Directories, devices and sockets are refused. Returns the
+ * fd (blocking mode), -1 (I/O error) or -2 (not audio), with err filled. */
+static int open_input(const char *path, char *err, size_t err_len)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int rc = -1;
+    if (fstat(fd, &st) != 0) {
+        kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        kws_err(err, err_len, KWS_ERR_IO, "%s: is a directory", path);
+    } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        kws_err(err, err_len, KWS_ERR_FORMAT, "%s: empty file", path);
+        rc = -2;
+    } else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+        kws_err(err, err_len, KWS_ERR_IO, "%s: not a regular file", path);
+    } else if (S_ISFIFO(st.st_mode)) {
+        /* a signal ends the wait too: poll is never restarted */
+        struct pollfd p = {fd, POLLIN, 0};
+        int r = poll(&p, 1, CAP_PIPE_WAIT_MS);
+        if (r < 0)
+            kws_err(err, err_len, KWS_ERR_IO, "%s: interrupted while waiting for data", path);
+        else if (r == 0)
+            kws_err(err, err_len, KWS_ERR_IO, "%s: a pipe with no data after %d s (no writer?)", path,
+                    CAP_PIPE_WAIT_MS / 1000);
+        else
+            rc = 0;
+    } else {
+        rc = 0;
+    }
+    if (rc == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+        return fd;
+    close(fd);
+    return rc;
+}
+
+static uint32_t le32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+
+/* libsndfile's messages for a WAV with an impossible format chunk are about
+ * its internals ("SF_INFO struct incomplete"): find the real reason. */
+static int wav_header_problem(const char *path, char *why, size_t len)
+{
+    unsigned char h[512];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, h, sizeof h) : -1;
+    close(fd);
+    if (n < 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4))
+        return 0;
+    for (size_t off = 12; off + 8 <= (size_t)n;) {
+        uint32_t size = le32(h + off + 4);
+        if (!memcmp(h + off, "fmt ", 4) && off + 16 <= (size_t)n) {
+            unsigned ch = h[off + 10] | h[off + 11] << 8;
+            uint32_t rate = le32(h + off + 12);
+            if (rate == 0 || rate > 768000)
+                return snprintf(why, len, "invalid sample rate %lu", (unsigned long)rate) > 0;
+            if (ch == 0)
+                return snprintf(why, len, "invalid channel count 0") > 0;
+            return 0;
+        }
+        if (size > (size_t)n)
+            return 0;
+        off += 8 + size + (size & 1);
+    }
+    return 0;
+}
+
 /* The board's own format (16 kHz mono 16-bit PCM) is read as it is: the
  * float route would give the same samples (x / 32768 * 32768 is exact) at
  * a third of a 60 s load's time spent converting. */
@@ -148,19 +227,18 @@ enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
     memset(clip, 0, sizeof *clip);
     if (!path || !*path)
         return kws_err(err, err_len, KWS_ERR_ARG, "no file given");
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: is a directory", path);
-    if (S_ISREG(st.st_mode) && st.st_size == 0)
-        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: empty file", path);
-
+    int fd = open_input(path, err, err_len);
+    if (fd < 0)
+        return fd == -2 ? KWS_ERR_FORMAT : KWS_ERR_IO;
     SF_INFO info = {0};
-    SNDFILE *sf = sf_open(path, SFM_READ, &info);
-    if (!sf)
+    SNDFILE *sf = sf_open_fd(fd, SFM_READ, &info, 1);
+    if (!sf) {
+        char why[64];
+        if (wav_header_problem(path, why, sizeof why))
+            return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: %s", path, why);
         return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: not a readable audio file (%s)",
                        path, sf_strerror(NULL));
+    }
     enum kws_status rc = KWS_OK;
     float *inter = NULL, *mono = NULL;
     if (info.channels < 1 || info.channels > CAP_MAX_CHANNELS) {
@@ -258,11 +336,14 @@ enum kws_status cap_sf_format_for_path(const char *path, int *format,
 
 int cap_open_new(const char *path, int overwrite, char *err, size_t err_len)
 {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+    /* O_NOFOLLOW: --force replaces a file, never writes through a symlink */
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (overwrite ? O_TRUNC : O_EXCL);
     int fd = open(path, flags, 0644);
     if (fd < 0) {
         if (errno == EEXIST)
             kws_err(err, err_len, KWS_ERR_IO, "%s: exists (use --force to overwrite)", path);
+        else if (errno == ELOOP)
+            kws_err(err, err_len, KWS_ERR_IO, "%s: is a symbolic link (not followed)", path);
         else
             kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     }

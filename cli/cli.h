@@ -1,11 +1,18 @@
-/* cli.h: one entry point per `kwscope` subcommand (the dashboard itself is
- * dash_main, in dash/dash.h).
+/* cli.h: the command line: one entry point per `kwscope` subcommand (the
+ * dashboard itself is dash_main, in dash/dash.h), the command table every
+ * usage line and --help come from, and the helpers the commands share.
  *
- * Each command lives in its own file cli/cmd_NAME.c, parses its own options
- * and returns the process exit status: 0 success, 1 a runtime error (already
- * reported as one line on stderr), 2 a usage error. */
+ * Each command lives in its own file cli/cmd_NAME.c (the board's
+ * subcommands in cli/board_*.c), parses its own options and returns the
+ * process exit status: 0 success, 1 a runtime error (already reported as one
+ * line on stderr), 2 a usage error. */
 #ifndef CLI_H
 #define CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/models.h"
 
 int cli_cmd_plot(int argc, char **argv);
 int cli_cmd_features(int argc, char **argv);
@@ -17,6 +24,57 @@ int cli_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
 int cli_cmd_devices(int argc, char **argv);   /* kwscope devices */
 int cli_cmd_classify(int argc, char **argv);  /* kwscope classify ... (models) */
 int cli_cmd_bench(int argc, char **argv);     /* kwscope bench ... (models) */
+
+/* ---- the command table (commands.c) ------------------------------------- */
+
+/* One usage line: `kwscope NAME [SUB] SYNOPSIS`. The table is the one source
+ * of the usage text, of --help (all commands, one command, one board
+ * subcommand) and of the option lists the README and kwscope.1 are checked
+ * against (tests/cli). */
+struct cli_command {
+    const char *name;        /* "plot"; "" for the dashboard */
+    const char *sub;         /* "sim" for `board sim`; NULL when none */
+    int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
+    const char *synopsis;    /* options and operands, as in the man page */
+    const char *also;        /* other spellings of its options, or NULL */
+};
+extern const struct cli_command cli_commands[];
+extern const size_t cli_n_commands;
+
+/* The entry for NAME (and SUB, when not NULL); NULL if none. */
+const struct cli_command *cli_command_find(const char *name, const char *sub);
+/* Prints the usage lines of NAME (every subcommand when SUB is NULL; every
+ * command when NAME is NULL), wrapped at 100 columns. */
+void cli_usage(FILE *out, const char *name, const char *sub);
+/* `kwscope ... --help`: the usage lines and other spellings on stdout. */
+void cli_help(const char *name, const char *sub);
+
+/* ---- helpers (cli_util.c) ----------------------------------------------- */
+
+/* "kwscope NAME: MSG[: ARG]" and NAME's usage lines on stderr; returns 2,
+ * the usage-error status. */
+int cli_usage_error(const char *name, const char *msg, const char *arg);
+/* The model (--model ARG, $KWSCOPE_MODEL or the bundled default) loaded
+ * into m and bound to k, its path in path: 0, or 1 with the reason on
+ * stderr as "CMD: ..." (nothing left to free). */
+int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k, char *path,
+                 size_t path_len);
+/* Writes s to stdout as a JSON string literal (quotes, backslashes and
+ * control characters escaped). */
+void cli_json_str(const char *s);
+/* Monotonic time in microseconds (for durations only). */
+double cli_now_us(void);
+/* A whole decimal integer in lo..hi: 1 and *out set, else 0. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+int cli_parse_int(const char *s, int lo, int hi, int *out);
+/* As cli_parse_long, but reports "CMD: FLAG needs an integer in LO..HI" on
+ * stderr and returns 2 (the usage-error status) on a bad value, 0 if good. */
+int cli_int_option(const char *cmd, const char *flag, const char *v, long lo, long hi, long *out);
+/* The detector's options (--threshold, --window-ms, --suppression-ms,
+ * --min-count) into dc, within the limits of models/models.h: 0 set, 2 bad
+ * value (reported as above), -1 not a detector option. */
+int cli_is_detect_option(const char *flag);
+int cli_detect_option(const char *cmd, const char *flag, const char *v, struct mdl_detect_config *dc);
 
 /* x as text that reads back as exactly x (9 significant digits, laid out
  * like printf's %.9g) into buf (at least CLI_FLOAT_CHARS bytes); returns

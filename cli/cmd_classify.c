@@ -12,7 +12,7 @@
  *   whose name is not a label count as "unknown" when that label exists;
  *   folders starting with '_' are skipped).
  * Labels default to micro_speech's order: silence, unknown, yes, no.
- * --json prints JSON Lines (DESIGN.md): file, label, labels, scores_i8,
+ * --json prints JSON Lines: file, label, labels, scores_i8,
  * scores; track rows add t_s, detections add "detection": true.
  * Exit status: 0 done, 1 runtime error, 2 usage error. */
 #include <dirent.h>
@@ -39,35 +39,21 @@ struct ctx {
     char labels[MDL_DETECT_MAX_CLASSES][32];
 };
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
 static void print_result(const struct ctx *c, const char *file, const int8_t *s, double t_s,
                          bool track, bool detection)
 {
     int n = c->k.n_classes, top = mdl_kws_top(s, n);
     if (c->json) {
         printf("{\"file\": ");
-        json_str(file);
+        cli_json_str(file);
         if (track)
             printf(", \"t_s\": %.2f", t_s);
         printf(", \"label\": ");
-        json_str(c->labels[top]);
+        cli_json_str(c->labels[top]);
         printf(", \"labels\": [");
         for (int i = 0; i < n; i++) {
             printf(i ? ", " : "");
-            json_str(c->labels[i]);
+            cli_json_str(c->labels[i]);
         }
         printf("], \"scores_i8\": [");
         for (int i = 0; i < n; i++)
@@ -257,18 +243,6 @@ static int classify_dir(struct ctx *c, const char *dir)
     return rc;
 }
 
-static int parse_int(const char *flag, const char *v, int lo, int hi, int32_t *out)
-{
-    char *end;
-    long x = v ? strtol(v, &end, 10) : 0;
-    if (!v || *end || x < lo || x > hi) {
-        fprintf(stderr, "kwscope classify: %s needs an integer in %d..%d\n", flag, lo, hi);
-        return -1;
-    }
-    *out = (int32_t)x;
-    return 0;
-}
-
 int cli_cmd_classify(int argc, char **argv)
 {
     static struct ctx c;
@@ -286,14 +260,8 @@ int cli_cmd_classify(int argc, char **argv)
             model_arg = v;
         } else if (!strcmp(a, "--labels") && v) {
             labels = v;
-        } else if (!strcmp(a, "--threshold")) {
-            bad = parse_int(a, v, 0, 255, &c.dc.threshold);
-        } else if (!strcmp(a, "--window-ms")) {
-            bad = parse_int(a, v, 0, 600000, &c.dc.window_ms);
-        } else if (!strcmp(a, "--suppression-ms")) {
-            bad = parse_int(a, v, 0, 600000, &c.dc.suppression_ms);
-        } else if (!strcmp(a, "--min-count")) {
-            bad = parse_int(a, v, 1, MDL_DETECT_QUEUE, &c.dc.min_count);
+        } else if (cli_is_detect_option(a)) {
+            bad = cli_detect_option("kwscope classify", a, v, &c.dc);
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "kwscope classify: unknown or incomplete option %s\n", a);
             return 2;
@@ -306,22 +274,13 @@ int cli_cmd_classify(int argc, char **argv)
         i++;
     }
     if (first_file >= argc) {
-        fprintf(stderr, "usage: kwscope classify [--model M] [--json] [--labels a,b,c,d] "
-                        "[--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] FILE|DIR...\n");
+        cli_usage(stderr, "classify", NULL);
         return 2;
     }
-    char path[4096], err[256];
-    struct mdl_model m = {0};
-    if (mdl_model_find(model_arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
-        mdl_model_load(path, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope classify: %s\n", err);
+    char path[4096];
+    struct mdl_model m;
+    if (cli_open_kws("kwscope classify", model_arg, &m, &c.k, path, sizeof path))
         return 1;
-    }
-    if (mdl_kws_init(&c.k, &m, err, sizeof err)) {
-        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
-        mdl_model_free(&m);
-        return 1;
-    }
     /* Labels: comma separated, one per model output. */
     for (const char *p = labels; *p && c.n_labels < MDL_DETECT_MAX_CLASSES;) {
         size_t n = strcspn(p, ",");

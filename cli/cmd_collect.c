@@ -144,8 +144,7 @@ static void quiet_log(enum kws_log_level level, const char *msg, void *user)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: kwscope collect --words yes,no [--source mic|sim|board[:PORT]] "
-                    "[--device D] [--count N] [--speaker NAME] DATA_DIR\n");
+    cli_usage(stderr, "collect", NULL);
     return 2;
 }
 
@@ -178,7 +177,7 @@ int cli_cmd_collect(int argc, char **argv)
             if (*end || count < 1 || count > 10000)
                 return fprintf(stderr, "kwscope: collect: bad --count '%s'\n", optarg), 2;
             break;
-        case 'h': usage(); return 0;
+        case 'h': cli_help("collect", NULL); return 0;
         default: return usage();
         }
     }

@@ -13,12 +13,10 @@ int cli_cmd_devices(int argc, char **argv)
 {
     if (argc > 1) {
         if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-            puts("usage: kwscope devices");
+            cli_help("devices", NULL);
             return 0;
         }
-        fprintf(stderr, "kwscope devices: unexpected argument: %s\nusage: kwscope devices\n",
-                argv[1]);
-        return 2;
+        return cli_usage_error("devices", "unexpected argument", argv[1]);
     }
     char err[256];
     int quiet = cap_quiet_stderr_begin();

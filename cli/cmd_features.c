@@ -38,32 +38,9 @@ struct table {
     const char *col_prefix; /* CSV header: prefix0, prefix1, ... */
 };
 
-#define USAGE "usage: kwscope features [--kind spectrogram|mel|mfcc|micro] " \
-    "[--format csv|npy|raw] [--stage u16|int8] [-o OUT] [--force] [--n-fft N] [--win N] " \
-    "[--hop N] [--n-mels N] [--n-mfcc N] [--fmin HZ] [--fmax HZ] [--mel-scale htk|slaney] " \
-    "[--mel-norm none|slaney] FILE\n"
-
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "kwscope features: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fputs(USAGE, stderr);
-    return 2;
-}
-
 static int fail(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope features: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    return 1;
-}
-
-static int parse_int(const char *s, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno || v < -1000000 || v > 1000000)
-        return 0;
-    *out = (int)v;
     return 1;
 }
 
@@ -228,7 +205,7 @@ static int analysis_option(struct dsp_analysis_config *cfg, const char *name, co
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (!strcmp(name, ints[i].name)) {
-            *bad = !parse_int(val, ints[i].dst);
+            *bad = !cli_parse_int(val, -1000000, 1000000, ints[i].dst);
             return 1;
         }
     if (!strcmp(name, "--fmin") || !strcmp(name, "--fmax")) {
@@ -259,7 +236,7 @@ int cli_cmd_features(int argc, char **argv)
         if (!strcmp(a, "--force")) {
             force = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(USAGE, stdout);
+            cli_help("features", NULL);
             return 0;
         } else if (!strcmp(a, "--kind") || !strcmp(a, "--format") || !strcmp(a, "--stage") ||
                    !strcmp(a, "-o") || !strncmp(a, "--", 2)) {
@@ -269,20 +246,20 @@ int cli_cmd_features(int argc, char **argv)
                 continue;
             }
             if (!val)
-                return usage_error("missing value for", a);
+                return cli_usage_error("features", "missing value for", a);
             i++;
             if (!strcmp(a, "--kind")) kind = val;
             else if (!strcmp(a, "--format")) format = val;
             else if (!strcmp(a, "--stage")) stage = val;
             else if (!strcmp(a, "-o")) out_path = val;
             else if (!analysis_option(&cfg, a, val, &bad))
-                return usage_error("unknown option", a);
+                return cli_usage_error("features", "unknown option", a);
             if (bad)
-                return usage_error("bad value for option", a);
+                return cli_usage_error("features", "bad value for option", a);
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option", a);
+            return cli_usage_error("features", "unknown option", a);
         } else if (path) {
-            return usage_error("one FILE only; extra argument", a);
+            return cli_usage_error("features", "one FILE only; extra argument", a);
         } else {
             path = a;
         }
@@ -292,23 +269,23 @@ int cli_cmd_features(int argc, char **argv)
     if (!strcmp(kind, "spectrogram")) dk = DSP_KIND_SPECTROGRAM;
     else if (!strcmp(kind, "mel")) dk = DSP_KIND_MEL;
     else if (strcmp(kind, "mfcc") && !micro)
-        return usage_error("unknown kind (spectrogram, mel, mfcc, micro)", kind);
+        return cli_usage_error("features", "unknown kind (spectrogram, mel, mfcc, micro)", kind);
     enum out_format fmt;
     if (!strcmp(format, "csv")) fmt = FMT_CSV;
     else if (!strcmp(format, "npy")) fmt = FMT_NPY;
     else if (!strcmp(format, "raw")) fmt = FMT_RAW;
-    else return usage_error("unknown format (csv, npy, raw)", format);
+    else return cli_usage_error("features", "unknown format (csv, npy, raw)", format);
     if (stage && !micro)
-        return usage_error("--stage applies to --kind micro only", stage);
+        return cli_usage_error("features", "--stage applies to --kind micro only", stage);
     if (stage && strcmp(stage, "u16") && strcmp(stage, "int8"))
-        return usage_error("unknown stage (u16, int8)", stage);
+        return cli_usage_error("features", "unknown stage (u16, int8)", stage);
     if (!path)
-        return usage_error("missing FILE", NULL);
+        return cli_usage_error("features", "missing FILE", NULL);
     char err[512];
     if (!micro && dsp_analysis_config_check(&cfg, err, sizeof err) != KWS_OK)
-        return usage_error("bad analysis parameters", err);
+        return cli_usage_error("features", "bad analysis parameters", err);
     if (!out_path && fmt != FMT_CSV && isatty(STDOUT_FILENO))
-        return usage_error("refusing to write binary data to a terminal; use -o OUT or a pipe",
+        return cli_usage_error("features", "refusing to write binary data to a terminal; use -o OUT or a pipe",
                            format);
 
     struct cap_clip clip = {0};

@@ -24,15 +24,6 @@
 #define KWSCOPE_DATADIR "."
 #endif
 
-#define USAGE "usage: kwscope model info [--json] [--convention default|seed] [--model M] [M]\n"
-
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "kwscope model: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fputs(USAGE, stderr);
-    return 2;
-}
-
 static const char *shape(const struct mdl_model *m, int t, char *buf, size_t len)
 {
     if (t < 0 || t >= m->n_tensors)
@@ -45,21 +36,6 @@ static const char *shape(const struct mdl_model *m, int t, char *buf, size_t len
     for (int d = 0; d < x->n_dims && o < len; d++)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", d ? "x" : "", (int)x->dims[d]);
     return buf;
-}
-
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
 }
 
 static void json_shape(const struct mdl_model *m, int t)
@@ -75,9 +51,9 @@ static void print_json(const char *path, const struct mdl_model *m, const struct
                        const char *conv)
 {
     printf("{\"model\": ");
-    json_string(path);
+    cli_json_str(path);
     printf(", \"description\": ");
-    json_string(m->description);
+    cli_json_str(m->description);
     printf(", \"subgraphs\": %d, \"convention\": \"%s\", \"layers\": [", m->n_subgraphs, conv);
     for (int i = 0; i < in->n_layers; i++) {
         const struct mdl_layer_info *l = &in->layers[i];
@@ -140,24 +116,24 @@ static int model_info(int argc, char **argv)
             json = true;
         } else if (!strcmp(argv[i], "--convention") || !strcmp(argv[i], "--model")) {
             if (i + 1 >= argc)
-                return usage_error("missing value for", argv[i]);
+                return cli_usage_error("model", "missing value for", argv[i]);
             if (!strcmp(argv[i], "--model"))
                 arg = argv[++i];
             else
                 conv = argv[++i];
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(USAGE, stdout);
+            cli_help("model", NULL);
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option", argv[i]);
+            return cli_usage_error("model", "unknown option", argv[i]);
         } else if (arg) {
-            return usage_error("more than one model given", argv[i]);
+            return cli_usage_error("model", "more than one model given", argv[i]);
         } else {
             arg = argv[i];
         }
     }
     if (strcmp(conv, "default") && strcmp(conv, "seed"))
-        return usage_error("unknown convention (default or seed)", conv);
+        return cli_usage_error("model", "unknown convention (default or seed)", conv);
     char path[4096], err[512];
     struct mdl_model m;
     struct mdl_info in;
@@ -185,12 +161,12 @@ int cli_cmd_model(int argc, char **argv)
 {
     /* argv[0] is "model". */
     if (argc < 2)
-        return usage_error("missing subcommand", NULL);
+        return cli_usage_error("model", "missing subcommand", NULL);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(USAGE, stdout);
+        cli_help("model", NULL);
         return 0;
     }
     if (!strcmp(argv[1], "info"))
         return model_info(argc - 2, argv + 2);
-    return usage_error("unknown subcommand", argv[1]);
+    return cli_usage_error("model", "unknown subcommand", argv[1]);
 }

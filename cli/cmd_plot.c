@@ -9,25 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "kwscope plot: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr, "usage: kwscope plot --view wave|spectrum|spectrogram|mel|mfcc|features "
-                    "[--width W] [--height H] [--color auto|always|never] [--cmap viridis|magma|gray] "
-                    "[--db] [--log-freq] [--at SECONDS] FILE\n");
-    return 2;
-}
-
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < lo || v > hi)
-        return 0;
-    *out = (int)v;
-    return 1;
-}
-
 int cli_cmd_plot(int argc, char **argv)
 {
     const char *view_name = "wave", *color = "auto", *cmap = "viridis", *path = NULL;
@@ -39,57 +20,57 @@ int cli_cmd_plot(int argc, char **argv)
         if (!strcmp(a, "--view") || !strcmp(a, "--color") || !strcmp(a, "--width") ||
             !strcmp(a, "--height") || !strcmp(a, "--cmap") || !strcmp(a, "--at")) {
             if (!val)
-                return usage_error("missing value for", a);
+                return cli_usage_error("plot", "missing value for", a);
             i++;
             if (!strcmp(a, "--view")) view_name = val;
             else if (!strcmp(a, "--color")) color = val;
             else if (!strcmp(a, "--cmap")) cmap = val;
-            else if (!strcmp(a, "--width") && !parse_int(val, 20, 1000, &width))
-                return usage_error("--width must be 20..1000", val);
-            else if (!strcmp(a, "--height") && !parse_int(val, 5, 500, &height))
-                return usage_error("--height must be 5..500", val);
+            else if (!strcmp(a, "--width") && !cli_parse_int(val, 20, 1000, &width))
+                return cli_usage_error("plot", "--width must be 20..1000", val);
+            else if (!strcmp(a, "--height") && !cli_parse_int(val, 5, 500, &height))
+                return cli_usage_error("plot", "--height must be 5..500", val);
             else if (!strcmp(a, "--at")) {
                 char *end;
                 at_s = strtod(val, &end);
                 if (*end || at_s < 0)
-                    return usage_error("--at must be a time in seconds", val);
+                    return cli_usage_error("plot", "--at must be a time in seconds", val);
             }
         } else if (!strcmp(a, "--db")) {
             db = 1;
         } else if (!strcmp(a, "--log-freq")) {
             log_freq = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option", a);
+            return cli_usage_error("plot", "unknown option", a);
         } else if (path) {
-            return usage_error("one FILE only; extra argument", a);
+            return cli_usage_error("plot", "one FILE only; extra argument", a);
         } else {
             path = a;
         }
     }
     if (!path)
-        return usage_error("missing FILE", NULL);
+        return cli_usage_error("plot", "missing FILE", NULL);
     enum tui_view_id view = tui_view_parse(view_name);
     if (view == TUI_VIEW_COUNT)
-        return usage_error("unknown view", view_name);
+        return cli_usage_error("plot", "unknown view", view_name);
     enum tui_colormap cm = TUI_CMAP_COUNT;
     for (int i = 0; i < TUI_CMAP_COUNT; i++)
         if (!strcmp(cmap, tui_colormap_name((enum tui_colormap)i)))
             cm = (enum tui_colormap)i;
     if (cm == TUI_CMAP_COUNT)
-        return usage_error("unknown colormap", cmap);
+        return cli_usage_error("plot", "unknown colormap", cmap);
 
     setlocale(LC_ALL, "");
     int colors;
     if (!strcmp(color, "never")) colors = 0;
     else if (!strcmp(color, "always")) colors = tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
     else if (!strcmp(color, "auto")) colors = tui_term_colors(STDOUT_FILENO);
-    else return usage_error("--color must be auto, always or never", color);
+    else return cli_usage_error("plot", "--color must be auto, always or never", color);
     /* No colour means a plain ASCII picture (density ramps), as the README
      * promises for pipes and logs. */
     bool unicode = colors > 0 && tui_locale_utf8();
     if (!width) {
         const char *cols = getenv("COLUMNS");
-        if (!cols || !parse_int(cols, 20, 1000, &width))
+        if (!cols || !cli_parse_int(cols, 20, 1000, &width))
             width = 100;
     }
 

@@ -2,7 +2,7 @@
  *
  *   kwscope record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav
  *
- * -d counts samples (16000 * SECONDS), not wall time: a file source (or
+ * -d counts samples (CAP_RATE_HZ * SECONDS), not wall time: a file source (or
  * ALSA's file plugin behind the mic) delivers faster than real time. Without
  * -d it records until Ctrl-C or the end of the source. On a terminal stderr
  * shows one progress line (elapsed, level in dBFS, dropped samples); otherwise
@@ -19,21 +19,12 @@
 #include "capture/capture.h"
 #include "cli.h"
 
-#define USAGE "usage: kwscope record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav\n"
-
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
     (void)sig;
     stop_flag = 1;
-}
-
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "kwscope record: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fputs(USAGE, stderr);
-    return 2;
 }
 
 static void progress(uint64_t n, double level_db, const struct cap_counters *c)
@@ -44,85 +35,61 @@ static void progress(uint64_t n, double level_db, const struct cap_counters *c)
     fflush(stderr);
 }
 
-int cli_cmd_record(int argc, char **argv)
+struct rec_opts {
+    double secs;                   /* -d, < 0: until the end or Ctrl-C */
+    const char *source, *device, *out;
+    int force;
+};
+
+/* The options into o: 0, 2 (a usage error, reported) or -1 (help printed). */
+static int parse_options(int argc, char **argv, struct rec_opts *o)
 {
-    double secs = -1;
-    const char *source = "mic", *device = NULL, *out = NULL;
-    int force = 0;
+    *o = (struct rec_opts){.secs = -1, .source = "mic"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
             if (++i >= argc)
-                return usage_error("missing value", a);
+                return cli_usage_error("record", "missing value", a);
             char *end;
-            secs = strtod(argv[i], &end);
-            if (*end || !(secs > 0) || secs > 86400)
-                return usage_error("-d wants seconds in (0, 86400]", argv[i]);
+            o->secs = strtod(argv[i], &end);
+            if (*end || !(o->secs > 0) || o->secs > 86400)
+                return cli_usage_error("record", "-d wants seconds in (0, 86400]", argv[i]);
         } else if (!strcmp(a, "--source") || !strcmp(a, "--device")) {
             if (++i >= argc)
-                return usage_error("missing value", a);
+                return cli_usage_error("record", "missing value", a);
             if (!strcmp(a, "--source"))
-                source = argv[i];
+                o->source = argv[i];
             else
-                device = argv[i];
+                o->device = argv[i];
         } else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
-            force = 1;
+            o->force = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(USAGE, stdout);
-            return 0;
+            cli_help("record", NULL);
+            return -1;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option", a);
-        } else if (!out) {
-            out = a;
+            return cli_usage_error("record", "unknown option", a);
+        } else if (!o->out) {
+            o->out = a;
         } else {
-            return usage_error("more than one output file", a);
+            return cli_usage_error("record", "more than one output file", a);
         }
     }
-    if (!out)
-        return usage_error("no output file given", NULL);
-    if (!force && access(out, F_OK) == 0) {
-        fprintf(stderr, "kwscope record: %s: exists (use --force to overwrite)\n", out);
-        return 1;
-    }
+    if (!o->out)
+        return cli_usage_error("record", "no output file given", NULL);
+    return 0;
+}
 
+/* Source into recorder until want samples, the source's end or a stop; the
+ * progress line on a terminal. 0, or 1 on a write error (reported). */
+static int record_loop(struct cap_source *src, struct cap_recorder *rec, uint64_t want, int tty,
+                       uint64_t *got_out)
+{
     char err[512];
-    struct cap_source *src = NULL;
-    enum kws_status st;
-    if (!strcmp(source, "mic")) {
-        int quiet = cap_quiet_stderr_begin();
-        st = cap_mic_source_open(device, &src, err, sizeof err);
-        cap_quiet_stderr_end(quiet);
-    } else {
-        st = cap_file_source_open(source, 0, &src, err, sizeof err);
-    }
-    if (st != KWS_OK) {
-        fprintf(stderr, "kwscope record: %s\n", err);
-        return 1;
-    }
-    struct cap_recorder *rec = NULL;
-    if (cap_recorder_open(out, CAP_RATE_HZ, force, &rec, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope record: %s\n", err);
-        cap_source_close(src);
-        return 1;
-    }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    if (cap_source_start(src, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope record: %s\n", err);
-        cap_recorder_close(rec, NULL, 0);
-        cap_source_close(src);
-        return 1;
-    }
-    uint64_t want = secs > 0 ? (uint64_t)llround(secs * CAP_RATE_HZ) : UINT64_MAX;
-    int tty = isatty(2);
-    int rc = 0;
     int16_t buf[1600];
     double sumsq = 0;
     size_t nsq = 0;
     uint64_t got = 0, next_show = 0;
+    int rc = 0;
     while (got < want && !stop_flag) {
         size_t max = sizeof buf / sizeof buf[0];
         if (want - got < max)
@@ -156,12 +123,61 @@ int cli_cmd_record(int argc, char **argv)
             next_show = got + CAP_RATE_HZ / 10;
         }
     }
+    *got_out = got;
+    return rc;
+}
+
+int cli_cmd_record(int argc, char **argv)
+{
+    struct rec_opts o;
+    int prc = parse_options(argc, argv, &o);
+    if (prc)
+        return prc < 0 ? 0 : prc;
+    if (!o.force && access(o.out, F_OK) == 0) {
+        fprintf(stderr, "kwscope record: %s: exists (use --force to overwrite)\n", o.out);
+        return 1;
+    }
+
+    char err[512];
+    struct cap_source *src = NULL;
+    enum kws_status st;
+    if (!strcmp(o.source, "mic")) {
+        int quiet = cap_quiet_stderr_begin();
+        st = cap_mic_source_open(o.device, &src, err, sizeof err);
+        cap_quiet_stderr_end(quiet);
+    } else {
+        st = cap_file_source_open(o.source, 0, &src, err, sizeof err);
+    }
+    if (st != KWS_OK) {
+        fprintf(stderr, "kwscope record: %s\n", err);
+        return 1;
+    }
+    struct cap_recorder *rec = NULL;
+    if (cap_recorder_open(o.out, CAP_RATE_HZ, o.force, &rec, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope record: %s\n", err);
+        cap_source_close(src);
+        return 1;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    if (cap_source_start(src, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope record: %s\n", err);
+        cap_recorder_close(rec, NULL, 0);
+        cap_source_close(src);
+        return 1;
+    }
+    uint64_t want = o.secs > 0 ? (uint64_t)llround(o.secs * CAP_RATE_HZ) : UINT64_MAX, got;
+    int tty = isatty(2);
+    int rc = record_loop(src, rec, want, tty, &got);
     struct cap_counters c;
     cap_source_counters(src, &c);
     cap_source_close(src);
     if (tty && rc == 0)
         fprintf(stderr, "\rrecorded %.2f s to %s, dropped %llu%30s\n", (double)got / CAP_RATE_HZ,
-                out, (unsigned long long)(c.ring_overruns + c.input_overflows), "");
+                o.out, (unsigned long long)(c.ring_overruns + c.input_overflows), "");
     if (cap_recorder_close(rec, err, sizeof err) != KWS_OK && rc == 0) {
         fprintf(stderr, "kwscope record: %s\n", err);
         rc = 1;

@@ -23,14 +23,12 @@
 
 struct progress_ctx {
     int tty;
-    struct timespec t0;
+    double t0_us;                  /* cli_now_us() at the start */
 };
 
-static double elapsed(const struct timespec *t0)
+static double elapsed(const struct progress_ctx *c)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+    return (cli_now_us() - c->t0_us) / 1e6;
 }
 
 static void progress(const struct mdl_train_progress *p, void *user)
@@ -52,7 +50,7 @@ static void progress(const struct mdl_train_progress *p, void *user)
     }
     printf("%sepoch %3d/%d [%s] loss %.4f acc %5.1f%% val %5.1f%%%s  %.0f s\n",
            c->tty ? "\r" : "", p->epoch, p->epochs, bar, p->loss, 100.0 * p->acc,
-           100.0 * p->val_acc, p->best ? " *best" : "", elapsed(&c->t0));
+           100.0 * p->val_acc, p->best ? " *best" : "", elapsed(c));
     fflush(stdout);
 }
 
@@ -159,14 +157,10 @@ static int export_model(const char *dir, const struct mdl_tc_quant *q,
     return 0;
 }
 
-static int usage(void)
-{
-    fprintf(stderr, "usage: kwscope train DATA_DIR [--words yes,no] [--epochs N] [--seed S] "
-                    "[--batch B] [--lr L] [--out DIR]\n");
-    return 2;
-}
-
-int cli_cmd_train(int argc, char **argv)
+/* The options into to, words_buf (comma separated) and *out: 0, or the exit
+ * status to return (2: a usage error, reported; -1: --help printed). */
+static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char *words_buf,
+                         size_t words_len, const char **out)
 {
     static const struct option opts[] = {
         {"words", required_argument, 0, 'w'}, {"epochs", required_argument, 0, 'e'},
@@ -174,42 +168,50 @@ int cli_cmd_train(int argc, char **argv)
         {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
     };
-    char words_buf[256] = "yes,no";
-    const char *out = "train-out";
-    struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'w': snprintf(words_buf, sizeof words_buf, "%s", optarg); break;
-        case 'o': out = optarg; break;
+        case 'w': snprintf(words_buf, words_len, "%s", optarg); break;
+        case 'o': *out = optarg; break;
         case 'e':
-            to.epochs = (int)strtol(optarg, &end, 10);
-            if (*end || to.epochs < 1 || to.epochs > 100000)
+            if (!cli_parse_int(optarg, 1, 100000, &to->epochs))
                 return fprintf(stderr, "kwscope: train: bad --epochs '%s'\n", optarg), 2;
             break;
         case 's':
-            to.seed = strtoull(optarg, &end, 10);
+            to->seed = strtoull(optarg, &end, 10);
             if (*end)
                 return fprintf(stderr, "kwscope: train: bad --seed '%s'\n", optarg), 2;
             break;
         case 'b':
-            to.batch = (int)strtol(optarg, &end, 10);
-            if (*end || to.batch < 1 || to.batch > 100000)
+            if (!cli_parse_int(optarg, 1, 100000, &to->batch))
                 return fprintf(stderr, "kwscope: train: bad --batch '%s'\n", optarg), 2;
             break;
         case 'l':
-            to.lr = strtof(optarg, &end);
-            if (*end || !(to.lr > 0.0f && to.lr < 1.0f))
+            to->lr = strtof(optarg, &end);
+            if (*end || !(to->lr > 0.0f && to->lr < 1.0f))
                 return fprintf(stderr, "kwscope: train: bad --lr '%s'\n", optarg), 2;
             break;
-        case 'h': usage(); return 0;
-        default: return usage();
+        case 'h': cli_help("train", NULL); return -1;
+        default: cli_usage(stderr, "train", NULL); return 2;
         }
     }
-    if (optind != argc - 1)
-        return usage();
+    if (optind != argc - 1) {
+        cli_usage(stderr, "train", NULL);
+        return 2;
+    }
+    return 0;
+}
+
+int cli_cmd_train(int argc, char **argv)
+{
+    char words_buf[256] = "yes,no";
+    const char *out = "train-out";
+    struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
+    int prc = parse_options(argc, argv, &to, words_buf, sizeof words_buf, &out);
+    if (prc)
+        return prc < 0 ? 0 : prc;
     const char *dir = argv[optind];
 
     const char *words[MDL_TC_MAX_CLASSES];
@@ -246,8 +248,7 @@ int cli_cmd_train(int argc, char **argv)
         fprintf(stderr, "kwscope: train: %s: %s\n", out, strerror(errno));
         goto out;
     }
-    struct progress_ctx pc = {.tty = isatty(STDOUT_FILENO)};
-    clock_gettime(CLOCK_MONOTONIC, &pc.t0);
+    struct progress_ctx pc = {.tty = isatty(STDOUT_FILENO), .t0_us = cli_now_us()};
     to.progress = progress;
     to.user = &pc;
     int best_epoch;
@@ -255,7 +256,7 @@ int cli_cmd_train(int argc, char **argv)
         fprintf(stderr, "kwscope: train: %s\n", err);
         goto out;
     }
-    printf("training took %.1f s; best epoch %d (seed %llu)\n", elapsed(&pc.t0), best_epoch,
+    printf("training took %.1f s; best epoch %d (seed %llu)\n", elapsed(&pc), best_epoch,
            (unsigned long long)to.seed);
     if (write_checkpoint(out, best, ds))
         goto out;

@@ -1,5 +1,7 @@
-/* main.c: kwscope's entry point. It only picks the subcommand and hands over;
- * every command parses its own options (see commands.h). */
+/* main.c: kwscope's entry point. It only picks the subcommand from the
+ * command table (commands.c) and hands over; every command parses its own
+ * options. `--help` after a command (or a board subcommand) prints that
+ * command's usage lines. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,56 +9,38 @@
 #include "cli.h"
 #include "dash/dash.h"
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *usage;
-};
-
-static const struct command commands[] = {
-    {"plot", cli_cmd_plot,
-     "plot --view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] [--color auto|always|never] FILE"},
-    {"features", cli_cmd_features,
-     "features --kind micro|mel|mfcc|spectrogram [--format csv|npy|raw] FILE"},
-    {"model", cli_cmd_model,
-     "model info [--json] [--convention default|seed] [--model M] [M]"},
-    {"board", cli_cmd_board,
-     "board list|info|push FILE|stream -o OUT|timings [FILE]|sim [--port P] [--json] [-d SECONDS] [-n N]"},
-    {"train", cli_cmd_train,
-     "train DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]"},
-    {"collect", cli_cmd_collect,
-     "collect --words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] DATA_DIR"},
-    {"record", cli_cmd_record,
-     "record [-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav"},
-    {"devices", cli_cmd_devices, "devices"},
-    {"classify", cli_cmd_classify,
-     "classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N] FILE|DIR..."},
-    {"bench", cli_cmd_bench, "bench [--model M] [--json] [--runs N]"},
-};
-
-static void usage(FILE *out)
+static int is_help(const char *a)
 {
-    fprintf(out, "usage: kwscope [FILE] [--source mic|board[:PORT]|sim|FILE] [--device D] [--out-dir DIR]\n"
-                 "               [--model M] [--labels a,b,..] [--board auto|none|sim|PORT] [--dialect D]\n"
-                 "               [--collect WORDS [--data DIR] [--speaker NAME]]\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "       kwscope %s\n", commands[i].usage);
-    fprintf(out, "       kwscope --help | --version\n");
+    return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* `kwscope CMD [SUB] ... --help`: 1 if it asked (and got) help. "-h" counts
+ * only right after the command, where no option can be waiting for a value. */
+static int command_help(int argc, char **argv, const struct cli_command *c)
+{
+    int asked = argc >= 3 && is_help(argv[2]);
+    for (int i = 3; i < argc && !asked; i++)
+        asked = !strcmp(argv[i], "--help");
+    if (!asked)
+        return 0;
+    const char *sub = argc >= 3 && cli_command_find(c->name, argv[2]) && c->sub ? argv[2] : NULL;
+    cli_help(c->name, sub);
+    return 1;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
+    if (argc >= 2 && is_help(argv[1])) {
+        cli_help(NULL, NULL);
         return 0;
     }
     if (argc >= 2 && !strcmp(argv[1], "--version")) {
         printf("kwscope %s\n", KWSCOPE_VERSION);
         return 0;
     }
-    for (size_t i = 0; argc >= 2 && i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+    const struct cli_command *c = argc >= 2 && argv[1][0] ? cli_command_find(argv[1], NULL) : NULL;
+    if (c)
+        return command_help(argc, argv, c) ? 0 : c->run(argc - 1, argv + 1);
     /* A first word that is neither an option nor an existing file is a
      * mistyped command, not a clip to open. */
     if (argc >= 2 && argv[1][0] != '-' && access(argv[1], F_OK) != 0 &&

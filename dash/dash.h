@@ -69,12 +69,8 @@ struct dash_board {
     bool virtual_board;
     enum dev_dialect dialect;
     struct dev_session *sess;
-    struct dev_sim *sim;         /* in-process virtual board, or NULL */
-    struct mdl_model sim_model;
-    bool sim_model_loaded;
-    struct dev_pipeline sim_pipe;
-    bool sim_pipe_ready;
-    int16_t *sim_mic;            /* the virtual board's looped mic clip */
+    struct dev_sim *sim;         /* in-process virtual board (vsim.sim), or NULL */
+    struct dev_sim_setup vsim;   /* its model, pipeline and looped mic */
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
     struct dev_result last;      /* newest result with scores */

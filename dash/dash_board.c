@@ -111,39 +111,20 @@ struct cap_source *dash_board_mic_source(struct dash_board *b)
 
 /* ---- opening ---- */
 
-/* The virtual board: the default model and the real pipeline behind a pty;
- * its mic plays mic_clip in a loop. */
+/* The virtual board (device/sim_setup.c): the model, the real pipeline
+ * behind a pty; its mic plays mic_clip in a loop. */
 static enum kws_status open_sim(struct dash_board *b, const char *model, const char *labels,
                                 const struct cap_clip *mic_clip, char *err, size_t len)
 {
-    char path[1024];
-    enum kws_status st = mdl_model_find(model, KWSCOPE_DATADIR, path, sizeof path, err, len);
-    if (st == KWS_OK)
-        st = mdl_model_load(path, &b->sim_model, err, len);
+    struct dev_sim_setup_config c = {
+        .model = model, .datadir = KWSCOPE_DATADIR, .labels = labels, .dialect = b->dialect,
+        .mic = mic_clip ? mic_clip->samples : NULL, .mic_n = mic_clip ? mic_clip->n_samples : 0,
+        .live_ms = -1,
+    };
+    enum kws_status st = dev_sim_setup(&b->vsim, &c, NULL, err, len);
     if (st != KWS_OK)
         return st;
-    b->sim_model_loaded = true;
-    if ((st = dev_pipeline_init(&b->sim_pipe, &b->sim_model, NULL, NULL, 0, err, len)) != KWS_OK)
-        return st;
-    b->sim_pipe_ready = true;
-    struct dev_sim_config c = {.dialect = b->dialect};
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    if ((st = dev_pipeline_describe(&b->sim_pipe, &b->sim_model, base, labels, &c.info, err, len)) != KWS_OK)
-        return st;
-    if (mic_clip && mic_clip->n_samples) {
-        b->sim_mic = malloc(mic_clip->n_samples * sizeof *b->sim_mic);
-        if (!b->sim_mic)
-            return kws_err(err, len, KWS_ERR_NOMEM, "out of memory");
-        memcpy(b->sim_mic, mic_clip->samples, mic_clip->n_samples * sizeof *b->sim_mic);
-        c.mic = b->sim_mic;
-        c.mic_n = mic_clip->n_samples;
-    }
-    c.speed = 1;
-    c.live_stride = CAP_RATE_HZ / 10; /* classify the mic every 100 ms: with a 1 s average
-                                       * a word needs several windows above threshold */
-    c.pipe = dev_pipeline_stages(&b->sim_pipe);
-    if ((st = dev_sim_open(&b->sim, &c, err, len)) != KWS_OK)
-        return st;
+    b->sim = b->vsim.sim;
     snprintf(b->port, sizeof b->port, "%s", dev_sim_path(b->sim));
     b->virtual_board = true;
     return KWS_OK;
@@ -185,13 +166,7 @@ void dash_board_free(struct dash_board *b)
 {
     dev_session_close(b->sess);
     b->sess = NULL;
-    if (b->sim)
-        dev_sim_close(b->sim);
-    if (b->sim_pipe_ready)
-        dev_pipeline_free(&b->sim_pipe);
-    if (b->sim_model_loaded)
-        mdl_model_free(&b->sim_model);
-    free(b->sim_mic);
+    dev_sim_teardown(&b->vsim);
     memset(b, 0, sizeof *b);
 }
 

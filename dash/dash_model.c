@@ -158,17 +158,23 @@ bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t bud
     return m->track.rows != rows;
 }
 
+static int32_t step_up(int32_t v, int32_t step, int32_t max)
+{
+    return v <= max - step ? v + step : max;
+}
+
 bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, char *msg,
                     size_t msg_len)
 {
     struct mdl_detect_config *c = &m->det;
     switch (key) {
+    /* the same limits as the command line's (models/models.h) */
     case 't': c->threshold = c->threshold >= 10 ? c->threshold - 10 : 0; break;
-    case 'T': c->threshold = c->threshold <= 245 ? c->threshold + 10 : 255; break;
+    case 'T': c->threshold = step_up(c->threshold, 10, MDL_DETECT_THRESHOLD_MAX); break;
     case 'w': c->window_ms = c->window_ms >= 100 ? c->window_ms - 100 : 0; break;
-    case 'W': c->window_ms += c->window_ms < 10000 ? 100 : 0; break;
+    case 'W': c->window_ms = step_up(c->window_ms, 100, MDL_DETECT_WINDOW_MS_MAX); break;
     case 'u': c->suppression_ms = c->suppression_ms >= 250 ? c->suppression_ms - 250 : 0; break;
-    case 'U': c->suppression_ms += c->suppression_ms < 60000 ? 250 : 0; break;
+    case 'U': c->suppression_ms = step_up(c->suppression_ms, 250, MDL_DETECT_SUPPRESSION_MS_MAX); break;
     case 'n': c->min_count = c->min_count > 1 ? c->min_count - 1 : 1; break;
     case 'N': c->min_count += c->min_count < MDL_DETECT_QUEUE ? 1 : 0; break;
     default: return false;

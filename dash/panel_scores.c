@@ -149,7 +149,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
             int fg = tui_ui_color(c->color, hi ? TUI_UI_GOOD : TUI_UI_TRACE);
             tui_panel_bar(c, r, bar_x, y, bar_w, s, fg);
             if (m->threshold >= 0) {
-                int tc = (int)lround(fmin(m->threshold, 255) / 255.0 * bar_w);
+                int tc = (int)lround(fmin(m->threshold, MDL_DETECT_THRESHOLD_MAX) / (double)MDL_DETECT_THRESHOLD_MAX * bar_w);
                 tc = tc >= bar_w ? bar_w - 1 : tc;
                 bool under = !isnan(s) && lround(s * bar_w * 8) > 8L * tc;
                 uint32_t ch = c->unicode ? (under ? 0x2503 : 0x250A) : (under ? '|' : ':');

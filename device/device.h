@@ -170,6 +170,16 @@ void dev_line_parse(const char *line, size_t n, struct dev_line *out);
  * so host and sim agree by construction of the format, not the code path). */
 int dev_line_format_heard(char *buf, size_t cap, const char *label, int score, uint32_t ms);
 
+/* Board text made safe for terminals and JSON (text.c): printable ASCII and
+ * well-formed UTF-8 from U+00A0 pass; every other byte (controls, DEL, C1,
+ * malformed UTF-8, NUL) becomes the text \xNN. escape: n bytes in, out
+ * NUL-terminated (cut before an escape that does not fit), returns its
+ * length. sanitize: the same in place on a NUL-terminated string in a buffer
+ * of cap bytes (the escapes may cut its end). The session applies it to
+ * everything a board says (INFO strings, LOG/ERROR text, dialect lines). */
+size_t dev_text_escape(const void *in, size_t n, char *out, size_t cap);
+void dev_text_sanitize(char *s, size_t cap);
+
 /* Base64 (RFC 4648) for the !DATA test-over-serial mode. encode returns the
  * text length (out NUL-terminated) or 0; decode returns bytes or -1. */
 size_t dev_base64_encode(const uint8_t *in, size_t n, char *out, size_t cap);
@@ -187,7 +197,15 @@ struct dev_transport {
     void *impl;
     const char *kind;   /* "libserialport", "termios", "fd", "loopback" */
 };
-/* libserialport first; termios when it refuses (ptys, odd devices). */
+/* Ports are terminals only. check_path: the path names a character device
+ * (stat, no open); check_fd: the opened fd is a character device and a tty.
+ * Otherwise KWS_ERR_ARG and "PATH is not a serial port (regular file)" (or
+ * FIFO, directory, socket, block device, "character device, not a
+ * terminal" for /dev/null). err may be NULL. */
+enum kws_status dev_port_check_path(const char *path, char *err, size_t err_len);
+enum kws_status dev_port_check_fd(int fd, const char *path, char *err, size_t err_len);
+/* libserialport first; termios when it refuses (ptys, odd devices). Both
+ * refuse anything dev_port_check_* refuses, before writing a byte. */
 enum kws_status dev_transport_open(struct dev_transport *t, const char *path,
                                    char *err, size_t err_len);
 enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path,
@@ -398,12 +416,17 @@ struct dev_session_config {
     int retries;                /* resends before TIMEOUT; 0: 5 */
     int reconnect_ms;           /* 0: 250 */
 };
+/* A gap in audio chunk numbers larger than this (about a minute of audio)
+ * is a restarted count, not loss. */
+#define DEV_CHUNK_GAP_MAX 4096u
 struct dev_counters {
     unsigned long frames_ok;    /* good frames received */
     unsigned long bad_frames;   /* discarded (CRC, COBS, length, overflow) */
     unsigned long bad_payload;  /* good CRC but a malformed payload */
     unsigned long chunks;       /* audio chunks received */
-    unsigned long lost_chunks;  /* gaps in the chunk numbers */
+    unsigned long lost_chunks;  /* gaps in the chunk numbers (modulo 2^32) */
+    unsigned long chunk_resets; /* the numbering jumped back or by more than
+                                   DEV_CHUNK_GAP_MAX: a restart, not a loss */
     unsigned long resends;      /* frames sent again after a timeout */
     unsigned long timeouts;     /* entries into TIMEOUT */
     unsigned long disconnects, reconnects;
@@ -436,11 +459,45 @@ enum kws_status dev_session_request_features(struct dev_session *s);
 /* Requests queued or in flight (0: everything acknowledged). */
 size_t dev_session_pending(const struct dev_session *s);
 
+/* ---- OPERATIONS: whole operations for commands (session_ops.c) ----------
+ * Blocking, each with a deadline and one outcome: KWS_OK, or an error status
+ * with one line in err (no answer, malformed INFO, the port went away, the
+ * board refused or reported an error, no audio, interrupted). stop (may be
+ * NULL) is polled every 20 ms: a signal handler that sets it ends the wait.
+ *
+ * wait_ready: until READY (secs at most). wait_result: until the RESULT that
+ * answers dev_session_classify (ev filled), skipping live detections. */
+enum kws_status dev_session_wait_ready(struct dev_session *s, double secs, volatile int *stop,
+                                       char *err, size_t err_len);
+enum kws_status dev_session_wait_result(struct dev_session *s, double secs, volatile int *stop,
+                                        struct dev_event *ev, char *err, size_t err_len);
+/* Record the board's mic: samples go to sink (user, samples, n; a non-OK
+ * status from it ends the stream with its message) until max_samples (0: no
+ * limit), *stop, no audio for idle_s seconds (0: 5 s; also before the first
+ * chunk), the port going away, the board stopping to answer or reporting an
+ * error. A stop after some audio is a success (res->interrupted is set); a
+ * stop before any is KWS_ERR_CLOSED. Stock dialects: KWS_ERR_UNSUPPORTED. */
+struct dev_stream_config {
+    uint64_t max_samples;
+    double idle_s;
+    volatile int *stop;
+    enum kws_status (*sink)(void *user, const int16_t *samples, size_t n, char *err, size_t err_len);
+    void *user;
+};
+struct dev_stream_result {
+    uint64_t samples;       /* given to the sink */
+    int interrupted;        /* ended by *stop */
+    double last_audio;      /* dev_now() of the last chunk */
+};
+enum kws_status dev_session_stream(struct dev_session *s, const struct dev_stream_config *c,
+                                   struct dev_stream_result *res, char *err, size_t err_len);
+
 /* ---- SIM: the virtual board (sim.c, sim_lines.c) ------------------------
  * A pty (posix_openpt) whose far end runs the board core on the host. The
  * caller polls dev_sim_fd() and calls dev_sim_step(), or dev_sim_run(). */
 struct dev_sim_config {
-    const char *link;              /* symlink to the pty's path (NULL: none) */
+    const char *link;              /* symlink to the pty's path (NULL: none); made only where
+                                      nothing exists or over a stale sim link */
     const int16_t *mic;            /* mic clip played in a loop (NULL: silence) */
     size_t mic_n;
     enum dev_dialect dialect;
@@ -458,7 +515,7 @@ struct dev_sim_config {
 struct dev_sim;
 enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
                              char *err, size_t err_len);
-void dev_sim_close(struct dev_sim *s);   /* removes the symlink */
+void dev_sim_close(struct dev_sim *s);   /* removes the symlink if it is still ours */
 const char *dev_sim_path(const struct dev_sim *s);   /* /dev/pts/N */
 int dev_sim_fd(const struct dev_sim *s);
 struct dev_board *dev_sim_board(struct dev_sim *s);
@@ -466,5 +523,47 @@ struct dev_board *dev_sim_board(struct dev_sim *s);
 enum kws_status dev_sim_step(struct dev_sim *s, double now);
 /* Loop until *stop becomes non-zero. */
 enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop);
+
+/* ---- the virtual board, set up (sim_setup.c) -----------------------------
+ * What `kwscope board sim`, the dashboard's --board sim and `kwscope collect
+ * --source sim` all run: the model found as every command finds it, the real
+ * pipeline (board_pipeline.c), the INFO it describes, the looped mic, and the
+ * pty. Live detection classifies the mic every DEV_LIVE_MS: with
+ * micro_speech's 1 s average a word needs several windows above the
+ * threshold, which a coarser stride misses on short words. Edge Impulse's
+ * firmware prints one Predictions block a second. */
+#define DEV_LIVE_MS 100
+#define DEV_LIVE_MS_EDGE_IMPULSE 1000
+struct dev_sim_setup_config {
+    const char *model;             /* --model: a path, or NULL ($KWSCOPE_MODEL, the default) */
+    const char *datadir;           /* where assets/ is (mdl_model_find) */
+    const char *labels;            /* comma separated, NULL: micro_speech's */
+    const struct mdl_detect_config *detect; /* NULL: micro_speech's defaults */
+    const int16_t *mic;            /* looped mic (copied), NULL: silence */
+    size_t mic_n;
+    enum dev_dialect dialect;
+    double speed;                  /* mic pace, 0: real time */
+    long live_ms;                  /* live classification stride, 0: off, < 0: the default */
+    const char *link;              /* symlink to the pty, or NULL */
+    void (*on_detect)(void *user, const char *label, int score, const struct dev_result *r);
+    void *user;
+};
+/* The virtual board and everything it owns. */
+struct dev_sim_setup {
+    struct dev_sim *sim;           /* NULL until open */
+    struct dev_sim_config cfg;     /* what it was opened with (info, live_stride, ...) */
+    struct mdl_model model;
+    struct dev_pipeline pipe;
+    int16_t *mic;
+    char model_path[4096];
+    long live_ms;                  /* the stride used, 0: no live detection */
+    bool model_loaded, pipe_ready;
+};
+/* Loads, describes and opens. On failure everything is freed, err says why
+ * (the pipeline's errors as "MODEL: ...") and *bad_labels (when not NULL)
+ * tells a usage error (labels that do not fit the model) from the rest. */
+enum kws_status dev_sim_setup(struct dev_sim_setup *v, const struct dev_sim_setup_config *c,
+                              bool *bad_labels, char *err, size_t err_len);
+void dev_sim_teardown(struct dev_sim_setup *v);   /* a zeroed or failed v is fine */
 
 #endif

@@ -9,7 +9,9 @@
  *   side is tensorflow/tflite-micro-arduino-examples scripts/test_over_serial.py).
  * - Edge Impulse firmware: "Predictions (DSP: 6 ms., Classification: 3 ms.,
  *   Anomaly: 0 ms.): " followed by one "    label: 0.97656" line per class.
- * Pure and total: any bytes in, a kind out (DEV_LINE_NONE when unknown). */
+ * Pure and total: any bytes in, a kind out (DEV_LINE_NONE when unknown).
+ * A number that is not finite (nan, inf) makes its line unrecognised. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,8 @@ static int parse_profile(const char *s, struct dev_line *o)
     if (nl >= sizeof o->profile_name) nl = sizeof o->profile_name - 1;
     memcpy(o->profile_name, name, nl);
     o->profile_name[nl] = 0;
-    return sscanf(t, "time: min %fms max %fms avg %fms", &o->min_ms, &o->max_ms, &o->avg_ms) == 3;
+    return sscanf(t, "time: min %fms max %fms avg %fms", &o->min_ms, &o->max_ms, &o->avg_ms) == 3 &&
+           isfinite(o->min_ms) && isfinite(o->max_ms) && isfinite(o->avg_ms);
 }
 
 void dev_line_parse(const char *line, size_t n, struct dev_line *o)
@@ -96,14 +99,16 @@ void dev_line_parse(const char *line, size_t n, struct dev_line *o)
         o->anomaly_ms = -1;
         int k = sscanf(s, "Predictions (DSP: %f ms., Classification: %f ms., Anomaly: %f ms.)",
                        &o->dsp_ms, &o->class_ms, &o->anomaly_ms);
-        if (k >= 2) o->kind = DEV_LINE_EI_HEADER;
+        /* nan/inf timings are no timings: the line stays unrecognised */
+        if (k >= 2 && isfinite(o->dsp_ms) && isfinite(o->class_ms) && isfinite(o->anomaly_ms))
+            o->kind = DEV_LINE_EI_HEADER;
     } else if (s[0] == ' ' || s[0] == '\t') {
         const char *p = s;
         while (*p == ' ' || *p == '\t') p++;
         const char *colon = strchr(p, ':');
         float v;
         if (colon && colon > p && (size_t)(colon - p) < DEV_LABEL_LEN &&
-            sscanf(colon + 1, "%f", &v) == 1) {
+            sscanf(colon + 1, "%f", &v) == 1 && isfinite(v)) {
             memcpy(o->label, p, (size_t)(colon - p));
             o->label[colon - p] = 0;
             o->value = v;

@@ -198,6 +198,14 @@ static void complete(struct dev_session *s)
     dev_session_pop_op(s);
 }
 
+/* INFO strings reach terminals, JSON and file names: no control bytes. */
+static void sanitize_info(struct dev_info *i)
+{
+    dev_text_sanitize(i->firmware, sizeof i->firmware);
+    dev_text_sanitize(i->model, sizeof i->model);
+    for (int k = 0; k < i->n_labels; k++) dev_text_sanitize(i->labels[k], DEV_LABEL_LEN);
+}
+
 static void on_frame(struct dev_session *s, const struct dev_frame *f)
 {
     struct dev_event *e;
@@ -218,7 +226,19 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
     case DEV_MSG_INFO:
         if (dev_info_decode(f->payload, f->len, &s->info) != KWS_OK) {
             /* another version's layout: the first byte still says which */
-            if (f->len >= 1 && f->payload[0] != DEV_PROTO_VERSION) {
+            if (f->len >= 1 && f->payload[0] == DEV_PROTO_VERSION) {
+                /* our version, but unreadable: say why instead of timing out */
+                s->c.bad_payload++;
+                if (s->info.n_labels > DEV_MAX_LABELS)
+                    snprintf(s->bad_info, sizeof s->bad_info, "the board's INFO lists %d labels "
+                             "(at most %d)", s->info.n_labels, DEV_MAX_LABELS);
+                else
+                    snprintf(s->bad_info, sizeof s->bad_info, "the board's INFO is malformed "
+                             "(%u bytes)", (unsigned)f->len);
+                memset(&s->info, 0, sizeof s->info);
+                snprintf(s->msg, sizeof s->msg, "%s", s->bad_info);
+                kws_log(KWS_LOG_INFO, "device: %s", s->bad_info);
+            } else if (f->len >= 1) {
                 char why[160];
                 snprintf(why, sizeof why, "the board speaks protocol v%d, kwscope speaks v%d: "
                          "flash device/firmware/ from this kwscope", f->payload[0], DEV_PROTO_VERSION);
@@ -230,6 +250,8 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
             }
             return;
         }
+        s->bad_info[0] = 0;
+        sanitize_info(&s->info);
         s->have_info = 1;
         if (s->inflight && s->if_type == DEV_MSG_HELLO) complete(s);
         s->need_hello = 0;
@@ -252,8 +274,14 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
             return;
         }
         s->c.chunks++;
-        if (s->have_chunk && e->audio.chunk > s->last_chunk + 1)
-            s->c.lost_chunks += e->audio.chunk - s->last_chunk - 1;
+        if (s->have_chunk) {
+            /* modulo 2^32, so the counter may wrap; a jump back or further
+             * than DEV_CHUNK_GAP_MAX is a board that restarted its count,
+             * not billions of lost chunks */
+            uint32_t gap = e->audio.chunk - s->last_chunk - 1u;
+            if (gap <= DEV_CHUNK_GAP_MAX) s->c.lost_chunks += gap;
+            else s->c.chunk_resets++;
+        }
         s->have_chunk = 1;
         s->last_chunk = e->audio.chunk;
         return;
@@ -286,9 +314,7 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
         e = dev_session_push_event(s, err ? DEV_EV_ERROR : DEV_EV_LOG);
         if (!e) return;
         size_t off = err && f->len ? 1 : 0;
-        size_t n = f->len - off < sizeof e->text - 1 ? f->len - off : sizeof e->text - 1;
-        memcpy(e->text, f->payload + off, n);
-        e->text[n] = 0;
+        dev_text_escape(f->payload + off, f->len - off, e->text, sizeof e->text);
         e->code = err && f->len ? f->payload[0] : 0;
         if (err && s->want_result > 0) s->want_result--;
         if (err && e->code == DEV_ERR_VERSION) {
@@ -444,8 +470,11 @@ void dev_session_tick(struct dev_session *s, double now)
     if (s->state == DEV_ST_VERSION_MISMATCH) return;
     if (s->inflight && now - s->if_sent > s->timeout) {
         if (++s->if_tries > s->cfg.retries) {
-            char why[96];
-            snprintf(why, sizeof why, "no answer after %d tries", s->cfg.retries + 1);
+            char why[160];
+            if (s->if_type == DEV_MSG_HELLO && s->bad_info[0])
+                snprintf(why, sizeof why, "%s", s->bad_info);
+            else
+                snprintf(why, sizeof why, "no answer after %d tries", s->cfg.retries + 1);
             dev_session_set_state(s, DEV_ST_TIMEOUT, why);
             s->if_tries = 0;
         }

@@ -39,7 +39,7 @@ enum kws_status dev_dialect_parse(const char *s, enum dev_dialect *d)
 void dev_lines_init_info(struct dev_session *s)
 {
     memset(&s->info, 0, sizeof s->info);
-    s->info.sample_rate = 16000;
+    s->info.sample_rate = KWS_RATE_HZ;
     if (s->cfg.dialect == DEV_DIALECT_MICRO_SPEECH) {
         snprintf(s->info.firmware, sizeof s->info.firmware, "micro_speech (stock sketch)");
         snprintf(s->info.model, sizeof s->info.model, "micro_speech");
@@ -105,10 +105,29 @@ static void ls_fail(struct dev_session *s, const char *why)
     dev_session_pop_op(s);
 }
 
+/* A board's ms figure in us, clamped to [0, 1 h]: anything can arrive. */
+static uint32_t ms_to_us(float ms)
+{
+    if (!(ms > 0)) return 0;
+    return ms > 3.6e6f ? 3600000000u : (uint32_t)lrintf(ms * 1000.0f);
+}
+
+/* What a line parser copied out of the board's text reaches terminals and
+ * JSON: no control bytes (see text.c). */
+static void sanitize_line(struct dev_line *l)
+{
+    dev_text_sanitize(l->label, sizeof l->label);
+    for (int i = 0; i < l->n_scores && i < DEV_MAX_LABELS; i++)
+        dev_text_sanitize(l->score_labels[i], sizeof l->score_labels[i]);
+    dev_text_sanitize(l->profile_name, sizeof l->profile_name);
+    dev_text_sanitize(l->text, sizeof l->text);
+}
+
 static void on_line(struct dev_session *s, const char *text, size_t n, double now)
 {
     struct dev_line l;
     dev_line_parse(text, n, &l);
+    sanitize_line(&l);
     s->c.lines++;
     if (l.kind != DEV_LINE_EI_SCORE) ei_flush(s);
     struct dev_event *e;
@@ -152,9 +171,9 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         memset(&s->ei_ev, 0, sizeof s->ei_ev);
         s->ei_ev.kind = DEV_EV_RESULT;
         s->ei_ev.has_scores = s->ei_ev.has_timings = 1;
-        s->ei_ev.result.preprocess_us = (uint32_t)lrintf(l.dsp_ms * 1000);
-        s->ei_ev.result.inference_us = (uint32_t)lrintf(l.class_ms * 1000);
-        s->ei_ev.result.postprocess_us = l.anomaly_ms > 0 ? (uint32_t)lrintf(l.anomaly_ms * 1000) : 0;
+        s->ei_ev.result.preprocess_us = ms_to_us(l.dsp_ms);
+        s->ei_ev.result.inference_us = ms_to_us(l.class_ms);
+        s->ei_ev.result.postprocess_us = ms_to_us(l.anomaly_ms);
         s->ei_ev.line = l;
         s->ei_open = 1;
         return;
@@ -162,7 +181,8 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         if (s->ei_open && s->ei_ev.result.n_scores < DEV_MAX_LABELS &&
             label_index(s, l.label, 1) == s->ei_ev.result.n_scores) {
             /* 0..1 to the int8 convention of the model output: q = p*256 - 128 */
-            long q = lrintf(l.value * 256.0f) - 128;
+            float p = l.value < 0 ? 0 : l.value > 1 ? 1 : l.value;   /* the parser gives finite values */
+            long q = lrintf(p * 256.0f) - 128;
             s->ei_ev.result.scores[s->ei_ev.result.n_scores++] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
             if (s->ei_ev.result.n_scores == DEV_MAX_LABELS) ei_flush(s);
             return;
@@ -215,9 +235,7 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
     }
     e = dev_session_push_event(s, DEV_EV_LOG);
     if (!e) return;
-    size_t k = n < sizeof e->text - 1 ? n : sizeof e->text - 1;
-    memcpy(e->text, text, k);
-    e->text[k] = 0;
+    dev_text_escape(text, n, e->text, sizeof e->text);
     e->line = l;
 }
 

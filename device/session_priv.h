@@ -23,6 +23,7 @@ struct dev_session {
     struct dev_decoder dec;
     struct dev_info info;
     int have_info;
+    char bad_info[128];         /* why the last INFO was unreadable ("" when fine) */
     struct dev_counters c;
     double timeout, reconnect;
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +65,57 @@ void dev_sim_detected(struct dev_sim *s, const struct dev_result *r, int score)
     s->cfg.on_detect(s->cfg.user, r->label < i->n_labels ? i->labels[r->label] : "?", score, r);
 }
 
+/* Is target a pty path ("/dev/pts/N")? Only such links can be a sim's. */
+static int is_pts_path(const char *target)
+{
+    if (strncmp(target, "/dev/pts/", 9) || !target[9]) return 0;
+    for (const char *p = target + 9; *p; p++)
+        if (*p < '0' || *p > '9') return 0;
+    return 1;
+}
+
+/* Where --link points: created only where nothing exists. An existing path
+ * is replaced only when it is a stale link of a virtual board: a symlink to a
+ * /dev/pts/N that is gone (its sim was killed) or that is our own pty. Files,
+ * folders and any other link are left alone with an error. */
+static enum kws_status make_link(struct dev_sim *s, const char *link, char *err, size_t err_len)
+{
+    if (!symlink(s->path, link)) return KWS_OK;
+    if (errno != EEXIST)
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot link: %s", link, strerror(errno));
+    char target[256];
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0)
+        return kws_err(err, err_len, KWS_ERR_IO, "%s exists and is not a link (not replaced)", link);
+    target[n] = 0;
+    struct stat st;
+    if (!is_pts_path(target))
+        return kws_err(err, err_len, KWS_ERR_IO, "%s exists (a link to %s, not a virtual board's; not replaced)",
+                       link, target);
+    if (strcmp(target, s->path) && stat(target, &st) == 0)
+        return kws_err(err, err_len, KWS_ERR_IO, "%s exists and points to %s, which is in use (not replaced)",
+                       link, target);
+    /* stale: a fresh link beside it renamed over it, so the name is never missing */
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.kwscope-%ld", link, (long)getpid());
+    if (symlink(s->path, tmp) || rename(tmp, link)) {
+        int e = errno;
+        unlink(tmp);
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot replace the stale link: %s", link, strerror(e));
+    }
+    return KWS_OK;
+}
+
+/* At exit the link goes only if it is still ours (nobody replaced it). */
+static void remove_link(const struct dev_sim *s)
+{
+    char target[256];
+    ssize_t n = readlink(s->link, target, sizeof target - 1);
+    if (n < 0) return;
+    target[n] = 0;
+    if (!strcmp(target, s->path)) unlink(s->link);
+}
+
 enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
                              char *err, size_t err_len)
 {
@@ -93,17 +145,16 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
     int fl = fcntl(s->master, F_GETFL);
     fcntl(s->master, F_SETFL, fl | O_NONBLOCK);
     if (cfg->link) {
-        unlink(cfg->link);
-        if (symlink(s->path, cfg->link)) {
-            int e = errno;
+        enum kws_status lst = make_link(s, cfg->link, err, err_len);
+        if (lst != KWS_OK) {
             dev_sim_close(s);
-            return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot link: %s", cfg->link, strerror(e));
+            return lst;
         }
         snprintf(s->link, sizeof s->link, "%s", cfg->link);
     }
     struct dev_info info = cfg->info;
     if (!info.firmware[0]) snprintf(info.firmware, sizeof info.firmware, "kwscope-sim %s", DEV_SIM_VERSION);
-    if (!info.sample_rate) info.sample_rate = 16000;
+    if (!info.sample_rate) info.sample_rate = KWS_RATE_HZ;
     dev_board_init(&s->board, &info, &cfg->pipe, sim_write, sim_micros, s);
     if (cfg->proto_override) s->board.info.proto = (uint8_t)cfg->proto_override;
     if (cfg->live_stride) s->board.live_stride = cfg->live_stride;
@@ -116,7 +167,7 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
 void dev_sim_close(struct dev_sim *s)
 {
     if (!s) return;
-    if (s->link[0]) unlink(s->link);
+    if (s->link[0]) remove_link(s);
     if (s->slave >= 0) close(s->slave);
     if (s->master >= 0) close(s->master);
     free(s);
@@ -135,7 +186,7 @@ static void sim_mic(struct dev_sim *s, double now)
 {
     if (s->t0 < 0) s->t0 = now;
     double speed = s->cfg.speed > 0 ? s->cfg.speed : 1.0;
-    uint64_t due = (uint64_t)((now - s->t0) * 16000.0 * speed);
+    uint64_t due = (uint64_t)((now - s->t0) * (double)KWS_RATE_HZ * speed);
     if (due > s->mic_pos + SIM_MIC_STEP_SAMPLES) due = s->mic_pos + SIM_MIC_STEP_SAMPLES;
     int16_t buf[DEV_AUDIO_MAX_SAMPLES];
     while (s->mic_pos < due) {

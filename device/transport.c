@@ -3,12 +3,20 @@
  * Real serial ports go through libserialport; ptys (the virtual board) and any
  * path libserialport refuses go through plain termios, because libserialport
  * 0.1.1 cannot open a pseudo-terminal (it looks the port up under
- * /sys/class/tty and fails with ENOTTY; see DESIGN.md "Device"). Everything is
- * non-blocking and exposes its fd so the caller can poll(). */
+ * /sys/class/tty and fails with ENOTTY). Everything is
+ * non-blocking and exposes its fd so the caller can poll().
+ *
+ * A port is only ever a terminal (a character device that answers tcgetattr):
+ * a path that names a regular file, FIFO, directory or /dev/null is refused
+ * before a single byte is written, so a mistyped --port never damages a
+ * user's file. The open itself is non-blocking (a FIFO or a modem line never
+ * holds it) and the type is checked again on the opened fd (fstat), so a
+ * path swapped between the check and the open is caught too. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -71,13 +79,53 @@ enum kws_status dev_tty_raw(int fd)
     return tcsetattr(fd, TCSANOW, &tio) < 0 ? KWS_ERR_IO : KWS_OK;
 }
 
+static const char *file_kind(mode_t m)
+{
+    if (S_ISREG(m)) return "regular file";
+    if (S_ISDIR(m)) return "directory";
+    if (S_ISFIFO(m)) return "FIFO";
+    if (S_ISSOCK(m)) return "socket";
+    if (S_ISBLK(m)) return "block device";
+    if (S_ISCHR(m)) return "character device, not a terminal";
+    return "not a device";
+}
+
+enum kws_status dev_port_check_path(const char *path, char *err, size_t err_len)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!S_ISCHR(st.st_mode))
+        return kws_err(err, err_len, KWS_ERR_ARG, "%s is not a serial port (%s)", path,
+                       file_kind(st.st_mode));
+    return KWS_OK;
+}
+
+enum kws_status dev_port_check_fd(int fd, const char *path, char *err, size_t err_len)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    /* isatty: /dev/null and friends are character devices but no port */
+    if (!S_ISCHR(st.st_mode) || !isatty(fd))
+        return kws_err(err, err_len, KWS_ERR_ARG, "%s is not a serial port (%s)", path,
+                       file_kind(st.st_mode));
+    return KWS_OK;
+}
+
 enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path,
                                        char *err, size_t err_len)
 {
+    enum kws_status cst = dev_port_check_path(path, err, err_len);
+    if (cst != KWS_OK) return cst;
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
-    if (isatty(fd) && dev_tty_raw(fd) != KWS_OK) {
+    if ((cst = dev_port_check_fd(fd, path, err, err_len)) != KWS_OK) {
+        close(fd);
+        return cst;
+    }
+    if (dev_tty_raw(fd) != KWS_OK) {
         int e = errno;
         close(fd);
         return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot set raw mode: %s", path, strerror(e));
@@ -131,7 +179,8 @@ static enum kws_status open_sp(struct dev_transport *t, const char *path)
         return KWS_ERR_UNSUPPORTED;
     }
     int fd = -1;
-    if (sp_set_baudrate(p, 115200) != SP_OK || sp_set_bits(p, 8) != SP_OK ||
+    if (sp_get_port_handle(p, &fd) != SP_OK || fd < 0 || dev_port_check_fd(fd, path, NULL, 0) ||
+        sp_set_baudrate(p, 115200) != SP_OK || sp_set_bits(p, 8) != SP_OK ||
         sp_set_parity(p, SP_PARITY_NONE) != SP_OK || sp_set_stopbits(p, 1) != SP_OK ||
         sp_set_flowcontrol(p, SP_FLOWCONTROL_NONE) != SP_OK ||
         sp_get_port_handle(p, &fd) != SP_OK || fd < 0) {
@@ -152,6 +201,9 @@ static enum kws_status open_sp(struct dev_transport *t, const char *path)
 enum kws_status dev_transport_open(struct dev_transport *t, const char *path,
                                    char *err, size_t err_len)
 {
+    /* before libserialport sees it: its open is blocking and read-write */
+    enum kws_status st = dev_port_check_path(path, err, err_len);
+    if (st != KWS_OK) return st;
     if (open_sp(t, path) == KWS_OK) return KWS_OK;
     return dev_transport_open_tty(t, path, err, err_len);
 }

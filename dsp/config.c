@@ -1,6 +1,6 @@
 /* config.c: defaults and validation of the float-analysis parameters.
  *
- * Defaults are DESIGN.md's "Audio conventions" (torchaudio's MFCC with
+ * Defaults are the README's feature conventions (torchaudio's MFCC with
  * n_fft 512, win 480, hop 160, 40 HTK mel bands 20-8000 Hz, 13 MFCC).
  * Validation happens here, once, at the boundary; the per-frame code trusts
  * a checked config. Each message names the parameter and the allowed range. */
@@ -12,7 +12,7 @@
 
 struct dsp_stft_config dsp_stft_config_default(void)
 {
-    return (struct dsp_stft_config){.rate_hz = 16000, .n_fft = 512, .win_length = 480,
+    return (struct dsp_stft_config){.rate_hz = KWS_RATE_HZ, .n_fft = 512, .win_length = 480,
                                     .hop_length = 160};
 }
 

@@ -103,7 +103,7 @@ void dsp_dct_ortho(const float *in, size_t n_in, float *out, size_t n_out);
 float dsp_hz_to_mel(float hz, enum dsp_mel_scale scale);
 float dsp_mel_to_hz(float mel, enum dsp_mel_scale scale);
 
-/* ---- validation and small helpers (added with the implementation) ---- */
+/* ---- validation and small helpers ---- */
 /* Check a configuration; KWS_ERR_ARG with a message naming the parameter and
  * its allowed range (n_fft in 2..65536, 1 <= win_length <= n_fft, hop > 0,
  * 0 <= f_min < f_max <= rate/2, 1 <= n_mfcc <= n_mels, ...). */
@@ -124,7 +124,7 @@ float *dsp_dct_matrix(size_t n_in, size_t n_out);
 /* The TFLM micro frontend as the Arduino micro_speech sketch configures it:
  * 30 ms window, 20 ms stride, 40 channels 125-7500 Hz, noise reduction, PCAN,
  * log scale; then the uint16 -> int8 model-input conversion. Bit-exact with
- * TFLM (see ../shared/conformance/README.md for the facts it follows).
+ * TFLM's reference (tests/dsp: test_micro_conformance against its outputs).
  * init may use floating point to build tables; the per-frame path is integer
  * only and never allocates. The state is a transparent struct the caller owns. */
 
@@ -151,7 +151,7 @@ struct dsp_micro_config {
 };
 struct dsp_micro_config dsp_micro_config_default(void);
 
-/* MICRO-STATE-BEGIN (owned by the micro-frontend implementation) */
+/* ---- the frontend's state ---- */
 /* Limits of the fixed-size state: FFT sizes are powers of two up to 512
  * (window up to 32 ms at 16 kHz); 512 gives a 256-point complex FFT. */
 #define DSP_MICRO_MAX_FFT 512
@@ -216,7 +216,6 @@ struct dsp_micro_state {
     uint32_t energy[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     uint32_t signal[DSP_MICRO_MAX_CHANNELS];
 };
-/* MICRO-STATE-END */
 
 enum kws_status dsp_micro_init(struct dsp_micro_state *st, const struct dsp_micro_config *cfg,
                                char *err, size_t err_len);
@@ -233,6 +232,8 @@ size_t dsp_micro_frame_count(const struct dsp_micro_config *cfg, size_t n);
 /* The micro_speech model-input conversion:
  * clamp(floor((u16 * 256 + 333) / 666) - 128, -128, 127). */
 int8_t dsp_micro_to_int8(uint16_t v);
+/* The same for n values (in[] and out[] do not overlap). */
+void dsp_micro_to_int8_n(const uint16_t *in, int8_t *out, size_t n);
 /* The frontend's AVX2 paths (x86; off under KWSCOPE_NO_SIMD): whether the
  * machine allows them, and switching them off or back on (tests and
  * benchmarks compare against the portable loops); returns whether they now

@@ -11,7 +11,7 @@ struct dsp_micro_config dsp_micro_config_default(void)
 {
     /* the Arduino micro_speech sketch's configuration (conformance README) */
     struct dsp_micro_config c = {
-        .rate_hz = 16000, .window_ms = 30, .step_ms = 20, .num_channels = 40,
+        .rate_hz = KWS_RATE_HZ, .window_ms = 30, .step_ms = 20, .num_channels = 40,
         .lower_hz = 125.0f, .upper_hz = 7500.0f, .smoothing_bits = 10,
         .even_smoothing = 0.025f, .odd_smoothing = 0.06f, .min_signal_remaining = 0.05f,
         .pcan_enable = true, .pcan_strength = 0.95f, .pcan_offset = 80.0f, .pcan_gain_bits = 21,
@@ -151,6 +151,16 @@ int8_t dsp_micro_to_int8(uint16_t v)
     /* 666 = int(25.6 * 26 + 0.5): u16 / 25.6 mapped from 0..26 to -128..127 */
     int32_t q = ((int32_t)v * 256 + 333) / 666 - 128;
     return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+}
+
+void dsp_micro_to_int8_n(const uint16_t *v, int8_t *out, size_t n)
+{
+    /* The same formula in one loop: the division by a constant becomes a
+     * multiply and the loop vectorises, where a call per value cannot. */
+    for (size_t i = 0; i < n; i++) {
+        int32_t q = ((int32_t)v[i] * 256 + 333) / 666 - 128;
+        out[i] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+    }
 }
 
 enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples,

@@ -1,7 +1,7 @@
 /* micro_internal.h: the stages of the fixed-point micro frontend, shared
  * between dsp/micro_*.c only. Each stage has an init part (tables, may use
- * floating point) and an integer-only per-frame part. The facts each stage
- * follows are listed in ../shared/conformance/README.md ("Algorithm facts"). */
+ * floating point) and an integer-only per-frame part; each reproduces the
+ * TFLM frontend stage of the same name bit for bit. */
 #ifndef DSP_MICRO_INTERNAL_H
 #define DSP_MICRO_INTERNAL_H
 

@@ -10,81 +10,24 @@
  * (so both conventions count SOFTMAX as 3 per output element: exponential,
  * sum, divide). ADD and MUL count one per output element, AVERAGE_POOL_2D one
  * add per window element; data movement (RESHAPE, PAD, TRANSPOSE,
- * (DE)QUANTIZE) and MAX_POOL_2D count 0. */
+ * (DE)QUANTIZE) and MAX_POOL_2D count 0. Each op's rule is its row's count
+ * in the registry (ops.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "models.h"
-
-static const struct mdl_tensor *tensor(const struct mdl_model *m, int i)
-{
-    return i >= 0 && i < m->n_tensors ? &m->tensors[i] : NULL;
-}
-
-static void add_param(struct mdl_layer_info *l, const struct mdl_tensor *t)
-{
-    if (!t)
-        return;
-    l->params += t->n_elems;
-    l->weight_bytes += t->bytes;
-}
+#include "ops.h"
 
 static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_conv conv,
                              struct mdl_layer_info *l, char *err, size_t err_len)
 {
     const struct mdl_operator *o = &m->ops[i];
-    const struct mdl_tensor *out = tensor(m, o->outputs[0]);
-    const struct mdl_tensor *w = o->n_inputs > 1 ? tensor(m, o->inputs[1]) : NULL;
-    const struct mdl_tensor *bias = o->n_inputs > 2 ? tensor(m, o->inputs[2]) : NULL;
     memset(l, 0, sizeof *l);
     l->op_index = i;
     l->op = o->op;
     l->in_tensor = o->inputs[0];
     l->out_tensor = o->outputs[0];
-    uint64_t out_n = out ? out->n_elems : 0;
-    switch (o->op) {
-    case MDL_OP_CONV_2D:
-    case MDL_OP_DEPTHWISE_CONV_2D:
-    case MDL_OP_FULLY_CONNECTED: {
-        bool fc = o->op == MDL_OP_FULLY_CONNECTED;
-        if (!w || (fc ? w->n_dims < 2 : w->n_dims != 4))
-            return kws_err(err, err_len, KWS_ERR_FORMAT,
-                           "operator %d (%s): filter tensor has %d dimensions, needs %s", i,
-                           mdl_op_name(o->op), w ? w->n_dims : 0, fc ? "2" : "4");
-        uint64_t per_out;
-        if (fc)
-            per_out = (uint64_t)w->dims[w->n_dims - 1];
-        else if (o->op == MDL_OP_CONV_2D)
-            per_out = (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3];
-        else
-            per_out = (uint64_t)w->dims[1] * (uint64_t)w->dims[2];
-        l->macs = out_n * per_out;
-        l->flops = 2 * l->macs;
-        add_param(l, w);
-        add_param(l, bias);
-        if (bias)
-            l->flops += conv == MDL_FLOPS_SEED ? bias->n_elems : out_n;
-        break;
-    }
-    case MDL_OP_ADD:
-    case MDL_OP_MUL:
-        l->flops = out_n;
-        for (int k = 0; k < 2; k++) {
-            const struct mdl_tensor *t = tensor(m, o->inputs[k]);
-            if (t && t->data)
-                add_param(l, t);
-        }
-        break;
-    case MDL_OP_SOFTMAX:
-        l->flops = 3 * out_n;
-        break;
-    case MDL_OP_AVERAGE_POOL_2D:
-        l->flops = out_n * (uint64_t)o->p.filter_w * (uint64_t)o->p.filter_h;
-        break;
-    default:
-        break;
-    }
-    return KWS_OK;
+    const struct mdl_op_reg *r = mdl_op_reg(o->op);
+    return r && r->count ? r->count(m, o, conv, l, err, err_len) : KWS_OK;
 }
 
 enum kws_status mdl_model_info(const struct mdl_model *m, enum mdl_flops_conv conv,

@@ -24,7 +24,7 @@ enum mdl_type { MDL_T_FLOAT32, MDL_T_INT8, MDL_T_UINT8, MDL_T_INT16, MDL_T_INT32
 size_t mdl_type_size(enum mdl_type t);
 const char *mdl_type_name(enum mdl_type t);   /* "int8", "float32", ... */
 
-/* The 13 supported builtin operators (DESIGN.md "Models"). */
+/* The 13 supported builtin operators (their table: ops.c). */
 enum mdl_op {
     MDL_OP_CONV_2D, MDL_OP_DEPTHWISE_CONV_2D, MDL_OP_FULLY_CONNECTED, MDL_OP_RESHAPE,
     MDL_OP_SOFTMAX, MDL_OP_PAD, MDL_OP_TRANSPOSE, MDL_OP_MAX_POOL_2D, MDL_OP_AVERAGE_POOL_2D,
@@ -325,6 +325,13 @@ enum kws_status mdl_interp_invoke_ops(struct mdl_interp *it, int n_ops, char *er
  * class 0, silence). Defaults are micro_speech's: 1000 ms, 200, 1500 ms, 3. */
 #define MDL_DETECT_MAX_CLASSES 16
 #define MDL_DETECT_QUEUE 128      /* results kept; the oldest are dropped beyond */
+/* The limits a caller may set (the command line rejects values outside them,
+ * the dashboard's keys clamp to them). The threshold is on the 0..255
+ * average; a window longer than the queue holds (MDL_DETECT_QUEUE results,
+ * 2.56 s at a 20 ms stride) averages the whole queue. */
+#define MDL_DETECT_THRESHOLD_MAX 255
+#define MDL_DETECT_WINDOW_MS_MAX 600000
+#define MDL_DETECT_SUPPRESSION_MS_MAX 600000
 struct mdl_detect_config {
     int32_t window_ms;            /* averaging window, >= 0 */
     int32_t threshold;            /* 0..255 on the averaged score */

@@ -60,8 +60,7 @@ enum kws_status mdl_kws_input_i8(const struct mdl_kws *k, const uint16_t *feat_u
         return KWS_ERR_UNSUPPORTED;
     size_t n = in->n_elems;
     if (k->micro_conv) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = dsp_micro_to_int8(feat_u16[i]);
+        dsp_micro_to_int8_n(feat_u16, x, n);
     } else {
         for (size_t i = 0; i < n; i++)
             x[i] = (int8_t)mdl_quantize_value(feat_u16[i] / MDL_FEATURE_DIV, in->scale[0],

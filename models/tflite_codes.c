@@ -1,24 +1,9 @@
 /* tflite_codes.c: the TFLite schema's enum values and names (schema.fbs,
  * TensorType and BuiltinOperator), so errors can name what is unsupported. */
 #include "tflite_codes.h"
+#include "ops.h"
 
 #include <stddef.h>
-
-static const struct { enum mdl_op op; int code; const char *name; int opt; } ops[MDL_OP_COUNT] = {
-    {MDL_OP_CONV_2D, 3, "CONV_2D", TFL_OPT_CONV2D},
-    {MDL_OP_DEPTHWISE_CONV_2D, 4, "DEPTHWISE_CONV_2D", TFL_OPT_DEPTHWISE},
-    {MDL_OP_FULLY_CONNECTED, 9, "FULLY_CONNECTED", TFL_OPT_FC},
-    {MDL_OP_RESHAPE, 22, "RESHAPE", TFL_OPT_RESHAPE},
-    {MDL_OP_SOFTMAX, 25, "SOFTMAX", TFL_OPT_SOFTMAX},
-    {MDL_OP_PAD, 34, "PAD", TFL_OPT_NONE},
-    {MDL_OP_TRANSPOSE, 39, "TRANSPOSE", TFL_OPT_NONE},
-    {MDL_OP_MAX_POOL_2D, 17, "MAX_POOL_2D", TFL_OPT_POOL2D},
-    {MDL_OP_AVERAGE_POOL_2D, 1, "AVERAGE_POOL_2D", TFL_OPT_POOL2D},
-    {MDL_OP_ADD, 0, "ADD", TFL_OPT_ADD},
-    {MDL_OP_MUL, 18, "MUL", TFL_OPT_MUL},
-    {MDL_OP_QUANTIZE, 114, "QUANTIZE", TFL_OPT_NONE},
-    {MDL_OP_DEQUANTIZE, 6, "DEQUANTIZE", TFL_OPT_NONE},
-};
 
 /* BuiltinOperator names 0..71 (schema.fbs order), for error messages. */
 static const char *const builtin_names[] = {
@@ -93,29 +78,17 @@ const char *tfl_type_label(int code)
     return NULL;
 }
 
+/* The supported ops' names and codes are the registry's (ops.c). */
 const char *mdl_op_name(enum mdl_op op)
 {
-    return (unsigned)op < MDL_OP_COUNT ? ops[op].name : "?";
+    const struct mdl_op_reg *r = mdl_op_reg(op);
+    return r ? r->name : "?";
 }
 
 int mdl_op_builtin_code(enum mdl_op op)
 {
-    return (unsigned)op < MDL_OP_COUNT ? ops[op].code : -1;
-}
-
-int tfl_op_options(enum mdl_op op)
-{
-    return (unsigned)op < MDL_OP_COUNT ? ops[op].opt : TFL_OPT_NONE;
-}
-
-bool tfl_op_from(int code, enum mdl_op *op)
-{
-    for (int i = 0; i < MDL_OP_COUNT; i++)
-        if (ops[i].code == code) {
-            *op = ops[i].op;
-            return true;
-        }
-    return false;
+    const struct mdl_op_reg *r = mdl_op_reg(op);
+    return r ? r->code : -1;
 }
 
 const char *tfl_builtin_label(int code)

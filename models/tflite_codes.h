@@ -22,11 +22,9 @@ enum {
 bool tfl_type_from(int code, enum mdl_type *t);
 int tfl_type_code(enum mdl_type t);
 const char *tfl_type_label(int code);            /* "FLOAT16", ..., or NULL */
-/* BuiltinOperator -> ours; false when unsupported. */
-bool tfl_op_from(int code, enum mdl_op *op);
+/* Any BuiltinOperator's name, for errors about unsupported ops (the
+ * supported ones are the registry's, ops.h). */
 const char *tfl_builtin_label(int code);         /* "LSTM", ..., or NULL */
-/* The options union member an op carries (TFL_OPT_NONE for none). */
-int tfl_op_options(enum mdl_op op);
 
 /* tflite_read.c: parses a flatbuffer into m; takes ownership of bytes
  * (malloc'd) whatever the outcome. */

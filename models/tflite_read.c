@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "models.h"
+#include "ops.h"
 #include "tflite_codes.h"
 #include "tflite_fb.h"
 
@@ -159,6 +160,18 @@ static enum kws_status read_buffers(struct fb *f, struct mdl_model *m, const str
     return KWS_OK;
 }
 
+/* The zero points a tensor of this type can hold: its value range (the
+ * kernels add and negate them in int32, so never INT32_MIN). */
+static void zp_range(enum mdl_type t, int64_t *lo, int64_t *hi)
+{
+    switch (t) {
+    case MDL_T_INT8: *lo = INT8_MIN; *hi = INT8_MAX; return;
+    case MDL_T_UINT8: *lo = 0; *hi = UINT8_MAX; return;
+    case MDL_T_INT16: *lo = INT16_MIN; *hi = INT16_MAX; return;
+    default: *lo = -(int64_t)INT32_MAX; *hi = INT32_MAX; return;
+    }
+}
+
 static enum kws_status read_quant(struct fb *f, struct mdl_model *m, const struct fb_table *tt,
                                   struct mdl_tensor *x, const char *what)
 {
@@ -194,9 +207,12 @@ static enum kws_status read_quant(struct fb *f, struct mdl_model *m, const struc
             return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
                            "%s: quantization scale %g is not a positive number", what,
                            (double)scale[i]);
-        if (z < INT32_MIN || z > INT32_MAX)
-            return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: zero point %lld out of range",
-                           what, (long long)z);
+        int64_t zmin, zmax;
+        zp_range(x->type, &zmin, &zmax);
+        if (z < zmin || z > zmax)
+            return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
+                           "%s: zero point %lld out of range for %s (%lld..%lld)", what,
+                           (long long)z, mdl_type_name(x->type), (long long)zmin, (long long)zmax);
         zp[i] = (int32_t)z;
     }
     x->n_quant = (int)sv.count;
@@ -316,82 +332,97 @@ static enum kws_status read_padding(struct fb *f, const struct fb_table *o,
 
 #define DIM_MAX 65535
 
-static enum kws_status read_options(struct fb *f, const struct fb_table *o, enum mdl_op op,
-                                    struct mdl_op_params *p, const char *what)
+/* BuiltinOptions readers, one per options table; the registry (ops.c) says
+ * which op reads which. */
+enum kws_status tfl_read_conv_options(struct fb *f, const struct fb_table *o,
+                                      struct mdl_op_params *p, const char *what)
 {
-    enum kws_status st = KWS_OK;
-    switch (op) {
-    case MDL_OP_CONV_2D:
-        if ((st = read_padding(f, o, p, what))
-            || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
-            || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
-            || (st = read_act(f, o, 3, p, what))
-            || (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
-            return st;
-        return opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_h, what, "dilation_h_factor");
-    case MDL_OP_DEPTHWISE_CONV_2D:
-        if ((st = read_padding(f, o, p, what))
-            || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
-            || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
-            || (st = opt_int(f, o, 3, 1, 0, DIM_MAX, &p->depth_multiplier, what, "depth_multiplier"))
-            || (st = read_act(f, o, 4, p, what))
-            || (st = opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
-            return st;
-        return opt_int(f, o, 6, 1, 1, DIM_MAX, &p->dilation_h, what, "dilation_h_factor");
-    case MDL_OP_MAX_POOL_2D:
-    case MDL_OP_AVERAGE_POOL_2D:
-        if ((st = read_padding(f, o, p, what))
-            || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
-            || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
-            || (st = opt_int(f, o, 3, 1, 1, DIM_MAX, &p->filter_w, what, "filter_width"))
-            || (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->filter_h, what, "filter_height")))
-            return st;
-        return read_act(f, o, 5, p, what);
-    case MDL_OP_FULLY_CONNECTED: {
-        uint8_t wf, keep;
-        if ((st = read_act(f, o, 0, p, what)) || (st = fb_u8(f, o, 1, 0, &wf, what))
-            || (st = fb_u8(f, o, 2, 0, &keep, what)))
-            return st;
-        if (wf != 0)
-            return kws_err(f->err, f->err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: shuffled fully-connected weights format %u is not supported",
-                           what, wf);
-        p->keep_num_dims = keep != 0;
-        return KWS_OK;
-    }
-    case MDL_OP_SOFTMAX:
-        if ((st = fb_f32(f, o, 0, 1.0f, &p->beta, what)))
-            return st;
-        if (!isfinite(p->beta))
-            return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: softmax beta is not finite",
-                           what);
-        return KWS_OK;
-    case MDL_OP_ADD:
-    case MDL_OP_MUL:
-        return read_act(f, o, 0, p, what);
-    case MDL_OP_RESHAPE: {
-        struct fb_vec v;
-        if ((st = fb_vector(f, o, 0, 4, MDL_MAX_DIMS, &v, what)))
-            return st;
-        if (v.start) {
-            p->n_new_shape = (int)v.count;
-            for (uint32_t i = 0; i < v.count; i++)
-                p->new_shape[i] = (int32_t)fb_le32(f->b + v.start + 4 * (size_t)i);
-        }
-        return KWS_OK;
-    }
-    default:
-        return KWS_OK;
-    }
+    enum kws_status st;
+    if ((st = read_padding(f, o, p, what))
+        || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
+        || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
+        || (st = read_act(f, o, 3, p, what))
+        || (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
+        return st;
+    return opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_h, what, "dilation_h_factor");
 }
 
-/* Inputs each op needs (further ones are optional, e.g. a bias). */
-static const int min_inputs[MDL_OP_COUNT] = {
-    [MDL_OP_CONV_2D] = 2, [MDL_OP_DEPTHWISE_CONV_2D] = 2, [MDL_OP_FULLY_CONNECTED] = 2,
-    [MDL_OP_RESHAPE] = 1, [MDL_OP_SOFTMAX] = 1, [MDL_OP_PAD] = 2, [MDL_OP_TRANSPOSE] = 2,
-    [MDL_OP_MAX_POOL_2D] = 1, [MDL_OP_AVERAGE_POOL_2D] = 1, [MDL_OP_ADD] = 2, [MDL_OP_MUL] = 2,
-    [MDL_OP_QUANTIZE] = 1, [MDL_OP_DEQUANTIZE] = 1,
-};
+enum kws_status tfl_read_dwconv_options(struct fb *f, const struct fb_table *o,
+                                        struct mdl_op_params *p, const char *what)
+{
+    enum kws_status st;
+    if ((st = read_padding(f, o, p, what))
+        || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
+        || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
+        || (st = opt_int(f, o, 3, 1, 0, DIM_MAX, &p->depth_multiplier, what, "depth_multiplier"))
+        || (st = read_act(f, o, 4, p, what))
+        || (st = opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
+        return st;
+    return opt_int(f, o, 6, 1, 1, DIM_MAX, &p->dilation_h, what, "dilation_h_factor");
+}
+
+enum kws_status tfl_read_pool_options(struct fb *f, const struct fb_table *o,
+                                      struct mdl_op_params *p, const char *what)
+{
+    enum kws_status st;
+    if ((st = read_padding(f, o, p, what))
+        || (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w"))
+        || (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h"))
+        || (st = opt_int(f, o, 3, 1, 1, DIM_MAX, &p->filter_w, what, "filter_width"))
+        || (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->filter_h, what, "filter_height")))
+        return st;
+    return read_act(f, o, 5, p, what);
+}
+
+enum kws_status tfl_read_fc_options(struct fb *f, const struct fb_table *o,
+                                    struct mdl_op_params *p, const char *what)
+{
+    enum kws_status st;
+    uint8_t wf, keep;
+    if ((st = read_act(f, o, 0, p, what)) || (st = fb_u8(f, o, 1, 0, &wf, what))
+        || (st = fb_u8(f, o, 2, 0, &keep, what)))
+        return st;
+    if (wf != 0)
+        return kws_err(f->err, f->err_len, KWS_ERR_UNSUPPORTED,
+                       "%s: shuffled fully-connected weights format %u is not supported",
+                       what, wf);
+    p->keep_num_dims = keep != 0;
+    return KWS_OK;
+}
+
+enum kws_status tfl_read_softmax_options(struct fb *f, const struct fb_table *o,
+                                         struct mdl_op_params *p, const char *what)
+{
+    enum kws_status st;
+    if ((st = fb_f32(f, o, 0, 1.0f, &p->beta, what)))
+        return st;
+    if (!isfinite(p->beta))
+        return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: softmax beta is not finite",
+                       what);
+    return KWS_OK;
+}
+
+/* ADD, MUL: only the fused activation. */
+enum kws_status tfl_read_act_options(struct fb *f, const struct fb_table *o,
+                                     struct mdl_op_params *p, const char *what)
+{
+    return read_act(f, o, 0, p, what);
+}
+
+enum kws_status tfl_read_reshape_options(struct fb *f, const struct fb_table *o,
+                                         struct mdl_op_params *p, const char *what)
+{
+    struct fb_vec v;
+    enum kws_status st;
+    if ((st = fb_vector(f, o, 0, 4, MDL_MAX_DIMS, &v, what)))
+        return st;
+    if (v.start) {
+        p->n_new_shape = (int)v.count;
+        for (uint32_t i = 0; i < v.count; i++)
+            p->new_shape[i] = (int32_t)fb_le32(f->b + v.start + 4 * (size_t)i);
+    }
+    return KWS_OK;
+}
 
 struct opcode {
     int code;       /* max(deprecated_builtin_code, builtin_code) */
@@ -446,7 +477,8 @@ static enum kws_status read_operator(struct fb *f, struct mdl_model *m, const st
                        "%s: operator code index %u out of range (%u codes)", what,
                        (unsigned)idx, n_codes);
     const struct opcode *c = &codes[idx];
-    if (!tfl_op_from(c->code, &o->op)) {
+    const struct mdl_op_reg *r = mdl_op_reg_code(c->code);
+    if (!r) {
         const char *name = tfl_builtin_label(c->code);
         if (c->code == TFL_CUSTOM)
             return kws_err(f->err, f->err_len, KWS_ERR_UNSUPPORTED,
@@ -457,6 +489,7 @@ static enum kws_status read_operator(struct fb *f, struct mdl_model *m, const st
         return kws_err(f->err, f->err_len, KWS_ERR_UNSUPPORTED,
                        "%s: builtin operator code %d is not supported", what, c->code);
     }
+    o->op = r->op;
     o->version = c->version;
     snprintf(what, sizeof what, "operator %u (%s)", i, mdl_op_name(o->op));
     char w2[96];
@@ -470,10 +503,10 @@ static enum kws_status read_operator(struct fb *f, struct mdl_model *m, const st
         o->inputs[k] = -1;
     for (int k = o->n_outputs; k < MDL_MAX_IO; k++)
         o->outputs[k] = -1;
-    if (o->n_inputs < min_inputs[o->op])
+    if (o->n_inputs < r->min_inputs)
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: %d inputs, needs %d", what,
-                       o->n_inputs, min_inputs[o->op]);
-    for (int k = 0; k < min_inputs[o->op]; k++)
+                       o->n_inputs, r->min_inputs);
+    for (int k = 0; k < r->min_inputs; k++)
         if (o->inputs[k] < 0)
             return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: required input %d is absent",
                            what, k);
@@ -499,11 +532,11 @@ static enum kws_status read_operator(struct fb *f, struct mdl_model *m, const st
         return st;
     if (!present || opt_type == TFL_OPT_NONE)
         return KWS_OK;
-    if (opt_type != tfl_op_options(o->op) && tfl_op_options(o->op) != TFL_OPT_NONE)
+    if (opt_type != r->options && r->options != TFL_OPT_NONE)
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
                        "%s: builtin options of type %u do not belong to this operator", what,
                        opt_type);
-    return read_options(f, &opts, o->op, p, what);
+    return r->read ? r->read(f, &opts, p, what) : KWS_OK;
 }
 
 static enum kws_status parse(struct fb *f, struct mdl_model *m)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "models.h"
+#include "ops.h"
 #include "tflite_codes.h"
 
 struct bld {
@@ -319,7 +320,7 @@ enum kws_status mdl_model_write(const struct mdl_model *m, uint8_t **out, size_t
     size_t ov = vector(&w, (uint32_t)m->n_ops, 4, 4, sg[3].pos);
     for (int i = 0; i < m->n_ops && !w.oom; i++) {
         const struct mdl_operator *o = &m->ops[i];
-        int opt = tfl_op_options(o->op);
+        int opt = mdl_op_reg(o->op)->options;
         bool has_opt = opt != TFL_OPT_NONE;
         struct fld f[5] = {{0, 4, (uint32_t)code_of[o->op], 0}, {1, 4, 0, 0}, {2, 4, 0, 0},
                            {3, 1, (uint64_t)opt, 0}, {4, 4, 0, 0}};

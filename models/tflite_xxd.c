@@ -70,6 +70,19 @@ static bool find_len(const char *p, unsigned long long *len)
     return false;
 }
 
+/* Up to cap-1 characters of the source at p for an error message, cut at
+ * the end of the line: error messages are one line. */
+static const char *snippet(const char *p, char *out, size_t cap)
+{
+    size_t i = 0;
+    while (i + 1 < cap && p[i] && p[i] != '\n' && p[i] != '\r') {
+        out[i] = (unsigned char)p[i] < 0x20 || p[i] == 0x7f ? '?' : p[i];
+        i++;
+    }
+    out[i] = 0;
+    return out;
+}
+
 enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t *out_n,
                               char *err, size_t err_len)
 {
@@ -110,17 +123,18 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
                          "C array: unexpected end of file after %zu bytes (no closing '}')", count);
             break;
         }
+        char what[16];
         if (!isdigit((unsigned char)*p)) {
             st = kws_err(err, err_len, KWS_ERR_FORMAT,
-                         "C array: unexpected '%.10s' after %zu bytes (expected 0xNN or '}')",
-                         p, count);
+                         "C array: unexpected '%s' after %zu bytes (expected 0xNN or '}')",
+                         snippet(p, what, 11), count);
             break;
         }
         char *end;
         unsigned long v = strtoul(p, &end, 0);
         if (v > 255) {
-            st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array: value %.12s at byte %zu is not a byte",
-                         p, count);
+            st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array: value %s at byte %zu is not a byte",
+                         snippet(p, what, 13), count);
             break;
         }
         b[count++] = (uint8_t)v;

@@ -3,7 +3,7 @@
 
 Makes three 1 s, 16 kHz mono int16 clips (a chirp, noise plus tones, the word
 "yes" spoken by espeak-ng and resampled with sox) and runs torchaudio on them
-with the conventions of ../shared/DESIGN.md. The results are committed under
+with the conventions of the README ("Feature conventions"). The results are committed under
 tests/dsp/fixtures/torchaudio/ so the tests never need torch; README.md there
 documents the file layout.
 

@@ -43,7 +43,7 @@ enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *e
             uint8_t fm[16];
             if (len < 16 || fread(fm, 1, 16, f) != 16)
                 break;
-            if (le16(fm) != 1 || le16(fm + 2) != 1 || le32(fm + 4) != 16000 || le16(fm + 14) != 16) {
+            if (le16(fm) != 1 || le16(fm + 2) != 1 || le32(fm + 4) != KWS_RATE_HZ || le16(fm + 14) != 16) {
                 fclose(f);
                 return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
                                "%s: training needs 16-bit PCM mono 16 kHz WAV", path);

@@ -283,6 +283,56 @@ static void test_find(void)
     CHECK(strstr(err, f) != NULL);
 }
 
+/* Quantisation outside a type's range is refused at load, naming the tensor
+ * (an int8 zero point of 1000 or INT32_MIN would give garbage or undefined
+ * arithmetic in the kernels); scales must be finite and > 0. */
+static void test_quant_ranges(void)
+{
+    int ti = -1;
+    for (int i = 0; i < fx.m.n_tensors && ti < 0; i++)
+        if (fx.m.tensors[i].type == MDL_T_INT8 && fx.m.tensors[i].n_quant == 1 &&
+            fx.m.tensors[i].scale == &fx.s[i]) ti = i;
+    CHECK(ti >= 0);
+    if (ti < 0) return;
+    /* the fixture's own (writable) arrays behind the model's const pointers */
+    struct { float *scale; int32_t *zero_point; } q = {&fx.s[ti], &fx.z[ti]}, *x = &q;
+    const int32_t zp0 = x->zero_point[0];
+    const float sc0 = x->scale[0];
+    const int32_t bad_zp[] = {1000, INT32_MIN, -129, 128};
+    const float bad_scale[] = {NAN, INFINITY, 0.0f, -1.0f};
+    char err[256];
+    for (int k = 0; k < 8; k++) {
+        x->zero_point[0] = k < 4 ? bad_zp[k] : zp0;
+        x->scale[0] = k < 4 ? sc0 : bad_scale[k - 4];
+        uint8_t *b = NULL;
+        size_t n = 0;
+        CHECK(mdl_model_write(&fx.m, &b, &n, err, sizeof err) == KWS_OK);
+        struct mdl_model m;
+        err[0] = 0;
+        CHECK(mdl_model_load_mem(b, n, &m, err, sizeof err) == KWS_ERR_FORMAT);
+        CHECK(strstr(err, "tensor ") != NULL);
+        CHECK(strstr(err, k < 4 ? "out of range for int8 (-128..127)" : "not a positive number") != NULL);
+        if (test_failures) fprintf(stderr, "case %d: %s\n", k, err);
+        free(b);
+    }
+    x->zero_point[0] = zp0;
+    x->scale[0] = sc0;
+}
+
+/* A .cc error quotes the source on one line: never a newline of the file. */
+static void test_xxd_one_line(void)
+{
+    const char *bad[] = {"unsigned char m[] = {0x01, x\n\n\x1b[2J};", "unsigned char m[] = {0x01, 0x1\n0000};"};
+    for (int i = 0; i < 2; i++) {
+        char err[256] = "";
+        uint8_t *b = NULL;
+        size_t n = 0;
+        CHECK(mdl_xxd_parse(bad[i], strlen(bad[i]), &b, &n, err, sizeof err) == KWS_ERR_FORMAT);
+        CHECK(err[0] && !strchr(err, '\n') && !strchr(err, '\x1b'));
+        free(b);
+    }
+}
+
 int main(void)
 {
     fixture_all_ops(&fx);
@@ -307,6 +357,8 @@ int main(void)
     test_xxd(&m);
     mdl_model_free(&m);
     test_errors();
+    test_quant_ranges();
+    test_xxd_one_line();
     test_find();
     free(bytes);
     return test_done();

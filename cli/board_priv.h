@@ -1,0 +1,46 @@
+/* board_priv.h: what the `kwscope board` subcommands (cli/board_*.c) share:
+ * their parsed options, the connection to a board, and pushing one window. */
+#ifndef CLI_BOARD_PRIV_H
+#define CLI_BOARD_PRIV_H
+
+
+#include "cli.h"
+#include "device/device.h"
+
+#ifndef KWSCOPE_DATADIR
+#define KWSCOPE_DATADIR "."
+#endif
+
+struct board_opts {
+    const char *port, *link, *mic, *model, *out, *labels;
+    enum dev_dialect dialect;
+    int json, n, force;
+    long live_ms;                  /* -1: the dialect's default */
+    struct mdl_detect_config dc;   /* sim: the detector (micro_speech's defaults) */
+    double secs, speed;
+};
+
+/* Set by SIGINT/SIGTERM: every loop below stops at the next turn. */
+extern volatile int board_stop;
+
+/* The serial ports (at most BOARD_MAX_PORTS): 0, or 1 (reported). */
+#define BOARD_MAX_PORTS 64
+int board_ports(struct dev_port ports[BOARD_MAX_PORTS], size_t *n);
+/* Opens a session on o->port and waits until READY; NULL (reported) if not. */
+struct dev_session *board_connect(const struct board_opts *o);
+/* Sleeps until the board says something, or ms pass. */
+void board_wait_readable(struct dev_session *s, int ms);
+/* Pushes one second (zero-padded in front, or the last second of x) and
+ * waits for its result; a micro_speech board's profile lines (min/max/avg ms
+ * per stage) go to prof when not NULL. 0, or 1 (reported). */
+int board_push_window(struct dev_session *s, const int16_t *x, size_t n, struct dev_event *ev,
+                      double prof[3][3], int *n_prof);
+
+int board_list(const struct board_opts *o);
+int board_info(const struct board_opts *o);
+int board_push(const struct board_opts *o, const char *file);
+int board_stream(const struct board_opts *o);
+int board_timings(const struct board_opts *o, const char *file);
+int board_sim(const struct board_opts *o);
+
+#endif

@@ -1,0 +1,197 @@
+/* board_timings.c: `kwscope board timings [FILE]`: pushes one second N
+ * times and prints the board's stage table (min/max/avg per stage, the
+ * dashboard's stage statistics) beside the host's own figures, measured by
+ * the same board core and stages here on the same window. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "board_priv.h"
+#include "capture/capture.h"
+#include "dash/dash.h"
+
+/* Rows of the table: the board's three stages, then the round trip (push of
+ * one second + classify) as this host sees it. */
+enum { ROW_ROUND_TRIP = TUI_STAGE_TOTAL, N_ROWS };
+
+static uint32_t host_micros(void *io)
+{
+    (void)io;
+    return (uint32_t)(uint64_t)cli_now_us();
+}
+static void host_write(void *io, const uint8_t *p, size_t n) { (void)io; (void)p; (void)n; }
+
+static uint32_t ms_to_us(double ms)
+{
+    return (uint32_t)(ms * 1000 + 0.5);
+}
+
+/* The same board core and stages on this host, n times on the same window.
+ * 0 (figures in st, scores of the last run in r, model CRC in *crc), else 1
+ * with the reason in why. */
+static int host_figures(const struct board_opts *o, const int16_t *win, int n,
+                        struct tui_stage_stats st[N_ROWS], struct dev_result *r, uint32_t *crc,
+                        char *why, size_t why_len)
+{
+    static struct mdl_model m;
+    static struct dev_pipeline pl;
+    static struct dev_board b;
+    char path[4096];
+    if (mdl_model_find(o->model, KWSCOPE_DATADIR, path, sizeof path, why, why_len) != KWS_OK ||
+        mdl_model_load(path, &m, why, why_len) != KWS_OK)
+        return 1;
+    if (dev_pipeline_init(&pl, &m, NULL, NULL, 0, why, why_len) != KWS_OK) {
+        mdl_model_free(&m);
+        return 1;
+    }
+    struct dev_board_pipeline stages = dev_pipeline_stages(&pl);
+    struct dev_info info = {0};
+    dev_board_init(&b, &info, &stages, host_write, host_micros, NULL);
+    memset(st, 0, N_ROWS * sizeof *st);
+    for (int i = 0; i < n; i++) {
+        dev_board_feed(&b, win, DEV_BOARD_CLIP);
+        if (dev_board_classify(&b, r) < 0) break;
+        tui_stage_stats_add_result(st, r->preprocess_us, r->inference_us, r->postprocess_us);
+    }
+    *crc = dev_crc32(0, m.bytes, m.n_bytes);
+    dev_pipeline_free(&pl);
+    mdl_model_free(&m);
+    return st[0].count ? 0 : 1;
+}
+
+static void print_json(const struct tui_stage_stats *bd, int board_has, const struct tui_stage_stats *host)
+{
+    static const char *const keys[N_ROWS] = {"preprocess", "inference", "postprocess", "round_trip"};
+    printf("{\"windows\":%d,\"timings_us\":{", (int)bd[ROW_ROUND_TRIP].count);
+    for (int j = 0; j < N_ROWS; j++)
+        if (board_has || j == ROW_ROUND_TRIP)
+            printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j && board_has ? "," : "",
+                   keys[j], (double)bd[j].min_us, (double)bd[j].max_us, tui_stage_stats_avg_us(&bd[j]));
+    printf("}");
+    if (host) {
+        printf(",\"host_timings_us\":{");
+        for (int j = 0; j < ROW_ROUND_TRIP; j++)
+            printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j ? "," : "", keys[j],
+                   (double)host[j].min_us, (double)host[j].max_us, tui_stage_stats_avg_us(&host[j]));
+        printf("}");
+    }
+    /* the caller closes the object */
+}
+
+static void print_table(const struct tui_stage_stats *bd, int board_has, const struct tui_stage_stats *host)
+{
+    static const char *const names[N_ROWS] = {"Preprocessing", "Inference", "Post-processing",
+                                              "Round trip (host)"};
+    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "Process stage", "Min", "Max", "Avg (ms)",
+           "Host min", "Host max", "Host avg (ms)");
+    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "---", "---", "---", "---", "---", "---", "---");
+    for (int j = 0; j < N_ROWS; j++) {
+        char b[3][16], h[3][16];
+        const struct tui_stage_stats *x = &bd[j];
+        const double bv[3] = {x->min_us / 1000.0, x->max_us / 1000.0, tui_stage_stats_avg_us(x) / 1000.0};
+        for (int k = 0; k < 3; k++) {
+            snprintf(b[k], sizeof b[k], board_has || j == ROW_ROUND_TRIP ? "%.3f" : "-", bv[k]);
+            snprintf(h[k], sizeof h[k], "-");
+        }
+        if (host && j < ROW_ROUND_TRIP) {
+            snprintf(h[0], sizeof h[0], "%.3f", host[j].min_us / 1000.0);
+            snprintf(h[1], sizeof h[1], "%.3f", host[j].max_us / 1000.0);
+            snprintf(h[2], sizeof h[2], "%.3f", tui_stage_stats_avg_us(&host[j]) / 1000.0);
+        }
+        printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", names[j], b[0], b[1], b[2], h[0], h[1], h[2]);
+    }
+}
+
+/* One pushed window into the board's rows. A micro_speech board sends its
+ * running profile (min/max/avg ms) instead of per-result timings: as in the
+ * dashboard, its average is the sample and its min and max are the board's. */
+static void add_window(struct tui_stage_stats *bd, const struct dev_event *ev, double prof[3][3],
+                       int n_prof, double round_trip_s)
+{
+    tui_stage_stats_add(&bd[ROW_ROUND_TRIP], (uint32_t)(round_trip_s * 1e6 + 0.5));
+    if (ev->has_timings) {   /* not add_result: its fourth row is the stages' sum */
+        tui_stage_stats_add(&bd[TUI_STAGE_PRE], ev->result.preprocess_us);
+        tui_stage_stats_add(&bd[TUI_STAGE_INFER], ev->result.inference_us);
+        tui_stage_stats_add(&bd[TUI_STAGE_POST], ev->result.postprocess_us);
+        return;
+    }
+    for (int j = 0; j < 3; j++) {
+        struct tui_stage_stats *st = &bd[j];
+        tui_stage_stats_add(st, ms_to_us(prof[j][2]));
+        if (n_prof == 3) {
+            st->min_us = ms_to_us(prof[j][0]);
+            st->max_us = ms_to_us(prof[j][1]);
+            st->sum_us = (uint64_t)ms_to_us(prof[j][2]) * st->count;
+        }
+    }
+}
+
+/* The closing lines: the host's figures on the window the board classified,
+ * and whether its scores equal the board's. */
+static void report(const struct board_opts *o, struct dev_session *s, const struct cap_clip *clip,
+                   const struct tui_stage_stats *bd, int board_has, const struct dev_event *ev,
+                   const char *file)
+{
+    int16_t win[DEV_BOARD_CLIP] = {0};
+    size_t k = clip->n_samples < DEV_BOARD_CLIP ? clip->n_samples : DEV_BOARD_CLIP;
+    memcpy(win + (DEV_BOARD_CLIP - k), clip->samples + (clip->n_samples - k), k * sizeof *win);
+    struct tui_stage_stats host[N_ROWS];
+    struct dev_result hr;
+    uint32_t crc = 0;
+    char why[256] = "";
+    int n = (int)bd[ROW_ROUND_TRIP].count;
+    int hrc = host_figures(o, win, n, host, &hr, &crc, why, sizeof why);
+    const struct dev_info *info = dev_session_info(s);
+    int same = !hrc && ev->has_scores && hr.n_scores == ev->result.n_scores &&
+               !memcmp(hr.scores, ev->result.scores, hr.n_scores);
+    if (o->json) {
+        print_json(bd, board_has, hrc ? NULL : host);
+        printf(",\"label\":");
+        cli_json_str(ev->label);
+        printf(",\"host_scores_equal\":%s}\n", same ? "true" : "false");
+        return;
+    }
+    print_table(bd, board_has, hrc ? NULL : host);
+    printf("(%d windows of %s; board stages measured on the board with its clock, host stages\n"
+           " by the same core here; round trip = push of one second + classify, seen by this host)\n",
+           n, file);
+    if (hrc)
+        printf("host figures unavailable: %s\n", why);
+    else
+        printf("board says %s; host scores %s the board's%s\n", ev->label[0] ? ev->label : "?",
+               same ? "equal" : "differ from",
+               same || !info || info->model_hash == crc ? "" : " (another model on the board)");
+}
+
+int board_timings(const struct board_opts *o, const char *file)
+{
+    char demo[4096], err[256];
+    if (!file) {
+        snprintf(demo, sizeof demo, "%s/assets/demo.wav", KWSCOPE_DATADIR);
+        file = demo;
+    }
+    struct cap_clip clip;
+    if (cap_clip_load(file, &clip, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board timings: %s\n", err);
+        return 1;
+    }
+    struct dev_session *s = board_connect(o);
+    if (!s) { cap_clip_free(&clip); return 1; }
+    struct tui_stage_stats bd[N_ROWS] = {0};
+    struct dev_event ev;
+    int rc = 0, board_has = 1;
+    for (int w = 0; w < o->n && !rc && !board_stop; w++) {
+        double prof[3][3] = {{0}}, t0 = dev_now();
+        int n_prof;
+        rc = board_push_window(s, clip.samples, clip.n_samples, &ev, prof, &n_prof);
+        if (rc) break;
+        if (!ev.has_timings)
+            board_has = n_prof == 3;
+        add_window(bd, &ev, prof, n_prof, dev_now() - t0);
+    }
+    if (bd[ROW_ROUND_TRIP].count)
+        report(o, s, &clip, bd, board_has, &ev, file);
+    dev_session_close(s);
+    cap_clip_free(&clip);
+    return rc;
+}
