@@ -16,12 +16,16 @@ struct board_opts {
     enum dev_dialect dialect;
     int json, n, force;
     long live_ms;                  /* -1: the dialect's default */
-    struct mdl_detect_config dc;   /* sim: the detector (micro_speech's defaults) */
+    struct mdl_detect_config dc;   /* sim: the detector (the model's sidecar, else micro_speech's) */
+    unsigned dc_set;               /* MDL_DETECT_SET_* bits of the detector flags given */
     double secs, speed;
+    int emu;                       /* the port is an emulated board's (slow frames) */
 };
 
 /* Set by SIGINT/SIGTERM: every loop below stops at the next turn. */
 extern volatile int board_stop;
+/* How long a push waits for its result, s (30; longer for the emulated board). */
+extern int board_result_wait_s;
 
 /* The serial ports (at most BOARD_MAX_PORTS): 0, or 1 (reported). */
 #define BOARD_MAX_PORTS 64
@@ -42,5 +46,9 @@ int board_push(const struct board_opts *o, const char *file);
 int board_stream(const struct board_opts *o);
 int board_timings(const struct board_opts *o, const char *file);
 int board_sim(const struct board_opts *o);
+int board_emu(const struct board_opts *o);
+/* --port emu|emu:ref: starts the emulated board and points o->port at it;
+ * 0, or 1 (reported). dev_emu_stop(*emu) when done. */
+int board_emu_open(struct board_opts *o, struct dev_emu **emu);
 
 #endif

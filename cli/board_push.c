@@ -49,7 +49,7 @@ int board_push_window(struct dev_session *s, const int16_t *x, size_t n, struct 
     dev_session_push(s, win, DEV_BOARD_CLIP);
     dev_session_classify(s);
     char err[512];
-    if (dev_session_wait_result(s, 30, &board_stop, ev, err, sizeof err) == KWS_OK) {
+    if (dev_session_wait_result(s, board_result_wait_s, &board_stop, ev, err, sizeof err) == KWS_OK) {
         if (!ev->has_scores) gather_lines(s, ev, prof, n_prof);
         return 0;
     }

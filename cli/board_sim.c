@@ -41,8 +41,17 @@ int board_sim(const struct board_opts *o)
         fprintf(stderr, "kwscope board sim: %s\n", err);
         return 1;
     }
+    /* The model's calibrated detector settings (kwscope calibrate); flags win. */
+    struct mdl_detect_config dc = o->dc;
+    char path[4096];
+    if (mdl_model_find(o->model, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) == KWS_OK &&
+        mdl_detect_config_load(path, &dc, o->dc_set, NULL, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope board sim: %s\n", err);
+        cap_clip_free(&clip);
+        return 1;
+    }
     struct dev_sim_setup_config c = {
-        .model = o->model, .datadir = KWSCOPE_DATADIR, .labels = o->labels, .detect = &o->dc,
+        .model = o->model, .datadir = KWSCOPE_DATADIR, .labels = o->labels, .detect = &dc,
         .mic = clip.samples, .mic_n = clip.n_samples, .dialect = o->dialect, .speed = o->speed,
         .live_ms = o->live_ms, .link = o->link, .on_detect = sim_led,
     };

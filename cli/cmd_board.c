@@ -17,6 +17,7 @@
 #include "board_priv.h"
 
 volatile int board_stop;
+int board_result_wait_s = 30;
 
 /* Session chatter (state changes) is for the dashboard's log; on the command
  * line only warnings and errors reach stderr. */
@@ -61,6 +62,7 @@ struct dev_session *board_connect(const struct board_opts *o)
     struct dev_session_config c = {0};
     c.path = o->port;
     c.dialect = o->dialect;
+    c.timeout_ms = o->emu ? DEV_EMU_FRAME_TIMEOUT_MS : 0;
     struct dev_session *s = NULL;
     char err[512];
     if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK ||
@@ -106,6 +108,10 @@ static int board_option(struct board_opts *o, int c, const char *name)
     case 'T': {
         char flag[32];
         snprintf(flag, sizeof flag, "--%s", name);
+        o->dc_set |= !strcmp(name, "threshold") ? MDL_DETECT_SET_THRESHOLD
+                   : !strcmp(name, "window-ms") ? MDL_DETECT_SET_WINDOW
+                   : !strcmp(name, "suppression-ms") ? MDL_DETECT_SET_SUPPRESSION
+                                                     : MDL_DETECT_SET_MIN_COUNT;
         return cli_detect_option("kwscope board", flag, optarg, &o->dc);
     }
     case 'v':
@@ -159,7 +165,7 @@ int cli_cmd_board(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
     if (optind >= argc) {
-        fprintf(stderr, "usage: kwscope board list|info|push FILE|stream -o OUT|timings [FILE]|sim [options]\n");
+        fprintf(stderr, "usage: kwscope board list|info|push FILE|stream -o OUT|timings [FILE]|sim|emu [options]\n");
         return 2;
     }
     const char *sub = argv[optind];
@@ -174,6 +180,7 @@ int cli_cmd_board(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (!strcmp(sub, "list")) return board_list(&o);
     if (!strcmp(sub, "sim")) return board_sim(&o);
+    if (!strcmp(sub, "emu")) return board_emu(&o);
     if (strcmp(sub, "info") && strcmp(sub, "push") && strcmp(sub, "stream") && strcmp(sub, "timings")) {
         fprintf(stderr, "kwscope board: unknown subcommand '%s'\n", sub);
         return 2;
@@ -182,9 +189,18 @@ int cli_cmd_board(int argc, char **argv)
         fprintf(stderr, "kwscope board push: give an audio FILE\n");
         return 2;
     }
-    if (pick_port(&o, portbuf, sizeof portbuf)) return 1;
-    if (!strcmp(sub, "info")) return board_info(&o);
-    if (!strcmp(sub, "push")) return board_push(&o, argv[optind + 1]);
-    if (!strcmp(sub, "timings")) return board_timings(&o, optind + 1 < argc ? argv[optind + 1] : NULL);
-    return board_stream(&o);
+    struct dev_emu *emu = NULL;
+    if (o.port && dev_emu_spec(o.port, NULL)) {
+        if (board_emu_open(&o, &emu)) return 1;
+        board_result_wait_s = 600;   /* a push crawls through QEMU's one-byte UART */
+    } else if (pick_port(&o, portbuf, sizeof portbuf)) {
+        return 1;
+    }
+
+    if (!strcmp(sub, "info")) rc = board_info(&o);
+    else if (!strcmp(sub, "push")) rc = board_push(&o, argv[optind + 1]);
+    else if (!strcmp(sub, "timings")) rc = board_timings(&o, optind + 1 < argc ? argv[optind + 1] : NULL);
+    else rc = board_stream(&o);
+    if (emu) dev_emu_stop(emu);
+    return rc;
 }

@@ -1,26 +1,38 @@
 /* cmd_classify.c: `kwscope classify [--model M] [--json] [--labels a,b,..]
  * [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N]
+ * [--all] [--labels-file L.txt] [--tolerance-ms N] [--sweep] [--color C]
  * FILE|DIR...`. Each clip goes through the micro frontend and the model:
  * - a clip of at most one model window (1 s): one result (shorter clips are
  *   padded with zero features), label = largest int8 score, lowest index on a
  *   tie;
  * - a longer file: a score track every 20 ms (window of 49 frames sliding one
- *   frame) fed to the keyword detector (micro_speech's recognize-commands
- *   parameters, all flags); detections are printed as "yes 0.91 @ 12.34 s";
- * - a folder in the Speech Commands layout (one sub-folder per word): every
- *   clip classified, then accuracy per class and a confusion matrix (folders
- *   whose name is not a label count as "unknown" when that label exists;
- *   folders starting with '_' are skipped).
+ *   frame) fed to the keyword detector (micro_speech's recognize-commands;
+ *   settings from the model's sidecar (models/detect_config.c) when it has
+ *   one, flags win); keyword detections are printed as "yes 0.91 @ 12.34 s"
+ *   (silence never, unknown with --all). With word labels (--labels-file, or
+ *   FILE.txt beside FILE.wav, Audacity's label track) the detections are
+ *   scored: hits, misses, false alarms (per hour), latency; --sweep adds the
+ *   recall / false-alarm curve over thresholds;
+ * - a folder in the Speech Commands layout (one sub-folder per word,
+ *   _silence_ and _unknown_ included): every clip classified, then accuracy
+ *   per class and a confusion matrix (folders whose name is not a label count
+ *   as "unknown"); a flat folder of clips: each clip's label and the counts.
+ *   What is skipped is said on stderr; a folder without clips is an error.
  * Labels default to micro_speech's order: silence, unknown, yes, no.
- * --json prints JSON Lines: file, label, labels, scores_i8,
- * scores; track rows add t_s, detections add "detection": true.
+ * --json prints JSON Lines (DESIGN.md): file, label, labels, scores_i8,
+ * scores; track rows add t_s, detection rows add "detection": true and carry
+ * the detected label and its averaged "score" (0..255); evaluation rows have
+ * "keyword", counts, fa_per_hour, recall and latencies.
  * Exit status: 0 done, 1 runtime error, 2 usage error. */
 #include <dirent.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture/capture.h"
 #include "cli.h"
@@ -34,26 +46,48 @@
 struct ctx {
     struct mdl_kws k;
     struct mdl_detect_config dc;
-    bool json;
+    bool json, all, sweep;
+    const char *labels_file;      /* --labels-file (one stream) */
+    int32_t tolerance_ms;
     int n_labels;
     char labels[MDL_DETECT_MAX_CLASSES][32];
+    const char *names[MDL_DETECT_MAX_CLASSES];
+    struct mdl_stream_eval ev;    /* every labelled stream so far */
+    struct cli_streams set;       /* their tracks, for --sweep */
+    struct cli_plot_opts plot;
 };
 
-static void print_result(const struct ctx *c, const char *file, const int8_t *s, double t_s,
-                         bool track, bool detection)
+static void json_str(const char *s)
 {
-    int n = c->k.n_classes, top = mdl_kws_top(s, n);
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+/* A row (or a clip's result). det: the detection at this row (its label
+ * and averaged score), or NULL. */
+static void print_result(const struct ctx *c, const char *file, const int8_t *s, double t_s,
+                         bool track, const struct mdl_detect_result *det)
+{
+    int n = c->k.n_classes, top = det ? det->label : mdl_kws_top(s, n);
     if (c->json) {
         printf("{\"file\": ");
-        cli_json_str(file);
+        json_str(file);
         if (track)
             printf(", \"t_s\": %.2f", t_s);
         printf(", \"label\": ");
-        cli_json_str(c->labels[top]);
+        json_str(c->labels[top]);
         printf(", \"labels\": [");
         for (int i = 0; i < n; i++) {
             printf(i ? ", " : "");
-            cli_json_str(c->labels[i]);
+            json_str(c->labels[i]);
         }
         printf("], \"scores_i8\": [");
         for (int i = 0; i < n; i++)
@@ -61,7 +95,10 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
         printf("], \"scores\": [");
         for (int i = 0; i < n; i++)
             printf("%s%.6g", i ? ", " : "", (double)((s[i] - c->k.out_zp) * c->k.out_scale));
-        printf("]%s}\n", detection ? ", \"detection\": true" : "");
+        if (det)
+            printf("], \"detection\": true, \"score\": %d}\n", (int)det->score);
+        else
+            printf("]}\n");
         return;
     }
     printf("%s: %s", file, c->labels[top]);
@@ -72,6 +109,14 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
         printf("%s%s %d %.3f", i ? ", " : "", c->labels[i], s[i],
                (double)((s[i] - c->k.out_zp) * c->k.out_scale));
     printf(")\n");
+}
+
+/* Keyword detections are shown; unknown only with --all; silence never. */
+static bool shown(const struct ctx *c, int label)
+{
+    if (mdl_label_is_keyword(c->labels[label]))
+        return true;
+    return c->all && strcasecmp(c->labels[label], "silence") && strcasecmp(c->labels[label], "_silence_");
 }
 
 /* One result for a clip of at most one window: shorter clips are padded
@@ -109,36 +154,92 @@ static int classify_clip(struct ctx *c, const char *path, const struct cap_clip 
     return rc;
 }
 
+/* The labels for a long file: --labels-file, else FILE.txt beside it.
+ * Returns 1 when there are labels, 0 when none, -1 on error. */
+static int stream_labels(const struct ctx *c, const char *path, struct mdl_word_labels *lab)
+{
+    char sib[4096], err[512];
+    const char *lp = c->labels_file;
+    if (!lp && cli_labels_sibling(path, sib, sizeof sib))
+        lp = sib;
+    if (!lp)
+        return 0;
+    if (mdl_labels_load(lp, lab, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "kwscope classify: %s\n", err);
+        return -1;
+    }
+    return 1;
+}
+
+/* Scores this stream's detections against its labels, adds them to the
+ * total (and the track to the sweep set). */
+static int evaluate(struct ctx *c, const char *path, struct mdl_track *t, struct mdl_word_labels *lab,
+                    const struct mdl_detection *det, size_t n_det, double seconds)
+{
+    char err[256];
+    struct mdl_stream_eval ev;
+    int rc = 1;
+    if (mdl_stream_eval_init(&ev, c->names, c->k.n_classes, c->tolerance_ms, err, sizeof err) ||
+        mdl_stream_eval_add(&ev, lab, det, n_det, seconds, err, sizeof err) ||
+        mdl_stream_eval_finish(&ev, err, sizeof err) ||
+        mdl_stream_eval_add(&c->ev, lab, det, n_det, seconds, err, sizeof err))
+        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
+    else
+        rc = 0;
+    if (!rc)
+        cli_eval_print(stdout, &ev, path, c->json);
+    mdl_stream_eval_free(&ev);
+    if (!rc && c->sweep && cli_streams_add(&c->set, path, t, lab, seconds)) {
+        fprintf(stderr, "kwscope classify: out of memory\n");
+        rc = 1;
+    }
+    return rc;
+}
+
 /* A longer file: the score track (models/track.c) through the detector. */
 static int classify_track(struct ctx *c, const char *path, const struct cap_clip *clip)
 {
     char err[256];
     struct mdl_track t;
     struct mdl_detect det;
+    struct mdl_word_labels lab = {0};
+    int have = stream_labels(c, path, &lab);
+    if (have < 0)
+        return 1;
     if (mdl_track_init(&t, &c->k, err, sizeof err) != KWS_OK ||
         mdl_track_feed(&t, clip->samples, clip->n_samples, SIZE_MAX, NULL, err, sizeof err) != KWS_OK ||
         mdl_detect_init(&det, &c->dc, err, sizeof err) != KWS_OK) {
         mdl_track_free(&t);
+        mdl_labels_free(&lab);
         fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
         return 1;
     }
-    int n_det = 0;
-    for (size_t w = 0; w < t.rows; w++) {
+    struct mdl_detection *found = malloc((t.rows ? t.rows : 1) * sizeof *found);
+    size_t n_det = 0;
+    for (size_t w = 0; found && w < t.rows; w++) {
         const int8_t *s = mdl_track_row(&t, w);
         struct mdl_detect_result r;
         mdl_detect_process(&det, s, t.t_ms[w], &r, NULL, 0);
-        if (c->json) {
-            print_result(c, path, s, t.t_ms[w] / 1000.0, true, r.is_new);
-        } else if (r.is_new) {
+        bool is_det = r.is_new && shown(c, r.label);
+        if (is_det)
+            found[n_det++] = (struct mdl_detection){w, t.t_ms[w], r.label, r.score};
+        if (c->json)
+            print_result(c, path, s, t.t_ms[w] / 1000.0, true, is_det ? &r : NULL);
+        else if (is_det)
             printf("%s: %s %.2f @ %.2f s\n", path, c->labels[r.label], r.score / 255.0,
                    t.t_ms[w] / 1000.0);
-        }
-        n_det += r.is_new;
     }
-    if (!c->json)
-        printf("%s: %zu windows, %d detection%s\n", path, t.rows, n_det, n_det == 1 ? "" : "s");
+    int rc = found ? 0 : 1;
+    if (!found)
+        fprintf(stderr, "kwscope classify: out of memory\n");
+    if (!c->json && found)
+        printf("%s: %zu windows, %zu detection%s\n", path, t.rows, n_det, n_det == 1 ? "" : "s");
+    if (found && have)
+        rc = evaluate(c, path, &t, &lab, found, n_det, clip->n_samples / (double)KWS_RATE_HZ);
+    free(found);
+    mdl_labels_free(&lab);
     mdl_track_free(&t);
-    return 0;
+    return rc;
 }
 
 /* Classifies one file; *label gets the 1 s result (or -1 for a track). */
@@ -159,88 +260,158 @@ static int classify_file(struct ctx *c, const char *path, bool quiet, int *label
     return rc;
 }
 
-static int by_name(const void *a, const void *b)
+static int classify_cb(void *user, const char *path, bool quiet, int *label)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return classify_file(user, path, quiet, label);
 }
 
-/* Speech Commands folder: accuracy per class and a confusion matrix. */
-static int classify_dir(struct ctx *c, const char *dir)
+static int parse_int(const char *flag, const char *v, int lo, int hi, int32_t *out)
 {
-    int n = c->k.n_classes, unknown = -1;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(c->labels[i], "unknown"))
-            unknown = i;
-    long conf[MDL_DETECT_MAX_CLASSES][MDL_DETECT_MAX_CLASSES] = {{0}};
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "kwscope classify: cannot open folder %s\n", dir);
+    char *end;
+    long x = v ? strtol(v, &end, 10) : 0;
+    if (!v || *end || x < lo || x > hi) {
+        fprintf(stderr, "kwscope classify: %s needs an integer in %d..%d\n", flag, lo, hi);
+        return -1;
+    }
+    *out = (int32_t)x;
+    return 0;
+}
+
+#define USAGE "usage: kwscope classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] " \
+              "[--window-ms N] [--suppression-ms N] [--min-count N] [--all] [--labels-file L.txt] " \
+              "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...\n"
+
+/* Options; returns the index of the first file, or -1 after a usage error.
+ * *set gets the MDL_DETECT_SET_* bits of the detector flags given. */
+static int parse_args(struct ctx *c, int argc, char **argv, const char **model_arg,
+                      const char **labels, const char **color, unsigned *set)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int bad = 0;
+        if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
+            *(a[2] == 'j' ? &c->json : a[2] == 'a' ? &c->all : &c->sweep) = true;
+            continue;
+        } else if (!strcmp(a, "--model") && v) {
+            *model_arg = v;
+        } else if (!strcmp(a, "--labels") && v) {
+            *labels = v;
+        } else if (!strcmp(a, "--labels-file") && v) {
+            c->labels_file = v;
+        } else if (!strcmp(a, "--color") && v) {
+            *color = v;
+        } else if (!strcmp(a, "--tolerance-ms")) {
+            bad = parse_int(a, v, 0, 10000, &c->tolerance_ms);
+        } else if (!strcmp(a, "--threshold")) {
+            bad = parse_int(a, v, 0, 255, &c->dc.threshold);
+            *set |= MDL_DETECT_SET_THRESHOLD;
+        } else if (!strcmp(a, "--window-ms")) {
+            bad = parse_int(a, v, 0, 600000, &c->dc.window_ms);
+            *set |= MDL_DETECT_SET_WINDOW;
+        } else if (!strcmp(a, "--suppression-ms")) {
+            bad = parse_int(a, v, 0, 600000, &c->dc.suppression_ms);
+            *set |= MDL_DETECT_SET_SUPPRESSION;
+        } else if (!strcmp(a, "--min-count")) {
+            bad = parse_int(a, v, 1, MDL_DETECT_QUEUE, &c->dc.min_count);
+            *set |= MDL_DETECT_SET_MIN_COUNT;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "kwscope classify: unknown or incomplete option %s\n", a);
+            return -1;
+        } else {
+            return i;
+        }
+        if (bad)
+            return -1;
+        i++;
+    }
+    fprintf(stderr, USAGE);
+    return -1;
+}
+
+static int plot_setup(struct ctx *c, const char *color)
+{
+    setlocale(LC_ALL, "");
+    int colors;
+    if (!strcmp(color, "never"))
+        colors = 0;
+    else if (!strcmp(color, "always"))
+        colors = tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
+    else if (!strcmp(color, "auto"))
+        colors = tui_term_colors(STDOUT_FILENO);
+    else {
+        fprintf(stderr, "kwscope classify: --color must be auto, always or never\n");
+        return -1;
+    }
+    c->plot = (struct cli_plot_opts){72, 20, colors > 0 && tui_locale_utf8(),
+                                     colors == 0 ? TUI_COLOR_NONE : colors == 8 ? TUI_COLOR_8 : TUI_COLOR_256,
+                                     0};
+    return 0;
+}
+
+/* After every file: the total over labelled streams and the sweep. */
+static int finish(struct ctx *c, int n_files)
+{
+    char err[256];
+    if (c->ev.streams > 1 || (c->ev.streams && n_files > 1)) {
+        if (mdl_stream_eval_finish(&c->ev, err, sizeof err)) {
+            fprintf(stderr, "kwscope classify: %s\n", err);
+            return 1;
+        }
+        cli_eval_print(stdout, &c->ev, "all streams", c->json);
+    }
+    if (!c->sweep)
+        return 0;
+    if (!c->set.n) {
+        fprintf(stderr, "kwscope classify: --sweep needs a long file with labels\n");
         return 1;
     }
-    char *subs[1024];
-    int ns = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && ns < 1024)
-        if (e->d_name[0] != '.' && e->d_name[0] != '_')
-            subs[ns++] = strdup(e->d_name);
-    closedir(d);
-    qsort(subs, (size_t)ns, sizeof subs[0], by_name);
-    int rc = 0;
-    long total = 0;
-    for (int si = 0; si < ns; si++) {
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", dir, subs[si]);
-        struct stat sb;
-        int truth = -1;
-        for (int i = 0; i < n; i++)
-            if (!strcmp(c->labels[i], subs[si]))
-                truth = i;
-        if (truth < 0)
-            truth = unknown;
-        DIR *sd = stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode) ? opendir(sub) : NULL;
-        if (!sd || truth < 0) {
-            if (sd)
-                closedir(sd);
-            continue;
-        }
-        while ((e = readdir(sd))) {
-            size_t len = strlen(e->d_name);
-            if (len < 5 || strcmp(e->d_name + len - 4, ".wav"))
-                continue;
-            char f[8192];
-            snprintf(f, sizeof f, "%s/%s", sub, e->d_name);
-            int label;
-            if (classify_file(c, f, !c->json, &label)) {
-                rc = 1;
-                continue;
-            }
-            if (label >= 0) {
-                conf[truth][label]++;
-                total++;
-            }
-        }
-        closedir(sd);
+    static struct cli_sweep_point pts[CLI_SWEEP_MAX];
+    int n = 0;
+    if (cli_sweep(&c->set, &c->dc, c->tolerance_ms, c->names, pts, &n, err, sizeof err) || !n) {
+        fprintf(stderr, "kwscope classify: sweep: %s\n", err);
+        return 1;
     }
-    for (int i = 0; i < ns; i++)
-        free(subs[i]);
-    if (c->json)
-        return rc;
-    printf("%s: %ld clips\n%-12s %8s %8s  confusion (rows true, columns predicted)\n", dir, total,
-           "class", "clips", "accuracy");
-    for (int i = 0; i < n; i++) {
-        long row = 0;
-        for (int j = 0; j < n; j++)
-            row += conf[i][j];
-        printf("%-12s %8ld %7.1f%% ", c->labels[i], row, row ? 100.0 * conf[i][i] / row : 0.0);
-        for (int j = 0; j < n; j++)
-            printf(" %6ld", conf[i][j]);
-        printf("\n");
+    int nc = c->k.n_classes;
+    bool kw[MDL_DETECT_MAX_CLASSES];
+    for (int k = 0; k < nc; k++)
+        kw[k] = mdl_label_is_keyword(c->labels[k]);
+    if (c->json) {
+        for (int i = 0; i < n; i++) {
+            printf("{\"sweep\": true, \"threshold\": %d", (int)pts[i].threshold);
+            for (int k = 0; k <= nc; k++)
+                if (k == nc || kw[k])
+                    printf(", \"%s\": {\"recall\": %.6g, \"fa_per_hour\": %.6g}",
+                           k == nc ? "total" : c->labels[k], pts[i].recall[k], pts[i].fa_per_hour[k]);
+            printf("}\n");
+        }
+        return 0;
     }
-    long ok = 0;
+    printf("threshold sweep (window %d ms, suppression %d ms, min count %d):\n",
+           (int)c->dc.window_ms, (int)c->dc.suppression_ms, (int)c->dc.min_count);
+    printf("  threshold  recall  f.a./h\n");
     for (int i = 0; i < n; i++)
-        ok += conf[i][i];
-    printf("%-12s %8ld %7.1f%%\n", "all", total, total ? 100.0 * ok / total : 0.0);
-    return rc;
+        printf("  %9d %6.1f%% %7.1f\n", (int)pts[i].threshold, 100.0 * pts[i].recall[nc],
+               pts[i].fa_per_hour[nc]);
+    c->plot.budget = 2.0;
+    return cli_sweep_plot(stdout, pts, n, c->names, nc, kw, &c->plot) ? 1 : 0;
+}
+
+/* The model and its detector settings (sidecar, then the flags). */
+static int open_model(struct ctx *c, const char *model_arg, unsigned set, struct mdl_model *m)
+{
+    char path[4096], err[512];
+    bool found = false;
+    if (mdl_model_find(model_arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
+        mdl_model_load(path, m, err, sizeof err) ||
+        mdl_detect_config_load(path, &c->dc, set, &found, err, sizeof err)) {
+        fprintf(stderr, "kwscope classify: %s\n", err);
+        return 1;
+    }
+    if (mdl_kws_init(&c->k, m, err, sizeof err)) {
+        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
+        return 1;
+    }
+    return 0;
 }
 
 int cli_cmd_classify(int argc, char **argv)
@@ -248,60 +419,52 @@ int cli_cmd_classify(int argc, char **argv)
     static struct ctx c;
     memset(&c, 0, sizeof c);
     c.dc = mdl_detect_config_default();
-    const char *model_arg = NULL, *labels = "silence,unknown,yes,no";
-    int first_file = argc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int bad = 0;
-        if (!strcmp(a, "--json")) {
-            c.json = true;
-            continue;
-        } else if (!strcmp(a, "--model") && v) {
-            model_arg = v;
-        } else if (!strcmp(a, "--labels") && v) {
-            labels = v;
-        } else if (cli_is_detect_option(a)) {
-            bad = cli_detect_option("kwscope classify", a, v, &c.dc);
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "kwscope classify: unknown or incomplete option %s\n", a);
-            return 2;
-        } else {
-            first_file = i;
-            break;
-        }
-        if (bad)
-            return 2;
-        i++;
-    }
-    if (first_file >= argc) {
-        cli_usage(stderr, "classify", NULL);
+    c.tolerance_ms = 1000;
+    const char *model_arg = NULL, *labels = "silence,unknown,yes,no", *color = "auto";
+    unsigned set = 0;
+    int first_file = parse_args(&c, argc, argv, &model_arg, &labels, &color, &set);
+    if (first_file < 0 || plot_setup(&c, color))
+        return 2;
+    if (c.labels_file && argc - first_file > 1) {
+        fprintf(stderr, "kwscope classify: --labels-file goes with one FILE (several files: "
+                        "put NAME.txt beside each NAME.wav)\n");
         return 2;
     }
-    char path[4096];
-    struct mdl_model m;
-    if (cli_open_kws("kwscope classify", model_arg, &m, &c.k, path, sizeof path))
-        return 1;
+    struct mdl_model m = {0};
+    int rc = open_model(&c, model_arg, set, &m);
     /* Labels: comma separated, one per model output. */
     for (const char *p = labels; *p && c.n_labels < MDL_DETECT_MAX_CLASSES;) {
         size_t n = strcspn(p, ",");
-        snprintf(c.labels[c.n_labels++], sizeof c.labels[0], "%.*s", (int)n, p);
+        snprintf(c.labels[c.n_labels], sizeof c.labels[0], "%.*s", (int)n, p);
+        c.names[c.n_labels] = c.labels[c.n_labels];
+        c.n_labels++;
         p += n + (p[n] == ',');
     }
-    int rc = 0;
-    if (c.n_labels != c.k.n_classes) {
+    if (!rc && c.n_labels != c.k.n_classes) {
         fprintf(stderr, "kwscope classify: %d labels given, the model has %d outputs (use --labels)\n",
                 c.n_labels, c.k.n_classes);
         rc = 2;
     }
     c.dc.n_classes = c.k.n_classes;
-    for (int i = first_file; i < argc && rc != 2; i++) {
+    char err[256];
+    if (!rc && mdl_stream_eval_init(&c.ev, c.names, c.k.n_classes, c.tolerance_ms, err, sizeof err)) {
+        fprintf(stderr, "kwscope classify: %s\n", err);
+        rc = 1;
+    }
+    for (int i = first_file; i < argc && rc != 2 && c.k.n_classes; i++) {
         struct stat sb;
         int label;
         if (stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc |= classify_dir(&c, argv[i]);
+            rc |= cli_classify_dir(argv[i], c.names, c.k.n_classes, c.json, classify_cb, &c);
         else
             rc |= classify_file(&c, argv[i], false, &label);
     }
+    if (!rc)
+        rc = finish(&c, argc - first_file);
+    else if (rc != 2 && c.ev.streams)
+        finish(&c, argc - first_file);
+    cli_streams_free(&c.set);
+    mdl_stream_eval_free(&c.ev);
     mdl_kws_free(&c.k);
     mdl_model_free(&m);
     return rc;

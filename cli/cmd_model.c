@@ -65,16 +65,21 @@ static void print_json(const char *path, const struct mdl_model *m, const struct
         printf(", \"input_type\": \"%s\", \"output_type\": \"%s\"",
                mdl_type_name(m->tensors[l->in_tensor].type),
                mdl_type_name(m->tensors[l->out_tensor].type));
-        printf(", \"params\": %llu, \"macs\": %llu, \"flops\": %llu, \"weight_bytes\": %llu}",
+        printf(", \"params\": %llu, \"macs\": %llu, \"flops\": %llu, \"weight_bytes\": %llu"
+               ", \"nonzero_params\": %llu, \"weight_bits\": %d}",
                (unsigned long long)l->params, (unsigned long long)l->macs,
-               (unsigned long long)l->flops, (unsigned long long)l->weight_bytes);
+               (unsigned long long)l->flops, (unsigned long long)l->weight_bytes,
+               (unsigned long long)l->nonzero_params, l->weight_bits);
     }
     printf("],\n \"totals\": {\"params\": %llu, \"macs\": %llu, \"flops\": %llu, "
            "\"weight_bytes\": %llu, \"arena_bytes\": %zu, \"model_bytes\": %zu, "
-           "\"ram_bytes\": %u, \"flash_bytes\": %u, \"ram_share\": %.6f, \"flash_share\": %.6f}}\n",
+           "\"ram_bytes\": %u, \"flash_bytes\": %u, \"ram_share\": %.6f, \"flash_share\": %.6f, "
+           "\"nonzero_params\": %llu, \"weight_bits\": %d, \"packed_weight_bytes\": %llu}}\n",
            (unsigned long long)in->params, (unsigned long long)in->macs,
            (unsigned long long)in->flops, (unsigned long long)in->weight_bytes, in->arena_bytes,
-           in->model_bytes, MDL_NANO33_RAM, MDL_NANO33_FLASH, in->ram_share, in->flash_share);
+           in->model_bytes, MDL_NANO33_RAM, MDL_NANO33_FLASH, in->ram_share, in->flash_share,
+           (unsigned long long)in->nonzero_params, in->weight_bits,
+           (unsigned long long)in->packed_weight_bytes);
 }
 
 static void print_table(const char *path, const struct mdl_model *m, const struct mdl_info *in,
@@ -105,6 +110,20 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
            tui_format_grouped(in->arena_bytes, a, sizeof a), 100.0 * in->ram_share);
     printf("  flash  model        %12s B  %5.1f%% of 1 MB\n",
            tui_format_grouped(in->model_bytes, a, sizeof a), 100.0 * in->flash_share);
+    if (in->weight_bits) {
+        /* A sub-8-bit model is stored as int8; packed is what its weights
+         * would take at the width their values span. */
+        uint64_t saved = in->weight_bytes - in->packed_weight_bytes;
+        printf("  weights %d-bit (the int8 values span %d levels): packed at %d bits %s B, "
+               "model %s B\n",
+               in->weight_bits, 1 << in->weight_bits, in->weight_bits,
+               tui_format_grouped(in->packed_weight_bytes, a, sizeof a),
+               tui_format_grouped(in->model_bytes - saved, b, sizeof b));
+    }
+    printf("  non-zero parameters %s of %s (%.1f%%)\n",
+           tui_format_grouped(in->nonzero_params, a, sizeof a),
+           tui_format_grouped(in->params, b, sizeof b),
+           in->params ? 100.0 * (double)in->nonzero_params / (double)in->params : 0.0);
 }
 
 static int model_info(int argc, char **argv)

@@ -7,7 +7,8 @@
  * writes into --out: model_float.bin (the float checkpoint), labels.txt,
  * model.tflite and model.cc (the int8 model), and for tools/armnn_check.py
  * test_features_i8.bin (the test clips' int8 features) with
- * test_pred_int8.txt (kwscope's int8 predictions for them). */
+ * test_pred_int8.txt (kwscope's int8 predictions for them). --stream trains on
+ * stream-like examples for part of each epoch (train/train_stream.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -160,13 +161,14 @@ static int export_model(const char *dir, const struct mdl_tc_quant *q,
 /* The options into to, words_buf (comma separated) and *out: 0, or the exit
  * status to return (2: a usage error, reported; -1: --help printed). */
 static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char *words_buf,
-                         size_t words_len, const char **out)
+                         size_t words_len, const char **out, bool *stream)
 {
     static const struct option opts[] = {
         {"words", required_argument, 0, 'w'}, {"epochs", required_argument, 0, 'e'},
         {"seed", required_argument, 0, 's'},  {"out", required_argument, 0, 'o'},
         {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"help", no_argument, 0, 'h'},        {"stream", no_argument, 0, 'S'},
+        {0, 0, 0, 0},
     };
     optind = 1;
     int c;
@@ -193,6 +195,7 @@ static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char 
             if (*end || !(to->lr > 0.0f && to->lr < 1.0f))
                 return fprintf(stderr, "kwscope: train: bad --lr '%s'\n", optarg), 2;
             break;
+        case 'S': *stream = true; break;
         case 'h': cli_help("train", NULL); return -1;
         default: cli_usage(stderr, "train", NULL); return 2;
         }
@@ -209,7 +212,8 @@ int cli_cmd_train(int argc, char **argv)
     char words_buf[256] = "yes,no";
     const char *out = "train-out";
     struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
-    int prc = parse_options(argc, argv, &to, words_buf, sizeof words_buf, &out);
+    bool stream = false;
+    int prc = parse_options(argc, argv, &to, words_buf, sizeof words_buf, &out, &stream);
     if (prc)
         return prc < 0 ? 0 : prc;
     const char *dir = argv[optind];
@@ -237,6 +241,7 @@ int cli_cmd_train(int argc, char **argv)
         fprintf(stderr, "kwscope: train: %s\n", err);
         goto out;
     }
+    ds->stream_aug = stream;
     size_t count[3][MDL_TC_MAX_CLASSES] = {{0}};
     for (size_t i = 0; i < ds->n; i++)
         count[ds->clips[i].split][ds->clips[i].label]++;

@@ -17,7 +17,7 @@ const struct cli_command cli_commands[] = {
     {"", NULL, dash_main,
      "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
      "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
-     "[--collect WORDS [--data DIR] [--speaker NAME]]", NULL},
+     "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]", NULL},
     {"plot", NULL, cli_cmd_plot,
      "--view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] "
      "[--color auto|always|never] [--cmap viridis|magma|gray] [--db] [--log-freq] "
@@ -31,7 +31,11 @@ const struct cli_command cli_commands[] = {
      "--duration for -d, -f for --force"},
     {"devices", NULL, cli_cmd_devices, "", NULL},
     {"classify", NULL, cli_cmd_classify,
-     "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " FILE|DIR...", NULL},
+     "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " [--all] [--labels-file L.txt] "
+     "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...", NULL},
+    {"calibrate", NULL, cli_cmd_calibrate,
+     "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
+     "[--force] [--json] STREAM.wav|DIR...", NULL},
     {"model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]", NULL},
     {"bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL},
     {"board", "list", cli_cmd_board, "[--json]", NULL},
@@ -44,8 +48,17 @@ const struct cli_command cli_commands[] = {
     {"board", "sim", cli_cmd_board,
      "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
      "[--live-ms N] " DETECTOR, NULL},
+    {"board", "emu", cli_cmd_board,
+     "[--port emu|emu:ref] [--model M] [--labels a,b,..] [--mic FILE] [--live-ms N]", NULL},
     {"train", NULL, cli_cmd_train,
-     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--out DIR]", NULL},
+     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR]",
+     NULL},
+    {"lab", NULL, cli_cmd_lab,
+     "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
+     "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
+     "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
+     "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
+     "| --plot RESULTS.jsonl", NULL},
     {"collect", NULL, cli_cmd_collect,
      "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
      "DATA_DIR", NULL},

@@ -203,6 +203,7 @@ struct dash {
     struct dash_board *board;    /* NULL: no board */
     int want_board;              /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
     struct dash_collect *collect; /* NULL: not collecting */
+    struct dash_lab *lab;        /* NULL: no lab results (--lab, lab.h) */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);

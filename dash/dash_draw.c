@@ -7,6 +7,7 @@
  *   row h-1      footer: message, or the keys that apply now
  * Below DASH_MIN_W x DASH_MIN_H only a one-line notice is drawn. */
 #include "dash.h"
+#include "lab.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -280,6 +281,8 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
         if (d->grid && v == (int)d->view)
             tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
     }
+    if (d->lab && d->lab->shown)
+        dash_lab_draw(d, c, main_area(d));
     if (side_panel(d))
         draw_side(d, c);
     char line[512];

@@ -10,6 +10,7 @@
  * including fatal signals. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "dash.h"
+#include "lab.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -281,6 +282,10 @@ static int run_loop(struct dash_loop *L)
         if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
             return 1;
         read_keys(L); /* also after EINTR: SIGWINCH arrives as KEY_RESIZE */
+        if (L->d.lab && L->d.lab->swapped) { /* a lab variant is the model now: score it */
+            L->d.lab->swapped = false;
+            pending = true;
+        }
     }
     return 0;
 }

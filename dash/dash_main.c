@@ -4,6 +4,7 @@
  * (bad file, no mic when asked for, bad model) are one line and a non-zero
  * exit. */
 #include "dash.h"
+#include "lab.h"
 #include "dash.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@ static int usage(const char *msg, const char *arg)
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
     fprintf(stderr, "usage: kwscope [FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] "
                     "[--out-dir DIR] [--model M] [--labels a,b,c,d] [--board auto|none|sim|PORT] "
-                    "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]]   "
+                    "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]   "
                     "(kwscope --help lists every command)\n");
     return 2;
 }
@@ -40,6 +41,7 @@ struct dash_args {
     bool board_mic;       /* --source sim|board[:PORT]: start on the board's mic */
     enum dev_dialect dialect; /* --dialect */
     const char *collect, *data, *speaker; /* collect mode: words, DATA_DIR, speaker */
+    const char *lab;      /* --lab: kwscope lab's results.jsonl */
 };
 
 static int parse_args(int argc, char **argv, struct dash_args *a)
@@ -52,12 +54,14 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
         if (!strcmp(o, "--source") || !strcmp(o, "--device") || !strcmp(o, "--out-dir") ||
             !strcmp(o, "--model") || !strcmp(o, "--labels") || !strcmp(o, "--board") ||
             !strcmp(o, "--dialect") || !strcmp(o, "--collect") || !strcmp(o, "--data") ||
-            !strcmp(o, "--speaker")) {
+            !strcmp(o, "--speaker") || !strcmp(o, "--lab")) {
             if (i + 1 >= argc)
                 return usage("missing value for", o);
             const char *v = argv[++i];
             if (!strcmp(o, "--collect"))
                 a->collect = v;
+            else if (!strcmp(o, "--lab"))
+                a->lab = v;
             else if (!strcmp(o, "--data"))
                 a->data = v;
             else if (!strcmp(o, "--speaker")) {
@@ -159,6 +163,13 @@ int dash_main(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc;
+    /* The lab's rows first: a bad file is an error before any device opens. */
+    static struct dash_lab lab;
+    char lerr[600];
+    if (a.lab && dash_lab_open(&lab, a.lab, NULL, lerr, sizeof lerr) != KWS_OK) {
+        fprintf(stderr, "kwscope: %s\n", lerr);
+        return 1;
+    }
     struct tui_scope scope;
     struct cap_source *mic;
     char note[600];
@@ -220,6 +231,11 @@ int dash_main(int argc, char **argv)
         L.d.collect = &L.collect;
     }
     snprintf(L.d.message, sizeof L.d.message, "%s", note);
+    if (a.lab && lab.rows) {
+        L.d.lab = &lab;
+        lab.slot = &L.model;
+        lab.shown = true;
+    }
     int status = dash_loop_run(&L);
     dash_stats_write(&L.stats, L.d.scope, dash_now_ms() / 1e3);
     if (L.d.live && L.live.rec)
@@ -236,6 +252,7 @@ int dash_main(int argc, char **argv)
         dash_board_free(&L.board);
     if (L.d.model)
         dash_model_free(&L.model);
+    dash_lab_close(&lab);
     tui_scope_free(&scope);
     return status;
 }

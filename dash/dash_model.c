@@ -28,6 +28,11 @@ enum kws_status dash_model_open(struct dash_model *m, const char *arg, const cha
         st = mdl_model_load(m->path, &m->model, err, err_len);
     if (st != KWS_OK)
         return st;
+    /* The model's calibrated detector settings (kwscope calibrate), if any. */
+    if ((st = mdl_detect_config_load(m->path, &m->det, 0, NULL, err, err_len)) != KWS_OK) {
+        mdl_model_free(&m->model);
+        return st;
+    }
     char e2[256];
     if ((st = mdl_kws_init(&m->kws, &m->model, e2, sizeof e2)) != KWS_OK) {
         mdl_model_free(&m->model);

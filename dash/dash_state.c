@@ -7,6 +7,7 @@
  * recording go on) and any navigation key freezes it too, so a paused live
  * display is navigated exactly like a file. */
 #include "dash.h"
+#include "lab.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -178,6 +179,8 @@ bool dash_key(struct dash *d, int key, int *want_play)
         if (key != 'q')
             return true;
     }
+    if (dash_lab_key(d, key))
+        return true;
     if (dash_collect_key(d, key))
         return true;
     if (d->live && live_key(d, key))

@@ -86,14 +86,17 @@ int dev_board_classify(struct dev_board *b, struct dev_result *r)
     memset(r, 0, sizeof *r);
     if (!b->pipe.features || !b->pipe.infer) return -1;
     ring_clip(b, b->clip);
+    uint32_t i0 = b->instret ? b->instret(b->io) : 0;
     uint32_t t0 = b->micros(b->io);
     if (b->pipe.features(b->pipe.user, b->clip, DEV_BOARD_CLIP, b->feat.data) < 0) return -1;
     b->feat.rows = DEV_FEAT_ROWS;
     b->feat.cols = DEV_FEAT_COLS;
     b->have_feat = 1;
     uint32_t t1 = b->micros(b->io);
+    uint32_t i1 = b->instret ? b->instret(b->io) : 0;
     int n = b->pipe.infer(b->pipe.user, b->feat.data, r->scores);
     uint32_t t2 = b->micros(b->io);
+    uint32_t i2 = b->instret ? b->instret(b->io) : 0;
     if (n <= 0 || n > DEV_MAX_LABELS) return -2;
     r->n_scores = (uint8_t)n;
     r->label = 0;
@@ -106,6 +109,13 @@ int dev_board_classify(struct dev_board *b, struct dev_result *r)
         b->pipe.post(b->pipe.user, r->scores, n, t2 / 1000u, &b->detect_label, &r->detected,
                      &b->detect_score);
     uint32_t t3 = b->micros(b->io);
+    if (b->instret) {
+        uint32_t i3 = b->instret(b->io);
+        r->has_instr = 1;
+        r->preprocess_instr = i1 - i0;
+        r->inference_instr = i2 - i1;
+        r->postprocess_instr = i3 - i2;
+    }
     r->preprocess_us = t1 - t0;
     r->inference_us = t2 - t1;
     r->postprocess_us = t3 - t2;
@@ -160,6 +170,7 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
     case DEV_MSG_HELLO:
         if (f->len < 1 || f->payload[0] != DEV_PROTO_VERSION)
             send_error(b, DEV_ERR_VERSION, "protocol version mismatch (board speaks v1)");
+        if (b->refresh_info) b->refresh_info(b->io, &b->info);
         n = dev_info_encode(&b->info, b->pl, sizeof b->pl);
         send(b, DEV_MSG_INFO, b->pl, n);
         if (b->hello_log) dev_board_send_log(b, b->hello_log);

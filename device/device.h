@@ -100,6 +100,10 @@ struct dev_info {
     uint8_t n_labels;
     char labels[DEV_MAX_LABELS][DEV_LABEL_LEN];
     uint32_t arena_bytes, flash_bytes, ram_bytes;
+    /* optional tail (PROTOCOL.md): measured memory, sent by boards that
+     * measure it (the emulated board); has_mem 0: absent */
+    uint8_t has_mem;
+    uint32_t stack_used, stack_bytes, heap_used;
 };
 size_t dev_info_encode(const struct dev_info *v, uint8_t *out, size_t cap);
 enum kws_status dev_info_decode(const uint8_t *p, size_t len, struct dev_info *v);
@@ -120,6 +124,11 @@ struct dev_result {
     int8_t scores[DEV_MAX_LABELS];
     uint32_t preprocess_us, inference_us, postprocess_us;
     uint32_t board_ms;      /* the board's clock (millis) at the result */
+    /* optional tail (PROTOCOL.md): executed instructions per stage, sent by
+     * boards that count them (the emulated board, whose *_us are then
+     * Cortex-M4 estimates); has_instr 0: absent */
+    uint8_t has_instr;
+    uint32_t preprocess_instr, inference_instr, postprocess_instr;
 };
 size_t dev_result_encode(const struct dev_result *v, uint8_t *out, size_t cap);
 enum kws_status dev_result_decode(const uint8_t *p, size_t len, struct dev_result *v);
@@ -274,6 +283,11 @@ struct dev_board {
     const char *hello_log;     /* sent as a LOG after every INFO when set (e.g. why the model failed) */
     /* the shell's detection hook (LED), may be NULL; set after dev_board_init */
     void (*on_detect)(void *io, const struct dev_result *r, int score);
+    /* optional shell hooks, set after dev_board_init: an instruction counter
+     * (RESULTs then carry per-stage instruction counts) and a refresh of
+     * measured INFO fields (stack, heap) before each INFO is sent */
+    uint32_t (*instret)(void *io);
+    void (*refresh_info)(void *io, struct dev_info *info);
     int have_last;             /* last host frame handled (retries are not redone) */
     uint16_t last_seq;
     uint8_t last_type;
@@ -565,5 +579,48 @@ struct dev_sim_setup {
 enum kws_status dev_sim_setup(struct dev_sim_setup *v, const struct dev_sim_setup_config *c,
                               bool *bad_labels, char *err, size_t err_len);
 void dev_sim_teardown(struct dev_sim_setup *v);   /* a zeroed or failed v is fine */
+/* ---- EMU: the emulated board (emu.c) ------------------------------------
+ * The firmware core built for the Cortex-M4F (device/firmware/emu/, an ELF)
+ * run by qemu-system-arm -M mps2-an386 -icount shift=0, its UART on a pty
+ * that a session opens like any board's port. Its timings are 64 MHz
+ * Cortex-M4 estimates from executed instructions (device/firmware/README-emu.md).
+ * QEMU never outlives the process that started it (also on SIGKILL). */
+struct dev_emu_config {
+    const char *qemu;              /* NULL: qemu-system-arm from PATH */
+    const char *elf;               /* the firmware image; NULL: $KWSCOPE_EMU_ELF, else the
+                                      build's kwscope_emu.elf (kwscope_emu_ref.elf when reference) */
+    int reference;                 /* the reference-kernel image (plain TFLM-style loops) */
+    const uint8_t *model;          /* NULL: the image's own model; else .tflite bytes */
+    size_t model_n;
+    const char *model_name;        /* shown by INFO (NULL: none) */
+    const char *labels;            /* comma separated (NULL: the image's default) */
+    long live_ms;                  /* live detection stride with a mic (0: 250 ms) */
+    const int16_t *mic;            /* clip its microphone plays in a loop (NULL: silence) */
+    size_t mic_n;
+    const char *log_path;          /* QEMU's stderr (NULL: discarded) */
+};
+/* QEMU's model of the board's UART takes host bytes one at a time, each
+ * after a wake-up of the emulator's main loop (tens of microseconds, more on
+ * a loaded machine: a frame of 57 bytes took over 5 s under a load average
+ * of 30 on 2 cores): a session with the emulated board gives each frame this
+ * long before resending, so resends never pile up behind slow bytes. */
+#define DEV_EMU_FRAME_TIMEOUT_MS 30000
+struct dev_emu;
+enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config *cfg,
+                              char *err, size_t err_len);
+const char *dev_emu_path(const struct dev_emu *e);   /* the pty to open */
+int dev_emu_pid(const struct dev_emu *e);            /* QEMU's pid (0 once reaped) */
+/* 1 when QEMU has exited (*status: waitpid's), 0 while it runs. */
+int dev_emu_exited(struct dev_emu *e, int *status);
+void dev_emu_stop(struct dev_emu *e);   /* terminates and reaps QEMU; frees e */
+/* A port named "emu" (or "emu:ref", the reference-kernel image) means the
+ * emulated board: 1 (and *reference) when port names it. */
+int dev_emu_spec(const char *port, int *reference);
+/* Start the board a spec names: model_path (NULL: the image's own model),
+ * labels (NULL: its default), mic_path (a clip the mic plays; NULL: silence),
+ * live_ms (0: 250 ms with a mic). */
+enum kws_status dev_emu_open(struct dev_emu **out, const char *spec, const char *model_path,
+                             const char *labels, const char *mic_path, long live_ms, char *err,
+                             size_t err_len);
 
 #endif

@@ -50,6 +50,11 @@ size_t dev_info_encode(const struct dev_info *v, uint8_t *out, size_t cap)
     w32(&w, v->arena_bytes);
     w32(&w, v->flash_bytes);
     w32(&w, v->ram_bytes);
+    if (v->has_mem) {
+        w32(&w, v->stack_used);
+        w32(&w, v->stack_bytes);
+        w32(&w, v->heap_used);
+    }
     return w.bad ? 0 : w.n;
 }
 
@@ -68,6 +73,12 @@ enum kws_status dev_info_decode(const uint8_t *p, size_t len, struct dev_info *v
     v->arena_bytes = r32(&r);
     v->flash_bytes = r32(&r);
     v->ram_bytes = r32(&r);
+    if (!r.bad && r.len - r.n == 12) {   /* the optional memory tail */
+        v->has_mem = 1;
+        v->stack_used = r32(&r);
+        v->stack_bytes = r32(&r);
+        v->heap_used = r32(&r);
+    }
     return rdone(&r);
 }
 
@@ -103,6 +114,11 @@ size_t dev_result_encode(const struct dev_result *v, uint8_t *out, size_t cap)
     w32(&w, v->inference_us);
     w32(&w, v->postprocess_us);
     w32(&w, v->board_ms);
+    if (v->has_instr) {
+        w32(&w, v->preprocess_instr);
+        w32(&w, v->inference_instr);
+        w32(&w, v->postprocess_instr);
+    }
     return w.bad ? 0 : w.n;
 }
 
@@ -119,6 +135,12 @@ enum kws_status dev_result_decode(const uint8_t *p, size_t len, struct dev_resul
     v->inference_us = r32(&r);
     v->postprocess_us = r32(&r);
     v->board_ms = r32(&r);
+    if (!r.bad && r.len - r.n == 12) {   /* the optional instruction-count tail */
+        v->has_instr = 1;
+        v->preprocess_instr = r32(&r);
+        v->inference_instr = r32(&r);
+        v->postprocess_instr = r32(&r);
+    }
     if (v->n_scores && v->label >= v->n_scores) return KWS_ERR_FORMAT;
     return rdone(&r);
 }

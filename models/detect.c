@@ -104,3 +104,48 @@ enum kws_status mdl_detect_track(const struct mdl_detect_config *cfg, const int8
     }
     return KWS_OK;
 }
+
+enum kws_status mdl_detect_tops(const struct mdl_detect_config *cfg, const int8_t *scores,
+                                const int32_t *t_ms, size_t n, int8_t *top, uint8_t *score,
+                                char *err, size_t err_len)
+{
+    /* Threshold 255 never fires (the average must exceed it), so the state
+     * that detections change (previous label and time) stays at its start
+     * and only the averages are computed. */
+    struct mdl_detect_config c = *cfg;
+    c.threshold = 255;
+    struct mdl_detect d;
+    enum kws_status st = mdl_detect_init(&d, &c, err, err_len);
+    for (size_t i = 0; i < n && st == KWS_OK; i++) {
+        struct mdl_detect_result r;
+        st = mdl_detect_process(&d, scores + i * (size_t)c.n_classes, t_ms[i], &r, err, err_len);
+        top[i] = (int8_t)(r.valid ? r.label : -1);
+        score[i] = (uint8_t)(r.valid ? r.score : 0);
+    }
+    return st;
+}
+
+size_t mdl_detect_from_tops(int32_t threshold, int32_t suppression_ms, const int8_t *top,
+                            const uint8_t *score, const int32_t *t_ms, size_t n,
+                            struct mdl_detection *out, size_t max)
+{
+    /* mdl_detect_process's decision, row by row. */
+    int prev = 0;
+    bool have_t = false;
+    int32_t prev_t = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (top[i] < 0 || score[i] <= threshold)
+            continue;
+        int64_t since = (prev == 0 || !have_t) ? INT64_MAX : (int64_t)t_ms[i] - prev_t;
+        if (top[i] == prev && since <= suppression_ms)
+            continue;
+        prev = top[i];
+        prev_t = t_ms[i];
+        have_t = true;
+        if (k < max)
+            out[k] = (struct mdl_detection){ i, t_ms[i], top[i], score[i] };
+        k++;
+    }
+    return k < max ? k : max;
+}

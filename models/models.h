@@ -164,11 +164,18 @@ struct mdl_layer_info {
     uint64_t params;             /* weight + bias elements (constant inputs) */
     uint64_t macs, flops;
     uint64_t weight_bytes;
+    uint64_t nonzero_params;     /* constant elements that are not 0 */
+    int weight_bits;             /* int8 filter's width read off its value
+                                    range (8 full, 4 for -8..7, ...); 0 none */
+    uint64_t packed_weight_bytes; /* weight_bytes with that filter packed at
+                                    weight_bits per value */
 };
 struct mdl_info {
     int n_layers;
     struct mdl_layer_info *layers;
     uint64_t params, macs, flops, weight_bytes;
+    uint64_t nonzero_params, packed_weight_bytes;
+    int weight_bits;                 /* widest layer's weight_bits (0: none) */
     size_t arena_bytes, model_bytes;
     double ram_share, flash_share;   /* of MDL_NANO33_RAM / _FLASH */
 };
@@ -369,6 +376,96 @@ struct mdl_detection { size_t row; int32_t t_ms; int label; int32_t score; };
 enum kws_status mdl_detect_track(const struct mdl_detect_config *cfg, const int8_t *scores,
                                  const int32_t *t_ms, size_t n, struct mdl_detection *out,
                                  size_t max, size_t *n_out, char *err, size_t err_len);
+
+/* Detector settings stored with a model (detect_config.c): a small text
+ * sidecar beside the model file, named like the model with its extension
+ * (.tflite, .cc, .h) replaced by ".detect" (assets/default_model.detect
+ * serves default_model.tflite and default_model.cc alike). One "key value"
+ * per line, '#' comments: threshold (0..255), window_ms, suppression_ms,
+ * min_count; keys left out keep micro_speech's defaults. Written by
+ * `kwscope calibrate`, read by classify, the dashboard and `board sim`. */
+#define MDL_DETECT_SET_THRESHOLD 1u     /* bits of `keep`: fields given on the */
+#define MDL_DETECT_SET_WINDOW 2u        /* command line, which the sidecar */
+#define MDL_DETECT_SET_SUPPRESSION 4u   /* must not replace */
+#define MDL_DETECT_SET_MIN_COUNT 8u
+void mdl_detect_sidecar_path(const char *model_path, char *out, size_t len);
+/* Parses sidecar text into *cfg (fields not named are left as they are). */
+enum kws_status mdl_detect_config_parse(const char *text, size_t n, struct mdl_detect_config *cfg,
+                                        char *err, size_t err_len);
+/* Reads the sidecar of model_path into *cfg, except the fields in keep.
+ * No sidecar: KWS_OK, *found false, cfg untouched. found may be NULL. */
+enum kws_status mdl_detect_config_load(const char *model_path, struct mdl_detect_config *cfg,
+                                       unsigned keep, bool *found, char *err, size_t err_len);
+/* The sidecar text for cfg (note: one comment line, may be NULL). */
+void mdl_detect_config_format(const struct mdl_detect_config *cfg, const char *note, char *out,
+                              size_t len);
+/* Writes the sidecar of model_path (temporary file, then rename); an
+ * existing one is replaced only with force (else KWS_ERR_IO saying so). */
+enum kws_status mdl_detect_config_save(const char *model_path, const struct mdl_detect_config *cfg,
+                                       const char *note, bool force, char *err, size_t err_len);
+
+/* Fast re-tuning (detect.c). The averages, and so each row's top class and
+ * its score, depend only on window_ms and min_count; threshold and
+ * suppression only decide which rows become detections. mdl_detect_tops
+ * runs the detector once for cfg's window and min count and stores, per row,
+ * the top class (-1 where fewer than min_count results) and its score;
+ * mdl_detect_from_tops then finds the detections for any threshold and
+ * suppression in one pass, exactly as mdl_detect_track would. */
+enum kws_status mdl_detect_tops(const struct mdl_detect_config *cfg, const int8_t *scores,
+                                const int32_t *t_ms, size_t n, int8_t *top, uint8_t *score,
+                                char *err, size_t err_len);
+size_t mdl_detect_from_tops(int32_t threshold, int32_t suppression_ms, const int8_t *top,
+                            const uint8_t *score, const int32_t *t_ms, size_t n,
+                            struct mdl_detection *out, size_t max);
+
+/* Streaming evaluation (evaluate.c). Word labels in Audacity's label-track
+ * format: one "start<TAB>end<TAB>word" line per word, times in seconds. The
+ * parser takes CRLF/CR line ends, blank lines, '#' comments and Audacity's
+ * spectral-selection lines ("\<TAB>f0<TAB>f1"), and sorts labels by start
+ * (overlaps allowed); anything else it cannot read is one error naming the
+ * line. */
+#define MDL_LABEL_WORD 32
+struct mdl_word_label { double start_s, end_s; char word[MDL_LABEL_WORD]; };
+struct mdl_word_labels { struct mdl_word_label *v; size_t n; };   /* v malloc'd */
+enum kws_status mdl_labels_parse(const char *text, size_t n, struct mdl_word_labels *out,
+                                 char *err, size_t err_len);
+enum kws_status mdl_labels_load(const char *path, struct mdl_word_labels *out, char *err,
+                                size_t err_len);
+void mdl_labels_free(struct mdl_word_labels *l);
+/* False for silence/unknown class names ("silence", "_unknown_", ...). */
+bool mdl_label_is_keyword(const char *name);
+
+/* Counts for one keyword (or the total over keywords). A detection at t is
+ * a hit for the earliest unmatched label of its word with start <= t <= end
+ * + tolerance (latency t - end); every other keyword detection is a false
+ * alarm. Latency percentiles: median (mean of the middle two), p90 nearest
+ * rank; NAN without hits. */
+struct mdl_kw_stats {
+    long labels, hits, misses, false_alarms;
+    double recall;                       /* hits / labels, NAN without labels */
+    double fa_per_hour;                  /* false alarms per hour of audio */
+    double latency_median_ms, latency_p90_ms;
+};
+struct mdl_stream_eval {
+    int n_classes;
+    char names[MDL_DETECT_MAX_CLASSES][32];
+    bool keyword[MDL_DETECT_MAX_CLASSES];
+    int32_t tolerance_ms;                /* how late after a word's end a hit may come */
+    double seconds;                      /* audio evaluated */
+    long streams, other_words;           /* files added; labels of non-keywords */
+    struct mdl_kw_stats kw[MDL_DETECT_MAX_CLASSES], total;   /* after finish */
+    int32_t *lat_ms[MDL_DETECT_MAX_CLASSES];                 /* hit latencies, owned */
+    size_t n_lat[MDL_DETECT_MAX_CLASSES], cap_lat[MDL_DETECT_MAX_CLASSES];
+};
+enum kws_status mdl_stream_eval_init(struct mdl_stream_eval *ev, const char *const *names,
+                                     int n_classes, int32_t tolerance_ms, char *err, size_t err_len);
+/* Adds one stream: its labels, its detections (time order) and its length. */
+enum kws_status mdl_stream_eval_add(struct mdl_stream_eval *ev, const struct mdl_word_labels *lab,
+                                    const struct mdl_detection *det, size_t n_det, double seconds,
+                                    char *err, size_t err_len);
+/* Fills kw[] and total from what was added (call again after more adds). */
+enum kws_status mdl_stream_eval_finish(struct mdl_stream_eval *ev, char *err, size_t err_len);
+void mdl_stream_eval_free(struct mdl_stream_eval *ev);
 
 /* Keyword pipeline model step (pipeline.c): micro frontend frames in, int8
  * scores out. The model input is frames x 40 features (int8 or float32). */

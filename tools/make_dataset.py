@@ -16,6 +16,22 @@ of the speaker name. All clips of one speaker therefore land in the same
 partition, so test voices are never heard in training. The script prints how
 many speakers fall in each partition (same hash rule) so this can be checked.
 
+Context (--context N per training speaker, default 2): 1 s windows cut from
+synthesised sentences (see stream_synth.py), a keyword wholly inside at a
+random position with speech around it (DIR/yes, DIR/no), or speech with no
+keyword, near misses included ("yet", "yesterday", "know", "note", ...), in
+DIR/_unknown_; same speaker names, so the same partition as the speaker.
+
+Streams (--test-streams / --val-streams, 0 for none): DIR/streams/test/ and
+DIR/streams/validation/ hold --stream-seconds of continuous speech per file
+(keywords inside sentences, alone, repeated, next to near misses), with
+background noise (fresh noise, not the training files) at --snr dB (cycled),
+and an Audacity label track beside each WAV (NAME.txt). Their voices are
+never used for training clips: the speakers pair an espeak-ng voice (or
+en-us-nyc, never used in training) with a variant from HELD_OUT_TEST or
+HELD_OUT_VAL, and the training speakers never use those variants.
+--streams-only writes only the streams.
+
 Uses espeak-ng (Debian package espeak-ng) and sox for resampling; numpy from
 Debian's python3-numpy. Deterministic for a given seed.
 """
@@ -30,6 +46,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stream_synth  # noqa: E402
+
 RATE = 16000
 # English espeak-ng voices (the gmw family ships with Debian's espeak-ng-data).
 VOICES = ["en-gb", "en-us", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
@@ -39,7 +58,15 @@ VOICES = ["en-gb", "en-us", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
 UNKNOWN = ["yet", "yeah", "less", "test", "know", "now", "go", "toe", "up",
            "down", "left", "right", "on", "off", "stop", "one", "two", "three",
            "four", "five", "six", "seven", "eight", "nine", "zero", "bed",
-           "bird", "cat", "dog", "house", "tree", "wow", "happy", "sheila"]
+           "bird", "cat", "dog", "house", "tree", "wow", "happy", "sheila",
+           "yesterday", "note", "nose", "yellow", "noon", "nest"]
+# Near misses: what a keyword detector in running speech must not fire on.
+NEAR_MISS = ["yet", "yesterday", "know", "note", "yellow", "nose", "noon", "yeah", "now"]
+# Voice variants kept for the evaluation streams: no training clip uses them.
+HELD_OUT_TEST = ["Alicia", "benjamin", "david", "f4", "m3", "klatt3", "steph2",
+                 "Michael", "iven2", "linda", "max", "grandpa"]
+HELD_OUT_VAL = ["Annie", "caleb", "f2", "m5", "klatt2", "john", "paul", "rob"]
+STREAM_VOICES = VOICES + ["en-us-nyc"]
 MAX_NUM_WAVS_PER_CLASS = 2 ** 27 - 1   # TF speech_commands input_data.py
 
 
@@ -151,6 +178,97 @@ def background(dirpath, rng, babble_sources):
     return list(names.values())
 
 
+def speaker_name(v, w):
+    return ("%s+%s" % (v, w)).replace("+", "-").replace("_", "-").lower()
+
+
+def context_jobs(a, pairs, pyrng):
+    """Per training speaker: --context windows with a keyword, as many without."""
+    jobs = []
+    for v, w in pairs:
+        base_rate = pyrng.randint(120, 200)
+        base_pitch = pyrng.randint(25, 75)
+        for k in range(2 * a.context):
+            kind = ("sentence" if k % 4 == 0 else "repeat" if k % 4 == 2 else
+                    "near" if k % 4 == 1 else "filler") if k % 2 == 0 or k % 4 != 3 else "filler"
+            jobs.append(("%s+%s" % (v, w), speaker_name(v, w), kind, base_rate, base_pitch, k,
+                         pyrng.uniform(0.15, 0.9), pyrng.randrange(1 << 30)))
+    return jobs
+
+
+def context_work(a, job):
+    spk, name, kind, rate, pitch, k, gain, seed = job
+    rng = np.random.default_rng(seed)
+    for label in stream_synth.KEYWORDS + ["_unknown_"]:
+        done = os.path.join(a.dir, label, "%s_nohash_ctx%d.wav" % (name, k))
+        if os.path.exists(done):   # an interrupted run resumes
+            return done
+    utt = stream_synth.render(stream_synth.utterance_plan(rng, kind), synth, spk, rate, pitch, rng)
+    if utt is None:
+        return None
+    x = stream_synth.context_clip(utt, rng)
+    if x is None:
+        return None
+    kws = [l[2] for l in utt[1] if l[2] in stream_synth.KEYWORDS]
+    label = kws[0] if kws else "_unknown_"
+    path = os.path.join(a.dir, label, "%s_nohash_ctx%d.wav" % (name, k))
+    save(path, x * gain * 32767.0)
+    return path
+
+
+def stream_noise(rng, n, babble_sources, kind):
+    if kind < 4:
+        return stream_synth_noise_coloured(rng, n, [1.0, 0.0, 2.0, -1.0][kind])
+    bab = np.zeros(n, dtype=np.float32)
+    for k in range(max(4, n // RATE)):
+        src = babble_sources[int(rng.integers(0, len(babble_sources)))]
+        pos = int(rng.integers(0, n - 1))
+        seg = src[:n - pos]
+        bab[pos:pos + seg.size] += seg / max(np.abs(seg).max(), 1.0)
+    return bab + 0.05 * stream_synth_noise_coloured(rng, n, 1.0) * np.abs(bab).max()
+
+
+def stream_synth_noise_coloured(rng, n, e):
+    return coloured(rng, n, e)
+
+
+NOISE_NAMES = ["pink", "white", "brown", "blue", "babble"]
+
+
+def write_streams(a, pyrng):
+    """The held-out streams (see the module comment)."""
+    rng = np.random.default_rng(a.seed + 7919)
+    bsrc = []
+    for k in range(16):
+        v = VOICES[k % len(VOICES)]
+        bsrc.append(trim(synth(v, stream_synth.FILLER[k % len(stream_synth.FILLER)], 160, 50)))
+    snrs = [float(x) for x in a.snr.split(",")]
+    for part, count, held in (("validation", a.val_streams, HELD_OUT_VAL),
+                              ("test", a.test_streams, HELD_OUT_TEST)):
+        if not count:
+            continue
+        d = os.path.join(a.dir, "streams", part)
+        os.makedirs(d, exist_ok=True)
+        pairs = [(v, w) for v in STREAM_VOICES for w in held]
+        pyrng.shuffle(pairs)
+        total_s, total_l = 0.0, 0
+        for i in range(count):
+            v, w = pairs[i % len(pairs)]
+            snr = snrs[i % len(snrs)]
+            kind = i % len(NOISE_NAMES)
+            spk = ("%s+%s" % (v, w), pyrng.randint(130, 190), pyrng.randint(30, 70))
+            n = int((a.stream_seconds + 12) * RATE)
+            noise = stream_noise(rng, n, bsrc, kind)
+            path = os.path.join(d, "%s_%s_snr%d.wav" % (speaker_name(v, w), NOISE_NAMES[kind],
+                                                        int(snr)))
+            secs, nl = stream_synth.write_stream(path, spk, synth, rng, a.stream_seconds, noise,
+                                                 snr, save)
+            total_s += secs
+            total_l += nl
+        print("%s streams: %d files, %.1f min, %d labels in %s" % (part, count, total_s / 60,
+                                                                    total_l, d))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dir")
@@ -158,21 +276,31 @@ def main():
     ap.add_argument("--per-word", type=int, default=4, help="yes/no clips per speaker")
     ap.add_argument("--unknown", type=int, default=5, help="unknown clips per speaker")
     ap.add_argument("--silence", type=int, default=400)
+    ap.add_argument("--context", type=int, default=2, help="context clips per speaker and kind")
+    ap.add_argument("--test-streams", type=int, default=20)
+    ap.add_argument("--val-streams", type=int, default=10)
+    ap.add_argument("--stream-seconds", type=float, default=60.0)
+    ap.add_argument("--snr", default="20,10,5", help="stream SNRs in dB, cycled")
+    ap.add_argument("--streams-only", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
 
     rng = np.random.default_rng(a.seed)
     pyrng = random.Random(a.seed)
-    var = variants()
+    held = set(HELD_OUT_TEST + HELD_OUT_VAL)
+    var = [w for w in variants() if w not in held]
     pairs = [(v, w) for v in VOICES for w in var]
     pyrng.shuffle(pairs)
     pairs = pairs[:a.speakers]
+    if a.streams_only:
+        write_streams(a, random.Random(a.seed + 1))
+        return 0
 
     jobs = []  # (path, voice, text, rate, pitch, gain, jitter seed)
     for v, w in pairs:
         spk = "%s+%s" % (v, w)
-        name = spk.replace("+", "-").replace("_", "-").lower()
+        name = speaker_name(v, w)
         voice = spk
         base_rate = pyrng.randint(120, 200)
         base_pitch = pyrng.randint(25, 75)
@@ -189,11 +317,13 @@ def main():
             path = os.path.join(a.dir, label, "%s_nohash_%d.wav" % (name, n))
             jobs.append((path, voice, word, rate, pitch, gain, pyrng.randrange(1 << 30)))
 
-    for word in ["yes", "no"] + UNKNOWN:
+    for word in ["yes", "no", "_unknown_"] + UNKNOWN:
         os.makedirs(os.path.join(a.dir, word), exist_ok=True)
 
     def work(job):
         path, voice, text, rate, pitch, gain, s = job
+        if os.path.exists(path):   # deterministic: an interrupted run resumes
+            return path
         try:
             x = trim(synth(voice, text, rate, pitch))
         except subprocess.CalledProcessError:
@@ -203,8 +333,10 @@ def main():
         save(path, place(x, np.random.default_rng(s), gain))
         return path
 
+    cjobs = context_jobs(a, pairs, pyrng) if a.context else []
     with ThreadPoolExecutor(max_workers=a.jobs) as ex:
         done = [p for p in ex.map(work, jobs) if p]
+        ctx = [p for p in ex.map(lambda j: context_work(a, j), cjobs) if p]
 
     # Babble sources: some utterances of the unknown words, longer sentences too.
     bsrc = []
@@ -231,11 +363,11 @@ def main():
 
     parts = {}
     for v, w in pairs:
-        name = ("%s+%s" % (v, w)).replace("+", "-").replace("_", "-").lower()
-        s = which_set(name)
+        s = which_set(speaker_name(v, w))
         parts[s] = parts.get(s, 0) + 1
-    print("%d clips + %d silence in %s; speakers per partition: %s"
-          % (len(done), a.silence, a.dir, parts))
+    print("%d clips + %d context clips + %d silence in %s; speakers per partition: %s"
+          % (len(done), len(ctx), a.silence, a.dir, parts))
+    write_streams(a, random.Random(a.seed + 1))
     return 0
 
 

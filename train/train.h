@@ -65,6 +65,15 @@ float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t
  * pass's softmax. */
 float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
                       const uint8_t *drop, struct mdl_tinyconv *grad, float *probs);
+/* Fake quantisation for quantisation-aware training: a value goes onto the
+ * int8 grid of (scale, zero point) clamped to [qmin, qmax] and back; the
+ * gradient passes straight through inside that range and is zero outside. */
+struct mdl_fq { float scale; int zp, qmin, qmax; };
+struct mdl_tc_fq { struct mdl_fq act, logit; };   /* ReLU output, logits */
+/* mdl_tc_backward with the ReLU output and logits fake quantised (fq NULL:
+ * the same as mdl_tc_backward). */
+float mdl_tc_backward_fq(const struct mdl_tinyconv *m, const struct mdl_tc_fq *fq, const float *x,
+                         int label, const uint8_t *drop, struct mdl_tinyconv *grad, float *probs);
 void mdl_tc_zero(struct mdl_tinyconv *g);
 /* One Adam step with the mean of grad over batch examples. */
 void mdl_tc_adam_step(struct mdl_tinyconv *m, const struct mdl_tinyconv *grad, int batch,
@@ -97,6 +106,7 @@ struct mdl_dataset {
     int16_t *noise[MDL_MAX_NOISE];
     size_t noise_len[MDL_MAX_NOISE];
     size_t n_noise;
+    bool stream_aug;            /* set before training: stream-like examples (train_stream.c) */
 };
 /* 16-bit PCM mono 16 kHz WAV only; *out is malloc'd. */
 enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *err, size_t err_len);
@@ -109,6 +119,14 @@ void mdl_dataset_free(struct mdl_dataset *ds);
 enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl_clip *c,
                                   struct mdl_rng *aug, float *x, uint16_t *u16,
                                   char *err, size_t err_len);
+
+/* A training example as a stream shows it (train_stream.c): context audio
+ * for the frontend to adapt on, then the 1 s window with the clip's word at
+ * a random place, neighbouring words, noise at 0-30 dB SNR. out gets up to
+ * MDL_STREAM_MAX samples; returns how many (the window is the last N). */
+#define MDL_STREAM_MAX (75 * KWS_STRIDE_SAMPLES + MDL_CLIP_SAMPLES)
+size_t mdl_stream_example(const struct mdl_dataset *ds, const struct mdl_clip *c,
+                          struct mdl_rng *r, int16_t *out);
 
 /* Training (train_run.c). */
 struct mdl_train_progress {
@@ -187,5 +205,135 @@ enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *
  * graph back into the description, so mdl_tc_quant_run can run it. */
 enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q,
                                   char *err, size_t err_len);
+
+/* ======== the model lab: quantisation at any width, pruning (lab_*.c) ======== */
+
+/* b-bit post-training quantisation (lab_quant.c), 2 <= bits <= 8: weights
+ * symmetric on [-(2^(b-1)-1), 2^(b-1)-1] (per channel for the conv, per
+ * tensor for the FC; scale max|w| / 127 at 8 bits, below it the clipping
+ * point of least squared rounding error), activations on 2^b levels
+ * from -128 (scale range / (2^b - 1)). The values stay int8, so the model runs
+ * on any int8 interpreter; at 8 bits this is exactly mdl_tc_quantize. */
+#define MDL_LAB_MIN_BITS 2
+#define MDL_LAB_MAX_BITS 8
+void mdl_tc_quantize_bits(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r,
+                          char (*labels)[32], int bits, struct mdl_tc_quant *q);
+/* out = m with its weights rounded to the b-bit grid (biases untouched): the
+ * forward weights of quantisation-aware training. */
+void mdl_tc_fake_weights(const struct mdl_tinyconv *m, int bits, struct mdl_tinyconv *out);
+/* The activation fake quantisers matching mdl_tc_quantize_bits for r. */
+void mdl_tc_fq_for(const struct mdl_tc_ranges *r, int bits, struct mdl_tc_fq *fq);
+
+/* Pruning masks (lab_prune.c): 1 keeps a weight, 0 removes it. chan[c] is 0
+ * when structured pruning removed depthwise channel c (its conv weights,
+ * bias and every FC weight reading it). */
+struct mdl_tc_mask {
+    uint8_t conv_w[MDL_TC_CONV_W];
+    uint8_t fc_w[MDL_TC_MAX_CLASSES * MDL_TC_ACT];
+    uint8_t chan[MDL_TC_FILTERS];
+};
+void mdl_tc_mask_all(struct mdl_tc_mask *k);   /* keeps everything */
+/* Unstructured magnitude pruning: removes the fraction `sparsity` (0..1) of
+ * the weights with the smallest |w|, over conv and FC together (global) or
+ * in each layer on its own. Ties break by index, so the result is exact. */
+void mdl_tc_prune_magnitude(const struct mdl_tinyconv *m, double sparsity, bool global,
+                            struct mdl_tc_mask *k);
+/* Structured pruning: keeps the round(8 (1 - sparsity)) channels (at least
+ * one) with the largest L1 norm of their conv weights. Returns that count. */
+int mdl_tc_prune_channels(const struct mdl_tinyconv *m, double sparsity, struct mdl_tc_mask *k);
+/* Zeroes what the mask removes (weights, and biases of removed channels). */
+void mdl_tc_mask_apply(struct mdl_tinyconv *m, const struct mdl_tc_mask *k);
+/* The quantised model as a .tflite in *out (malloc'd) with only the channels
+ * chan_keep marks (NULL: all): a genuinely smaller depthwise conv (depth
+ * multiplier = channels kept), activation tensor and FC. */
+enum kws_status mdl_tc_to_tflite_channels(const struct mdl_tc_quant *q, const uint8_t *chan_keep,
+                                          uint8_t **out, size_t *len, char *err, size_t err_len);
+
+/* Fine-tuning (lab_tune.c) from the weights in *m, in place: the training
+ * recipe of mdl_train (augmentation, dropout, Adam, the rate a tenth for the
+ * last fifth) without its validation checkpoints: the last epoch is kept. */
+struct mdl_tune_opts {
+    int epochs, batch;          /* > 0 */
+    float lr;
+    uint64_t seed;
+    int qat_bits;               /* 2..8: quantisation-aware (weights and, with
+                                   fq, activations); 0: plain float */
+    const struct mdl_tc_fq *fq; /* activation fake quantisers (QAT) or NULL */
+    const struct mdl_tc_mask *mask;   /* kept zero after every step, or NULL */
+    /* Gradual pruning (Zhu & Gupta 2017): before each epoch e of E the mask
+     * is recomputed for sparsity * (1 - (1 - e/E)^3). 0 none, 1 magnitude,
+     * 2 channels; the final mask is written back to gradual_mask. */
+    int gradual;
+    double sparsity;
+    bool global;
+    struct mdl_tc_mask *gradual_mask;
+    void (*progress)(const struct mdl_train_progress *p, void *user);
+    void *user;
+    volatile int *stop;         /* checked between batches; non-zero stops */
+};
+enum kws_status mdl_tc_finetune(const struct mdl_dataset *ds, const struct mdl_tune_opts *o,
+                                struct mdl_tinyconv *m, char *err, size_t err_len);
+
+/* The sweep (lab.c): one variant of the trained model, quantised or pruned,
+ * evaluated on the test split and sized as exported. */
+enum mdl_lab_method { MDL_LAB_PTQ, MDL_LAB_QAT, MDL_LAB_UNSTRUCTURED, MDL_LAB_STRUCTURED,
+                      MDL_LAB_METHODS };
+const char *mdl_lab_method_name(enum mdl_lab_method m);   /* "ptq", "qat", ... */
+struct mdl_lab_variant {
+    enum mdl_lab_method method;
+    int bits;                   /* 2..8 (pruned variants: 8) */
+    int sparsity_pct;           /* 0..99 (quantised variants: 0) */
+    bool finetune;              /* QAT always fine-tunes */
+};
+/* "ptq-4b", "qat-8b", "unstructured-50", "structured-75-ft" */
+void mdl_lab_variant_name(const struct mdl_lab_variant *v, char *buf, size_t len);
+
+/* What every variant shares: the data, the trained float model, its
+ * calibrated ranges and the test split's features (computed once). */
+struct mdl_lab {
+    const struct mdl_dataset *ds;
+    const struct mdl_tinyconv *base;
+    struct mdl_tc_ranges base_ranges;
+    size_t n_test;
+    int *test_label;
+    float *test_x;              /* n_test x 1960 float features */
+    int8_t *test_i8;            /* n_test x 1960 int8 features */
+    /* Fine-tuning: epochs, batch, rate, seed (each variant derives its own
+     * seed from this and its name), pruning scope, gradual schedule. */
+    int ft_epochs, batch;
+    float ft_lr;
+    uint64_t seed;
+    bool global, gradual;
+    void (*progress)(const struct mdl_train_progress *p, void *user);
+    void *user;
+    volatile int *stop;
+};
+enum kws_status mdl_lab_init(struct mdl_lab *lab, const struct mdl_dataset *ds,
+                             const struct mdl_tinyconv *base, char *err, size_t err_len);
+void mdl_lab_free(struct mdl_lab *lab);
+struct mdl_lab_result {
+    double acc_float, acc_int8;         /* test split, 0..1 */
+    int n_test, channels;               /* depthwise channels exported */
+    uint64_t params, params_nonzero;    /* constant elements (weights + biases) */
+    uint64_t weights, weights_nonzero;  /* conv + FC filters only */
+    uint64_t flops, conv_flops;         /* default convention */
+    size_t flash_bytes, arena_bytes;    /* model bytes, planned arena */
+    int weight_bits;                    /* as `model info` reads it */
+    uint64_t packed_weight_bytes;
+    double host_us;                     /* median interpreter invoke, host */
+    uint8_t *model;                     /* the .tflite (malloc'd; caller frees) */
+    size_t model_len;
+    uint8_t *pred;                      /* n_test reference-pass labels */
+    int8_t *scores;                     /* n_test x classes interpreter outputs */
+};
+enum kws_status mdl_lab_run(struct mdl_lab *lab, const struct mdl_lab_variant *v,
+                            struct mdl_lab_result *r, char *err, size_t err_len);
+void mdl_lab_result_free(struct mdl_lab_result *r);
+
+/* The float checkpoint `kwscope train` writes as model_float.bin (lab_io.c). */
+enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char *err,
+                                  size_t err_len);
+enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m, char *err,
+                                  size_t err_len);
 
 #endif

@@ -250,9 +250,13 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
         cfg = dsp_micro_config_default();
         cfgp = &cfg;
     }
-    int16_t buf[MDL_CLIP_SAMPLES];
+    int16_t buf[MDL_STREAM_MAX];
     const int16_t *in = c->samples;
-    if (aug) {
+    size_t n_in = MDL_CLIP_SAMPLES;
+    if (aug && ds->stream_aug && mdl_rng_uniform(aug) < 0.35) {
+        n_in = mdl_stream_example(ds, c, aug, buf);
+        in = buf;
+    } else if (aug) {
         /* TF speech_commands augmentation: shift by up to +-100 ms (zero
          * fill); background noise in 80% of clips at volume U(0, 0.1). TF
          * also mixes noise at U(0, 1) into every silence clip because its
@@ -282,9 +286,14 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
     }
     uint16_t *f = NULL;
     size_t frames = 0;
-    enum kws_status st = dsp_micro_clip(cfgp, in, MDL_CLIP_SAMPLES, &f, &frames, err, err_len);
+    enum kws_status st = dsp_micro_clip(cfgp, in, n_in, &f, &frames, err, err_len);
     if (st != KWS_OK)
         return st;
+    if (frames > MDL_TC_IN_H) {   /* context first: keep the window's frames */
+        memmove(f, f + (frames - MDL_TC_IN_H) * KWS_FEATURE_CHANNELS,
+                MDL_TC_IN * sizeof *f);
+        frames = MDL_TC_IN_H;
+    }
     if (frames != MDL_TC_IN_H) {
         free(f);
         return kws_err(err, err_len, KWS_ERR_FORMAT, "micro frontend gave %zu frames, want %d",

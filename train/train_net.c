@@ -80,14 +80,32 @@ static void conv_forward(const struct mdl_tinyconv *m, const float *x, float *z)
         }
 }
 
+/* Rounds v onto the integer grid of f and back (what the int8 kernels do to
+ * this tensor); *pass says whether v lies inside the grid's range, where the
+ * straight-through estimator lets the gradient through. */
+static float fake_quant(const struct mdl_fq *f, float v, bool *pass)
+{
+    float q = roundf(v / f->scale) + (float)f->zp;
+    *pass = q >= (float)f->qmin && q <= (float)f->qmax;
+    q = q < (float)f->qmin ? (float)f->qmin : q > (float)f->qmax ? (float)f->qmax : q;
+    return (q - (float)f->zp) * f->scale;
+}
+
 /* ReLU, dropout, fully connected and softmax from the pre-activations z;
- * act may be z itself. */
-static float head(const struct mdl_tinyconv *m, const float *z, const uint8_t *drop, float *act,
-                  float *probs)
+ * act may be z itself. With fq, the ReLU output and the logits are fake
+ * quantised; act_pass/logit_pass (then non-NULL) get where gradients pass. */
+static float head(const struct mdl_tinyconv *m, const struct mdl_tc_fq *fq, const float *z,
+                  const uint8_t *drop, float *act, float *probs, uint8_t *act_pass,
+                  bool *logit_pass)
 {
     float logits[MDL_TC_MAX_CLASSES];
     for (int i = 0; i < MDL_TC_ACT; i++) {
         float a = z[i] > 0.0f ? z[i] : 0.0f;
+        if (fq) {
+            bool pass;
+            a = fake_quant(&fq->act, a, &pass);
+            act_pass[i] = z[i] > 0.0f && pass;
+        }
         /* Inverted dropout with keep probability 0.5: kept units doubled. */
         if (drop)
             a = drop[i] ? 2.0f * a : 0.0f;
@@ -99,6 +117,8 @@ static float head(const struct mdl_tinyconv *m, const float *z, const uint8_t *d
         float s = m->fc_b[k];
         for (int i = 0; i < MDL_TC_ACT; i++)
             s += w[i] * act[i];
+        if (fq)
+            s = fake_quant(&fq->logit, s, &logit_pass[k]);
         logits[k] = s;
         if (s > mx)
             mx = s;
@@ -115,16 +135,25 @@ float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t
                      float *act, float *probs)
 {
     conv_forward(m, x, act);
-    return head(m, act, drop, act, probs);
+    return head(m, NULL, act, drop, act, probs, NULL, NULL);
 }
 
 float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
                       const uint8_t *drop, struct mdl_tinyconv *grad, float *probs_out)
 {
+    return mdl_tc_backward_fq(m, NULL, x, label, drop, grad, probs_out);
+}
+
+float mdl_tc_backward_fq(const struct mdl_tinyconv *m, const struct mdl_tc_fq *fq, const float *x,
+                         int label, const uint8_t *drop, struct mdl_tinyconv *grad,
+                         float *probs_out)
+{
     float z[MDL_TC_ACT], act[MDL_TC_ACT], dz[MDL_TC_ACT];
     float probs[MDL_TC_MAX_CLASSES], dlog[MDL_TC_MAX_CLASSES];
+    uint8_t act_pass[MDL_TC_ACT];
+    bool logit_pass[MDL_TC_MAX_CLASSES];
     conv_forward(m, x, z);
-    head(m, z, drop, act, probs);
+    head(m, fq, z, drop, act, probs, act_pass, logit_pass);
     if (probs_out)
         memcpy(probs_out, probs, (size_t)m->n_classes * sizeof *probs);
     float p = probs[label] > 1e-30f ? probs[label] : 1e-30f;
@@ -132,7 +161,7 @@ float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
 
     /* d(cross-entropy of softmax)/d(logits) = probs - one_hot. */
     for (int k = 0; k < m->n_classes; k++)
-        dlog[k] = probs[k] - (k == label ? 1.0f : 0.0f);
+        dlog[k] = fq && !logit_pass[k] ? 0.0f : probs[k] - (k == label ? 1.0f : 0.0f);
     for (int i = 0; i < MDL_TC_ACT; i++)
         dz[i] = 0.0f;
     for (int k = 0; k < m->n_classes; k++) {
@@ -150,7 +179,7 @@ float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
         float g = dz[i];
         if (drop)
             g = drop[i] ? 2.0f * g : 0.0f;
-        dz[i] = z[i] > 0.0f ? g : 0.0f;
+        dz[i] = (fq ? act_pass[i] : z[i] > 0.0f) ? g : 0.0f;
     }
     for (int oh = 0; oh < MDL_TC_OUT_H; oh++)
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {

@@ -163,6 +163,29 @@ void tui_view_wave(struct tui_canvas *c, struct tui_rect r, const struct tui_wav
 void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_heatmap_model *m);
 void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui_spectrum_model *m);
 
+/* Line plots (view_lines.c): named series over numeric axes with a legend. */
+struct tui_series {
+    const char *name;          /* legend text */
+    const double *x, *y;       /* n points each, drawn in order; non-finite skipped */
+    size_t n;
+    char marker;               /* ASCII letter at each point and in the legend */
+};
+struct tui_lines_model {
+    const char *title;
+    const char *x_label;       /* shown at the right of the legend row */
+    const char *y_label;       /* shown at the right of the title row */
+    const struct tui_series *series;
+    size_t n_series;
+    double x_min, x_max;       /* x_max <= x_min: from the data */
+    double y_min, y_max;       /* likewise */
+};
+/* Title row, plot, x tick labels, legend row: needs r.h >= 6. */
+void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_lines_model *m);
+/* A step of 1, 2 or 5 x 10^k giving at most about max_ticks ticks over span. */
+double tui_nice_step125(double span, int max_ticks);
+/* Tick label for v on a grid of step: "25", "0.5", "120k", "1.5M". */
+void tui_format_tick(double v, double step, char *buf, size_t len);
+
 /* What lies under the time cursor of a heatmap: frame index, row (band/bin)
  * index for a vertical position in [0, 1) from the top, and the value.
  * Returns 0 when the cursor is outside the data. */

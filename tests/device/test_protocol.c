@@ -202,8 +202,56 @@ static void test_messages(void)
     CHECK_INT(as, 999);
 }
 
+/* The optional tails (PROTOCOL.md): INFO's measured memory and RESULT's
+ * instruction counts round-trip; payloads without them still decode (old
+ * boards) and are what a board that does not measure sends; any other
+ * length is malformed. */
+static void test_optional_tails(void)
+{
+    uint8_t pl[DEV_MAX_PAYLOAD];
+    struct dev_info i = {0}, gi;
+    i.proto = 1;
+    i.n_labels = 1;
+    strcpy(i.labels[0], "yes");
+    size_t plain = dev_info_encode(&i, pl, sizeof pl);
+    i.has_mem = 1;
+    i.stack_used = 3600;
+    i.stack_bytes = 16384;
+    i.heap_used = 24000;
+    size_t n = dev_info_encode(&i, pl, sizeof pl);
+    CHECK_INT(n, plain + 12);
+    CHECK_INT(dev_info_decode(pl, n, &gi), KWS_OK);
+    CHECK_INT(gi.has_mem, 1);
+    CHECK_INT(gi.stack_used, 3600);
+    CHECK_INT(gi.stack_bytes, 16384);
+    CHECK_INT(gi.heap_used, 24000);
+    CHECK_INT(dev_info_decode(pl, plain, &gi), KWS_OK);
+    CHECK_INT(gi.has_mem, 0);
+    CHECK_INT(dev_info_decode(pl, plain + 8, &gi), KWS_ERR_FORMAT);
+    struct dev_result r = {0}, gr;
+    r.n_scores = 2;
+    r.scores[1] = 5;
+    r.label = 1;
+    size_t rplain = dev_result_encode(&r, pl, sizeof pl);
+    r.has_instr = 1;
+    r.preprocess_instr = 4000000;
+    r.inference_instr = 1500000;
+    r.postprocess_instr = 480;
+    n = dev_result_encode(&r, pl, sizeof pl);
+    CHECK_INT(n, rplain + 12);
+    CHECK_INT(dev_result_decode(pl, n, &gr), KWS_OK);
+    CHECK_INT(gr.has_instr, 1);
+    CHECK_INT(gr.preprocess_instr, 4000000);
+    CHECK_INT(gr.inference_instr, 1500000);
+    CHECK_INT(gr.postprocess_instr, 480);
+    CHECK_INT(dev_result_decode(pl, rplain, &gr), KWS_OK);
+    CHECK_INT(gr.has_instr, 0);
+    CHECK_INT(dev_result_decode(pl, rplain + 4, &gr), KWS_ERR_FORMAT);
+}
+
 int main(void)
 {
+    test_optional_tails();
     test_crc();
     test_roundtrip_sizes();
     test_resync_and_crc();

@@ -1,7 +1,8 @@
 /* test_train_default.c: the committed default model (assets/) is our int8
  * TinyConv, its .cc array holds the same bytes, and it labels the real
  * recordings in ../shared/conformance/ correctly (yes, no, silence) from their
- * int8 features. Skips (77) without ../shared/. */
+ * int8 features, and its detector sidecar (assets/default_model.detect) loads.
+ * Skips (77) without ../shared/. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,6 +49,16 @@ int main(void)
         CHECK(bytes && !memcmp(bytes, m.bytes, m.n_bytes));
         free(bytes);
     }
+
+    /* Its calibrated detector settings sit beside it (kwscope calibrate). */
+    struct mdl_detect_config dc = mdl_detect_config_default();
+    bool found = false;
+    CHECK_INT(mdl_detect_config_load(SOURCE_PATH("assets/default_model.tflite", path), &dc, 0,
+                                     &found, err, sizeof err), KWS_OK);
+    CHECK(found);
+    dc.n_classes = 4;
+    struct mdl_detect d;
+    CHECK_INT(mdl_detect_init(&d, &dc, err, sizeof err), KWS_OK);
 
     test_require_shared();
     static const struct { const char *name; int label; } clips[] = {

@@ -83,10 +83,15 @@ wait_for "Waveform"; wait_for "peak"
 keys Escape; wait_for "Model @"
 wait_for "Detections"
 screen | grep -q "yes [01]\.[0-9][0-9] @ [0-9.]* s" || fail "no yes detection in the log"
-keys T; wait_for "threshold 210"
-keys t t; wait_for "threshold 190"
-keys W; wait_for "window 1100 ms"
-keys n; wait_for "min count 2"
+# The detector starts from the model's calibrated settings (its sidecar).
+side=${KWSCOPE_SOURCE_DIR:?}/assets/default_model.detect
+thr=$(sed -n 's/^threshold //p' "$side"); win=$(sed -n 's/^window_ms //p' "$side")
+mc=$(sed -n 's/^min_count //p' "$side")
+up=$((thr + 10 > 255 ? 255 : thr + 10)); down=$((up - 20 < 0 ? 0 : up - 20))
+keys T; wait_for "threshold $up"
+keys t t; wait_for "threshold $down"
+keys W; wait_for "window $((win + 100)) ms"
+keys N; wait_for "min count $((mc + 1))"
 keys m; wait_for "tensor arena"; wait_for "DEPTHWISE_CONV_2D"; wait_for "of 256 KB"
 keys m; wait_for "linear"
 

@@ -126,16 +126,24 @@ int main(void)
         CHECK_INT(live[i].label, all[i].label);
         CHECK_INT(live[i].score, all[i].score);
     }
+    /* The detector runs with the model's calibrated settings (its sidecar). */
+    struct mdl_detect_config side = mdl_detect_config_default();
+    char sp[4096];
+    CHECK_INT(mdl_detect_config_load(SOURCE_PATH("assets/default_model.tflite", sp), &side, 0,
+                                     NULL, err, sizeof err), KWS_OK);
+    CHECK(m.det.threshold == side.threshold && m.det.window_ms == side.window_ms &&
+          m.det.suppression_ms == side.suppression_ms && m.det.min_count == side.min_count);
     /* A parameter change and back replays to the same detections. */
-    char msg[320];
+    char msg[320], want[32];
+    snprintf(want, sizeof want, "threshold %d", (int)(m.det.threshold <= 245 ? m.det.threshold + 10 : 255));
     CHECK(dash_model_key(&m, 'T', &s, msg, sizeof msg));
-    CHECK(strstr(msg, "threshold 210") != NULL);
+    CHECK(strstr(msg, want) != NULL);
     CHECK(dash_model_key(&m, 't', &s, msg, sizeof msg));
     CHECK_INT(m.n_dets, n_live);
     for (size_t i = 0; i < n_live && i < m.n_dets; i++)
         CHECK_NEAR(m.dets[i].t_s, live[i].t_s, 1e-9);
     /* A threshold nobody reaches: no detections, no marks. */
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 26; i++)
         dash_model_key(&m, 'T', &s, msg, sizeof msg);
     CHECK_INT(m.det.threshold, 255);
     CHECK(m.n_marks <= m.n_dets);

@@ -1,0 +1,238 @@
+/* lab_report.c: what `kwscope lab` leaves behind: per variant a row (CSV and
+ * JSON Lines, flushed at once) and, with --export, the model (.tflite and
+ * `xxd -i` .cc) with its test-split outputs for the oracle checks
+ * (tools/armnn_check.py); at the end the figures and a table.
+ *
+ * Exported files are written under a temporary name and renamed, so a kill
+ * never leaves half a model behind. */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab_cli.h"
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static int write_file(const char *dir, const char *name, const void *data, size_t len)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    ok = f && fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) == 0)
+        return 0;
+    fprintf(stderr, "kwscope lab: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return 1;
+}
+
+int lab_cli_export_start(struct lab_ctx *x)
+{
+    const char *dir = x->o->export_dir;
+    if (!dir)
+        return 0;
+    char labels[MDL_TC_MAX_CLASSES * 33] = "";
+    for (int k = 0; k < x->ds.n_classes; k++)
+        snprintf(labels + strlen(labels), sizeof labels - strlen(labels), "%s\n", x->ds.labels[k]);
+    return write_file(dir, "test_features_i8.bin", x->lab.test_i8, x->lab.n_test * MDL_TC_IN) ||
+           write_file(dir, "labels.txt", labels, strlen(labels));
+}
+
+static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_lab_result *r,
+                          struct dash_lab_row *row)
+{
+    const char *dir = x->o->export_dir;
+    char fn[128], path[4200], err[512];
+    snprintf(fn, sizeof fn, "%s.tflite", name);
+    if (write_file(dir, fn, r->model, r->model_len))
+        return 1;
+    snprintf(row->model, sizeof row->model, "%s/%s", dir, fn);
+    snprintf(path, sizeof path, "%s/%s.cc", dir, name);
+    if (mdl_write_cc(path, "g_model", r->model, r->model_len, err, sizeof err) != KWS_OK)
+        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    size_t n = x->lab.n_test, nc = (size_t)x->ds.n_classes;
+    char *pred = malloc(n * 4 + 1);
+    if (!pred)
+        return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)sprintf(pred + o, "%d\n", r->pred[i]);
+    snprintf(fn, sizeof fn, "%s_pred_int8.txt", name);
+    int rc = write_file(dir, fn, pred, o);
+    free(pred);
+    snprintf(fn, sizeof fn, "%s_scores_i8.bin", name);
+    return rc || write_file(dir, fn, r->scores, n * nc);
+}
+
+static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
+                     const struct mdl_lab_result *r, struct dash_lab_row *row)
+{
+    memset(row, 0, sizeof *row);
+    mdl_lab_variant_name(v, row->name, sizeof row->name);
+    snprintf(row->method, sizeof row->method, "%s", mdl_lab_method_name(v->method));
+    row->bits = v->bits;
+    row->sparsity_pct = v->sparsity_pct;
+    row->finetuned = v->finetune;
+    row->ft_epochs = v->finetune ? x->o->ft_epochs : 0;
+    if (v->method == MDL_LAB_STRUCTURED || v->method == MDL_LAB_UNSTRUCTURED) {
+        snprintf(row->scope, sizeof row->scope, "%s", v->method == MDL_LAB_STRUCTURED ? "channel"
+                                                      : x->o->global ? "global" : "layer");
+        row->gradual = v->finetune && x->o->gradual && v->sparsity_pct > 0;
+    }
+    row->acc_float = 100.0 * r->acc_float;
+    row->acc_int8 = 100.0 * r->acc_int8;
+    row->n_test = r->n_test;
+    row->params = r->params;
+    row->params_nonzero = r->params_nonzero;
+    row->weights = r->weights;
+    row->weights_nonzero = r->weights_nonzero;
+    row->flops = r->flops;
+    row->conv_flops = r->conv_flops;
+    row->channels = r->channels;
+    row->weight_bits = r->weight_bits;
+    row->flash_bytes = r->flash_bytes;
+    row->packed_weight_bytes = r->packed_weight_bytes;
+    row->arena_bytes = r->arena_bytes;
+    row->host_us = r->host_us;
+    row->m4_ms = NAN;   /* no emulated board to measure it on */
+}
+
+int lab_cli_sweep(struct lab_ctx *x)
+{
+    char err[512];
+    for (x->current = 0; x->current < x->n_variants; x->current++) {
+        const struct mdl_lab_variant *v = &x->variants[x->current];
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int epochs0 = x->epochs_done;
+        struct mdl_lab_result r;
+        if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
+            if (x->tty)
+                printf("\n");
+            if (!*x->lab.stop)
+                fprintf(stderr, "kwscope lab: %s\n", err);
+            return 1;
+        }
+        struct dash_lab_row *row = &x->rows[x->n_rows];
+        fill_row(x, v, &r, row);
+        int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
+        mdl_lab_result_free(&r);
+        if (rc)
+            return 1;
+        dash_lab_csv_row(x->csv, row);
+        dash_lab_json_row(x->jsonl, row);
+        if (fflush(x->csv) || fflush(x->jsonl))
+            return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)), 1;
+        x->n_rows++;
+        double dt = since(&t0), ep = (double)(x->epochs_done - epochs0);
+        if (ep > 0)
+            x->epoch_s = (x->epoch_s * 0.3 + 0.7 * (dt - x->eval_s) / ep);
+        else
+            x->eval_s = x->evals_done ? 0.5 * (x->eval_s + dt) : dt;
+        x->evals_done++;
+        printf("%s[%d/%d] %-20s int8 %6.2f%%  float %6.2f%%  nz params %7llu  FLOPs %7llu  "
+               "flash %6llu B  %5.1f us  %.1f s\n",
+               x->tty ? "\r" : "", x->current + 1, x->n_variants, row->name, row->acc_int8,
+               row->acc_float, (unsigned long long)row->params_nonzero,
+               (unsigned long long)row->flops, (unsigned long long)row->flash_bytes, row->host_us,
+               dt);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+static void figures(struct lab_ctx *x, FILE *out, bool unicode, enum tui_color_mode color)
+{
+    struct tui_canvas *c = tui_canvas_new(x->o->width, x->o->height, unicode, color);
+    if (!c)
+        return;
+    for (int f = 0; f < DASH_LAB_FIGURES; f++) {
+        tui_canvas_clear(c);
+        if (!dash_lab_figure(c, (struct tui_rect){0, 0, c->w, c->h}, x->rows, x->n_rows, f))
+            continue;
+        tui_render_text(c, out);
+        fputc('\n', out);
+    }
+    tui_canvas_free(c);
+}
+
+/* Where QAT and PTQ both ran: the difference, bit width by bit width. */
+static void qat_vs_ptq(const struct lab_ctx *x)
+{
+    for (size_t i = 0; i < x->n_rows; i++)
+        for (size_t j = 0; j < x->n_rows; j++)
+            if (!strcmp(x->rows[i].method, "qat") && !strcmp(x->rows[j].method, "ptq") &&
+                x->rows[i].bits == x->rows[j].bits)
+                printf("  %d bits: QAT %6.2f%%  PTQ %6.2f%%  QAT - PTQ %+6.2f points\n",
+                       x->rows[i].bits, x->rows[i].acc_int8, x->rows[j].acc_int8,
+                       x->rows[i].acc_int8 - x->rows[j].acc_int8);
+}
+
+static enum tui_color_mode color_mode(const char *cm)
+{
+    int colors = !strcmp(cm, "never") ? 0 : !strcmp(cm, "always") ? 256 : tui_term_colors(STDOUT_FILENO);
+    return colors >= 256 ? TUI_COLOR_256 : colors ? TUI_COLOR_8 : TUI_COLOR_NONE;
+}
+
+int lab_cli_replot(const struct lab_cli *o)
+{
+    static struct lab_ctx x;
+    struct dash_lab_row *rows;
+    size_t n;
+    char err[600];
+    if (dash_lab_load(o->plot, &rows, &n, err, sizeof err) != KWS_OK)
+        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    x.o = o;
+    x.n_rows = n < LAB_MAX_VARIANTS ? n : LAB_MAX_VARIANTS;
+    memcpy(x.rows, rows, x.n_rows * sizeof *rows);
+    free(rows);
+    setlocale(LC_ALL, "");
+    figures(&x, stdout, tui_locale_utf8(), color_mode(o->color));
+    qat_vs_ptq(&x);
+    return 0;
+}
+
+void lab_cli_finish(struct lab_ctx *x)
+{
+    if (!x->n_rows)
+        return;
+    setlocale(LC_ALL, "");
+    bool unicode = tui_locale_utf8();
+    enum tui_color_mode mode = color_mode(x->o->color);
+    printf("\n");
+    figures(x, stdout, unicode, mode);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/plots.txt", x->o->out);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        figures(x, f, unicode, TUI_COLOR_NONE);
+        if (fclose(f))
+            fprintf(stderr, "kwscope lab: %s: write failed\n", path);
+    } else {
+        fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
+    }
+    qat_vs_ptq(x);
+    printf("%zu rows in %s/results.csv and results.jsonl, figures in plots.txt; wall time %.0f s\n",
+           x->n_rows, x->o->out, since(&x->t0));
+}
+
+void lab_cli_free(struct lab_ctx *x)
+{
+    if (x->csv)
+        fclose(x->csv);
+    if (x->jsonl)
+        fclose(x->jsonl);
+    if (x->lab_ready)
+        mdl_lab_free(&x->lab);
+    mdl_dataset_free(&x->ds);
+}
