@@ -200,7 +200,11 @@ const char *dev_sim_path(const struct dev_sim *s) { return s->path; }
 int dev_sim_fd(const struct dev_sim *s) { return s->master; }
 struct dev_board *dev_sim_board(struct dev_sim *s) { return &s->board; }
 
-/* Mic samples due by now at the configured speed, from the looped clip. */
+/* Mic samples due by now at the configured speed, from the looped clip. At
+ * most SIM_MIC_STEP_SAMPLES per step: a machine too slow for the speed falls
+ * behind, but each step stays short, so the port is served and a stop
+ * request (SIGTERM) is seen between steps. */
+#define SIM_MIC_STEP_SAMPLES 4096
 static void sim_mic(struct dev_sim *s, double now)
 {
     if (s->t0 < 0) s->t0 = now;
@@ -216,6 +220,7 @@ static void sim_mic(struct dev_sim *s, double now)
         s->mic_skipped += due - cap - s->mic_pos;
         s->mic_pos = due - cap;
     }
+    if (due > s->mic_pos + SIM_MIC_STEP_SAMPLES) due = s->mic_pos + SIM_MIC_STEP_SAMPLES;
     int16_t buf[DEV_AUDIO_MAX_SAMPLES];
     while (s->mic_pos < due) {
         uint64_t k = due - s->mic_pos;

@@ -369,6 +369,17 @@ void tui_curses_size(struct tui_curses *t, int *w, int *h);
 void tui_curses_show(struct tui_curses *t, const struct tui_canvas *c);
 /* Forget what is on screen (after a resize): the next show redraws all. */
 void tui_curses_invalidate(struct tui_curses *t);
+/* True when colours go out as 24-bit RGB (COLORTERM=truecolor or 24bit and a
+ * direct-colour terminfo entry such as tmux-direct or xterm-direct). */
+bool tui_curses_truecolor(const struct tui_curses *t);
+/* What the curses backend did since the process started (all terminals):
+ * frames shown, cells written, heatmap row runs scrolled on the terminal,
+ * and the time spent in tui_curses_show (incl. the output). */
+struct tui_curses_stats {
+    uint64_t frames, cells, shifted_runs;
+    double show_ms;
+};
+void tui_curses_stats(struct tui_curses_stats *out);
 
 /* ======== text backend and terminal probe ======== */
 

@@ -9,21 +9,24 @@
 # why record -d counts samples.
 #   (a) 16 kHz mono: record -d 2 == the first 32000 input samples, bit-exact
 #   (b) 48 kHz stereo: within 1 LSB of libsamplerate's offline conversion
-#   (c) paced FIFO input (32,000 bytes/s), SIGKILL after ~2 s: the WAV loads
-#       and holds >= 1.5 s; only its first 320 samples are compared, because
+#   (c) paced FIFO input (32,000 bytes/s), SIGKILL once the file holds 2.2 s
+#       of samples (waited for, whatever the machine's load): the WAV loads
+#       and holds >= 1.5 s (the header lags the data by at most 0.5 s); only
+#       its first 320 samples are compared, because
 #       the file plugin (alsa-lib, mmap path) ignores short reads from a FIFO:
 #       when a period asks for more than the pipe holds, the rest of that
 #       period is stale, and the null slave is not paced, so the recording
 #       runs faster than real time (4.6 s recorded in 2.3 s, seen here).
 #   (d) devices lists the default device
 # Skips (77) only when PortAudio cannot open ALSA at all.
-# Usage: alsa_e2e.sh ALSA_TOOL   (KWSCOPE_BIN from the meson environment)
+# Usage: alsa_e2e.sh ALSA_TOOL   (KWSCOPE_BIN, KWSCOPE_SOURCE_DIR from meson)
 set -u
 tool=$1
 bin=${KWSCOPE_BIN:?KWSCOPE_BIN not set}
+. "${KWSCOPE_SOURCE_DIR:?}/tools/alsa_fifo.sh"
 tmp=$(mktemp -d /tmp/kws_alsa_XXXXXX)
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+cleanup() { alsa_fifo_stop; for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 export XDG_STATE_HOME="$tmp/state"
 # Under ASan, LeakSanitizer reports allocations of dlopen'ed ALSA/JACK plugins
@@ -32,9 +35,7 @@ export XDG_STATE_HOME="$tmp/state"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fail=0
 
-conf() {  # conf INFILE -> $tmp/alsa.conf
-    printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; infile "%s"; format "raw" }\n' "$1" > "$tmp/alsa.conf"
-}
+conf() { alsa_fifo_conf "$1" "$tmp/alsa.conf"; }
 run() { ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf "$@"; }
 
 # deterministic test signals: noise-like (an LCG), so any shift or drop shows
@@ -92,19 +93,23 @@ else
     echo "FAIL (b): $(cat "$tmp/b.err")"; fail=1
 fi
 
-# (c) SIGKILL during a paced recording
-mkfifo "$tmp/fifo"
-conf "$tmp/fifo"
-"$tool" pace "$tmp/in_long.raw" "$tmp/fifo" >/dev/null 2>&1 & pacer=$!
-pids="$pids $pacer"
-ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf "$bin" record "$tmp/c.wav" 2> "$tmp/c.err" &
+# (c) SIGKILL during a paced recording, once 2.2 s of samples are on disk
+# (a 44-byte header + 2 bytes a sample); the deadline only bounds a hang.
+alsa_fifo_start "$tmp/in_long.raw" "$tmp"
+ALSA_CONFIG_PATH=$ALSA_FIFO_CONFIG "$bin" record "$tmp/c.wav" 2> "$tmp/c.err" &
 rec=$!  # kwscope itself (not a subshell), so SIGKILL hits it
 pids="$pids $rec"
-sleep 2.3
+want=$((44 + 2 * 35200))
+c_ready() { file_has_bytes "$tmp/c.wav" $want || ! kill -0 "$rec" 2>/dev/null; }
+wait_until 60 c_ready
+if ! file_has_bytes "$tmp/c.wav" $want; then
+    echo "FAIL (c): $tmp/c.wav holds $(file_bytes "$tmp/c.wav") bytes, want >= $want" \
+        "(recorder $(kill -0 "$rec" 2>/dev/null && echo "still running after 60 s" || echo "ended"))"
+    fail=1
+fi
 kill -KILL "$rec" 2>/dev/null
 wait "$rec" 2>/dev/null
-kill -KILL "$pacer" 2>/dev/null
-wait "$pacer" 2>/dev/null
+alsa_fifo_stop
 if "$tool" prefix "$tmp/in_long.raw" "$tmp/c.wav" 1.5 320; then
     echo "ok (c)"
 else

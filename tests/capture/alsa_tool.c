@@ -9,17 +9,15 @@
  *   alsa_tool prefix IN.raw OUT.wav MIN_SECONDS [N]
  *       OUT loads, holds >= MIN_SECONDS, and is a prefix of IN (its first N
  *       samples only, when N is given)
- *   alsa_tool pace IN.raw FIFO            write IN to FIFO at 32,000 bytes/s
+ * (The paced FIFO "microphone" is tools/alsa_fifo.sh.)
  * Exit 0 pass, 1 fail (with a line saying why). */
 #include "capture.h"
 #include "clip_priv.h"
 
 #include <samplerate.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static int16_t *read_raw(const char *path, size_t *n)
 {
@@ -115,36 +113,6 @@ int main(int argc, char **argv)
             }
         printf("prefix: %.2f s valid (need %.2f)\n", secs, min);
         return secs >= min ? 0 : 1;
-    }
-    if (argc >= 4 && !strcmp(argv[1], "pace")) {
-        size_t n_in;
-        int16_t *in = read_raw(argv[2], &n_in);
-        /* PortAudio may open and close the device while probing: on a
-         * broken pipe start again from the first sample with a new reader,
-         * so what the final reader gets is always a prefix of IN. */
-        signal(SIGPIPE, SIG_IGN);
-    reopen:;
-        FILE *f = fopen(argv[3], "wb");
-        if (!f)
-            return 1;
-        /* 320 samples (640 bytes) every 10 ms = 32,000 bytes/s */
-        struct timespec t;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        for (size_t i = 0; i < n_in; i += 320) {
-            size_t k = n_in - i < 320 ? n_in - i : 320;
-            if (fwrite(in + i, 2, k, f) != k || fflush(f) != 0) {
-                fclose(f);
-                goto reopen;
-            }
-            t.tv_nsec += 10 * 1000 * 1000;
-            if (t.tv_nsec >= 1000000000) {
-                t.tv_nsec -= 1000000000;
-                t.tv_sec++;
-            }
-            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
-        }
-        fclose(f);
-        return 0;
     }
     fprintf(stderr, "usage: see alsa_tool.c\n");
     return 2;

@@ -46,7 +46,7 @@ static void test_micro_speech(void)
     CHECK_INT(dev_session_push(s, clip, 16000), KWS_OK);
     CHECK_INT(dev_session_classify(s), KWS_OK);
     struct seen w = {0};
-    CHECK(drive(s, 10, on_ev, ms_done, &w));
+    CHECK(drive(s, 60, on_ev, ms_done, &w));
     int8_t feat[DEV_FEAT_ROWS * DEV_FEAT_COLS], want[4];
     fake_features(NULL, clip, 16000, feat);
     fake_infer(NULL, feat, want);
@@ -86,7 +86,7 @@ static void test_edge_impulse(void)
     char err[256];
     CHECK_INT(dev_session_open(&s, &sc, dev_now(), err, sizeof err), KWS_OK);
     struct seen w = {0};
-    CHECK(drive(s, 10, on_ev, ei_done, &w));
+    CHECK(drive(s, 60, on_ev, ei_done, &w));
     CHECK(w.last.has_timings);
     CHECK_INT(w.last.result.n_scores, 4);
     const struct dev_info *info = dev_session_info(s);

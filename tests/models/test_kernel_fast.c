@@ -222,7 +222,7 @@ static void fill_bias(int32_t *b, int n)
      * near the int32 limits (with left shifts: wrapped products) */
     if (rnext() % 8 == 0)
         for (int i = 0; i < n; i++)
-            b[i] = (int32_t)(rnext() % 3600000000u) - 1800000000;
+            b[i] = (int32_t)((int64_t)(rnext() % 3600000000u) - 1800000000);
 }
 
 static void dw_case(int k, int in_c, int depth_mul, int max_hw, int max_k)

@@ -12,9 +12,8 @@
 #     compared with tests/tui/golden/dash-WxH.txt, and checked for whole
 #     numbers in the side panel, whole tick labels and the footer's keys.
 # KWSCOPE_UPDATE_GOLDENS=1 rewrites the goldens (look at them before
-# committing). Usage: dashboard_views.sh ALSA_TOOL
+# committing). Usage: dashboard_views.sh
 set -u
-tool=${1:-}
 BIN=${KWSCOPE_BIN:?}
 SRC=${KWSCOPE_SOURCE_DIR:?}
 CLIP=$SRC/assets/demo.wav
@@ -23,8 +22,8 @@ command -v tmux >/dev/null || { echo "skipped: tmux is not installed"; exit 77; 
 tmp=$(mktemp -d /tmp/kws_views_XXXXXX)
 SOCK="kwscope-views-$$"
 T="tmux -L $SOCK -f /dev/null"
-pacer=""
-cleanup() { $T kill-server 2>/dev/null; [ -n "$pacer" ] && kill "$pacer" 2>/dev/null; rm -rf "$tmp"; }
+. "$SRC/tools/alsa_fifo.sh"
+cleanup() { $T kill-server 2>/dev/null; alsa_fifo_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # dlopen'ed ALSA/JACK plugins
 fails=0
@@ -120,20 +119,16 @@ keys q
 gone_within_1s "board mic, q"
 
 # ---- the PC mic through ALSA's file plugin ----
-if [ -n "$tool" ] && [ -x "$tool" ]; then
+{
     /usr/bin/python3 - "$CLIP" "$tmp/in.raw" <<'PY'
 import sys, wave
 w = wave.open(sys.argv[1])
 open(sys.argv[2], "wb").write(w.readframes(w.getnframes()) * 20)
 PY
-    mkfifo "$tmp/fifo"
-    printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/null"; infile "%s"; format "raw" }\n' \
-        "$tmp/fifo" > "$tmp/alsa.conf"
-    "$tool" pace "$tmp/in.raw" "$tmp/fifo" &
-    pacer=$!
+    alsa_fifo_start "$tmp/in.raw" "$tmp"
     ARGS="--source mic"
-    start 120 40 "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$tmp/alsa.conf"
-    if wait_for "| live |" 10; then
+    start 120 40 "ALSA_CONFIG_PATH=$ALSA_FIFO_CONFIG"
+    if wait_for "| live |"; then
         for v in 4 1 6 2 5 3; do
             keys "$v"
             check_filled "$v" single 120 40 "live mic, view $v"
@@ -147,9 +142,8 @@ PY
         $T send-keys -t "$S" q
         gone_within_1s "live mode, b p d then q"
     fi
-    kill "$pacer" 2>/dev/null
-    pacer=""
-fi
+    alsa_fifo_stop
+}
 
 # ---- screen goldens ----
 for size in 80x24 120x40 200x60; do
