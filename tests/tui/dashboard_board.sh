@@ -86,17 +86,9 @@ keys clear Enter
 keys "$BIN --board sim --dialect micro_speech $CLIP; echo exit=\$?" Enter
 wait_for "fw micro_speech"
 keys Right; keys p; wait_for "pushed the second"
-<<<<<<< HEAD
-wait_for "Board result" 10
-i=0
-until screen | grep -Eq "pre(process)? +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-screen | grep -Eq "pre(process)? +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || fail "no profile timings from the micro_speech board"
-=======
 wait_for "Board result"
-timed() { screen | grep -Eq "pre +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+"; }
-wait_until 30 timed
-screen | grep -Eq "pre +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+" || fail "no profile timings from the micro_speech board"
->>>>>>> testrobust
+timed() { screen | grep -Eq "pre(process)? +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+"; }
+wait_until 30 timed || fail "no profile timings from the micro_speech board"
 [ "$(screen | grep -Ec 'yes [0-9.]+ @ [0-9.]+ s')" -ge 2 ] || fail "the board's Heard line is not in its log"
 keys q; wait_for "exit=0"
 
