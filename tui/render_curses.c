@@ -227,7 +227,7 @@ static bool same(const struct tui_cell *a, const struct tui_cell *b)
 static bool is_separator(uint32_t ch) { return (ch >= 0x2500 && ch <= 0x257F) || ch == '|'; }
 
 /* The glyph and colours for a cell. A half block's picture (top over bottom)
- * can be drawn four ways; the one sharing the last written pair needs no
+ * can be drawn several ways; the one sharing the last written pair needs no
  * colour escape. */
 static void choose(const struct tui_curses *t, const struct tui_cell *c, uint32_t *ch, int *fg, int *bg)
 {
@@ -237,11 +237,11 @@ static void choose(const struct tui_curses *t, const struct tui_cell *c, uint32_
     if (c->ch != HALF_UPPER || c->attr || c->fg < 0 || c->bg < 0)
         return;
     int top = c->fg, bottom = c->bg;
+    /* Never a blank on the background: a plot cell keeps a visible glyph,
+     * so a screen read without colours (tmux capture-pane -p, a log)
+     * still shows where data is. */
     if (top == bottom) {
-        if (t->cur_bg == top) {
-            *ch = ' ';
-            *fg = t->cur_fg;
-        } else if (t->cur_fg == top) {
+        if (t->cur_fg == top) {
             *ch = FULL_BLOCK;
             *bg = t->cur_bg;
         }
