@@ -62,11 +62,11 @@ struct dev_session *board_connect(const struct board_opts *o)
     struct dev_session_config c = {0};
     c.path = o->port;
     c.dialect = o->dialect;
-    c.timeout_ms = o->emu ? DEV_EMU_FRAME_TIMEOUT_MS : 0;
+    c.timeout_ms = o->emu ? DEV_EMU_FRAME_TIMEOUT_MS : 0; /* QEMU boots and reads slowly */
     struct dev_session *s = NULL;
     char err[512];
     if (dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK ||
-        dev_session_wait_ready(s, 5, &board_stop, err, sizeof err) != KWS_OK) {
+        dev_session_wait_ready(s, o->emu ? 60 : 5, &board_stop, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board: %s\n", err);
         dev_session_close(s);
         return NULL;
