@@ -25,7 +25,7 @@ static int wait_kind(struct dev_session *s, enum dev_event_kind k, struct dev_ev
 {
     double end = dev_now() + 10;
     while (dev_now() < end) {
-        struct pollfd p = {dev_session_fd(s), POLLIN, 0};
+        struct pollfd p = { dev_session_fd(s), POLLIN, 0 };
         poll(&p, 1, 2);
         dev_session_on_readable(s, dev_now());
         dev_session_tick(s, dev_now());
@@ -45,7 +45,7 @@ static double stream_rate(struct dev_session *s, double secs, unsigned long *los
     unsigned long samples = 0;
     double t0 = dev_now();
     while (dev_now() - t0 < secs) {
-        struct pollfd p = {dev_session_fd(s), POLLIN, 0};
+        struct pollfd p = { dev_session_fd(s), POLLIN, 0 };
         poll(&p, 1, 2);
         dev_session_on_readable(s, dev_now());
         dev_session_tick(s, dev_now());
@@ -72,16 +72,17 @@ int main(void)
         fprintf(stderr, "bench_device: %s\n", err);
         return 1;
     }
-    struct cap_clip demo = {0};
+    struct cap_clip demo = { 0 };
     snprintf(p, sizeof p, "%s/assets/demo.wav", root ? root : ".");
     if (cap_clip_load(p, &demo, err, sizeof err) != KWS_OK || demo.n_samples < 16000) {
         fprintf(stderr, "bench_device: %s\n", err);
         return 1;
     }
     const int16_t *mic = demo.samples;
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     cfg.pipe = dev_pipeline_stages(&pl);
-    if (dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &cfg.info, err, sizeof err))
+    if (dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &cfg.info, err,
+                              sizeof err))
         return 1;
     cfg.mic = demo.samples;
     cfg.mic_n = demo.n_samples;
@@ -89,7 +90,7 @@ int main(void)
     cfg.live_stride = 4000;
     struct sim_thread st;
     if (sim_start(&st, &cfg)) return 1;
-    struct dev_session_config sc = {0};
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     struct dev_session *s;
     if (dev_session_open(&s, &sc, dev_now(), err, sizeof err) != KWS_OK) return 1;
@@ -103,8 +104,10 @@ int main(void)
         while (dev_session_pending(s)) wait_kind(s, DEV_EV_STATE, &ev);
         double t0 = dev_now();
         dev_session_classify(s);
-        do wait_kind(s, DEV_EV_RESULT, &ev); while (!ev.requested);
-        double board = (ev.result.preprocess_us + ev.result.inference_us + ev.result.postprocess_us) / 1e6;
+        do wait_kind(s, DEV_EV_RESULT, &ev);
+        while (!ev.requested);
+        double board =
+            (ev.result.preprocess_us + ev.result.inference_us + ev.result.postprocess_us) / 1e6;
         lat[i] = (dev_now() - t0 - board) * 1000;
         compute[i] = board * 1000;
     }
@@ -119,10 +122,11 @@ int main(void)
         double t0 = dev_now();
         dev_session_push(s, mic, 16000);
         dev_session_classify(s);
-        do wait_kind(s, DEV_EV_RESULT, &ev); while (!ev.requested);
+        do wait_kind(s, DEV_EV_RESULT, &ev);
+        while (!ev.requested);
         whole[i] = (dev_now() - t0) * 1000;
-        whole_net[i] = whole[i] - (ev.result.preprocess_us + ev.result.inference_us +
-                                   ev.result.postprocess_us) / 1000.0;
+        whole_net[i] = whole[i] -
+            (ev.result.preprocess_us + ev.result.inference_us + ev.result.postprocess_us) / 1000.0;
     }
     qsort(lat, N, sizeof *lat, cmp);
     qsort(compute, N, sizeof *compute, cmp);
@@ -133,13 +137,16 @@ int main(void)
            compute[N / 2]);
     printf("classify -> result minus board compute: median %.3f ms, p90 %.3f ms (target < 2 ms)\n",
            lat[N / 2], lat[N * 9 / 10]);
-    printf("one acknowledged push frame (%d samples): median %.3f ms\n", DEV_PUSH_MAX_SAMPLES, push1[N / 2]);
-    printf("push 1 s (%d frames) + classify -> result: median %.1f ms (%.1f ms without the board's compute)\n",
+    printf("one acknowledged push frame (%d samples): median %.3f ms\n", DEV_PUSH_MAX_SAMPLES,
+           push1[N / 2]);
+    printf("push 1 s (%d frames) + classify -> result: median %.1f ms (%.1f ms without the board's "
+           "compute)\n",
            (16000 + DEV_PUSH_MAX_SAMPLES - 1) / DEV_PUSH_MAX_SAMPLES, whole[10], whole_net[10]);
 
     unsigned long lost;
     double rate = stream_rate(s, 3, &lost);
-    printf("streaming at 50x (live detection on): %.0f samples/s (%.1fx real time), %lu lost chunks or bad frames\n",
+    printf("streaming at 50x (live detection on): %.0f samples/s (%.1fx real time), %lu lost "
+           "chunks or bad frames\n",
            rate, rate / 16000, lost);
     dev_session_close(s);
     sim_stop(&st);
@@ -149,7 +156,8 @@ int main(void)
     if (dev_session_open(&s, &sc, dev_now(), err, sizeof err) != KWS_OK) return 1;
     while (dev_session_state(s) != DEV_ST_READY) wait_kind(s, DEV_EV_INFO, &ev);
     rate = stream_rate(s, 3, &lost);
-    printf("streaming at 100x (live detection on): %.0f samples/s (%.1fx real time), %lu lost chunks or bad frames\n",
+    printf("streaming at 100x (live detection on): %.0f samples/s (%.1fx real time), %lu lost "
+           "chunks or bad frames\n",
            rate, rate / 16000, lost);
     dev_session_close(s);
     sim_stop(&st);

@@ -33,7 +33,8 @@ int main(void)
     uint32_t seed = 1;
     for (int i = 0; i < N; i++) {
         seed = seed * 1664525u + 1013904223u;
-        x[i] = (int16_t)(6000.0 * sin(2 * M_PI * 440.0 * i / 16000.0) + (int)((seed >> 16) & 0x7FF) - 1024);
+        x[i] = (int16_t)(6000.0 * sin(2 * M_PI * 440.0 * i / 16000.0) +
+                         (int)((seed >> 16) & 0x7FF) - 1024);
     }
     struct dsp_micro_config cfg = dsp_micro_config_default();
     char err[256];
@@ -62,8 +63,7 @@ int main(void)
         double *t = tp[path];
         int n = np[path];
         qsort(t, (size_t)n, sizeof *t, cmp);
-        if (path == 0)
-            base = t[n / 2];
+        if (path == 0) base = t[n / 2];
         printf("micro frontend, 1 s of audio -> 49x40 u16, %-8s: median %6.1f us, min %6.1f us, "
                "p90 %6.1f us (%d runs; %.0fx realtime); ratio vs portable %.2fx%s [%u]\n",
                path ? "avx2" : "portable", t[n / 2], t[0], t[n * 9 / 10], n, 1e6 / t[n / 2],

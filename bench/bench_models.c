@@ -34,7 +34,8 @@ static enum kws_status load_model(struct mdl_model *m, const char **what, char *
 {
     char path[4096];
     const char *shared = getenv("KWSCOPE_SHARED_DIR");
-    snprintf(path, sizeof path, "%s/conformance/micro_speech_quantized.tflite", shared ? shared : "../shared");
+    snprintf(path, sizeof path, "%s/conformance/micro_speech_quantized.tflite",
+             shared ? shared : "../shared");
     if (mdl_model_load(path, m, err, n) == KWS_OK) {
         *what = "micro_speech_quantized.tflite (conformance)";
         return KWS_OK;
@@ -48,8 +49,7 @@ static enum kws_status load_model(struct mdl_model *m, const char **what, char *
     uint8_t *buf = NULL;
     size_t len = 0;
     enum kws_status st = mdl_tc_to_tflite(&q, &buf, &len, err, n);
-    if (st == KWS_OK)
-        st = mdl_model_load_mem(buf, len, m, err, n);
+    if (st == KWS_OK) st = mdl_model_load_mem(buf, len, m, err, n);
     free(buf);
     *what = "TinyConv (random weights, written by our writer)";
     return st;
@@ -116,7 +116,7 @@ static double run_once(enum what w, struct mdl_kws *k, const uint16_t *feat, int
 int main(void)
 {
     char err[256];
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     const char *what = "";
     if (load_model(&m, &what, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "bench_models: %s\n", err);
@@ -144,8 +144,7 @@ int main(void)
         for (int w = 0; w < W_N; w++)
             for (int lv = 0; lv <= best; lv++) {
                 mdl_simd_set((enum mdl_simd)lv);
-                for (int i = 0; i < 20; i++)
-                    run_once((enum what)w, &k, feat, scores);
+                for (int i = 0; i < 20; i++) run_once((enum what)w, &k, feat, scores);
                 for (int i = 0; i < PER; i++)
                     s[w][lv].t[s[w][lv].n++] = run_once((enum what)w, &k, feat, scores);
             }
@@ -192,7 +191,8 @@ int main(void)
     }
     qsort(tf, PRUNS, sizeof tf[0], cmp_d);
     qsort(tp, PRUNS, sizeof tp[0], cmp_d);
-    printf("micro frontend (1 s of audio):         median %8.1f us  min %8.1f us\n", tf[PRUNS / 2], tf[0]);
+    printf("micro frontend (1 s of audio):         median %8.1f us  min %8.1f us\n", tf[PRUNS / 2],
+           tf[0]);
     printf("full 1 s pipeline (features+model+pp): median %8.1f us  min %8.1f us  (%d runs)\n",
            tp[PRUNS / 2], tp[0], PRUNS);
     mdl_kws_free(&k);

@@ -23,8 +23,7 @@ static void *drain(void *arg)
 {
     (void)arg;
     char buf[65536];
-    while (read(master_fd, buf, sizeof buf) > 0) {
-    }
+    while (read(master_fd, buf, sizeof buf) > 0) {}
     return NULL;
 }
 
@@ -52,8 +51,7 @@ int main(void)
         fprintf(stderr, "bench_tui: %s\n", err);
         return 1;
     }
-    for (int v = 0; v < TUI_VIEW_COUNT; v++)
-        tui_scope_prepare(&scope, (enum tui_view_id)v);
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) tui_scope_prepare(&scope, (enum tui_view_id)v);
 
     master_fd = posix_openpt(O_RDWR | O_NOCTTY);
     if (master_fd < 0 || grantpt(master_fd) || unlockpt(master_fd)) {

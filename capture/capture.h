@@ -21,16 +21,16 @@
 
 /* What the file was before conversion, for the info line. */
 struct cap_format {
-    int rate_hz;           /* original sample rate */
-    int channels;          /* original channel count */
-    int64_t frames;        /* original length in frames */
-    char container[16];    /* "WAV", "FLAC", "OGG", ... */
-    char encoding[24];     /* "PCM 16-bit", "float 32-bit", "Vorbis", ... */
+    int rate_hz;        /* original sample rate */
+    int channels;       /* original channel count */
+    int64_t frames;     /* original length in frames */
+    char container[16]; /* "WAV", "FLAC", "OGG", ... */
+    char encoding[24];  /* "PCM 16-bit", "float 32-bit", "Vorbis", ... */
 };
 
 /* A clip at the analysis rate. samples is owned by the clip. */
 struct cap_clip {
-    int16_t *samples;      /* 16 kHz mono */
+    int16_t *samples; /* 16 kHz mono */
     size_t n_samples;
     struct cap_format original;
 };
@@ -38,16 +38,15 @@ struct cap_clip {
 /* Load any file libsndfile reads; downmix (mean of channels) and resample to
  * 16 kHz. Missing, empty, truncated, non-audio or zero-length files fail with
  * KWS_ERR_IO / KWS_ERR_FORMAT and a one-line message in err. */
-enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
-                              char *err, size_t err_len);
+enum kws_status cap_clip_load(const char *path, struct cap_clip *clip, char *err, size_t err_len);
 void cap_clip_free(struct cap_clip *clip);
 
 /* Save 16-bit mono samples; the container follows the extension (.wav, .flac).
  * Refuses to replace an existing file unless overwrite is non-zero, and a
  * symbolic link always; written through cap_output_*, so a failure leaves
  * the previous file or none, never a partial clip. */
-enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n,
-                              int rate_hz, int overwrite, char *err, size_t err_len);
+enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n, int rate_hz,
+                              int overwrite, char *err, size_t err_len);
 
 /* "WAV PCM 16-bit, 44100 Hz, stereo, 2.50 s" */
 void cap_format_describe(const struct cap_format *f, char *buf, size_t len);
@@ -59,24 +58,22 @@ void cap_format_describe(const struct cap_format *f, char *buf, size_t len);
  * exactly one reads (cap_ring_read/available); overruns may be read from any
  * thread. Fields are private: use the functions. */
 struct cap_ring {
-    int16_t *buf;               /* capacity samples, owned */
-    size_t capacity;            /* power of two */
-    _Atomic size_t head;        /* samples ever written (producer) */
-    _Atomic size_t tail;        /* samples ever read (consumer) */
-    _Atomic uint64_t overruns;  /* samples dropped because the ring was full */
+    int16_t *buf;              /* capacity samples, owned */
+    size_t capacity;           /* power of two */
+    _Atomic size_t head;       /* samples ever written (producer) */
+    _Atomic size_t tail;       /* samples ever read (consumer) */
+    _Atomic uint64_t overruns; /* samples dropped because the ring was full */
 };
 
 /* Capacity is min_capacity rounded up to a power of two (2..2^28). */
-enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity,
-                              char *err, size_t err_len);
+enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity, char *err, size_t err_len);
 void cap_ring_free(struct cap_ring *r);
 /* Producer: copies what fits, drops and counts the rest; never blocks.
  * Returns the number of samples written. Safe in an audio callback. */
 size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n);
 /* Producer: like cap_ring_write for interleaved audio, but only whole frames
  * go in (so the consumer never sees a split frame). Returns frames written. */
-size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames,
-                             size_t channels);
+size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames, size_t channels);
 /* Consumer: copies up to max samples out; returns how many (0 when empty). */
 size_t cap_ring_read(struct cap_ring *r, int16_t *out, size_t max);
 /* Producer: free room now (a lower bound: the consumer may free more). */
@@ -161,8 +158,8 @@ enum kws_status cap_file_source_open(const char *path, int paced, struct cap_sou
  * supports it, otherwise its default rate with up to 2 channels, downmixed and
  * resampled (libsamplerate, streaming, in cap_source_read, not in the
  * callback). No input device: KWS_ERR_IO "no audio input device". */
-enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
-                                    char *err, size_t err_len);
+enum kws_status cap_mic_source_open(const char *device, struct cap_source **out, char *err,
+                                    size_t err_len);
 
 /* PortAudio initialisation, reference-counted (each successful init needs
  * one terminate). */
@@ -174,7 +171,7 @@ struct cap_device_info {
     int index;
     char name[128];
     char host_api[32];
-    int max_in, max_out;       /* channel counts */
+    int max_in, max_out; /* channel counts */
     double default_rate_hz;
     int is_default_in, is_default_out;
 };
@@ -202,14 +199,14 @@ void cap_quiet_stderr_end(int token);
  * appeared meanwhile, without); any error removes the temporary file, leaves
  * the old file and says "PATH: write failed (...)". abort: remove it. */
 struct cap_output {
-    char path[4096];        /* the target */
-    char tmp[4200];         /* the temporary file beside it ("" when gone) */
-    int fd;                 /* open on tmp, -1 after commit/abort */
-    FILE *fp;               /* stdio on fd */
+    char path[4096]; /* the target */
+    char tmp[4200];  /* the temporary file beside it ("" when gone) */
+    int fd;          /* open on tmp, -1 after commit/abort */
+    FILE *fp;        /* stdio on fd */
     int force;
 };
-enum kws_status cap_output_open(struct cap_output *o, const char *path, int force,
-                                char *err, size_t err_len);
+enum kws_status cap_output_open(struct cap_output *o, const char *path, int force, char *err,
+                                size_t err_len);
 enum kws_status cap_output_commit(struct cap_output *o, char *err, size_t err_len);
 void cap_output_abort(struct cap_output *o);
 /* A name from the command line or a board (word, speaker, label) that may
@@ -230,8 +227,8 @@ int cap_name_is_component(const char *name);
 struct cap_recorder;
 enum kws_status cap_recorder_open(const char *path, int rate_hz, int overwrite,
                                   struct cap_recorder **out, char *err, size_t err_len);
-enum kws_status cap_recorder_write(struct cap_recorder *r, const int16_t *s, size_t n,
-                                   char *err, size_t err_len);
+enum kws_status cap_recorder_write(struct cap_recorder *r, const int16_t *s, size_t n, char *err,
+                                   size_t err_len);
 /* Samples written successfully so far. */
 uint64_t cap_recorder_samples(const struct cap_recorder *r);
 /* Finalise and free; returns the first error (if any) or a close error. */

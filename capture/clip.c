@@ -35,12 +35,9 @@
 int16_t cap_float_to_s16(float x)
 {
     float v = x * 32768.0f;
-    if (!(v == v))
-        return 0; /* NaN */
-    if (v >= 32767.0f)
-        return 32767;
-    if (v <= -32768.0f)
-        return -32768;
+    if (!(v == v)) return 0; /* NaN */
+    if (v >= 32767.0f) return 32767;
+    if (v <= -32768.0f) return -32768;
     return (int16_t)lrintf(v);
 }
 
@@ -78,18 +75,15 @@ static void describe_sf(int format, struct cap_format *f)
     snprintf(f->encoding, sizeof f->encoding, "%s", e);
 }
 
-enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz,
-                                    int16_t **out, size_t *n_out,
-                                    char *err, size_t err_len)
+enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz, int16_t **out,
+                                    size_t *n_out, char *err, size_t err_len)
 {
     *out = NULL;
     *n_out = 0;
     if (rate_hz == CAP_RATE_HZ) {
         int16_t *s = malloc((n ? n : 1) * sizeof *s);
-        if (!s)
-            return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            s[i] = cap_float_to_s16(mono[i]);
+        if (!s) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) s[i] = cap_float_to_s16(mono[i]);
         *out = s;
         *n_out = n;
         return KWS_OK;
@@ -97,9 +91,8 @@ enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz,
     double ratio = (double)CAP_RATE_HZ / rate_hz;
     size_t cap = (size_t)ceil((double)n * ratio) + 16;
     float *tmp = malloc(cap * sizeof *tmp);
-    if (!tmp)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
-    SRC_DATA d = {0};
+    if (!tmp) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    SRC_DATA d = { 0 };
     d.data_in = mono;
     d.input_frames = (long)n;
     d.data_out = tmp;
@@ -108,8 +101,8 @@ enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz,
     int e = src_simple(&d, CAP_SRC_CONVERTER, 1);
     if (e) {
         free(tmp);
-        return kws_err(err, err_len, KWS_ERR_FORMAT, "resampling from %d Hz: %s",
-                       rate_hz, src_strerror(e));
+        return kws_err(err, err_len, KWS_ERR_FORMAT, "resampling from %d Hz: %s", rate_hz,
+                       src_strerror(e));
     }
     size_t m = (size_t)d.output_frames_gen;
     int16_t *s = malloc((m ? m : 1) * sizeof *s);
@@ -117,8 +110,7 @@ enum kws_status cap_resample_to_16k(const float *mono, size_t n, int rate_hz,
         free(tmp);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < m; i++)
-        s[i] = cap_float_to_s16(tmp[i]);
+    for (size_t i = 0; i < m; i++) s[i] = cap_float_to_s16(tmp[i]);
     free(tmp);
     *out = s;
     *n_out = m;
@@ -149,25 +141,27 @@ static int open_input(const char *path, char *err, size_t err_len)
         kws_err(err, err_len, KWS_ERR_IO, "%s: not a regular file", path);
     } else if (S_ISFIFO(st.st_mode)) {
         /* a signal ends the wait too: poll is never restarted */
-        struct pollfd p = {fd, POLLIN, 0};
+        struct pollfd p = { fd, POLLIN, 0 };
         int r = poll(&p, 1, CAP_PIPE_WAIT_MS);
         if (r < 0)
             kws_err(err, err_len, KWS_ERR_IO, "%s: interrupted while waiting for data", path);
         else if (r == 0)
-            kws_err(err, err_len, KWS_ERR_IO, "%s: a pipe with no data after %d s (no writer?)", path,
-                    CAP_PIPE_WAIT_MS / 1000);
+            kws_err(err, err_len, KWS_ERR_IO, "%s: a pipe with no data after %d s (no writer?)",
+                    path, CAP_PIPE_WAIT_MS / 1000);
         else
             rc = 0;
     } else {
         rc = 0;
     }
-    if (rc == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
-        return fd;
+    if (rc == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0) return fd;
     close(fd);
     return rc;
 }
 
-static uint32_t le32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint32_t le32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 /* libsndfile's messages for a WAV with an impossible format chunk are about
  * its internals ("SF_INFO struct incomplete"): find the real reason. */
@@ -175,13 +169,11 @@ static int wav_header_problem(const char *path, char *why, size_t len)
 {
     unsigned char h[512];
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
+    if (fd < 0) return 0;
     struct stat st;
     ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, h, sizeof h) : -1;
     close(fd);
-    if (n < 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4))
-        return 0;
+    if (n < 12 || memcmp(h, "RIFF", 4) || memcmp(h + 8, "WAVE", 4)) return 0;
     for (size_t off = 12; off + 8 <= (size_t)n;) {
         uint32_t size = le32(h + off + 4);
         if (!memcmp(h + off, "fmt ", 4) && off + 16 <= (size_t)n) {
@@ -189,12 +181,10 @@ static int wav_header_problem(const char *path, char *why, size_t len)
             uint32_t rate = le32(h + off + 12);
             if (rate == 0 || rate > 768000)
                 return snprintf(why, len, "invalid sample rate %lu", (unsigned long)rate) > 0;
-            if (ch == 0)
-                return snprintf(why, len, "invalid channel count 0") > 0;
+            if (ch == 0) return snprintf(why, len, "invalid channel count 0") > 0;
             return 0;
         }
-        if (size > (size_t)n)
-            return 0;
+        if (size > (size_t)n) return 0;
         off += 8 + size + (size & 1);
     }
     return 0;
@@ -203,17 +193,16 @@ static int wav_header_problem(const char *path, char *why, size_t len)
 /* The board's own format (16 kHz mono 16-bit PCM) is read as it is: the
  * float route would give the same samples (x / 32768 * 32768 is exact) at
  * a third of a 60 s load's time spent converting. */
-static enum kws_status load_s16(SNDFILE *sf, const char *path, size_t frames,
-                                struct cap_clip *clip, char *err, size_t err_len)
+static enum kws_status load_s16(SNDFILE *sf, const char *path, size_t frames, struct cap_clip *clip,
+                                char *err, size_t err_len)
 {
     int16_t *s = malloc(frames * sizeof *s);
-    if (!s)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "%s: out of memory", path);
+    if (!s) return kws_err(err, err_len, KWS_ERR_NOMEM, "%s: out of memory", path);
     sf_count_t got = sf_readf_short(sf, s, (sf_count_t)frames);
     if (got <= 0) {
         free(s);
-        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no audio could be decoded (%s)",
-                       path, sf_strerror(sf));
+        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no audio could be decoded (%s)", path,
+                       sf_strerror(sf));
     }
     clip->samples = s;
     clip->n_samples = (size_t)got;
@@ -221,34 +210,31 @@ static enum kws_status load_s16(SNDFILE *sf, const char *path, size_t frames,
     return KWS_OK;
 }
 
-enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
-                              char *err, size_t err_len)
+enum kws_status cap_clip_load(const char *path, struct cap_clip *clip, char *err, size_t err_len)
 {
     memset(clip, 0, sizeof *clip);
-    if (!path || !*path)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no file given");
+    if (!path || !*path) return kws_err(err, err_len, KWS_ERR_ARG, "no file given");
     int fd = open_input(path, err, err_len);
-    if (fd < 0)
-        return fd == -2 ? KWS_ERR_FORMAT : KWS_ERR_IO;
-    SF_INFO info = {0};
+    if (fd < 0) return fd == -2 ? KWS_ERR_FORMAT : KWS_ERR_IO;
+    SF_INFO info = { 0 };
     SNDFILE *sf = sf_open_fd(fd, SFM_READ, &info, 1);
     if (!sf) {
         char why[64];
         if (wav_header_problem(path, why, sizeof why))
             return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: %s", path, why);
-        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: not a readable audio file (%s)",
-                       path, sf_strerror(NULL));
+        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: not a readable audio file (%s)", path,
+                       sf_strerror(NULL));
     }
     enum kws_status rc = KWS_OK;
     float *inter = NULL, *mono = NULL;
     if (info.channels < 1 || info.channels > CAP_MAX_CHANNELS) {
-        rc = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: %d channels (1..%d allowed)",
-                     path, info.channels, CAP_MAX_CHANNELS);
+        rc = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: %d channels (1..%d allowed)", path,
+                     info.channels, CAP_MAX_CHANNELS);
         goto done;
     }
     if (info.samplerate < 1000 || info.samplerate > 768000) {
-        rc = kws_err(err, err_len, KWS_ERR_FORMAT,
-                     "%s: sample rate %d Hz (1000..768000 allowed)", path, info.samplerate);
+        rc = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: sample rate %d Hz (1000..768000 allowed)",
+                     path, info.samplerate);
         goto done;
     }
     if (info.frames <= 0) {
@@ -256,8 +242,8 @@ enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
         goto done;
     }
     if (info.frames > CAP_MAX_IN_SAMPLES / info.channels) {
-        rc = kws_err(err, err_len, KWS_ERR_NOMEM, "%s: too long (%lld frames x %d channels)",
-                     path, (long long)info.frames, info.channels);
+        rc = kws_err(err, err_len, KWS_ERR_NOMEM, "%s: too long (%lld frames x %d channels)", path,
+                     (long long)info.frames, info.channels);
         goto done;
     }
     size_t frames = (size_t)info.frames, ch = (size_t)info.channels;
@@ -274,8 +260,8 @@ enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
     }
     sf_count_t got = sf_readf_float(sf, inter, (sf_count_t)frames);
     if (got <= 0) {
-        rc = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no audio could be decoded (%s)",
-                     path, sf_strerror(sf));
+        rc = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no audio could be decoded (%s)", path,
+                     sf_strerror(sf));
         goto done;
     }
     /* A truncated data chunk yields fewer frames than the header promised:
@@ -283,14 +269,12 @@ enum kws_status cap_clip_load(const char *path, struct cap_clip *clip,
     frames = (size_t)got;
     for (size_t i = 0; i < frames; i++) {
         double acc = 0;
-        for (size_t c = 0; c < ch; c++)
-            acc += inter[i * ch + c];
+        for (size_t c = 0; c < ch; c++) acc += inter[i * ch + c];
         mono[i] = (float)(acc / (double)ch);
     }
-    rc = cap_resample_to_16k(mono, frames, info.samplerate, &clip->samples,
-                             &clip->n_samples, err, err_len);
-    if (rc != KWS_OK)
-        goto done;
+    rc = cap_resample_to_16k(mono, frames, info.samplerate, &clip->samples, &clip->n_samples, err,
+                             err_len);
+    if (rc != KWS_OK) goto done;
     if (clip->n_samples == 0) {
         free(clip->samples);
         clip->samples = NULL;
@@ -313,15 +297,13 @@ done:
 
 void cap_clip_free(struct cap_clip *clip)
 {
-    if (!clip)
-        return;
+    if (!clip) return;
     free(clip->samples);
     clip->samples = NULL;
     clip->n_samples = 0;
 }
 
-enum kws_status cap_sf_format_for_path(const char *path, int *format,
-                                       char *err, size_t err_len)
+enum kws_status cap_sf_format_for_path(const char *path, int *format, char *err, size_t err_len)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
     if (dot && !strcasecmp(dot, ".wav"))
@@ -329,8 +311,8 @@ enum kws_status cap_sf_format_for_path(const char *path, int *format,
     else if (dot && !strcasecmp(dot, ".flac"))
         *format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
     else
-        return kws_err(err, err_len, KWS_ERR_ARG,
-                       "%s: unknown output type (use .wav or .flac)", path ? path : "");
+        return kws_err(err, err_len, KWS_ERR_ARG, "%s: unknown output type (use .wav or .flac)",
+                       path ? path : "");
     return KWS_OK;
 }
 
@@ -350,13 +332,12 @@ int cap_open_new(const char *path, int overwrite, char *err, size_t err_len)
     return fd;
 }
 
-enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n,
-                              int rate_hz, int overwrite, char *err, size_t err_len)
+enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n, int rate_hz,
+                              int overwrite, char *err, size_t err_len)
 {
-    SF_INFO info = {0};
+    SF_INFO info = { 0 };
     enum kws_status rc = cap_sf_format_for_path(path, &info.format, err, err_len);
-    if (rc != KWS_OK)
-        return rc;
+    if (rc != KWS_OK) return rc;
     if (rate_hz < 1000 || rate_hz > 768000)
         return kws_err(err, err_len, KWS_ERR_ARG, "sample rate %d Hz out of range", rate_hz);
     info.samplerate = rate_hz;
@@ -367,8 +348,7 @@ enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n
     /* Through the output policy: a clip is either all there or not at all
      * (a half-written take would poison a data set). */
     struct cap_output o;
-    if ((rc = cap_output_open(&o, path, overwrite, err, err_len)) != KWS_OK)
-        return rc;
+    if ((rc = cap_output_open(&o, path, overwrite, err, err_len)) != KWS_OK) return rc;
     SNDFILE *sf = sf_open_fd(o.fd, SFM_WRITE, &info, 0);
     if (!sf) {
         cap_output_abort(&o);
@@ -389,13 +369,12 @@ enum kws_status cap_clip_save(const char *path, const int16_t *samples, size_t n
 
 void cap_format_describe(const struct cap_format *f, char *buf, size_t len)
 {
-    if (!buf || !len)
-        return;
+    if (!buf || !len) return;
     const char *chs = f->channels == 1 ? "mono" : f->channels == 2 ? "stereo" : NULL;
     double secs = f->rate_hz > 0 ? (double)f->frames / f->rate_hz : 0.0;
     if (chs)
-        snprintf(buf, len, "%s %s, %d Hz, %s, %.2f s", f->container, f->encoding,
-                 f->rate_hz, chs, secs);
+        snprintf(buf, len, "%s %s, %d Hz, %s, %.2f s", f->container, f->encoding, f->rate_hz, chs,
+                 secs);
     else
         snprintf(buf, len, "%s %s, %d Hz, %d channels, %.2f s", f->container, f->encoding,
                  f->rate_hz, f->channels, secs);

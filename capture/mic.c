@@ -17,18 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIC_RING_SECONDS 4  /* ring holds this much audio (at the device rate) */
-#define MIC_STAGE 4096      /* float frames staged for the resampler */
+#define MIC_RING_SECONDS 4 /* ring holds this much audio (at the device rate) */
+#define MIC_STAGE 4096     /* float frames staged for the resampler */
 
 struct mic_src {
     struct cap_source base;
     PaStream *stream;
-    struct cap_ring ring;      /* interleaved int16 at the device rate */
+    struct cap_ring ring;       /* interleaved int16 at the device rate */
     _Atomic uint64_t overflows; /* callbacks with paInputOverflow */
     int rate_hz, channels;
-    int direct;                /* 16 kHz mono: no conversion */
+    int direct; /* 16 kHz mono: no conversion */
     SRC_STATE *src;
-    float stage[MIC_STAGE];    /* mono float waiting for the resampler */
+    float stage[MIC_STAGE]; /* mono float waiting for the resampler */
     size_t staged;
     int16_t raw[MIC_STAGE * 2];
     float conv[MIC_STAGE];
@@ -44,8 +44,7 @@ enum kws_status cap_pa_init(char *err, size_t err_len)
         return KWS_OK;
     }
     enum kws_status st = cap_pa_load(err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     PaError e = Pa_Initialize();
     if (e != paNoError)
         return kws_err(err, err_len, KWS_ERR_IO, "cannot initialise PortAudio: %s",
@@ -56,8 +55,7 @@ enum kws_status cap_pa_init(char *err, size_t err_len)
 
 void cap_pa_terminate(void)
 {
-    if (pa_refs > 0 && --pa_refs == 0)
-        Pa_Terminate();
+    if (pa_refs > 0 && --pa_refs == 0) Pa_Terminate();
 }
 
 static int mic_callback(const void *input, void *output, unsigned long frames,
@@ -65,18 +63,15 @@ static int mic_callback(const void *input, void *output, unsigned long frames,
                         void *user)
 {
     struct mic_src *m = user;
-    if (flags & paInputOverflow)
-        atomic_fetch_add_explicit(&m->overflows, 1, memory_order_relaxed);
-    if (input)
-        cap_ring_write_frames(&m->ring, input, frames, (size_t)m->channels);
+    if (flags & paInputOverflow) atomic_fetch_add_explicit(&m->overflows, 1, memory_order_relaxed);
+    if (input) cap_ring_write_frames(&m->ring, input, frames, (size_t)m->channels);
     return paContinue;
 }
 
 static enum kws_status mic_start(struct cap_source *s, char *err, size_t err_len)
 {
     struct mic_src *m = s->impl;
-    if (m->running)
-        return KWS_OK;
+    if (m->running) return KWS_OK;
     PaError e = Pa_StartStream(m->stream);
     if (e != paNoError)
         return kws_err(err, err_len, KWS_ERR_IO, "cannot start input: %s", Pa_GetErrorText(e));
@@ -87,8 +82,7 @@ static enum kws_status mic_start(struct cap_source *s, char *err, size_t err_len
 static void mic_stop(struct cap_source *s)
 {
     struct mic_src *m = s->impl;
-    if (!m->running)
-        return;
+    if (!m->running) return;
     Pa_StopStream(m->stream);
     m->running = 0;
 }
@@ -102,8 +96,7 @@ static void mic_stage(struct mic_src *m)
      * long as we only ask for whole frames (room * ch). */
     for (size_t i = 0; i < frames; i++) {
         int acc = 0;
-        for (size_t c = 0; c < ch; c++)
-            acc += m->raw[i * ch + c];
+        for (size_t c = 0; c < ch; c++) acc += m->raw[i * ch + c];
         m->stage[m->staged + i] = (float)acc / (float)ch / 32768.0f;
     }
     m->staged += frames;
@@ -112,28 +105,25 @@ static void mic_stage(struct mic_src *m)
 static size_t mic_read(struct cap_source *s, int16_t *out, size_t max)
 {
     struct mic_src *m = s->impl;
-    if (m->direct)
-        return cap_ring_read(&m->ring, out, max);
+    if (m->direct) return cap_ring_read(&m->ring, out, max);
     size_t done = 0;
     while (done < max) {
         mic_stage(m);
         size_t cap = max - done < MIC_STAGE ? max - done : MIC_STAGE;
-        SRC_DATA d = {0};
+        SRC_DATA d = { 0 };
         d.data_in = m->stage;
         d.input_frames = (long)m->staged;
         d.data_out = m->conv;
         d.output_frames = (long)cap;
         d.src_ratio = (double)CAP_RATE_HZ / m->rate_hz;
-        if (src_process(m->src, &d) != 0)
-            break;
+        if (src_process(m->src, &d) != 0) break;
         for (long i = 0; i < d.output_frames_gen; i++)
             out[done + (size_t)i] = cap_float_to_s16(m->conv[i]);
         done += (size_t)d.output_frames_gen;
         size_t used = (size_t)d.input_frames_used;
         memmove(m->stage, m->stage + used, (m->staged - used) * sizeof *m->stage);
         m->staged -= used;
-        if (d.output_frames_gen == 0 && used == 0)
-            break;
+        if (d.output_frames_gen == 0 && used == 0) break;
     }
     return done;
 }
@@ -156,18 +146,20 @@ static void mic_counters(struct cap_source *s, struct cap_counters *c)
 static void mic_destroy(struct cap_source *s)
 {
     struct mic_src *m = s->impl;
-    if (m->stream)
-        Pa_CloseStream(m->stream);
-    if (m->src)
-        src_delete(m->src);
+    if (m->stream) Pa_CloseStream(m->stream);
+    if (m->src) src_delete(m->src);
     cap_ring_free(&m->ring);
     cap_pa_terminate();
     free(m);
 }
 
 static const struct cap_source_ops mic_ops = {
-    .start = mic_start, .stop = mic_stop, .read = mic_read,
-    .finished = mic_finished, .counters = mic_counters, .destroy = mic_destroy,
+    .start = mic_start,
+    .stop = mic_stop,
+    .read = mic_read,
+    .finished = mic_finished,
+    .counters = mic_counters,
+    .destroy = mic_destroy,
 };
 
 static int contains_ci(const char *hay, const char *needle)
@@ -178,8 +170,7 @@ static int contains_ci(const char *hay, const char *needle)
         while (i < n && hay[i] &&
                tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
             i++;
-        if (i == n)
-            return 1;
+        if (i == n) return 1;
     }
     return n == 0;
 }
@@ -188,46 +179,41 @@ static PaDeviceIndex find_device(const char *spec, char *err, size_t err_len)
 {
     int count = Pa_GetDeviceCount();
     if (count < 0) {
-        kws_err(err, err_len, KWS_ERR_IO, "cannot list audio devices: %s",
-                Pa_GetErrorText(count));
+        kws_err(err, err_len, KWS_ERR_IO, "cannot list audio devices: %s", Pa_GetErrorText(count));
         return paNoDevice;
     }
     if (!spec || !*spec) {
         PaDeviceIndex d = Pa_GetDefaultInputDevice();
-        if (d == paNoDevice)
-            kws_err(err, err_len, KWS_ERR_IO, "no audio input device");
+        if (d == paNoDevice) kws_err(err, err_len, KWS_ERR_IO, "no audio input device");
         return d;
     }
     int digits = 1;
-    for (const char *p = spec; *p; p++)
-        digits &= isdigit((unsigned char)*p) != 0;
+    for (const char *p = spec; *p; p++) digits &= isdigit((unsigned char)*p) != 0;
     if (digits) {
         long i = strtol(spec, NULL, 10);
         const PaDeviceInfo *di = i < count ? Pa_GetDeviceInfo((PaDeviceIndex)i) : NULL;
         if (!di || di->maxInputChannels < 1) {
-            kws_err(err, err_len, KWS_ERR_ARG, "device %s: no such input device (see kwscope devices)",
-                    spec);
+            kws_err(err, err_len, KWS_ERR_ARG,
+                    "device %s: no such input device (see kwscope devices)", spec);
             return paNoDevice;
         }
         return (PaDeviceIndex)i;
     }
     for (int i = 0; i < count; i++) {
         const PaDeviceInfo *di = Pa_GetDeviceInfo(i);
-        if (di && di->maxInputChannels > 0 && contains_ci(di->name, spec))
-            return i;
+        if (di && di->maxInputChannels > 0 && contains_ci(di->name, spec)) return i;
     }
-    kws_err(err, err_len, KWS_ERR_ARG, "device \"%s\": no input device matches (see kwscope devices)",
-            spec);
+    kws_err(err, err_len, KWS_ERR_ARG,
+            "device \"%s\": no input device matches (see kwscope devices)", spec);
     return paNoDevice;
 }
 
-enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
-                                    char *err, size_t err_len)
+enum kws_status cap_mic_source_open(const char *device, struct cap_source **out, char *err,
+                                    size_t err_len)
 {
     *out = NULL;
     enum kws_status st = cap_pa_init(err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     PaDeviceIndex dev = find_device(device, err, err_len);
     if (dev == paNoDevice) {
         cap_pa_terminate();
@@ -244,7 +230,7 @@ enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
     snprintf(m->base.name, sizeof m->base.name, "mic %d: %s", dev, di->name);
     atomic_init(&m->overflows, 0);
 
-    PaStreamParameters in = {0};
+    PaStreamParameters in = { 0 };
     in.device = dev;
     in.channelCount = 1;
     in.sampleFormat = paInt16;
@@ -270,8 +256,8 @@ enum kws_status cap_mic_source_open(const char *device, struct cap_source **out,
         in.channelCount = m->channels;
     }
     char e2[128];
-    st = cap_ring_init(&m->ring, (size_t)m->rate_hz * (size_t)m->channels * MIC_RING_SECONDS,
-                       e2, sizeof e2);
+    st = cap_ring_init(&m->ring, (size_t)m->rate_hz * (size_t)m->channels * MIC_RING_SECONDS, e2,
+                       sizeof e2);
     if (st != KWS_OK) {
         mic_destroy(&m->base);
         return kws_err(err, err_len, st, "%s", e2);
@@ -314,8 +300,7 @@ int cap_devices_list(struct cap_device_info *out, int max, char *err, size_t err
         struct cap_device_info *o = &out[i];
         memset(o, 0, sizeof *o);
         o->index = i;
-        if (!di)
-            continue;
+        if (!di) continue;
         snprintf(o->name, sizeof o->name, "%s", di->name);
         const PaHostApiInfo *h = Pa_GetHostApiInfo(di->hostApi);
         snprintf(o->host_api, sizeof o->host_api, "%s", h ? h->name : "?");

@@ -22,22 +22,19 @@
 
 int cap_name_is_component(const char *name)
 {
-    if (!name || !*name || name[0] == '.' || strlen(name) > 255)
-        return 0;
+    if (!name || !*name || name[0] == '.' || strlen(name) > 255) return 0;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
-            return 0;
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) return 0;
     return 1;
 }
 
-enum kws_status cap_output_open(struct cap_output *o, const char *path, int force,
-                                char *err, size_t err_len)
+enum kws_status cap_output_open(struct cap_output *o, const char *path, int force, char *err,
+                                size_t err_len)
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
     struct stat st;
-    if (!path || !*path)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no output file given");
+    if (!path || !*path) return kws_err(err, err_len, KWS_ERR_ARG, "no output file given");
     if (lstat(path, &st) == 0) {
         if (!force)
             return kws_err(err, err_len, KWS_ERR_IO, "%s: exists (use --force to overwrite)", path);
@@ -47,14 +44,15 @@ enum kws_status cap_output_open(struct cap_output *o, const char *path, int forc
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     int dn = slash ? (int)(slash - path) + 1 : 0;
-    if (!*base)
-        return kws_err(err, err_len, KWS_ERR_ARG, "%s: names a folder, not a file", path);
+    if (!*base) return kws_err(err, err_len, KWS_ERR_ARG, "%s: names a folder, not a file", path);
     if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
-        snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.kwscope-XXXXXX", dn, path, base) >= (int)sizeof o->tmp)
+        snprintf(o->tmp, sizeof o->tmp, "%.*s.%s.kwscope-XXXXXX", dn, path, base) >=
+            (int)sizeof o->tmp)
         return kws_err(err, err_len, KWS_ERR_ARG, "%s: path too long", path);
     o->fd = mkstemp(o->tmp);
     if (o->fd < 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot create a file here: %s", path, strerror(errno));
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot create a file here: %s", path,
+                       strerror(errno));
     fchmod(o->fd, 0644);
     o->fp = fdopen(o->fd, "wb");
     if (!o->fp) {
@@ -67,8 +65,7 @@ enum kws_status cap_output_open(struct cap_output *o, const char *path, int forc
 
 enum kws_status cap_output_commit(struct cap_output *o, char *err, size_t err_len)
 {
-    if (!o->fp)
-        return kws_err(err, err_len, KWS_ERR_ARG, "%s: output not open", o->path);
+    if (!o->fp) return kws_err(err, err_len, KWS_ERR_ARG, "%s: output not open", o->path);
     int bad = ferror(o->fp) || fflush(o->fp) != 0 || fsync(o->fd) != 0;
     int e = errno;
     bad |= fclose(o->fp) != 0;
@@ -81,12 +78,12 @@ enum kws_status cap_output_commit(struct cap_output *o, char *err, size_t err_le
     }
     int rc = o->force ? rename(o->tmp, o->path) : link(o->tmp, o->path);
     e = errno;
-    if (!o->force || rc != 0)
-        unlink(o->tmp);
+    if (!o->force || rc != 0) unlink(o->tmp);
     o->tmp[0] = 0;
     if (rc != 0) {
         if (e == EEXIST)
-            return kws_err(err, err_len, KWS_ERR_IO, "%s: exists (use --force to overwrite)", o->path);
+            return kws_err(err, err_len, KWS_ERR_IO, "%s: exists (use --force to overwrite)",
+                           o->path);
         return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", o->path, strerror(e));
     }
     return KWS_OK;
@@ -100,7 +97,6 @@ void cap_output_abort(struct cap_output *o)
         close(o->fd);
     o->fp = NULL;
     o->fd = -1;
-    if (o->tmp[0])
-        unlink(o->tmp);
+    if (o->tmp[0]) unlink(o->tmp);
     o->tmp[0] = 0;
 }

@@ -12,11 +12,25 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char load_error[200];
 
 /* Each entry of the table, by its exported name. */
-#define ENTRIES(X)                                                                             \
-    X(Initialize) X(Terminate) X(GetErrorText) X(GetDeviceCount) X(GetDefaultInputDevice)      \
-    X(GetDefaultOutputDevice) X(GetDeviceInfo) X(GetHostApiInfo) X(IsFormatSupported)          \
-    X(OpenStream) X(OpenDefaultStream) X(StartStream) X(StopStream) X(AbortStream)             \
-    X(CloseStream) X(IsStreamActive)
+// clang-format off
+#define ENTRIES(X) \
+    X(Initialize) \
+    X(Terminate) \
+    X(GetErrorText) \
+    X(GetDeviceCount) \
+    X(GetDefaultInputDevice) \
+    X(GetDefaultOutputDevice) \
+    X(GetDeviceInfo) \
+    X(GetHostApiInfo) \
+    X(IsFormatSupported) \
+    X(OpenStream) \
+    X(OpenDefaultStream) \
+    X(StartStream) \
+    X(StopStream) \
+    X(AbortStream) \
+    X(CloseStream) \
+    X(IsStreamActive)
+// clang-format on
 
 static void load(void)
 {
@@ -31,12 +45,13 @@ static void load(void)
     }
     struct cap_pa t;
     void *sym;
-#define LOOKUP(name)                                                                           \
-    if (!(sym = dlsym(h, "Pa_" #name))) {                                                      \
-        snprintf(load_error, sizeof load_error, "audio devices unavailable: libportaudio "    \
-                 "lacks Pa_" #name);                                                           \
-        return;                                                                                \
-    }                                                                                          \
+#define LOOKUP(name) \
+    if (!(sym = dlsym(h, "Pa_" #name))) { \
+        snprintf(load_error, sizeof load_error, \
+                 "audio devices unavailable: libportaudio " \
+                 "lacks Pa_" #name); \
+        return; \
+    } \
     memcpy(&t.name, &sym, sizeof sym);
     ENTRIES(LOOKUP)
 #undef LOOKUP
@@ -46,7 +61,6 @@ static void load(void)
 enum kws_status cap_pa_load(char *err, size_t err_len)
 {
     pthread_once(&once, load);
-    if (load_error[0])
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s", load_error);
+    if (load_error[0]) return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s", load_error);
     return KWS_OK;
 }

@@ -24,9 +24,9 @@ struct cap_pa {
     const PaHostApiInfo *(*GetHostApiInfo)(PaHostApiIndex h);
     PaError (*IsFormatSupported)(const PaStreamParameters *in, const PaStreamParameters *out,
                                  double rate);
-    PaError (*OpenStream)(PaStream **s, const PaStreamParameters *in,
-                          const PaStreamParameters *out, double rate, unsigned long frames,
-                          PaStreamFlags flags, PaStreamCallback *cb, void *user);
+    PaError (*OpenStream)(PaStream **s, const PaStreamParameters *in, const PaStreamParameters *out,
+                          double rate, unsigned long frames, PaStreamFlags flags,
+                          PaStreamCallback *cb, void *user);
     PaError (*OpenDefaultStream)(PaStream **s, int in_ch, int out_ch, PaSampleFormat fmt,
                                  double rate, unsigned long frames, PaStreamCallback *cb,
                                  void *user);

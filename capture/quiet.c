@@ -15,13 +15,11 @@
 static int mkdir_p(char *path)
 {
     for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = 0;
         int r = mkdir(path, 0700);
         *p = '/';
-        if (r != 0 && errno != EEXIST)
-            return -1;
+        if (r != 0 && errno != EEXIST) return -1;
     }
     return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
 }
@@ -36,26 +34,21 @@ const char *cap_log_path(char *buf, size_t len)
         snprintf(dir, sizeof dir, "%s/.local/state/kwscope", home);
     else
         return NULL;
-    if (mkdir_p(dir) != 0)
-        return NULL;
-    if ((size_t)snprintf(buf, len, "%s/kwscope.log", dir) >= len)
-        return NULL;
+    if (mkdir_p(dir) != 0) return NULL;
+    if ((size_t)snprintf(buf, len, "%s/kwscope.log", dir) >= len) return NULL;
     return buf;
 }
 
 int cap_quiet_stderr_begin(void)
 {
     char path[1100];
-    if (!cap_log_path(path, sizeof path))
-        return -1;
+    if (!cap_log_path(path, sizeof path)) return -1;
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     fflush(stderr);
     int saved = dup(2);
     if (saved < 0 || dup2(fd, 2) < 0) {
-        if (saved >= 0)
-            close(saved);
+        if (saved >= 0) close(saved);
         close(fd);
         return -1;
     }
@@ -65,8 +58,7 @@ int cap_quiet_stderr_begin(void)
 
 void cap_quiet_stderr_end(int token)
 {
-    if (token < 0)
-        return;
+    if (token < 0) return;
     fflush(stderr);
     dup2(token, 2);
     close(token);

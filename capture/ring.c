@@ -13,19 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity,
-                              char *err, size_t err_len)
+enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity, char *err, size_t err_len)
 {
     memset(r, 0, sizeof *r);
     if (min_capacity < 2 || min_capacity > ((size_t)1 << 28))
         return kws_err(err, err_len, KWS_ERR_ARG,
                        "ring capacity %zu out of range (2..2^28 samples)", min_capacity);
     size_t cap = 2;
-    while (cap < min_capacity)
-        cap <<= 1;
+    while (cap < min_capacity) cap <<= 1;
     r->buf = calloc(cap, sizeof *r->buf);
-    if (!r->buf)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "ring: out of memory");
+    if (!r->buf) return kws_err(err, err_len, KWS_ERR_NOMEM, "ring: out of memory");
     r->capacity = cap;
     atomic_init(&r->head, 0);
     atomic_init(&r->tail, 0);
@@ -35,8 +32,7 @@ enum kws_status cap_ring_init(struct cap_ring *r, size_t min_capacity,
 
 void cap_ring_free(struct cap_ring *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     free(r->buf);
     r->buf = NULL;
     r->capacity = 0;
@@ -60,13 +56,11 @@ size_t cap_ring_write(struct cap_ring *r, const int16_t *s, size_t n)
     memcpy(r->buf + at, s, first * sizeof *s);
     memcpy(r->buf, s + first, (w - first) * sizeof *s);
     atomic_store_explicit(&r->head, head + w, memory_order_release);
-    if (w < n)
-        atomic_fetch_add_explicit(&r->overruns, (uint64_t)(n - w), memory_order_relaxed);
+    if (w < n) atomic_fetch_add_explicit(&r->overruns, (uint64_t)(n - w), memory_order_relaxed);
     return w;
 }
 
-size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames,
-                             size_t channels)
+size_t cap_ring_write_frames(struct cap_ring *r, const int16_t *s, size_t frames, size_t channels)
 {
     size_t space = cap_ring_space(r);
     size_t fit = space / channels;
@@ -98,7 +92,6 @@ size_t cap_ring_available(struct cap_ring *r)
     size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
     return head - tail;
 }
-
 
 uint64_t cap_ring_overruns(struct cap_ring *r)
 {

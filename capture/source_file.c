@@ -34,20 +34,17 @@ static void fs_stop(struct cap_source *s)
 static size_t fs_read(struct cap_source *s, int16_t *out, size_t max)
 {
     struct file_src *f = (struct file_src *)s;
-    if (!f->started)
-        return 0;
+    if (!f->started) return 0;
     size_t limit = f->clip.n_samples;
     if (f->paced) {
         struct timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
         double el = (double)(t.tv_sec - f->t0.tv_sec) + (double)(t.tv_nsec - f->t0.tv_nsec) * 1e-9;
         double due = el * CAP_RATE_HZ;
-        if (due < (double)limit)
-            limit = (size_t)due;
+        if (due < (double)limit) limit = (size_t)due;
     }
     size_t n = limit > f->pos ? limit - f->pos : 0;
-    if (n > max)
-        n = max;
+    if (n > max) n = max;
     memcpy(out, f->clip.samples + f->pos, n * sizeof *out);
     f->pos += n;
     return n;
@@ -67,8 +64,12 @@ static void fs_destroy(struct cap_source *s)
 }
 
 static const struct cap_source_ops file_ops = {
-    .start = fs_start, .stop = fs_stop, .read = fs_read,
-    .finished = fs_finished, .counters = NULL, .destroy = fs_destroy,
+    .start = fs_start,
+    .stop = fs_stop,
+    .read = fs_read,
+    .finished = fs_finished,
+    .counters = NULL,
+    .destroy = fs_destroy,
 };
 
 enum kws_status cap_file_source_open(const char *path, int paced, struct cap_source **out,
@@ -76,8 +77,7 @@ enum kws_status cap_file_source_open(const char *path, int paced, struct cap_sou
 {
     *out = NULL;
     struct file_src *f = calloc(1, sizeof *f);
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (!f) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     enum kws_status st = cap_clip_load(path, &f->clip, err, err_len);
     if (st != KWS_OK) {
         free(f);

@@ -12,8 +12,7 @@ static int emu_model(const struct board_opts *o, char *path, size_t len, const c
 {
     char err[256];
     *out = NULL;
-    if (!o->model)
-        return 0;
+    if (!o->model) return 0;
     if (mdl_model_find(o->model, KWSCOPE_DATADIR, path, len, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board: %s\n", err);
         return 1;
@@ -27,8 +26,7 @@ int board_emu_open(struct board_opts *o, struct dev_emu **emu)
     char path[4096], err[256] = "";
     const char *model;
     *emu = NULL;
-    if (emu_model(o, path, sizeof path, &model))
-        return 1;
+    if (emu_model(o, path, sizeof path, &model)) return 1;
     const char *spec = o->port && dev_emu_spec(o->port, NULL) ? o->port : "emu";
     if (dev_emu_open(emu, spec, model, o->labels, o->mic, o->live_ms > 0 ? o->live_ms : 0, err,
                      sizeof err) != KWS_OK) {
@@ -45,8 +43,7 @@ int board_emu(const struct board_opts *opts)
     struct board_opts o = *opts;
     struct dev_emu *e;
     double t0 = dev_now();
-    if (board_emu_open(&o, &e))
-        return 1;
+    if (board_emu_open(&o, &e)) return 1;
     struct dev_session *s = board_connect(&o);
     if (!s) {
         dev_emu_stop(e);
@@ -61,11 +58,9 @@ int board_emu(const struct board_opts *opts)
     fflush(stdout);
     dev_session_close(s);
     int st = 0;
-    while (!board_stop && !dev_emu_exited(e, &st))
-        usleep(50000);
+    while (!board_stop && !dev_emu_exited(e, &st)) usleep(50000);
     int died = !board_stop;
     dev_emu_stop(e);
-    if (died)
-        fprintf(stderr, "kwscope board emu: the emulator exited (status %d)\n", st);
+    if (died) fprintf(stderr, "kwscope board emu: the emulator exited (status %d)\n", st);
     return died;
 }

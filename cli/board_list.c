@@ -12,12 +12,15 @@ int board_list(const struct board_opts *o)
     for (size_t i = 0; i < n; i++) {
         const struct dev_port *p = &ports[i];
         if (o->json)
-            printf("{\"port\":\"%s\",\"usb\":%s,\"vid\":%d,\"pid\":%d,\"arduino\":%s,\"nano33\":%s}\n",
-                   p->path, p->usb ? "true" : "false", p->vid, p->pid,
-                   p->arduino ? "true" : "false", p->nano33 ? "true" : "false");
+            printf(
+                "{\"port\":\"%s\",\"usb\":%s,\"vid\":%d,\"pid\":%d,\"arduino\":%s,\"nano33\":%s}\n",
+                p->path, p->usb ? "true" : "false", p->vid, p->pid, p->arduino ? "true" : "false",
+                p->nano33 ? "true" : "false");
         else if (p->usb)
             printf("%-20s %04x:%04x %s%s\n", p->path, p->vid, p->pid,
-                   p->nano33 ? "Arduino Nano 33 BLE" : p->arduino ? "Arduino" : "", 
+                   p->nano33        ? "Arduino Nano 33 BLE"
+                       : p->arduino ? "Arduino"
+                                    : "",
                    p->arduino ? "" : p->desc);
         else
             printf("%-20s %s\n", p->path, p->desc);
@@ -46,8 +49,8 @@ static void print_info(const struct dev_info *i, const char *port, int json)
                (unsigned)i->arena_bytes, (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
         return;
     }
-    printf("port        %s\nfirmware    %s (protocol v%d)\nmodel       %s", port, i->firmware, i->proto,
-           i->model[0] ? i->model : "(none)");
+    printf("port        %s\nfirmware    %s (protocol v%d)\nmodel       %s", port, i->firmware,
+           i->proto, i->model[0] ? i->model : "(none)");
     if (i->model[0]) printf(" (crc32 %08x)", (unsigned)i->model_hash);
     printf("\nsample rate %u Hz\nlabels     ", (unsigned)i->sample_rate);
     for (int k = 0; k < i->n_labels; k++) printf(" %s", i->labels[k]);

@@ -3,7 +3,6 @@
 #ifndef CLI_BOARD_PRIV_H
 #define CLI_BOARD_PRIV_H
 
-
 #include "cli.h"
 #include "device/device.h"
 
@@ -15,11 +14,11 @@ struct board_opts {
     const char *port, *link, *mic, *model, *out, *labels;
     enum dev_dialect dialect;
     int json, n, force;
-    long live_ms;                  /* -1: the dialect's default */
-    struct mdl_detect_config dc;   /* sim: the detector (the model's sidecar, else micro_speech's) */
-    unsigned dc_set;               /* MDL_DETECT_SET_* bits of the detector flags given */
+    long live_ms;                /* -1: the dialect's default */
+    struct mdl_detect_config dc; /* sim: the detector (the model's sidecar, else micro_speech's) */
+    unsigned dc_set;             /* MDL_DETECT_SET_* bits of the detector flags given */
     double secs, speed;
-    int emu;                       /* the port is an emulated board's (slow frames) */
+    int emu; /* the port is an emulated board's (slow frames) */
 };
 
 /* Set by SIGINT/SIGTERM: every loop below stops at the next turn. */

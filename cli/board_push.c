@@ -10,9 +10,10 @@
 /* A micro_speech board answers a push with a "Heard" line, then "Scores:"
  * and three "## time:" profile lines: gather them into one result (the
  * profile's running min/max/avg go to prof[stage][0..2], in ms). */
-static void gather_lines(struct dev_session *s, struct dev_event *ev, double prof[3][3], int *n_prof)
+static void gather_lines(struct dev_session *s, struct dev_event *ev, double prof[3][3],
+                         int *n_prof)
 {
-    static const char *const names[3] = {"Preprocess", "Inference", "Postprocess"};
+    static const char *const names[3] = { "Preprocess", "Inference", "Postprocess" };
     struct dev_event e;
     double end = dev_now() + 2;
     int profiles = 0;
@@ -42,14 +43,15 @@ static void gather_lines(struct dev_session *s, struct dev_event *ev, double pro
 int board_push_window(struct dev_session *s, const int16_t *x, size_t n, struct dev_event *ev,
                       double prof[3][3], int *n_prof)
 {
-    int16_t win[DEV_BOARD_CLIP] = {0};
+    int16_t win[DEV_BOARD_CLIP] = { 0 };
     size_t k = n < DEV_BOARD_CLIP ? n : DEV_BOARD_CLIP;
     memcpy(win + (DEV_BOARD_CLIP - k), x + (n - k), k * sizeof *x);
     if (n_prof) *n_prof = 0;
     dev_session_push(s, win, DEV_BOARD_CLIP);
     dev_session_classify(s);
     char err[512];
-    if (dev_session_wait_result(s, board_result_wait_s, &board_stop, ev, err, sizeof err) == KWS_OK) {
+    if (dev_session_wait_result(s, board_result_wait_s, &board_stop, ev, err, sizeof err) ==
+        KWS_OK) {
         if (!ev->has_scores) gather_lines(s, ev, prof, n_prof);
         return 0;
     }
@@ -72,15 +74,18 @@ static void print_json(const struct dev_event *e, const char *file, const struct
     printf("],\"scores_i8\":[");
     for (int k = 0; k < r->n_scores; k++) printf("%s%d", k ? "," : "", r->scores[k]);
     printf("],\"scores\":[");
-    for (int k = 0; k < r->n_scores; k++) printf("%s%.6f", k ? "," : "", (r->scores[k] + 128) / 256.0);
+    for (int k = 0; k < r->n_scores; k++)
+        printf("%s%.6f", k ? "," : "", (r->scores[k] + 128) / 256.0);
     printf("]");
     if (e->has_timings)
         printf(",\"timings_us\":{\"preprocess\":%u,\"inference\":%u,\"postprocess\":%u}",
                (unsigned)r->preprocess_us, (unsigned)r->inference_us, (unsigned)r->postprocess_us);
-    printf(",\"detected\":%s,\"board_ms\":%u}\n", r->detected ? "true" : "false", (unsigned)r->board_ms);
+    printf(",\"detected\":%s,\"board_ms\":%u}\n", r->detected ? "true" : "false",
+           (unsigned)r->board_ms);
 }
 
-static void print_result(const struct dev_event *e, const char *file, const struct dev_info *info, int json)
+static void print_result(const struct dev_event *e, const char *file, const struct dev_info *info,
+                         int json)
 {
     const struct dev_result *r = &e->result;
     if (json) {
@@ -105,7 +110,10 @@ int board_push(const struct board_opts *o, const char *file)
         return 1;
     }
     struct dev_session *s = board_connect(o);
-    if (!s) { cap_clip_free(&clip); return 1; }
+    if (!s) {
+        cap_clip_free(&clip);
+        return 1;
+    }
     struct dev_event ev;
     int rc = board_push_window(s, clip.samples, clip.n_samples, &ev, NULL, NULL);
     if (!rc) print_result(&ev, file, dev_session_info(s), o->json);

@@ -23,19 +23,23 @@ static void banner(const struct board_opts *o, const struct dev_sim_setup *v)
     const char *path = dev_sim_path(v->sim);
     printf("%s\n", o->link ? o->link : path);
     if (o->link) printf("%s\n", path);
-    printf("virtual board (%s dialect) on %s: model %s (crc32 %08x, %u B), labels", dev_dialect_name(o->dialect),
-           path, i->model, (unsigned)i->model_hash, (unsigned)i->flash_bytes);
+    printf("virtual board (%s dialect) on %s: model %s (crc32 %08x, %u B), labels",
+           dev_dialect_name(o->dialect), path, i->model, (unsigned)i->model_hash,
+           (unsigned)i->flash_bytes);
     for (int k = 0; k < i->n_labels; k++) printf("%s%s", k ? "," : " ", i->labels[k]);
-    printf(", arena %u B; mic %s at %gx", (unsigned)i->arena_bytes, o->mic ? o->mic : "silence", o->speed);
-    if (v->live_ms) printf(", live detection every %ld ms\n", v->live_ms);
-    else printf(", no live detection\n");
+    printf(", arena %u B; mic %s at %gx", (unsigned)i->arena_bytes, o->mic ? o->mic : "silence",
+           o->speed);
+    if (v->live_ms)
+        printf(", live detection every %ld ms\n", v->live_ms);
+    else
+        printf(", no live detection\n");
     fflush(stdout);
 }
 
 int board_sim(const struct board_opts *o)
 {
     static struct dev_sim_setup v;
-    struct cap_clip clip = {0};
+    struct cap_clip clip = { 0 };
     char err[256];
     if (o->mic && cap_clip_load(o->mic, &clip, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board sim: %s\n", err);
@@ -51,15 +55,24 @@ int board_sim(const struct board_opts *o)
         return 1;
     }
     struct dev_sim_setup_config c = {
-        .model = o->model, .datadir = KWSCOPE_DATADIR, .labels = o->labels, .detect = &dc,
-        .mic = clip.samples, .mic_n = clip.n_samples, .dialect = o->dialect, .speed = o->speed,
-        .live_ms = o->live_ms, .link = o->link, .on_detect = sim_led,
+        .model = o->model,
+        .datadir = KWSCOPE_DATADIR,
+        .labels = o->labels,
+        .detect = &dc,
+        .mic = clip.samples,
+        .mic_n = clip.n_samples,
+        .dialect = o->dialect,
+        .speed = o->speed,
+        .live_ms = o->live_ms,
+        .link = o->link,
+        .on_detect = sim_led,
     };
     bool bad_labels;
     enum kws_status st = dev_sim_setup(&v, &c, &bad_labels, err, sizeof err);
     cap_clip_free(&clip);
     if (st != KWS_OK) {
-        fprintf(stderr, "kwscope board sim: %s%s\n", err, bad_labels ? " (use --labels a,b,..)" : "");
+        fprintf(stderr, "kwscope board sim: %s%s\n", err,
+                bad_labels ? " (use --labels a,b,..)" : "");
         return bad_labels ? 2 : 1;
     }
     banner(o, &v);

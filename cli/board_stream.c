@@ -13,13 +13,14 @@
 #include "board_priv.h"
 #include "capture/capture.h"
 
-static enum kws_status to_recorder(void *user, const int16_t *x, size_t n, char *err, size_t err_len)
+static enum kws_status to_recorder(void *user, const int16_t *x, size_t n, char *err,
+                                   size_t err_len)
 {
     return cap_recorder_write(user, x, n, err, err_len);
 }
 
-static void report(const struct board_opts *o, struct dev_session *s, const struct dev_stream_result *res,
-                   int rc)
+static void report(const struct board_opts *o, struct dev_session *s,
+                   const struct dev_stream_result *res, int rc)
 {
     struct dev_counters c;
     dev_session_counters(s, &c);
@@ -27,21 +28,26 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
     if (o->json) {
         printf("{\"file\":");
         cli_json_str(o->out);
-        printf(",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu,\"ok\":%s}\n",
-               (unsigned long long)res->samples, c.chunks, c.lost_chunks, c.bad_frames, rc ? "false" : "true");
+        printf(
+            ",\"samples\":%llu,\"chunks\":%lu,\"lost_chunks\":%lu,\"bad_frames\":%lu,\"ok\":%s}\n",
+            (unsigned long long)res->samples, c.chunks, c.lost_chunks, c.bad_frames,
+            rc ? "false" : "true");
     } else {
-        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames%s\n", o->out, secs,
-               c.chunks, c.lost_chunks, c.bad_frames, res->interrupted && !rc ? " (interrupted)" : "");
+        printf("%s: %.2f s, %lu chunks, %lu lost, %lu bad frames%s\n", o->out, secs, c.chunks,
+               c.lost_chunks, c.bad_frames, res->interrupted && !rc ? " (interrupted)" : "");
     }
 }
 
 int board_stream(const struct board_opts *o)
 {
-    if (!o->out) { fprintf(stderr, "kwscope board stream: give -o OUT.wav\n"); return 2; }
+    if (!o->out) {
+        fprintf(stderr, "kwscope board stream: give -o OUT.wav\n");
+        return 2;
+    }
     char err[512];
     struct cap_recorder *rec;
     struct stat st;
-    if (!o->force && lstat(o->out, &st) == 0) {   /* before connecting; the open checks again */
+    if (!o->force && lstat(o->out, &st) == 0) { /* before connecting; the open checks again */
         fprintf(stderr, "kwscope board stream: %s: exists (use --force to overwrite)\n", o->out);
         return 1;
     }
@@ -52,7 +58,7 @@ int board_stream(const struct board_opts *o)
         dev_session_close(s);
         return 1;
     }
-    struct dev_stream_config sc = {0};
+    struct dev_stream_config sc = { 0 };
     sc.max_samples = o->secs > 0 ? (uint64_t)llround(o->secs * KWS_RATE_HZ) : 0;
     sc.stop = &board_stop;
     sc.sink = to_recorder;

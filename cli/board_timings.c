@@ -19,7 +19,12 @@ static uint32_t host_micros(void *io)
     (void)io;
     return (uint32_t)(uint64_t)cli_now_us();
 }
-static void host_write(void *io, const uint8_t *p, size_t n) { (void)io; (void)p; (void)n; }
+static void host_write(void *io, const uint8_t *p, size_t n)
+{
+    (void)io;
+    (void)p;
+    (void)n;
+}
 
 static uint32_t ms_to_us(double ms)
 {
@@ -45,7 +50,7 @@ static int host_figures(const struct board_opts *o, const int16_t *win, int n,
         return 1;
     }
     struct dev_board_pipeline stages = dev_pipeline_stages(&pl);
-    struct dev_info info = {0};
+    struct dev_info info = { 0 };
     dev_board_init(&b, &info, &stages, host_write, host_micros, NULL);
     memset(st, 0, N_ROWS * sizeof *st);
     for (int i = 0; i < n; i++) {
@@ -59,36 +64,43 @@ static int host_figures(const struct board_opts *o, const int16_t *win, int n,
     return st[0].count ? 0 : 1;
 }
 
-static void print_json(const struct tui_stage_stats *bd, int board_has, const struct tui_stage_stats *host)
+static void print_json(const struct tui_stage_stats *bd, int board_has,
+                       const struct tui_stage_stats *host)
 {
-    static const char *const keys[N_ROWS] = {"preprocess", "inference", "postprocess", "round_trip"};
+    static const char *const keys[N_ROWS] = { "preprocess", "inference", "postprocess",
+                                              "round_trip" };
     printf("{\"windows\":%d,\"timings_us\":{", (int)bd[ROW_ROUND_TRIP].count);
     for (int j = 0; j < N_ROWS; j++)
         if (board_has || j == ROW_ROUND_TRIP)
             printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j && board_has ? "," : "",
-                   keys[j], (double)bd[j].min_us, (double)bd[j].max_us, tui_stage_stats_avg_us(&bd[j]));
+                   keys[j], (double)bd[j].min_us, (double)bd[j].max_us,
+                   tui_stage_stats_avg_us(&bd[j]));
     printf("}");
     if (host) {
         printf(",\"host_timings_us\":{");
         for (int j = 0; j < ROW_ROUND_TRIP; j++)
             printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j ? "," : "", keys[j],
-                   (double)host[j].min_us, (double)host[j].max_us, tui_stage_stats_avg_us(&host[j]));
+                   (double)host[j].min_us, (double)host[j].max_us,
+                   tui_stage_stats_avg_us(&host[j]));
         printf("}");
     }
     /* the caller closes the object */
 }
 
-static void print_table(const struct tui_stage_stats *bd, int board_has, const struct tui_stage_stats *host)
+static void print_table(const struct tui_stage_stats *bd, int board_has,
+                        const struct tui_stage_stats *host)
 {
-    static const char *const names[N_ROWS] = {"Preprocessing", "Inference", "Post-processing",
-                                              "Round trip (host)"};
-    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "Process stage", "Min", "Max", "Avg (ms)",
-           "Host min", "Host max", "Host avg (ms)");
-    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "---", "---", "---", "---", "---", "---", "---");
+    static const char *const names[N_ROWS] = { "Preprocessing", "Inference", "Post-processing",
+                                               "Round trip (host)" };
+    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "Process stage", "Min", "Max",
+           "Avg (ms)", "Host min", "Host max", "Host avg (ms)");
+    printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "---", "---", "---", "---", "---", "---",
+           "---");
     for (int j = 0; j < N_ROWS; j++) {
         char b[3][16], h[3][16];
         const struct tui_stage_stats *x = &bd[j];
-        const double bv[3] = {x->min_us / 1000.0, x->max_us / 1000.0, tui_stage_stats_avg_us(x) / 1000.0};
+        const double bv[3] = { x->min_us / 1000.0, x->max_us / 1000.0,
+                               tui_stage_stats_avg_us(x) / 1000.0 };
         for (int k = 0; k < 3; k++) {
             snprintf(b[k], sizeof b[k], board_has || j == ROW_ROUND_TRIP ? "%.3f" : "-", bv[k]);
             snprintf(h[k], sizeof h[k], "-");
@@ -98,7 +110,8 @@ static void print_table(const struct tui_stage_stats *bd, int board_has, const s
             snprintf(h[1], sizeof h[1], "%.3f", host[j].max_us / 1000.0);
             snprintf(h[2], sizeof h[2], "%.3f", tui_stage_stats_avg_us(&host[j]) / 1000.0);
         }
-        printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", names[j], b[0], b[1], b[2], h[0], h[1], h[2]);
+        printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", names[j], b[0], b[1], b[2], h[0],
+               h[1], h[2]);
     }
 }
 
@@ -109,7 +122,7 @@ static void add_window(struct tui_stage_stats *bd, const struct dev_event *ev, d
                        int n_prof, double round_trip_s)
 {
     tui_stage_stats_add(&bd[ROW_ROUND_TRIP], (uint32_t)(round_trip_s * 1e6 + 0.5));
-    if (ev->has_timings) {   /* not add_result: its fourth row is the stages' sum */
+    if (ev->has_timings) { /* not add_result: its fourth row is the stages' sum */
         tui_stage_stats_add(&bd[TUI_STAGE_PRE], ev->result.preprocess_us);
         tui_stage_stats_add(&bd[TUI_STAGE_INFER], ev->result.inference_us);
         tui_stage_stats_add(&bd[TUI_STAGE_POST], ev->result.postprocess_us);
@@ -132,7 +145,7 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
                    const struct tui_stage_stats *bd, int board_has, const struct dev_event *ev,
                    const char *file)
 {
-    int16_t win[DEV_BOARD_CLIP] = {0};
+    int16_t win[DEV_BOARD_CLIP] = { 0 };
     size_t k = clip->n_samples < DEV_BOARD_CLIP ? clip->n_samples : DEV_BOARD_CLIP;
     memcpy(win + (DEV_BOARD_CLIP - k), clip->samples + (clip->n_samples - k), k * sizeof *win);
     struct tui_stage_stats host[N_ROWS];
@@ -143,7 +156,7 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
     int hrc = host_figures(o, win, n, host, &hr, &crc, why, sizeof why);
     const struct dev_info *info = dev_session_info(s);
     int same = !hrc && ev->has_scores && hr.n_scores == ev->result.n_scores &&
-               !memcmp(hr.scores, ev->result.scores, hr.n_scores);
+        !memcmp(hr.scores, ev->result.scores, hr.n_scores);
     if (o->json) {
         print_json(bd, board_has, hrc ? NULL : host);
         printf(",\"label\":");
@@ -152,9 +165,10 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
         return;
     }
     print_table(bd, board_has, hrc ? NULL : host);
-    printf("(%d windows of %s; board stages measured on the board with its clock, host stages\n"
-           " by the same core here; round trip = push of one second + classify, seen by this host)\n",
-           n, file);
+    printf(
+        "(%d windows of %s; board stages measured on the board with its clock, host stages\n"
+        " by the same core here; round trip = push of one second + classify, seen by this host)\n",
+        n, file);
     if (hrc)
         printf("host figures unavailable: %s\n", why);
     else
@@ -176,21 +190,22 @@ int board_timings(const struct board_opts *o, const char *file)
         return 1;
     }
     struct dev_session *s = board_connect(o);
-    if (!s) { cap_clip_free(&clip); return 1; }
-    struct tui_stage_stats bd[N_ROWS] = {0};
+    if (!s) {
+        cap_clip_free(&clip);
+        return 1;
+    }
+    struct tui_stage_stats bd[N_ROWS] = { 0 };
     struct dev_event ev;
     int rc = 0, board_has = 1;
     for (int w = 0; w < o->n && !rc && !board_stop; w++) {
-        double prof[3][3] = {{0}}, t0 = dev_now();
+        double prof[3][3] = { { 0 } }, t0 = dev_now();
         int n_prof;
         rc = board_push_window(s, clip.samples, clip.n_samples, &ev, prof, &n_prof);
         if (rc) break;
-        if (!ev.has_timings)
-            board_has = n_prof == 3;
+        if (!ev.has_timings) board_has = n_prof == 3;
         add_window(bd, &ev, prof, n_prof, dev_now() - t0);
     }
-    if (bd[ROW_ROUND_TRIP].count)
-        report(o, s, &clip, bd, board_has, &ev, file);
+    if (bd[ROW_ROUND_TRIP].count) report(o, s, &clip, bd, board_has, &ev, file);
     dev_session_close(s);
     cap_clip_free(&clip);
     return rc;

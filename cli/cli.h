@@ -16,15 +16,15 @@
 
 int cli_cmd_plot(int argc, char **argv);
 int cli_cmd_features(int argc, char **argv);
-int cli_cmd_model(int argc, char **argv);     /* kwscope model info ... */
-int cli_cmd_board(int argc, char **argv);     /* kwscope board ... */
+int cli_cmd_model(int argc, char **argv); /* kwscope model info ... */
+int cli_cmd_board(int argc, char **argv); /* kwscope board ... */
 int cli_cmd_train(int argc, char **argv);
-int cli_cmd_lab(int argc, char **argv);       /* kwscope lab ... (train) */
+int cli_cmd_lab(int argc, char **argv); /* kwscope lab ... (train) */
 int cli_cmd_collect(int argc, char **argv);
-int cli_cmd_record(int argc, char **argv);    /* kwscope record ... (capture) */
-int cli_cmd_devices(int argc, char **argv);   /* kwscope devices */
-int cli_cmd_classify(int argc, char **argv);  /* kwscope classify ... (models) */
-int cli_cmd_bench(int argc, char **argv);     /* kwscope bench ... (models) */
+int cli_cmd_record(int argc, char **argv);   /* kwscope record ... (capture) */
+int cli_cmd_devices(int argc, char **argv);  /* kwscope devices */
+int cli_cmd_classify(int argc, char **argv); /* kwscope classify ... (models) */
+int cli_cmd_bench(int argc, char **argv);    /* kwscope bench ... (models) */
 
 /* ---- the command table (commands.c) ------------------------------------- */
 
@@ -33,11 +33,11 @@ int cli_cmd_bench(int argc, char **argv);     /* kwscope bench ... (models) */
  * subcommand) and of the option lists the README and kwscope.1 are checked
  * against (tests/cli). */
 struct cli_command {
-    const char *name;        /* "plot"; "" for the dashboard */
-    const char *sub;         /* "sim" for `board sim`; NULL when none */
-    int (*run)(int argc, char **argv);   /* argv[0] is the command's name */
-    const char *synopsis;    /* options and operands, as in the man page */
-    const char *also;        /* other spellings of its options, or NULL */
+    const char *name;                  /* "plot"; "" for the dashboard */
+    const char *sub;                   /* "sim" for `board sim`; NULL when none */
+    int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+    const char *synopsis;              /* options and operands, as in the man page */
+    const char *also;                  /* other spellings of its options, or NULL */
 };
 extern const struct cli_command cli_commands[];
 extern const size_t cli_n_commands;
@@ -58,8 +58,8 @@ int cli_usage_error(const char *name, const char *msg, const char *arg);
 /* The model (--model ARG, $KWSCOPE_MODEL or the bundled default) loaded
  * into m and bound to k, its path in path: 0, or 1 with the reason on
  * stderr as "CMD: ..." (nothing left to free). */
-int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k, char *path,
-                 size_t path_len);
+int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k,
+                 char *path, size_t path_len);
 /* Writes s to stdout as a JSON string literal (quotes, backslashes and
  * control characters escaped). */
 void cli_json_str(const char *s);
@@ -85,7 +85,8 @@ int cli_name_option(const char *cmd, const char *flag, const char *name);
  * --min-count) into dc, within the limits of models/models.h: 0 set, 2 bad
  * value (reported as above), -1 not a detector option. */
 int cli_is_detect_option(const char *flag);
-int cli_detect_option(const char *cmd, const char *flag, const char *v, struct mdl_detect_config *dc);
+int cli_detect_option(const char *cmd, const char *flag, const char *v,
+                      struct mdl_detect_config *dc);
 
 int cli_cmd_calibrate(int argc, char **argv); /* kwscope calibrate ... (models) */
 
@@ -112,10 +113,13 @@ struct cli_stream {
     int32_t *t_ms;
     size_t rows;
     double seconds;
-    int8_t *top;       /* cli_streams_tops; -1: not enough results */
+    int8_t *top; /* cli_streams_tops; -1: not enough results */
     uint8_t *score;
 };
-struct cli_streams { struct cli_stream *v; size_t n, cap; };
+struct cli_streams {
+    struct cli_stream *v;
+    size_t n, cap;
+};
 /* X.wav -> X.txt in out; true when that file is readable. */
 bool cli_labels_sibling(const char *wav, char *out, size_t len);
 /* Adds a stream, taking the track's rows and the labels (both emptied). */
@@ -137,17 +141,17 @@ void cli_eval_print(FILE *out, const struct mdl_stream_eval *ev, const char *nam
 #define CLI_SWEEP_MAX (255 / CLI_SWEEP_STEP + 1)
 struct cli_sweep_point {
     int32_t threshold;
-    double recall[MDL_DETECT_MAX_CLASSES + 1];       /* NAN for non-keywords */
+    double recall[MDL_DETECT_MAX_CLASSES + 1]; /* NAN for non-keywords */
     double fa_per_hour[MDL_DETECT_MAX_CLASSES + 1];
 };
 int cli_sweep(struct cli_streams *s, const struct mdl_detect_config *cfg, int32_t tolerance_ms,
               const char *const *names, struct cli_sweep_point *pts, int *n_pts, char *err,
               size_t err_len);
 struct cli_plot_opts {
-    int width, height;          /* cells */
+    int width, height; /* cells */
     bool unicode;
     enum tui_color_mode color;
-    double budget;              /* false alarms per hour to mark; 0: none */
+    double budget; /* false alarms per hour to mark; 0: none */
 };
 /* Draws the sweep (sweep_plot.c) as text on out. */
 int cli_sweep_plot(FILE *out, const struct cli_sweep_point *pts, int n_pts,

@@ -26,8 +26,8 @@ int cli_usage_error(const char *name, const char *msg, const char *arg)
     return 2;
 }
 
-int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k, char *path,
-                 size_t path_len)
+int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct mdl_kws *k,
+                 char *path, size_t path_len)
 {
     char err[256];
     memset(m, 0, sizeof *m);
@@ -68,13 +68,11 @@ double cli_now_us(void)
 
 int cli_parse_long(const char *s, long lo, long hi, long *out)
 {
-    if (!s || !*s)
-        return 0;
+    if (!s || !*s) return 0;
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (*end || errno || v < lo || v > hi)
-        return 0;
+    if (*end || errno || v < lo || v > hi) return 0;
     *out = v;
     return 1;
 }
@@ -82,30 +80,26 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
 int cli_parse_int(const char *s, int lo, int hi, int *out)
 {
     long v;
-    if (!cli_parse_long(s, lo, hi, &v))
-        return 0;
+    if (!cli_parse_long(s, lo, hi, &v)) return 0;
     *out = (int)v;
     return 1;
 }
 
 int cli_int_option(const char *cmd, const char *flag, const char *v, long lo, long hi, long *out)
 {
-    if (cli_parse_long(v, lo, hi, out))
-        return 0;
+    if (cli_parse_long(v, lo, hi, out)) return 0;
     fprintf(stderr, "%s: %s needs an integer in %ld..%ld\n", cmd, flag, lo, hi);
     return 2;
 }
 
 int cli_parse_double(const char *s, double lo, double hi, double *out)
 {
-    if (!s || !*s)
-        return 0;
+    if (!s || !*s) return 0;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     /* v >= lo && v <= hi is false for NaN; the range also excludes inf. */
-    if (*end || errno || !(v >= lo && v <= hi))
-        return 0;
+    if (*end || errno || !(v >= lo && v <= hi)) return 0;
     *out = v;
     return 1;
 }
@@ -113,20 +107,20 @@ int cli_parse_double(const char *s, double lo, double hi, double *out)
 int cli_double_option(const char *cmd, const char *flag, const char *v, double lo, double hi,
                       double *out)
 {
-    if (cli_parse_double(v, lo, hi, out))
-        return 0;
+    if (cli_parse_double(v, lo, hi, out)) return 0;
     fprintf(stderr, "%s: %s needs a number in %g..%g\n", cmd, flag, lo, hi);
     return 2;
 }
 
 int cli_name_option(const char *cmd, const char *flag, const char *name)
 {
-    if (cap_name_is_component(name))
-        return 0;
+    if (cap_name_is_component(name)) return 0;
     char shown[256];
     dev_text_escape(name, strlen(name), shown, sizeof shown);
-    fprintf(stderr, "%s: %s: '%s' cannot be a file name (one name: no '/', no leading '.', "
-                    "no control characters)\n", cmd, flag, shown);
+    fprintf(stderr,
+            "%s: %s: '%s' cannot be a file name (one name: no '/', no leading '.', "
+            "no control characters)\n",
+            cmd, flag, shown);
     return 2;
 }
 
@@ -136,11 +130,11 @@ static const struct {
     long lo, hi;
     size_t field;
 } detect_opts[] = {
-    {"--threshold", 0, MDL_DETECT_THRESHOLD_MAX, offsetof(struct mdl_detect_config, threshold)},
-    {"--window-ms", 0, MDL_DETECT_WINDOW_MS_MAX, offsetof(struct mdl_detect_config, window_ms)},
-    {"--suppression-ms", 0, MDL_DETECT_SUPPRESSION_MS_MAX,
-     offsetof(struct mdl_detect_config, suppression_ms)},
-    {"--min-count", 1, MDL_DETECT_QUEUE, offsetof(struct mdl_detect_config, min_count)},
+    { "--threshold", 0, MDL_DETECT_THRESHOLD_MAX, offsetof(struct mdl_detect_config, threshold) },
+    { "--window-ms", 0, MDL_DETECT_WINDOW_MS_MAX, offsetof(struct mdl_detect_config, window_ms) },
+    { "--suppression-ms", 0, MDL_DETECT_SUPPRESSION_MS_MAX,
+      offsetof(struct mdl_detect_config, suppression_ms) },
+    { "--min-count", 1, MDL_DETECT_QUEUE, offsetof(struct mdl_detect_config, min_count) },
 };
 
 #define N_DETECT_OPTS (sizeof detect_opts / sizeof detect_opts[0])
@@ -148,8 +142,7 @@ static const struct {
 static size_t detect_index(const char *flag)
 {
     size_t i = 0;
-    while (i < N_DETECT_OPTS && strcmp(flag, detect_opts[i].flag))
-        i++;
+    while (i < N_DETECT_OPTS && strcmp(flag, detect_opts[i].flag)) i++;
     return i;
 }
 
@@ -158,11 +151,11 @@ int cli_is_detect_option(const char *flag)
     return detect_index(flag) < N_DETECT_OPTS;
 }
 
-int cli_detect_option(const char *cmd, const char *flag, const char *v, struct mdl_detect_config *dc)
+int cli_detect_option(const char *cmd, const char *flag, const char *v,
+                      struct mdl_detect_config *dc)
 {
     size_t i = detect_index(flag);
-    if (i == N_DETECT_OPTS)
-        return -1;
+    if (i == N_DETECT_OPTS) return -1;
     long x;
     if (cli_int_option(cmd, detect_opts[i].flag, v, detect_opts[i].lo, detect_opts[i].hi, &x))
         return 2;

@@ -26,14 +26,15 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-struct stats { double min, max, avg, median; };
+struct stats {
+    double min, max, avg, median;
+};
 
 static struct stats summarise(double *t, int n)
 {
-    struct stats s = {0};
+    struct stats s = { 0 };
     qsort(t, (size_t)n, sizeof t[0], cmp_d);
-    for (int i = 0; i < n; i++)
-        s.avg += t[i] / n;
+    for (int i = 0; i < n; i++) s.avg += t[i] / n;
     s.min = t[0];
     s.max = t[n - 1];
     s.median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
@@ -45,8 +46,9 @@ static void bench_audio(int16_t audio[KWS_CLIP_SAMPLES])
 {
     char demo[4096], err[256];
     snprintf(demo, sizeof demo, "%s/assets/demo.wav", KWSCOPE_DATADIR);
-    struct cap_clip clip = {0};
-    if (cap_clip_load(demo, &clip, err, sizeof err) == KWS_OK && clip.n_samples >= KWS_CLIP_SAMPLES) {
+    struct cap_clip clip = { 0 };
+    if (cap_clip_load(demo, &clip, err, sizeof err) == KWS_OK &&
+        clip.n_samples >= KWS_CLIP_SAMPLES) {
         memcpy(audio, clip.samples, KWS_CLIP_SAMPLES * sizeof *audio);
     } else {
         uint32_t r = 1;
@@ -97,8 +99,7 @@ static void print_stats(const char *path, int runs, double *t, bool json)
 {
     static const char *names[3] = { "preprocess", "inference", "postprocess" };
     struct stats st[3];
-    for (int j = 0; j < 3; j++)
-        st[j] = summarise(t + (size_t)j * runs, runs);
+    for (int j = 0; j < 3; j++) st[j] = summarise(t + (size_t)j * runs, runs);
     if (json) {
         printf("{\"model\": \"%s\", \"runs\": %d, \"timings_us\": {", path, runs);
         for (int j = 0; j < 3; j++)
@@ -110,8 +111,8 @@ static void print_stats(const char *path, int runs, double *t, bool json)
     printf("model %s, %d runs, 1 s of audio, times in us\n", path, runs);
     printf("%-15s | %9s | %9s | %9s | %9s\n", "Process stage", "Min", "Max", "Avg", "Median");
     for (int j = 0; j < 3; j++)
-        printf("%-15s | %9.1f | %9.1f | %9.1f | %9.1f\n", names[j], st[j].min, st[j].max,
-               st[j].avg, st[j].median);
+        printf("%-15s | %9.1f | %9.1f | %9.1f | %9.1f\n", names[j], st[j].min, st[j].max, st[j].avg,
+               st[j].median);
 }
 
 int cli_cmd_bench(int argc, char **argv)
@@ -120,15 +121,14 @@ int cli_cmd_bench(int argc, char **argv)
     bool json = false;
     long runs = 200;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--") && i == argc - 1) {   /* the end of options; no operands */
+        if (!strcmp(argv[i], "--") && i == argc - 1) { /* the end of options; no operands */
             break;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--model") && i + 1 < argc) {
             model_arg = argv[++i];
         } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            if (cli_int_option("kwscope bench", "--runs", argv[++i], 1, 1000000, &runs))
-                return 2;
+            if (cli_int_option("kwscope bench", "--runs", argv[++i], 1, 1000000, &runs)) return 2;
         } else {
             cli_usage(stderr, "bench", NULL);
             return 2;
@@ -137,16 +137,13 @@ int cli_cmd_bench(int argc, char **argv)
     char path[4096];
     struct mdl_model m;
     static struct mdl_kws k;
-    if (cli_open_kws("kwscope bench", model_arg, &m, &k, path, sizeof path))
-        return 1;
+    if (cli_open_kws("kwscope bench", model_arg, &m, &k, path, sizeof path)) return 1;
     static int16_t audio[KWS_CLIP_SAMPLES];
     bench_audio(audio);
     double *t = malloc(3 * (size_t)runs * sizeof *t);
     int rc = t ? time_runs(&k, audio, (int)runs, t) : 1;
-    if (!t)
-        fprintf(stderr, "kwscope bench: out of memory\n");
-    if (!rc)
-        print_stats(path, (int)runs, t, json);
+    if (!t) fprintf(stderr, "kwscope bench: out of memory\n");
+    if (!rc) print_stats(path, (int)runs, t, json);
     free(t);
     mdl_kws_free(&k);
     mdl_model_free(&m);

@@ -26,7 +26,11 @@ static void quiet_log(enum kws_log_level level, const char *msg, void *user)
     (void)user;
     if (level >= KWS_LOG_WARN) fprintf(stderr, "kwscope: %s\n", msg);
 }
-static void on_signal(int sig) { (void)sig; board_stop = 1; }
+static void on_signal(int sig)
+{
+    (void)sig;
+    board_stop = 1;
+}
 
 int board_ports(struct dev_port ports[BOARD_MAX_PORTS], size_t *n)
 {
@@ -49,17 +53,17 @@ static int pick_port(struct board_opts *o, char *buf, size_t len)
         o->port = buf;
         return 0;
     }
-    fprintf(stderr, "kwscope board: %s; give --port", i == -1 ? "no Arduino found" : "several Arduinos found");
+    fprintf(stderr, "kwscope board: %s; give --port",
+            i == -1 ? "no Arduino found" : "several Arduinos found");
     for (size_t k = 0; k < n; k++)
-        if (ports[k].arduino || i == -1)
-            fprintf(stderr, "%s %s", k ? "," : ":", ports[k].path);
+        if (ports[k].arduino || i == -1) fprintf(stderr, "%s %s", k ? "," : ":", ports[k].path);
     fprintf(stderr, "\n");
     return 1;
 }
 
 struct dev_session *board_connect(const struct board_opts *o)
 {
-    struct dev_session_config c = {0};
+    struct dev_session_config c = { 0 };
     c.path = o->port;
     c.dialect = o->dialect;
     c.timeout_ms = o->emu ? DEV_EMU_FRAME_TIMEOUT_MS : 0; /* QEMU boots and reads slowly */
@@ -78,7 +82,7 @@ struct dev_session *board_connect(const struct board_opts *o)
  * on the port, not on a timer. */
 void board_wait_readable(struct dev_session *s, int ms)
 {
-    struct pollfd p = {dev_session_fd(s), POLLIN, 0};
+    struct pollfd p = { dev_session_fd(s), POLLIN, 0 };
     if (p.fd < 0 || poll(&p, 1, ms) < 0) usleep((useconds_t)ms * 1000);
 }
 
@@ -108,9 +112,9 @@ static int board_option(struct board_opts *o, int c, const char *name)
         char flag[32];
         snprintf(flag, sizeof flag, "--%s", name);
         o->dc_set |= !strcmp(name, "threshold") ? MDL_DETECT_SET_THRESHOLD
-                   : !strcmp(name, "window-ms") ? MDL_DETECT_SET_WINDOW
-                   : !strcmp(name, "suppression-ms") ? MDL_DETECT_SET_SUPPRESSION
-                                                     : MDL_DETECT_SET_MIN_COUNT;
+            : !strcmp(name, "window-ms")        ? MDL_DETECT_SET_WINDOW
+            : !strcmp(name, "suppression-ms")   ? MDL_DETECT_SET_SUPPRESSION
+                                                : MDL_DETECT_SET_MIN_COUNT;
         return cli_detect_option("kwscope board", flag, optarg, &o->dc);
     }
     case 'v':
@@ -121,7 +125,9 @@ static int board_option(struct board_opts *o, int c, const char *name)
         return 0;
     case 'D':
         if (dev_dialect_parse(optarg, &o->dialect) == KWS_OK) return 0;
-        fprintf(stderr, "kwscope board: unknown dialect '%s' (kwscope, micro_speech, edge-impulse)\n", optarg);
+        fprintf(stderr,
+                "kwscope board: unknown dialect '%s' (kwscope, micro_speech, edge-impulse)\n",
+                optarg);
         return 2;
     case 'd': return positive("-d", optarg, &o->secs);
     case 's': return positive("--speed", optarg, &o->speed);
@@ -139,15 +145,18 @@ static int board_option(struct board_opts *o, int c, const char *name)
 static int parse_options(int argc, char **argv, struct board_opts *o)
 {
     static const struct option lo[] = {
-        {"port", required_argument, 0, 'p'}, {"json", no_argument, 0, 'j'},
-        {"link", required_argument, 0, 'l'}, {"mic", required_argument, 0, 'm'},
-        {"model", required_argument, 0, 'M'}, {"dialect", required_argument, 0, 'D'},
-        {"speed", required_argument, 0, 's'}, {"force", no_argument, 0, 'f'},
-        {"output", required_argument, 0, 'o'}, {"labels", required_argument, 0, 'L'},
-        {"live-ms", required_argument, 0, 'v'}, {"threshold", required_argument, 0, 'T'},
-        {"window-ms", required_argument, 0, 'T'}, {"suppression-ms", required_argument, 0, 'T'},
-        {"min-count", required_argument, 0, 'T'}, {0, 0, 0, 0}};
-    *o = (struct board_opts){.n = 100, .speed = 1, .live_ms = -1, .dc = mdl_detect_config_default()};
+        { "port", required_argument, 0, 'p' },      { "json", no_argument, 0, 'j' },
+        { "link", required_argument, 0, 'l' },      { "mic", required_argument, 0, 'm' },
+        { "model", required_argument, 0, 'M' },     { "dialect", required_argument, 0, 'D' },
+        { "speed", required_argument, 0, 's' },     { "force", no_argument, 0, 'f' },
+        { "output", required_argument, 0, 'o' },    { "labels", required_argument, 0, 'L' },
+        { "live-ms", required_argument, 0, 'v' },   { "threshold", required_argument, 0, 'T' },
+        { "window-ms", required_argument, 0, 'T' }, { "suppression-ms", required_argument, 0, 'T' },
+        { "min-count", required_argument, 0, 'T' }, { 0, 0, 0, 0 }
+    };
+    *o = (struct board_opts){
+        .n = 100, .speed = 1, .live_ms = -1, .dc = mdl_detect_config_default()
+    };
     int c, li = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:jd:n:o:", lo, &li)) != -1) {
@@ -164,7 +173,9 @@ int cli_cmd_board(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
     if (optind >= argc) {
-        fprintf(stderr, "usage: kwscope board list|info|push FILE|stream -o OUT|timings [FILE]|sim|emu [options]\n");
+        fprintf(stderr,
+                "usage: kwscope board list|info|push FILE|stream -o OUT|timings [FILE]|sim|emu "
+                "[options]\n");
         return 2;
     }
     const char *sub = argv[optind];
@@ -180,7 +191,8 @@ int cli_cmd_board(int argc, char **argv)
     if (!strcmp(sub, "list")) return board_list(&o);
     if (!strcmp(sub, "sim")) return board_sim(&o);
     if (!strcmp(sub, "emu")) return board_emu(&o);
-    if (strcmp(sub, "info") && strcmp(sub, "push") && strcmp(sub, "stream") && strcmp(sub, "timings")) {
+    if (strcmp(sub, "info") && strcmp(sub, "push") && strcmp(sub, "stream") &&
+        strcmp(sub, "timings")) {
         fprintf(stderr, "kwscope board: unknown subcommand '%s'\n", sub);
         return 2;
     }
@@ -191,15 +203,19 @@ int cli_cmd_board(int argc, char **argv)
     struct dev_emu *emu = NULL;
     if (o.port && dev_emu_spec(o.port, NULL)) {
         if (board_emu_open(&o, &emu)) return 1;
-        board_result_wait_s = 600;   /* a push crawls through QEMU's one-byte UART */
+        board_result_wait_s = 600; /* a push crawls through QEMU's one-byte UART */
     } else if (pick_port(&o, portbuf, sizeof portbuf)) {
         return 1;
     }
 
-    if (!strcmp(sub, "info")) rc = board_info(&o);
-    else if (!strcmp(sub, "push")) rc = board_push(&o, argv[optind + 1]);
-    else if (!strcmp(sub, "timings")) rc = board_timings(&o, optind + 1 < argc ? argv[optind + 1] : NULL);
-    else rc = board_stream(&o);
+    if (!strcmp(sub, "info"))
+        rc = board_info(&o);
+    else if (!strcmp(sub, "push"))
+        rc = board_push(&o, argv[optind + 1]);
+    else if (!strcmp(sub, "timings"))
+        rc = board_timings(&o, optind + 1 < argc ? argv[optind + 1] : NULL);
+    else
+        rc = board_stream(&o);
     if (emu) dev_emu_stop(emu);
     return rc;
 }

@@ -47,13 +47,13 @@ struct ctx {
     struct mdl_kws k;
     struct mdl_detect_config dc;
     bool json, all, sweep;
-    const char *labels_file;      /* --labels-file (one stream) */
+    const char *labels_file; /* --labels-file (one stream) */
     int32_t tolerance_ms;
     int n_labels;
     char labels[MDL_DETECT_MAX_CLASSES][32];
     const char *names[MDL_DETECT_MAX_CLASSES];
-    struct mdl_stream_eval ev;    /* every labelled stream so far */
-    struct cli_streams set;       /* their tracks, for --sweep */
+    struct mdl_stream_eval ev; /* every labelled stream so far */
+    struct cli_streams set;    /* their tracks, for --sweep */
     struct cli_plot_opts plot;
 };
 
@@ -80,8 +80,7 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
     if (c->json) {
         printf("{\"file\": ");
         json_str(file);
-        if (track)
-            printf(", \"t_s\": %.2f", t_s);
+        if (track) printf(", \"t_s\": %.2f", t_s);
         printf(", \"label\": ");
         json_str(c->labels[top]);
         printf(", \"labels\": [");
@@ -90,8 +89,7 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
             json_str(c->labels[i]);
         }
         printf("], \"scores_i8\": [");
-        for (int i = 0; i < n; i++)
-            printf("%s%d", i ? ", " : "", s[i]);
+        for (int i = 0; i < n; i++) printf("%s%d", i ? ", " : "", s[i]);
         printf("], \"scores\": [");
         for (int i = 0; i < n; i++)
             printf("%s%.6g", i ? ", " : "", (double)((s[i] - c->k.out_zp) * c->k.out_scale));
@@ -102,8 +100,7 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
         return;
     }
     printf("%s: %s", file, c->labels[top]);
-    if (track)
-        printf(" @ %.2f s", t_s);
+    if (track) printf(" @ %.2f s", t_s);
     printf("  (");
     for (int i = 0; i < n; i++)
         printf("%s%s %d %.3f", i ? ", " : "", c->labels[i], s[i],
@@ -114,9 +111,9 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
 /* Keyword detections are shown; unknown only with --all; silence never. */
 static bool shown(const struct ctx *c, int label)
 {
-    if (mdl_label_is_keyword(c->labels[label]))
-        return true;
-    return c->all && strcasecmp(c->labels[label], "silence") && strcasecmp(c->labels[label], "_silence_");
+    if (mdl_label_is_keyword(c->labels[label])) return true;
+    return c->all && strcasecmp(c->labels[label], "silence") &&
+        strcasecmp(c->labels[label], "_silence_");
 }
 
 /* One result for a clip of at most one window: shorter clips are padded
@@ -130,7 +127,8 @@ static int classify_clip(struct ctx *c, const char *path, const struct cap_clip 
     size_t frames = 0, win = (size_t)c->k.frames, ch = KWS_FEATURE_CHANNELS;
     int8_t s[MDL_DETECT_MAX_CLASSES];
     int rc = 1;
-    if (dsp_micro_clip(&mc, clip->samples, clip->n_samples, &u, &frames, err, sizeof err) != KWS_OK) {
+    if (dsp_micro_clip(&mc, clip->samples, clip->n_samples, &u, &frames, err, sizeof err) !=
+        KWS_OK) {
         fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
         return 1;
     }
@@ -139,15 +137,13 @@ static int classify_clip(struct ctx *c, const char *path, const struct cap_clip 
         fprintf(stderr, "kwscope classify: out of memory\n");
         return 1;
     }
-    if (frames)
-        memcpy(pad, u, (frames < win ? frames : win) * ch * sizeof *u);
+    if (frames) memcpy(pad, u, (frames < win ? frames : win) * ch * sizeof *u);
     if (mdl_kws_score(&c->k, pad, s, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
     } else {
         rc = 0;
         *label = mdl_kws_top(s, c->k.n_classes);
-        if (!quiet)
-            print_result(c, path, s, 0, false, false);
+        if (!quiet) print_result(c, path, s, 0, false, false);
     }
     free(pad);
     free(u);
@@ -160,10 +156,8 @@ static int stream_labels(const struct ctx *c, const char *path, struct mdl_word_
 {
     char sib[4096], err[512];
     const char *lp = c->labels_file;
-    if (!lp && cli_labels_sibling(path, sib, sizeof sib))
-        lp = sib;
-    if (!lp)
-        return 0;
+    if (!lp && cli_labels_sibling(path, sib, sizeof sib)) lp = sib;
+    if (!lp) return 0;
     if (mdl_labels_load(lp, lab, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope classify: %s\n", err);
         return -1;
@@ -173,8 +167,9 @@ static int stream_labels(const struct ctx *c, const char *path, struct mdl_word_
 
 /* Scores this stream's detections against its labels, adds them to the
  * total (and the track to the sweep set). */
-static int evaluate(struct ctx *c, const char *path, struct mdl_track *t, struct mdl_word_labels *lab,
-                    const struct mdl_detection *det, size_t n_det, double seconds)
+static int evaluate(struct ctx *c, const char *path, struct mdl_track *t,
+                    struct mdl_word_labels *lab, const struct mdl_detection *det, size_t n_det,
+                    double seconds)
 {
     char err[256];
     struct mdl_stream_eval ev;
@@ -186,8 +181,7 @@ static int evaluate(struct ctx *c, const char *path, struct mdl_track *t, struct
         fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
     else
         rc = 0;
-    if (!rc)
-        cli_eval_print(stdout, &ev, path, c->json);
+    if (!rc) cli_eval_print(stdout, &ev, path, c->json);
     mdl_stream_eval_free(&ev);
     if (!rc && c->sweep && cli_streams_add(&c->set, path, t, lab, seconds)) {
         fprintf(stderr, "kwscope classify: out of memory\n");
@@ -202,12 +196,12 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
     char err[256];
     struct mdl_track t;
     struct mdl_detect det;
-    struct mdl_word_labels lab = {0};
+    struct mdl_word_labels lab = { 0 };
     int have = stream_labels(c, path, &lab);
-    if (have < 0)
-        return 1;
+    if (have < 0) return 1;
     if (mdl_track_init(&t, &c->k, err, sizeof err) != KWS_OK ||
-        mdl_track_feed(&t, clip->samples, clip->n_samples, SIZE_MAX, NULL, err, sizeof err) != KWS_OK ||
+        mdl_track_feed(&t, clip->samples, clip->n_samples, SIZE_MAX, NULL, err, sizeof err) !=
+            KWS_OK ||
         mdl_detect_init(&det, &c->dc, err, sizeof err) != KWS_OK) {
         mdl_track_free(&t);
         mdl_labels_free(&lab);
@@ -221,8 +215,7 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
         struct mdl_detect_result r;
         mdl_detect_process(&det, s, t.t_ms[w], &r, NULL, 0);
         bool is_det = r.is_new && shown(c, r.label);
-        if (is_det)
-            found[n_det++] = (struct mdl_detection){w, t.t_ms[w], r.label, r.score};
+        if (is_det) found[n_det++] = (struct mdl_detection){ w, t.t_ms[w], r.label, r.score };
         if (c->json)
             print_result(c, path, s, t.t_ms[w] / 1000.0, true, is_det ? &r : NULL);
         else if (is_det)
@@ -230,8 +223,7 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
                    t.t_ms[w] / 1000.0);
     }
     int rc = found ? 0 : 1;
-    if (!found)
-        fprintf(stderr, "kwscope classify: out of memory\n");
+    if (!found) fprintf(stderr, "kwscope classify: out of memory\n");
     if (!c->json && found)
         printf("%s: %zu windows, %zu detection%s\n", path, t.rows, n_det, n_det == 1 ? "" : "s");
     if (found && have)
@@ -246,14 +238,15 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
 static int classify_file(struct ctx *c, const char *path, bool quiet, int *label)
 {
     char err[256];
-    struct cap_clip clip = {0};
+    struct cap_clip clip = { 0 };
     *label = -1;
     if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope classify: %s\n", err);
         return 1;
     }
     size_t frames = clip.n_samples < KWS_WINDOW_SAMPLES
-                        ? 0 : 1 + (clip.n_samples - KWS_WINDOW_SAMPLES) / KWS_STRIDE_SAMPLES;
+        ? 0
+        : 1 + (clip.n_samples - KWS_WINDOW_SAMPLES) / KWS_STRIDE_SAMPLES;
     int rc = frames <= (size_t)c->k.frames ? classify_clip(c, path, &clip, quiet, label)
                                            : classify_track(c, path, &clip);
     cap_clip_free(&clip);
@@ -277,9 +270,10 @@ static int parse_int(const char *flag, const char *v, int lo, int hi, int32_t *o
     return 0;
 }
 
-#define USAGE "usage: kwscope classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] " \
-              "[--window-ms N] [--suppression-ms N] [--min-count N] [--all] [--labels-file L.txt] " \
-              "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...\n"
+#define USAGE \
+    "usage: kwscope classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] " \
+    "[--window-ms N] [--suppression-ms N] [--min-count N] [--all] [--labels-file L.txt] " \
+    "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...\n"
 
 /* Options; returns the index of the first file, or -1 after a usage error.
  * *set gets the MDL_DETECT_SET_* bits of the detector flags given. */
@@ -289,7 +283,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
-        if (!strcmp(a, "--") && v) {   /* the end of options: FILE may start with '-' */
+        if (!strcmp(a, "--") && v) { /* the end of options: FILE may start with '-' */
             return i + 1;
         } else if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
             *(a[2] == 'j' ? &c->json : a[2] == 'a' ? &c->all : &c->sweep) = true;
@@ -322,8 +316,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
         } else {
             return i;
         }
-        if (bad)
-            return -1;
+        if (bad) return -1;
         i++;
     }
     fprintf(stderr, USAGE);
@@ -344,9 +337,11 @@ static int plot_setup(struct ctx *c, const char *color)
         fprintf(stderr, "kwscope classify: --color must be auto, always or never\n");
         return -1;
     }
-    c->plot = (struct cli_plot_opts){72, 20, colors > 0 && tui_locale_utf8(),
-                                     colors == 0 ? TUI_COLOR_NONE : colors == 8 ? TUI_COLOR_8 : TUI_COLOR_256,
-                                     0};
+    c->plot = (struct cli_plot_opts){ 72, 20, colors > 0 && tui_locale_utf8(),
+                                      colors == 0       ? TUI_COLOR_NONE
+                                          : colors == 8 ? TUI_COLOR_8
+                                                        : TUI_COLOR_256,
+                                      0 };
     return 0;
 }
 
@@ -361,8 +356,7 @@ static int finish(struct ctx *c, int n_files)
         }
         cli_eval_print(stdout, &c->ev, "all streams", c->json);
     }
-    if (!c->sweep)
-        return 0;
+    if (!c->sweep) return 0;
     if (!c->set.n) {
         fprintf(stderr, "kwscope classify: --sweep needs a long file with labels\n");
         return 1;
@@ -375,15 +369,15 @@ static int finish(struct ctx *c, int n_files)
     }
     int nc = c->k.n_classes;
     bool kw[MDL_DETECT_MAX_CLASSES];
-    for (int k = 0; k < nc; k++)
-        kw[k] = mdl_label_is_keyword(c->labels[k]);
+    for (int k = 0; k < nc; k++) kw[k] = mdl_label_is_keyword(c->labels[k]);
     if (c->json) {
         for (int i = 0; i < n; i++) {
             printf("{\"sweep\": true, \"threshold\": %d", (int)pts[i].threshold);
             for (int k = 0; k <= nc; k++)
                 if (k == nc || kw[k])
                     printf(", \"%s\": {\"recall\": %.6g, \"fa_per_hour\": %.6g}",
-                           k == nc ? "total" : c->labels[k], pts[i].recall[k], pts[i].fa_per_hour[k]);
+                           k == nc ? "total" : c->labels[k], pts[i].recall[k],
+                           pts[i].fa_per_hour[k]);
             printf("}\n");
         }
         return 0;
@@ -425,14 +419,14 @@ int cli_cmd_classify(int argc, char **argv)
     const char *model_arg = NULL, *labels = "silence,unknown,yes,no", *color = "auto";
     unsigned set = 0;
     int first_file = parse_args(&c, argc, argv, &model_arg, &labels, &color, &set);
-    if (first_file < 0 || plot_setup(&c, color))
-        return 2;
+    if (first_file < 0 || plot_setup(&c, color)) return 2;
     if (c.labels_file && argc - first_file > 1) {
-        fprintf(stderr, "kwscope classify: --labels-file goes with one FILE (several files: "
-                        "put NAME.txt beside each NAME.wav)\n");
+        fprintf(stderr,
+                "kwscope classify: --labels-file goes with one FILE (several files: "
+                "put NAME.txt beside each NAME.wav)\n");
         return 2;
     }
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     int rc = open_model(&c, model_arg, set, &m);
     /* Labels: comma separated, one per model output. */
     for (const char *p = labels; *p && c.n_labels < MDL_DETECT_MAX_CLASSES;) {
@@ -443,13 +437,15 @@ int cli_cmd_classify(int argc, char **argv)
         p += n + (p[n] == ',');
     }
     if (!rc && c.n_labels != c.k.n_classes) {
-        fprintf(stderr, "kwscope classify: %d labels given, the model has %d outputs (use --labels)\n",
+        fprintf(stderr,
+                "kwscope classify: %d labels given, the model has %d outputs (use --labels)\n",
                 c.n_labels, c.k.n_classes);
         rc = 2;
     }
     c.dc.n_classes = c.k.n_classes;
     char err[256];
-    if (!rc && mdl_stream_eval_init(&c.ev, c.names, c.k.n_classes, c.tolerance_ms, err, sizeof err)) {
+    if (!rc &&
+        mdl_stream_eval_init(&c.ev, c.names, c.k.n_classes, c.tolerance_ms, err, sizeof err)) {
         fprintf(stderr, "kwscope classify: %s\n", err);
         rc = 1;
     }

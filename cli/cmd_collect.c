@@ -30,24 +30,25 @@
 
 #define TAKE CAP_TAKE_SAMPLES
 
-
 /* The take as `kwscope plot` would draw it: waveform, then features. */
 static void show_take(const int16_t *clip, size_t n)
 {
-    struct cap_clip c = {malloc(n * sizeof *clip), n, {.rate_hz = KWS_RATE_HZ, .channels = 1}};
-    if (!c.samples)
-        return;
+    struct cap_clip c = { malloc(n * sizeof *clip), n, { .rate_hz = KWS_RATE_HZ, .channels = 1 } };
+    if (!c.samples) return;
     memcpy(c.samples, clip, n * sizeof *clip);
     struct tui_scope s;
     tui_scope_adopt(&s, "take", &c);
     bool utf8 = tui_locale_utf8() && isatty(STDOUT_FILENO);
     int colors = isatty(STDOUT_FILENO) ? tui_term_colors(STDOUT_FILENO) : 0;
-    struct tui_canvas *cv = tui_canvas_new(80, 12, utf8, colors >= 256 ? TUI_COLOR_256
-                                                        : colors >= 8 ? TUI_COLOR_8 : TUI_COLOR_NONE);
+    struct tui_canvas *cv = tui_canvas_new(80, 12, utf8,
+                                           colors >= 256     ? TUI_COLOR_256
+                                               : colors >= 8 ? TUI_COLOR_8
+                                                             : TUI_COLOR_NONE);
     struct tui_timeline tl = tui_timeline_full(tui_scope_duration(&s));
     for (int v = 0; v < 2 && cv; v++) {
         tui_canvas_clear(cv);
-        tui_scope_draw(&s, v ? TUI_VIEW_FEATURES : TUI_VIEW_WAVE, cv, (struct tui_rect){0, 0, 80, 12}, &tl);
+        tui_scope_draw(&s, v ? TUI_VIEW_FEATURES : TUI_VIEW_WAVE, cv,
+                       (struct tui_rect){ 0, 0, 80, 12 }, &tl);
         tui_render_text(cv, stdout);
     }
     tui_canvas_free(cv);
@@ -76,34 +77,33 @@ static int open_take_source(struct take_source *t, const char *source, const cha
         cap_quiet_stderr_end(quiet);
         return st == KWS_OK ? 0 : -1;
     }
-    const char *which = !strcmp(source, "sim") ? "sim" : !strcmp(source, "board") ? "auto"
-                      : !strncmp(source, "board:", 6) ? source + 6 : NULL;
+    const char *which = !strcmp(source, "sim") ? "sim"
+        : !strcmp(source, "board")             ? "auto"
+        : !strncmp(source, "board:", 6)        ? source + 6
+                                               : NULL;
     if (!which) {
         snprintf(err, len, "--source wants mic, sim, board or board:PORT, not '%s'", source);
         return -2;
     }
     /* The virtual board's mic plays the demo clip: a stand-in speaker. */
-    struct cap_clip demo = {0};
+    struct cap_clip demo = { 0 };
     char path[1024];
     snprintf(path, sizeof path, "%s/assets/demo.wav", KWSCOPE_DATADIR);
     cap_clip_load(path, &demo, err, len);
-    enum kws_status st = dash_board_open(&t->board, which, DEV_DIALECT_KWSCOPE, NULL, NULL, &demo,
-                                         err, len);
+    enum kws_status st =
+        dash_board_open(&t->board, which, DEV_DIALECT_KWSCOPE, NULL, NULL, &demo, err, len);
     cap_clip_free(&demo);
-    if (st != KWS_OK)
-        return -1;
+    if (st != KWS_OK) return -1;
     t->have_board = true;
     t->src = dash_board_mic_source(&t->board);
-    if (!t->src || cap_source_start(t->src, err, len) != KWS_OK)
-        return -1;
+    if (!t->src || cap_source_start(t->src, err, len) != KWS_OK) return -1;
     return 0;
 }
 
 static void close_take_source(struct take_source *t)
 {
     cap_source_close(t->src);
-    if (t->have_board)
-        dash_board_free(&t->board);
+    if (t->have_board) dash_board_free(&t->board);
 }
 
 /* Records n samples (dropping what came before: the take starts now). */
@@ -111,35 +111,31 @@ static int record(struct take_source *t, int16_t *buf, size_t n, char *err, size
 {
     int16_t junk[1024];
     char msg[256];
-    if (t->have_board)
-        dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
+    if (t->have_board) dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
     while (cap_source_read(t->src, junk, 1024) > 0) {}
     size_t got = 0;
     double deadline = dev_now() + 10.0 + (double)n / KWS_RATE_HZ;
     while (got < n) {
-        if (t->have_board)
-            dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
+        if (t->have_board) dash_board_poll(&t->board, dev_now(), msg, sizeof msg);
         size_t k = cap_source_read(t->src, buf + got, n - got);
         got += k;
-        if (k)
-            continue;
+        if (k) continue;
         if (cap_source_finished(t->src) || dev_now() > deadline) {
             snprintf(err, err_len, "recording failed: %s after %.2f s",
-                     cap_source_finished(t->src) ? "the source stopped" : "no audio", (double)got / KWS_RATE_HZ);
+                     cap_source_finished(t->src) ? "the source stopped" : "no audio",
+                     (double)got / KWS_RATE_HZ);
             return -1;
         }
-        nanosleep(&(struct timespec){0, 5000000}, NULL);
+        nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
     }
     return 0;
 }
-
 
 /* Board session chatter goes nowhere here; warnings and errors to stderr. */
 static void quiet_log(enum kws_log_level level, const char *msg, void *user)
 {
     (void)user;
-    if (level >= KWS_LOG_WARN)
-        fprintf(stderr, "kwscope: collect: %s\n", msg);
+    if (level >= KWS_LOG_WARN) fprintf(stderr, "kwscope: collect: %s\n", msg);
 }
 
 /* A speaker names files SPEAKER_nohash_N.wav: a single name without '_'
@@ -147,10 +143,8 @@ static void quiet_log(enum kws_log_level level, const char *msg, void *user)
  * or spaces, shorter than max. 1 if good, else 0 (reported). */
 static int speaker_ok(const char *s, size_t max)
 {
-    if (cli_name_option("kwscope collect", "--speaker", s))
-        return 0;
-    if (!strpbrk(s, "_ ") && strlen(s) < max)
-        return 1;
+    if (cli_name_option("kwscope collect", "--speaker", s)) return 0;
+    if (!strpbrk(s, "_ ") && strlen(s) < max) return 1;
     fprintf(stderr, "kwscope collect: --speaker needs a short name without '_' or spaces\n");
     return 0;
 }
@@ -161,12 +155,10 @@ static int split_words(char *buf, const char **words, int max)
 {
     int n = 0;
     for (char *t = strtok(buf, ","); t && n < max; t = strtok(NULL, ",")) {
-        if (cli_name_option("kwscope collect", "--words", t))
-            return 0;
+        if (cli_name_option("kwscope collect", "--words", t)) return 0;
         words[n++] = t;
     }
-    if (!n)
-        fprintf(stderr, "kwscope: collect: --words is empty\n");
+    if (!n) fprintf(stderr, "kwscope: collect: --words is empty\n");
     return n;
 }
 
@@ -179,9 +171,13 @@ static int usage(void)
 int cli_cmd_collect(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"words", required_argument, 0, 'w'}, {"source", required_argument, 0, 's'},
-        {"count", required_argument, 0, 'c'}, {"speaker", required_argument, 0, 'p'},
-        {"device", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        { "words", required_argument, 0, 'w' },
+        { "source", required_argument, 0, 's' },
+        { "count", required_argument, 0, 'c' },
+        { "speaker", required_argument, 0, 'p' },
+        { "device", required_argument, 0, 'd' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
     };
     char words_buf[256] = "yes,no", speaker[64] = "me";
     const char *source = "mic", *device = NULL;
@@ -193,8 +189,7 @@ int cli_cmd_collect(int argc, char **argv)
         switch (c) {
         case 'w': snprintf(words_buf, sizeof words_buf, "%s", optarg); break;
         case 'p':
-            if (!speaker_ok(optarg, sizeof speaker))
-                return 2;
+            if (!speaker_ok(optarg, sizeof speaker)) return 2;
             snprintf(speaker, sizeof speaker, "%s", optarg);
             break;
         case 's': source = optarg; break;
@@ -208,13 +203,11 @@ int cli_cmd_collect(int argc, char **argv)
         default: return usage();
         }
     }
-    if (optind != argc - 1)
-        return usage();
+    if (optind != argc - 1) return usage();
     const char *dir = argv[optind];
     const char *words[32];
     int nw = split_words(words_buf, words, 32);
-    if (nw <= 0)
-        return 2;
+    if (nw <= 0) return 2;
     if (mkdir(dir, 0777) && errno != EEXIST)
         return fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno)), 1;
     setlocale(LC_ALL, "");
@@ -259,8 +252,7 @@ int cli_cmd_collect(int argc, char **argv)
                 k = count * nw;
                 break;
             }
-            if (line[0] == 'r')
-                continue;
+            if (line[0] == 'r') continue;
             cap_take_next_path(wdir, speaker, path, sizeof path);
             if (cap_clip_save(path, clip, KWS_RATE_HZ, KWS_RATE_HZ, 0, err, sizeof err) != KWS_OK) {
                 fprintf(stderr, "kwscope: collect: %s\n", err);

@@ -26,8 +26,7 @@ int cli_cmd_devices(int argc, char **argv)
     cap_quiet_stderr_end(quiet);
     if (st != KWS_OK || n < 0) {
         fprintf(stderr, "kwscope devices: %s\n", err);
-        if (st == KWS_OK)
-            cap_pa_terminate();
+        if (st == KWS_OK) cap_pa_terminate();
         return 1;
     }
     if (n == 0)

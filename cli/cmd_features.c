@@ -48,8 +48,7 @@ static int fail(const char *msg, const char *arg)
 static int parse_float(const char *s, float *out)
 {
     double v;
-    if (!cli_parse_double(s, 0.0, 1e6, &v))
-        return 0;
+    if (!cli_parse_double(s, 0.0, 1e6, &v)) return 0;
     *out = (float)v;
     return 1;
 }
@@ -87,8 +86,7 @@ static int write_raw(const struct table *t, FILE *out)
         elem_le(t, i, buf + used);
         used += es;
         if (used + 4 > sizeof buf || i + 1 == n) {
-            if (fwrite(buf, 1, used, out) != used)
-                return 0;
+            if (fwrite(buf, 1, used, out) != used) return 0;
             used = 0;
         }
     }
@@ -106,39 +104,33 @@ static int write_npy(const struct table *t, FILE *out)
     size_t total = 10 + (size_t)len + 1;
     size_t pad = (64 - total % 64) % 64;
     size_t hlen = (size_t)len + pad + 1;
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)hlen,
-                             (unsigned char)(hlen >> 8)};
-    if (fwrite(pre, 1, 10, out) != 10 || fwrite(dict, 1, (size_t)len, out) != (size_t)len)
-        return 0;
+    unsigned char pre[10] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)hlen, (unsigned char)(hlen >> 8)
+    };
+    if (fwrite(pre, 1, 10, out) != 10 || fwrite(dict, 1, (size_t)len, out) != (size_t)len) return 0;
     for (size_t i = 0; i < pad; i++)
-        if (fputc(' ', out) == EOF)
-            return 0;
-    if (fputc('\n', out) == EOF)
-        return 0;
+        if (fputc(' ', out) == EOF) return 0;
+    if (fputc('\n', out) == EOF) return 0;
     return write_raw(t, out);
 }
 
 static int write_csv(const struct table *t, FILE *out)
 {
-    for (size_t c = 0; c < t->cols; c++)
-        fprintf(out, "%s%s%zu", c ? "," : "", t->col_prefix, c);
+    for (size_t c = 0; c < t->cols; c++) fprintf(out, "%s%s%zu", c ? "," : "", t->col_prefix, c);
     fputc('\n', out);
     for (size_t r = 0; r < t->rows; r++) {
         for (size_t c = 0; c < t->cols; c++) {
             size_t i = r * t->cols + c;
-            if (c)
-                fputc(',', out);
+            if (c) fputc(',', out);
             if (t->type == TYPE_F32) {
                 char num[CLI_FLOAT_CHARS];
                 fwrite(num, 1, (size_t)cli_format_float(num, ((const float *)t->data)[i]), out);
-            }
-            else if (t->type == TYPE_U16)
+            } else if (t->type == TYPE_U16)
                 fprintf(out, "%u", (unsigned)((const uint16_t *)t->data)[i]);
             else
                 fprintf(out, "%d", (int)((const int8_t *)t->data)[i]);
         }
-        if (fputc('\n', out) == EOF)
-            return 0;
+        if (fputc('\n', out) == EOF) return 0;
     }
     return !ferror(out);
 }
@@ -151,12 +143,12 @@ static int write_table(const struct table *t, enum out_format fmt, struct cap_ou
     FILE *out = o ? o->fp : stdout;
     char err[600];
     errno = 0;
-    int ok = fmt == FMT_CSV ? write_csv(t, out) : fmt == FMT_NPY ? write_npy(t, out)
-                                                                 : write_raw(t, out);
-    if (!o)
-        return fflush(out) == 0 && ok ? 0 : fail("write failed", "stdout");
+    int ok = fmt == FMT_CSV ? write_csv(t, out)
+        : fmt == FMT_NPY    ? write_npy(t, out)
+                            : write_raw(t, out);
+    if (!o) return fflush(out) == 0 && ok ? 0 : fail("write failed", "stdout");
     if (!ok) {
-        int e = errno;   /* from the write that failed */
+        int e = errno; /* from the write that failed */
         cap_output_abort(o);
         snprintf(err, sizeof err, "%.400s: write failed (%s); nothing written", o->path,
                  strerror(e ? e : EIO));
@@ -172,23 +164,20 @@ static enum kws_status micro_table(const struct cap_clip *clip, int stage_u16, s
     struct dsp_micro_config mc = dsp_micro_config_default();
     uint16_t *u16 = NULL;
     size_t frames = 0;
-    enum kws_status st = dsp_micro_clip(&mc, clip->samples, clip->n_samples, &u16, &frames, err,
-                                        err_len);
-    if (st != KWS_OK)
-        return st;
+    enum kws_status st =
+        dsp_micro_clip(&mc, clip->samples, clip->n_samples, &u16, &frames, err, err_len);
+    if (st != KWS_OK) return st;
     size_t n = frames * (size_t)mc.num_channels;
-    *t = (struct table){TYPE_U16, u16, frames, (size_t)mc.num_channels, "ch"};
+    *t = (struct table){ TYPE_U16, u16, frames, (size_t)mc.num_channels, "ch" };
     *owned = u16;
-    if (stage_u16)
-        return KWS_OK;
+    if (stage_u16) return KWS_OK;
     int8_t *i8 = malloc(n ? n : 1);
     if (!i8) {
         free(u16);
         *owned = NULL;
         return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < n; i++)
-        i8[i] = dsp_micro_to_int8(u16[i]);
+    for (size_t i = 0; i < n; i++) i8[i] = dsp_micro_to_int8(u16[i]);
     free(u16);
     *owned = i8;
     t->type = TYPE_I8;
@@ -200,10 +189,13 @@ static enum kws_status micro_table(const struct cap_clip *clip, int stage_u16, s
 static int analysis_option(struct dsp_analysis_config *cfg, const char *name, const char *val,
                            int *bad)
 {
-    struct { const char *name; int *dst; } ints[] = {
-        {"--n-fft", &cfg->stft.n_fft}, {"--win", &cfg->stft.win_length},
-        {"--hop", &cfg->stft.hop_length}, {"--n-mels", &cfg->mel.n_mels},
-        {"--n-mfcc", &cfg->n_mfcc},
+    struct {
+        const char *name;
+        int *dst;
+    } ints[] = {
+        { "--n-fft", &cfg->stft.n_fft },    { "--win", &cfg->stft.win_length },
+        { "--hop", &cfg->stft.hop_length }, { "--n-mels", &cfg->mel.n_mels },
+        { "--n-mfcc", &cfg->n_mfcc },
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (!strcmp(name, ints[i].name)) {
@@ -243,21 +235,22 @@ int cli_cmd_features(int argc, char **argv)
         } else if (!strcmp(a, "--kind") || !strcmp(a, "--format") || !strcmp(a, "--stage") ||
                    !strcmp(a, "-o") || !strncmp(a, "--", 2)) {
             if (!strcmp(a, "--")) {
-                if (i + 1 < argc)
-                    path = argv[++i];
+                if (i + 1 < argc) path = argv[++i];
                 continue;
             }
-            if (!val)
-                return cli_usage_error("features", "missing value for", a);
+            if (!val) return cli_usage_error("features", "missing value for", a);
             i++;
-            if (!strcmp(a, "--kind")) kind = val;
-            else if (!strcmp(a, "--format")) format = val;
-            else if (!strcmp(a, "--stage")) stage = val;
-            else if (!strcmp(a, "-o")) out_path = val;
+            if (!strcmp(a, "--kind"))
+                kind = val;
+            else if (!strcmp(a, "--format"))
+                format = val;
+            else if (!strcmp(a, "--stage"))
+                stage = val;
+            else if (!strcmp(a, "-o"))
+                out_path = val;
             else if (!analysis_option(&cfg, a, val, &bad))
                 return cli_usage_error("features", "unknown option", a);
-            if (bad)
-                return cli_usage_error("features", "bad value for option", a);
+            if (bad) return cli_usage_error("features", "bad value for option", a);
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("features", "unknown option", a);
         } else if (path) {
@@ -268,48 +261,56 @@ int cli_cmd_features(int argc, char **argv)
     }
     enum dsp_kind dk = DSP_KIND_MFCC;
     int micro = !strcmp(kind, "micro");
-    if (!strcmp(kind, "spectrogram")) dk = DSP_KIND_SPECTROGRAM;
-    else if (!strcmp(kind, "mel")) dk = DSP_KIND_MEL;
+    if (!strcmp(kind, "spectrogram"))
+        dk = DSP_KIND_SPECTROGRAM;
+    else if (!strcmp(kind, "mel"))
+        dk = DSP_KIND_MEL;
     else if (strcmp(kind, "mfcc") && !micro)
         return cli_usage_error("features", "unknown kind (spectrogram, mel, mfcc, micro)", kind);
     enum out_format fmt;
-    if (!strcmp(format, "csv")) fmt = FMT_CSV;
-    else if (!strcmp(format, "npy")) fmt = FMT_NPY;
-    else if (!strcmp(format, "raw")) fmt = FMT_RAW;
-    else return cli_usage_error("features", "unknown format (csv, npy, raw)", format);
+    if (!strcmp(format, "csv"))
+        fmt = FMT_CSV;
+    else if (!strcmp(format, "npy"))
+        fmt = FMT_NPY;
+    else if (!strcmp(format, "raw"))
+        fmt = FMT_RAW;
+    else
+        return cli_usage_error("features", "unknown format (csv, npy, raw)", format);
     if (stage && !micro)
         return cli_usage_error("features", "--stage applies to --kind micro only", stage);
     if (stage && strcmp(stage, "u16") && strcmp(stage, "int8"))
         return cli_usage_error("features", "unknown stage (u16, int8)", stage);
-    if (!path)
-        return cli_usage_error("features", "missing FILE", NULL);
+    if (!path) return cli_usage_error("features", "missing FILE", NULL);
     char err[512];
     if (!micro && dsp_analysis_config_check(&cfg, err, sizeof err) != KWS_OK)
         return cli_usage_error("features", "bad analysis parameters", err);
     if (!out_path && fmt != FMT_CSV && isatty(STDOUT_FILENO))
-        return cli_usage_error("features", "refusing to write binary data to a terminal; use -o OUT or a pipe",
-                           format);
+        return cli_usage_error("features",
+                               "refusing to write binary data to a terminal; use -o OUT or a pipe",
+                               format);
 
     /* The output first, so an existing file is refused before any work; it
      * is written beside its target and takes the name only when complete. */
-    struct cap_output o = {.fd = -1};
+    struct cap_output o = { .fd = -1 };
     if (out_path && cap_output_open(&o, out_path, force, err, sizeof err) != KWS_OK)
         return fail(err, NULL);
-    struct cap_clip clip = {0};
+    struct cap_clip clip = { 0 };
     if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK) {
         cap_output_abort(&o);
         return fail(err, NULL);
     }
     struct table t;
-    struct dsp_matrix m = {0};
+    struct dsp_matrix m = { 0 };
     void *owned = NULL;
     enum kws_status st;
     if (micro) {
         st = micro_table(&clip, stage && !strcmp(stage, "u16"), &t, &owned, err, sizeof err);
     } else {
         st = dsp_analyze(&cfg, dk, clip.samples, clip.n_samples, &m, err, sizeof err);
-        t = (struct table){TYPE_F32, m.data, m.rows, m.cols,
-                           dk == DSP_KIND_SPECTROGRAM ? "bin" : dk == DSP_KIND_MEL ? "mel" : "c"};
+        t = (struct table){ TYPE_F32, m.data, m.rows, m.cols,
+                            dk == DSP_KIND_SPECTROGRAM ? "bin"
+                                : dk == DSP_KIND_MEL   ? "mel"
+                                                       : "c" };
     }
     cap_clip_free(&clip);
     int rc = 0;

@@ -41,18 +41,14 @@ static bool parse_list(const char *s, int lo, int hi, bool *set)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", s);
-    for (int i = lo; i <= hi; i++)
-        set[i - lo] = false;
+    for (int i = lo; i <= hi; i++) set[i - lo] = false;
     bool any = false;
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
         char *end;
         long a = strtol(t, &end, 10), b = a;
-        if (*end == '-' && end != t)
-            b = strtol(end + 1, &end, 10);
-        if (*end || end == t || a < lo || b > hi || a > b)
-            return false;
-        for (long v = a; v <= b; v++)
-            set[v - lo] = any = true;
+        if (*end == '-' && end != t) b = strtol(end + 1, &end, 10);
+        if (*end || end == t || a < lo || b > hi || a > b) return false;
+        for (long v = a; v <= b; v++) set[v - lo] = any = true;
     }
     return any;
 }
@@ -65,10 +61,8 @@ static bool parse_methods(const char *s, bool *on)
     bool any = false;
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
         int k = 0;
-        while (k < MDL_LAB_METHODS && strcmp(t, mdl_lab_method_name(k)))
-            k++;
-        if (k == MDL_LAB_METHODS)
-            return false;
+        while (k < MDL_LAB_METHODS && strcmp(t, mdl_lab_method_name(k))) k++;
+        if (k == MDL_LAB_METHODS) return false;
         on[k] = any = true;
     }
     return any;
@@ -100,18 +94,29 @@ static int float_opt(const char *name, const char *arg, float *out)
 static int parse_args(int argc, char **argv, struct lab_cli *o)
 {
     static const struct option opts[] = {
-        {"words", required_argument, 0, 'w'},   {"seed", required_argument, 0, 's'},
-        {"epochs", required_argument, 0, 'e'},  {"batch", required_argument, 0, 'b'},
-        {"lr", required_argument, 0, 'l'},      {"float", required_argument, 0, 'F'},
-        {"methods", required_argument, 0, 'm'}, {"bits", required_argument, 0, 'B'},
-        {"sparsity", required_argument, 0, 'S'}, {"finetune", required_argument, 0, 't'},
-        {"ft-epochs", required_argument, 0, 'E'}, {"ft-lr", required_argument, 0, 'L'},
-        {"scope", required_argument, 0, 'g'},   {"gradual", no_argument, 0, 'G'},
-        {"out", required_argument, 0, 'o'},     {"export", required_argument, 0, 'x'},
-        {"force", no_argument, 0, 'f'},         {"color", required_argument, 0, 'c'},
-        {"width", required_argument, 0, 'W'},   {"height", required_argument, 0, 'H'},
-        {"plot", required_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        { "words", required_argument, 0, 'w' },
+        { "seed", required_argument, 0, 's' },
+        { "epochs", required_argument, 0, 'e' },
+        { "batch", required_argument, 0, 'b' },
+        { "lr", required_argument, 0, 'l' },
+        { "float", required_argument, 0, 'F' },
+        { "methods", required_argument, 0, 'm' },
+        { "bits", required_argument, 0, 'B' },
+        { "sparsity", required_argument, 0, 'S' },
+        { "finetune", required_argument, 0, 't' },
+        { "ft-epochs", required_argument, 0, 'E' },
+        { "ft-lr", required_argument, 0, 'L' },
+        { "scope", required_argument, 0, 'g' },
+        { "gradual", no_argument, 0, 'G' },
+        { "out", required_argument, 0, 'o' },
+        { "export", required_argument, 0, 'x' },
+        { "force", no_argument, 0, 'f' },
+        { "color", required_argument, 0, 'c' },
+        { "width", required_argument, 0, 'W' },
+        { "height", required_argument, 0, 'H' },
+        { "plot", required_argument, 0, 'P' },
+        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
     };
     lab_cli_defaults(o);
     optind = 1;
@@ -126,11 +131,26 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
             rc = num_opt("--seed", optarg, 0, 2147483647L, &v);
             o->seed = (uint64_t)v;
             break;
-        case 'e': rc = num_opt("--epochs", optarg, 1, 100000, &v); o->epochs = (int)v; break;
-        case 'b': rc = num_opt("--batch", optarg, 1, 100000, &v); o->batch = (int)v; break;
-        case 'E': rc = num_opt("--ft-epochs", optarg, 1, 100000, &v); o->ft_epochs = (int)v; break;
-        case 'W': rc = num_opt("--width", optarg, 40, 1000, &v); o->width = (int)v; break;
-        case 'H': rc = num_opt("--height", optarg, 8, 500, &v); o->height = (int)v; break;
+        case 'e':
+            rc = num_opt("--epochs", optarg, 1, 100000, &v);
+            o->epochs = (int)v;
+            break;
+        case 'b':
+            rc = num_opt("--batch", optarg, 1, 100000, &v);
+            o->batch = (int)v;
+            break;
+        case 'E':
+            rc = num_opt("--ft-epochs", optarg, 1, 100000, &v);
+            o->ft_epochs = (int)v;
+            break;
+        case 'W':
+            rc = num_opt("--width", optarg, 40, 1000, &v);
+            o->width = (int)v;
+            break;
+        case 'H':
+            rc = num_opt("--height", optarg, 8, 500, &v);
+            o->height = (int)v;
+            break;
         case 'l': rc = float_opt("--lr", optarg, &o->lr); break;
         case 'L': rc = float_opt("--ft-lr", optarg, &o->ft_lr); break;
         case 'F': o->float_path = optarg; break;
@@ -141,15 +161,24 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         case 'G': o->gradual = true; break;
         case 'm':
             if (!parse_methods(optarg, o->methods))
-                return fprintf(stderr, "kwscope lab: bad --methods '%s' (ptq,qat,unstructured,structured)\n", optarg), 2;
+                return fprintf(
+                           stderr,
+                           "kwscope lab: bad --methods '%s' (ptq,qat,unstructured,structured)\n",
+                           optarg),
+                       2;
             break;
         case 'B':
             if (!parse_list(optarg, MDL_LAB_MIN_BITS, MDL_LAB_MAX_BITS, o->bits))
-                return fprintf(stderr, "kwscope lab: bad --bits '%s' (2..8, e.g. 2-8 or 4,8)\n", optarg), 2;
+                return fprintf(stderr, "kwscope lab: bad --bits '%s' (2..8, e.g. 2-8 or 4,8)\n",
+                               optarg),
+                       2;
             break;
         case 'S':
             if (!parse_list(optarg, 0, 99, o->sparsity))
-                return fprintf(stderr, "kwscope lab: bad --sparsity '%s' (percent 0..99, e.g. 0,50,90)\n", optarg), 2;
+                return fprintf(stderr,
+                               "kwscope lab: bad --sparsity '%s' (percent 0..99, e.g. 0,50,90)\n",
+                               optarg),
+                       2;
             break;
         case 't': {
             bool ft[2];
@@ -160,19 +189,23 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
                 if (!strcmp(t, "no") || !strcmp(t, "yes"))
                     ft[t[0] == 'y'] = true;
                 else
-                    return fprintf(stderr, "kwscope lab: bad --finetune '%s' (no,yes)\n", optarg), 2;
+                    return fprintf(stderr, "kwscope lab: bad --finetune '%s' (no,yes)\n", optarg),
+                           2;
             o->ft_no = ft[0];
             o->ft_yes = ft[1];
             break;
         }
         case 'g':
             if (strcmp(optarg, "layer") && strcmp(optarg, "global"))
-                return fprintf(stderr, "kwscope lab: bad --scope '%s' (layer or global)\n", optarg), 2;
+                return fprintf(stderr, "kwscope lab: bad --scope '%s' (layer or global)\n", optarg),
+                       2;
             o->global = !strcmp(optarg, "global");
             break;
         case 'c':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                return fprintf(stderr, "kwscope lab: bad --color '%s' (auto, always, never)\n", optarg), 2;
+                return fprintf(stderr, "kwscope lab: bad --color '%s' (auto, always, never)\n",
+                               optarg),
+                       2;
             o->color = optarg;
             break;
         case 'h': return usage(stdout), -1;
@@ -180,11 +213,9 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
             fprintf(stderr, "kwscope lab: unknown or incomplete option '%s'\n", argv[optind - 1]);
             return usage(stderr);
         }
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
-    if (o->plot && optind == argc)
-        return 0;
+    if (o->plot && optind == argc) return 0;
     if (optind != argc - 1)
         return fprintf(stderr, "kwscope lab: needs one DATA_DIR\n"), usage(stderr);
     o->data = argv[optind];
@@ -194,7 +225,7 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
 /* Refuses to overwrite results (or a non-empty export folder) unless --force. */
 static int check_outputs(const struct lab_cli *o)
 {
-    const char *names[] = {"results.csv", "results.jsonl", "plots.txt", "model_float.bin"};
+    const char *names[] = { "results.csv", "results.jsonl", "plots.txt", "model_float.bin" };
     char path[4096];
     size_t n_names = sizeof names / sizeof names[0] - (o->float_path != NULL);
     for (size_t i = 0; i < n_names && !o->force; i++) {
@@ -212,7 +243,7 @@ static int check_outputs(const struct lab_cli *o)
             return 1;
         }
     }
-    const char *dirs[] = {o->out, o->export_dir};
+    const char *dirs[] = { o->out, o->export_dir };
     for (int i = 0; i < 2; i++)
         if (dirs[i] && mkdir(dirs[i], 0777) && errno != EEXIST) {
             fprintf(stderr, "kwscope lab: %s: %s\n", dirs[i], strerror(errno));
@@ -225,30 +256,25 @@ int cli_cmd_lab(int argc, char **argv)
 {
     struct lab_cli o;
     int rc = parse_args(argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (o.plot)
-        return lab_cli_replot(&o);
-    if ((rc = check_outputs(&o)))
-        return rc;
+    if (rc) return rc < 0 ? 0 : rc;
+    if (o.plot) return lab_cli_replot(&o);
+    if ((rc = check_outputs(&o))) return rc;
     struct lab_ctx *x = calloc(1, sizeof *x);
-    if (!x)
-        return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
+    if (!x) return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
     x->o = &o;
     rc = lab_cli_prepare(x);
     if (!rc) {
-        struct sigaction sa = {0}, old;
+        struct sigaction sa = { 0 }, old;
         sa.sa_handler = on_sigint;
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &old);
         x->lab.stop = &interrupted;
         rc = lab_cli_sweep(x);
         sigaction(SIGINT, &old, NULL);
-        if (!rc || interrupted)
-            lab_cli_finish(x);
+        if (!rc || interrupted) lab_cli_finish(x);
         if (interrupted) {
-            fprintf(stderr, "kwscope lab: interrupted; %zu finished rows kept in %s\n",
-                    x->n_rows, o.out);
+            fprintf(stderr, "kwscope lab: interrupted; %zu finished rows kept in %s\n", x->n_rows,
+                    o.out);
             rc = 130;
         }
     }

@@ -26,13 +26,11 @@
 
 static const char *shape(const struct mdl_model *m, int t, char *buf, size_t len)
 {
-    if (t < 0 || t >= m->n_tensors)
-        return "-";
+    if (t < 0 || t >= m->n_tensors) return "-";
     const struct mdl_tensor *x = &m->tensors[t];
     size_t o = 0;
     buf[0] = '\0';
-    if (x->n_dims == 0)
-        snprintf(buf, len, "scalar");
+    if (x->n_dims == 0) snprintf(buf, len, "scalar");
     for (int d = 0; d < x->n_dims && o < len; d++)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", d ? "x" : "", (int)x->dims[d]);
     return buf;
@@ -94,18 +92,20 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
         printf("  %d subgraphs: only subgraph 0 is sized and run\n", m->n_subgraphs);
     printf("  FLOPs: 2 per multiply-add + %s (%s convention)\n\n",
            strcmp(conv, "seed") ? "1 per biased output element" : "1 per bias parameter", conv);
-    printf("  %2s  %-18s %-14s %-14s %10s %12s %12s %10s\n", "#", "op", "input", "output",
-           "params", "MACs", "FLOPs", "weight B");
+    printf("  %2s  %-18s %-14s %-14s %10s %12s %12s %10s\n", "#", "op", "input", "output", "params",
+           "MACs", "FLOPs", "weight B");
     for (int i = 0; i < in->n_layers; i++) {
         const struct mdl_layer_info *l = &in->layers[i];
         printf("  %2d  %-18s %-14s %-14s %10s %12s %12s %10s\n", i, mdl_op_name(l->op),
                shape(m, l->in_tensor, s1, sizeof s1), shape(m, l->out_tensor, s2, sizeof s2),
                tui_format_grouped(l->params, a, sizeof a), tui_format_grouped(l->macs, b, sizeof b),
-               tui_format_grouped(l->flops, c, sizeof c), tui_format_grouped(l->weight_bytes, d, sizeof d));
+               tui_format_grouped(l->flops, c, sizeof c),
+               tui_format_grouped(l->weight_bytes, d, sizeof d));
     }
     printf("      %-18s %-14s %-14s %10s %12s %12s %10s\n\n", "total", "", "",
            tui_format_grouped(in->params, a, sizeof a), tui_format_grouped(in->macs, b, sizeof b),
-           tui_format_grouped(in->flops, c, sizeof c), tui_format_grouped(in->weight_bytes, d, sizeof d));
+           tui_format_grouped(in->flops, c, sizeof c),
+           tui_format_grouped(in->weight_bytes, d, sizeof d));
     printf("  RAM    tensor arena %12s B  %5.1f%% of 256 KB (Nano 33 BLE Sense)\n",
            tui_format_grouped(in->arena_bytes, a, sizeof a), 100.0 * in->ram_share);
     printf("  flash  model        %12s B  %5.1f%% of 1 MB\n",
@@ -131,17 +131,15 @@ static int model_info(int argc, char **argv)
     bool json = false;
     const char *conv = "default", *arg = NULL;
     for (int i = 0, operands = 0; i < argc; i++) {
-        if (!operands && !strcmp(argv[i], "--")) {   /* the end of options */
+        if (!operands && !strcmp(argv[i], "--")) { /* the end of options */
             operands = 1;
         } else if (operands) {
-            if (arg)
-                return cli_usage_error("model", "more than one model given", argv[i]);
+            if (arg) return cli_usage_error("model", "more than one model given", argv[i]);
             arg = argv[i];
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--convention") || !strcmp(argv[i], "--model")) {
-            if (i + 1 >= argc)
-                return cli_usage_error("model", "missing value for", argv[i]);
+            if (i + 1 >= argc) return cli_usage_error("model", "missing value for", argv[i]);
             if (!strcmp(argv[i], "--model"))
                 arg = argv[++i];
             else
@@ -162,8 +160,8 @@ static int model_info(int argc, char **argv)
     char path[4096], err[512];
     struct mdl_model m;
     struct mdl_info in;
-    if (mdl_model_find(arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err)
-        || mdl_model_load(path, &m, err, sizeof err)) {
+    if (mdl_model_find(arg, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) ||
+        mdl_model_load(path, &m, err, sizeof err)) {
         fprintf(stderr, "kwscope model: %s\n", err);
         return 1;
     }
@@ -185,13 +183,11 @@ static int model_info(int argc, char **argv)
 int cli_cmd_model(int argc, char **argv)
 {
     /* argv[0] is "model". */
-    if (argc < 2)
-        return cli_usage_error("model", "missing subcommand", NULL);
+    if (argc < 2) return cli_usage_error("model", "missing subcommand", NULL);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         cli_help("model", NULL);
         return 0;
     }
-    if (!strcmp(argv[1], "info"))
-        return model_info(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "info")) return model_info(argc - 2, argv + 2);
     return cli_usage_error("model", "unknown subcommand", argv[1]);
 }

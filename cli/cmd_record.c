@@ -36,7 +36,7 @@ static void progress(uint64_t n, double level_db, const struct cap_counters *c)
 }
 
 struct rec_opts {
-    double secs;                   /* -d, < 0: until the end or Ctrl-C */
+    double secs; /* -d, < 0: until the end or Ctrl-C */
     const char *source, *device, *out;
     int force;
 };
@@ -44,29 +44,26 @@ struct rec_opts {
 /* The options into o: 0, 2 (a usage error, reported) or -1 (help printed). */
 static int parse_options(int argc, char **argv, struct rec_opts *o)
 {
-    *o = (struct rec_opts){.secs = -1, .source = "mic"};
+    *o = (struct rec_opts){ .secs = -1, .source = "mic" };
     for (int i = 1, operands = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!operands && !strcmp(a, "--")) {   /* the end of options */
+        if (!operands && !strcmp(a, "--")) { /* the end of options */
             operands = 1;
             continue;
         }
         if (operands) {
-            if (o->out)
-                return cli_usage_error("record", "more than one output file", a);
+            if (o->out) return cli_usage_error("record", "more than one output file", a);
             o->out = a;
             continue;
         }
         if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
-            if (++i >= argc)
-                return cli_usage_error("record", "missing value", a);
+            if (++i >= argc) return cli_usage_error("record", "missing value", a);
             char *end;
             o->secs = strtod(argv[i], &end);
             if (*end || !(o->secs > 0) || o->secs > 86400)
                 return cli_usage_error("record", "-d wants seconds in (0, 86400]", argv[i]);
         } else if (!strcmp(a, "--source") || !strcmp(a, "--device")) {
-            if (++i >= argc)
-                return cli_usage_error("record", "missing value", a);
+            if (++i >= argc) return cli_usage_error("record", "missing value", a);
             if (!strcmp(a, "--source"))
                 o->source = argv[i];
             else
@@ -84,8 +81,7 @@ static int parse_options(int argc, char **argv, struct rec_opts *o)
             return cli_usage_error("record", "more than one output file", a);
         }
     }
-    if (!o->out)
-        return cli_usage_error("record", "no output file given", NULL);
+    if (!o->out) return cli_usage_error("record", "no output file given", NULL);
     return 0;
 }
 
@@ -102,25 +98,21 @@ static int record_loop(struct cap_source *src, struct cap_recorder *rec, uint64_
     int rc = 0;
     while (got < want && !stop_flag) {
         size_t max = sizeof buf / sizeof buf[0];
-        if (want - got < max)
-            max = (size_t)(want - got);
+        if (want - got < max) max = (size_t)(want - got);
         size_t n = cap_source_read(src, buf, max);
         if (!n) {
-            if (cap_source_finished(src))
-                break;
-            struct timespec ts = {0, 5 * 1000 * 1000};
+            if (cap_source_finished(src)) break;
+            struct timespec ts = { 0, 5 * 1000 * 1000 };
             nanosleep(&ts, NULL);
             continue;
         }
         if (cap_recorder_write(rec, buf, n, err, sizeof err) != KWS_OK) {
-            if (tty)
-                fputc('\n', stderr);
+            if (tty) fputc('\n', stderr);
             fprintf(stderr, "kwscope record: %s\n", err);
             rc = 1;
             break;
         }
-        for (size_t i = 0; i < n; i++)
-            sumsq += (double)buf[i] * buf[i];
+        for (size_t i = 0; i < n; i++) sumsq += (double)buf[i] * buf[i];
         nsq += n;
         got += n;
         if (tty && got >= next_show) {
@@ -141,8 +133,7 @@ int cli_cmd_record(int argc, char **argv)
 {
     struct rec_opts o;
     int prc = parse_options(argc, argv, &o);
-    if (prc)
-        return prc < 0 ? 0 : prc;
+    if (prc) return prc < 0 ? 0 : prc;
     if (!o.force && access(o.out, F_OK) == 0) {
         fprintf(stderr, "kwscope record: %s: exists (use --force to overwrite)\n", o.out);
         return 1;
@@ -168,7 +159,7 @@ int cli_cmd_record(int argc, char **argv)
         cap_source_close(src);
         return 1;
     }
-    struct sigaction sa = {0};
+    struct sigaction sa = { 0 };
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

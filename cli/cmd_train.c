@@ -27,7 +27,7 @@
 
 struct progress_ctx {
     int tty;
-    double t0_us;                  /* cli_now_us() at the start */
+    double t0_us; /* cli_now_us() at the start */
 };
 
 static double elapsed(const struct progress_ctx *c)
@@ -41,20 +41,19 @@ static void progress(const struct mdl_train_progress *p, void *user)
     enum { BAR = 30 };
     char bar[BAR + 1];
     int fill = p->total ? (int)(BAR * p->done / p->total) : BAR;
-    for (int i = 0; i < BAR; i++)
-        bar[i] = i < fill ? '#' : '.';
+    for (int i = 0; i < BAR; i++) bar[i] = i < fill ? '#' : '.';
     bar[BAR] = 0;
     if (!p->epoch_done) {
         if (c->tty) {
-            printf("\repoch %3d/%d [%s] loss %.4f acc %5.1f%%", p->epoch, p->epochs, bar,
-                   p->loss, 100.0 * p->acc);
+            printf("\repoch %3d/%d [%s] loss %.4f acc %5.1f%%", p->epoch, p->epochs, bar, p->loss,
+                   100.0 * p->acc);
             fflush(stdout);
         }
         return;
     }
-    printf("%sepoch %3d/%d [%s] loss %.4f acc %5.1f%% val %5.1f%%%s  %.0f s\n",
-           c->tty ? "\r" : "", p->epoch, p->epochs, bar, p->loss, 100.0 * p->acc,
-           100.0 * p->val_acc, p->best ? " *best" : "", elapsed(c));
+    printf("%sepoch %3d/%d [%s] loss %.4f acc %5.1f%% val %5.1f%%%s  %.0f s\n", c->tty ? "\r" : "",
+           p->epoch, p->epochs, bar, p->loss, 100.0 * p->acc, 100.0 * p->val_acc,
+           p->best ? " *best" : "", elapsed(c));
     fflush(stdout);
 }
 
@@ -63,13 +62,11 @@ static void print_eval(const char *what, const struct mdl_eval *ev, const struct
     printf("%s test accuracy: %.2f%% (%d/%d)\n", what, ev->n ? 100.0 * ev->correct / ev->n : 0.0,
            ev->correct, ev->n);
     printf("  confusion (rows: truth, columns: predicted)\n  %-10s", "");
-    for (int k = 0; k < ds->n_classes; k++)
-        printf(" %9.9s", ds->labels[k]);
+    for (int k = 0; k < ds->n_classes; k++) printf(" %9.9s", ds->labels[k]);
     printf("\n");
     for (int t = 0; t < ds->n_classes; t++) {
         printf("  %-10.10s", ds->labels[t]);
-        for (int k = 0; k < ds->n_classes; k++)
-            printf(" %9d", ev->confusion[t][k]);
+        for (int k = 0; k < ds->n_classes; k++) printf(" %9d", ev->confusion[t][k]);
         printf("\n");
     }
 }
@@ -80,25 +77,24 @@ struct train_out {
     int force;
 };
 
-static const char *const train_files[] = {"model_float.bin", "labels.txt", "model.tflite",
-                                          "model.cc", "test_features_i8.bin",
-                                          "test_pred_int8.txt"};
+static const char *const train_files[] = { "model_float.bin",      "labels.txt",
+                                           "model.tflite",         "model.cc",
+                                           "test_features_i8.bin", "test_pred_int8.txt" };
 
 /* Before any work (training takes minutes): --out is a folder or missing,
  * and without --force holds none of the files train writes. 0 if good. */
 static int check_out(const struct train_out *t)
 {
     struct stat st;
-    if (stat(t->dir, &st) != 0)
-        return 0;
+    if (stat(t->dir, &st) != 0) return 0;
     if (!S_ISDIR(st.st_mode))
         return fprintf(stderr, "kwscope: train: %s: not a folder\n", t->dir), 1;
     for (size_t i = 0; !t->force && i < sizeof train_files / sizeof train_files[0]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", t->dir, train_files[i]);
         if (lstat(path, &st) == 0)
-            return fprintf(stderr, "kwscope: train: %s: exists (use --force to overwrite)\n",
-                           path), 1;
+            return fprintf(stderr, "kwscope: train: %s: exists (use --force to overwrite)\n", path),
+                   1;
     }
     return 0;
 }
@@ -120,8 +116,7 @@ static FILE *out_open(const struct train_out *t, const char *name, struct cap_ou
 static int out_close(struct cap_output *o, int ok)
 {
     char err[600];
-    if (!o->fp)
-        return 0;
+    if (!o->fp) return 0;
     if (!ok) {
         int e = errno;
         cap_output_abort(o);
@@ -140,22 +135,19 @@ static int write_checkpoint(const struct train_out *t, const struct mdl_tinyconv
 {
     struct cap_output o;
     FILE *f = out_open(t, "model_float.bin", &o);
-    if (!f)
-        return 1;
+    if (!f) return 1;
     /* Raw little-endian floats in TFLite layouts: conv_w, conv_b, fc_w, fc_b. */
     errno = 0;
     int ok = fwrite("KWTC0001", 1, 8, f) == 8 &&
-             fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
-             fwrite(m->conv_w, sizeof m->conv_w, 1, f) == 1 &&
-             fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
-             fwrite(m->fc_w, sizeof(float), (size_t)m->n_classes * MDL_TC_ACT, f) ==
-                 (size_t)m->n_classes * MDL_TC_ACT &&
-             fwrite(m->fc_b, sizeof(float), (size_t)m->n_classes, f) == (size_t)m->n_classes;
-    if (!out_close(&o, ok) || !(f = out_open(t, "labels.txt", &o)))
-        return 1;
+        fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
+        fwrite(m->conv_w, sizeof m->conv_w, 1, f) == 1 &&
+        fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
+        fwrite(m->fc_w, sizeof(float), (size_t)m->n_classes * MDL_TC_ACT, f) ==
+            (size_t)m->n_classes * MDL_TC_ACT &&
+        fwrite(m->fc_b, sizeof(float), (size_t)m->n_classes, f) == (size_t)m->n_classes;
+    if (!out_close(&o, ok) || !(f = out_open(t, "labels.txt", &o))) return 1;
     errno = 0;
-    for (int k = 0; k < ds->n_classes; k++)
-        fprintf(f, "%s\n", ds->labels[k]);
+    for (int k = 0; k < ds->n_classes; k++) fprintf(f, "%s\n", ds->labels[k]);
     return !out_close(&o, !ferror(f));
 }
 
@@ -167,8 +159,7 @@ static int write_test_split(const struct train_out *t, const struct mdl_tc_quant
     FILE *f = out_open(t, "test_features_i8.bin", &of);
     FILE *g = f ? out_open(t, "test_pred_int8.txt", &og) : NULL;
     if (!g) {
-        if (f)
-            cap_output_abort(&of);
+        if (f) cap_output_abort(&of);
         return 1;
     }
     static float x[MDL_TC_IN];
@@ -178,22 +169,19 @@ static int write_test_split(const struct train_out *t, const struct mdl_tc_quant
     int ok = 1;
     errno = 0;
     for (size_t i = 0; ok && i < ds->n; i++) {
-        if (ds->clips[i].split != MDL_SPLIT_TEST)
-            continue;
+        if (ds->clips[i].split != MDL_SPLIT_TEST) continue;
         if (mdl_clip_features(ds, &ds->clips[i], NULL, x, u, err, sizeof err) != KWS_OK) {
             fprintf(stderr, "kwscope: train: %s\n", err);
             cap_output_abort(&of);
             cap_output_abort(&og);
             return 1;
         }
-        for (int k = 0; k < MDL_TC_IN; k++)
-            in[k] = dsp_micro_to_int8(u[k]);
+        for (int k = 0; k < MDL_TC_IN; k++) in[k] = dsp_micro_to_int8(u[k]);
         ok = fwrite(in, 1, sizeof in, f) == sizeof in &&
-             fprintf(g, "%d\n", mdl_tc_quant_run(q, in, logits)) > 0;
+            fprintf(g, "%d\n", mdl_tc_quant_run(q, in, logits)) > 0;
     }
     ok = out_close(&of, ok && !ferror(f)) && ok;
-    if (!ok && og.fp)
-        cap_output_abort(&og);
+    if (!ok && og.fp) cap_output_abort(&og);
     return !(out_close(&og, ok && !ferror(g)) && ok);
 }
 
@@ -215,8 +203,7 @@ static int export_model(const struct train_out *t, const struct mdl_tc_quant *q,
     errno = 0;
     ok = f && out_close(&o, mdl_write_cc_to(f, "g_model", buf, len));
     free(buf);
-    if (!ok)
-        return 1;
+    if (!ok) return 1;
     printf("wrote %s/model.tflite (%zu bytes) and model.cc\n", t->dir, len);
     return write_test_split(t, q, ds);
 }
@@ -227,12 +214,11 @@ static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char 
                          size_t words_len, struct train_out *out, bool *stream)
 {
     static const struct option opts[] = {
-        {"words", required_argument, 0, 'w'}, {"epochs", required_argument, 0, 'e'},
-        {"seed", required_argument, 0, 's'},  {"out", required_argument, 0, 'o'},
-        {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
-        {"force", no_argument, 0, 'f'},       {"help", no_argument, 0, 'h'},
-        {"stream", no_argument, 0, 'S'},
-        {0, 0, 0, 0},
+        { "words", required_argument, 0, 'w' }, { "epochs", required_argument, 0, 'e' },
+        { "seed", required_argument, 0, 's' },  { "out", required_argument, 0, 'o' },
+        { "batch", required_argument, 0, 'b' }, { "lr", required_argument, 0, 'l' },
+        { "force", no_argument, 0, 'f' },       { "help", no_argument, 0, 'h' },
+        { "stream", no_argument, 0, 'S' },      { 0, 0, 0, 0 },
     };
     optind = 1;
     int c;
@@ -249,16 +235,14 @@ static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char 
             break;
         case 's':
             to->seed = strtoull(optarg, &end, 10);
-            if (*end)
-                return fprintf(stderr, "kwscope: train: bad --seed '%s'\n", optarg), 2;
+            if (*end) return fprintf(stderr, "kwscope: train: bad --seed '%s'\n", optarg), 2;
             break;
         case 'b':
             if (!cli_parse_int(optarg, 1, 100000, &to->batch))
                 return fprintf(stderr, "kwscope: train: bad --batch '%s'\n", optarg), 2;
             break;
         case 'l':
-            if (cli_double_option("kwscope train", "--lr", optarg, 1e-9, 0.999, &lr))
-                return 2;
+            if (cli_double_option("kwscope train", "--lr", optarg, 1e-9, 0.999, &lr)) return 2;
             to->lr = (float)lr;
             break;
         case 'S': *stream = true; break;
@@ -276,12 +260,11 @@ static int parse_options(int argc, char **argv, struct mdl_train_opts *to, char 
 int cli_cmd_train(int argc, char **argv)
 {
     char words_buf[256] = "yes,no";
-    struct train_out out = {.dir = "train-out"};
-    struct mdl_train_opts to = {.epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f};
+    struct train_out out = { .dir = "train-out" };
+    struct mdl_train_opts to = { .epochs = 40, .seed = 1, .batch = 100, .lr = 0.001f };
     bool stream = false;
     int prc = parse_options(argc, argv, &to, words_buf, sizeof words_buf, &out, &stream);
-    if (prc)
-        return prc < 0 ? 0 : prc;
+    if (prc) return prc < 0 ? 0 : prc;
     const char *dir = argv[optind];
 
     const char *words[MDL_TC_MAX_CLASSES];
@@ -289,14 +272,11 @@ int cli_cmd_train(int argc, char **argv)
     for (char *t = strtok(words_buf, ","); t; t = strtok(NULL, ",")) {
         if (nw == MDL_TC_MAX_CLASSES - 2)
             return fprintf(stderr, "kwscope: train: at most %d words\n", MDL_TC_MAX_CLASSES - 2), 2;
-        if (cli_name_option("kwscope train", "--words", t))
-            return 2;
+        if (cli_name_option("kwscope train", "--words", t)) return 2;
         words[nw++] = t;
     }
-    if (!nw)
-        return fprintf(stderr, "kwscope: train: --words is empty\n"), 2;
-    if (check_out(&out))
-        return 1;
+    if (!nw) return fprintf(stderr, "kwscope: train: --words is empty\n"), 2;
+    if (check_out(&out)) return 1;
 
     char err[512];
     struct mdl_dataset *ds = calloc(1, sizeof *ds);
@@ -312,18 +292,17 @@ int cli_cmd_train(int argc, char **argv)
         goto out;
     }
     ds->stream_aug = stream;
-    size_t count[3][MDL_TC_MAX_CLASSES] = {{0}};
-    for (size_t i = 0; i < ds->n; i++)
-        count[ds->clips[i].split][ds->clips[i].label]++;
+    size_t count[3][MDL_TC_MAX_CLASSES] = { { 0 } };
+    for (size_t i = 0; i < ds->n; i++) count[ds->clips[i].split][ds->clips[i].label]++;
     printf("data: %s, %zu clips, %zu noise files\n", dir, ds->n, ds->n_noise);
     for (int k = 0; k < ds->n_classes; k++)
-        printf("  %-10s train %5zu  val %5zu  test %5zu\n", ds->labels[k], count[0][k],
-               count[1][k], count[2][k]);
+        printf("  %-10s train %5zu  val %5zu  test %5zu\n", ds->labels[k], count[0][k], count[1][k],
+               count[2][k]);
     if (mkdir(out.dir, 0777) && errno != EEXIST) {
         fprintf(stderr, "kwscope: train: %s: %s\n", out.dir, strerror(errno));
         goto out;
     }
-    struct progress_ctx pc = {.tty = isatty(STDOUT_FILENO), .t0_us = cli_now_us()};
+    struct progress_ctx pc = { .tty = isatty(STDOUT_FILENO), .t0_us = cli_now_us() };
     to.progress = progress;
     to.user = &pc;
     int best_epoch;
@@ -333,8 +312,7 @@ int cli_cmd_train(int argc, char **argv)
     }
     printf("training took %.1f s; best epoch %d (seed %llu)\n", elapsed(&pc), best_epoch,
            (unsigned long long)to.seed);
-    if (write_checkpoint(&out, best, ds))
-        goto out;
+    if (write_checkpoint(&out, best, ds)) goto out;
     struct mdl_eval fe, qe;
     struct mdl_tc_ranges ranges;
     if (mdl_tc_evaluate(best, ds, MDL_SPLIT_TEST, &fe, err, sizeof err) != KWS_OK ||
@@ -348,8 +326,7 @@ int cli_cmd_train(int argc, char **argv)
     print_eval("int8", &qe, ds);
     rc = export_model(&out, q, ds);
 out:
-    if (ds)
-        mdl_dataset_free(ds);
+    if (ds) mdl_dataset_free(ds);
     free(ds);
     free(best);
     free(q);

@@ -14,55 +14,66 @@
 #define DETECTOR "[--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N]"
 
 const struct cli_command cli_commands[] = {
-    {"", NULL, dash_main,
-     "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
-     "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
-     "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]", NULL},
-    {"plot", NULL, cli_cmd_plot,
-     "--view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] "
-     "[--color auto|always|never] [--cmap viridis|magma|gray] [--db] [--log-freq] "
-     "[--at SECONDS] FILE", NULL},
-    {"features", NULL, cli_cmd_features,
-     "[--kind spectrogram|mel|mfcc|micro] [--format csv|npy|raw] [--stage u16|int8] [-o OUT] "
-     "[--force] [--n-fft N] [--win N] [--hop N] [--n-mels N] [--n-mfcc N] [--fmin HZ] "
-     "[--fmax HZ] [--mel-scale htk|slaney] [--mel-norm none|slaney] FILE", NULL},
-    {"record", NULL, cli_cmd_record,
-     "[-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav",
-     "--duration for -d, -f for --force"},
-    {"devices", NULL, cli_cmd_devices, "", NULL},
-    {"classify", NULL, cli_cmd_classify,
-     "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " [--all] [--labels-file L.txt] "
-     "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...", NULL},
-    {"calibrate", NULL, cli_cmd_calibrate,
-     "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
-     "[--force] [--json] STREAM.wav|DIR...", NULL},
-    {"model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]", NULL},
-    {"bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL},
-    {"board", "list", cli_cmd_board, "[--json]", NULL},
-    {"board", "info", cli_cmd_board, "[--port P] [--dialect " DIALECTS "] [--json]", NULL},
-    {"board", "push", cli_cmd_board, "[--port P] [--dialect D] [--json] FILE", NULL},
-    {"board", "stream", cli_cmd_board,
-     "-o OUT.wav [-d SECONDS] [--force] [--port P] [--dialect D] [--json]", "--output for -o"},
-    {"board", "timings", cli_cmd_board,
-     "[-n N] [--model M] [--port P] [--dialect D] [--json] [FILE]", NULL},
-    {"board", "sim", cli_cmd_board,
-     "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
-     "[--live-ms N] " DETECTOR, NULL},
-    {"board", "emu", cli_cmd_board,
-     "[--port emu|emu:ref] [--model M] [--labels a,b,..] [--mic FILE] [--live-ms N]", NULL},
-    {"train", NULL, cli_cmd_train,
-     "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out DIR] "
-     "[--force]",
-     NULL},
-    {"lab", NULL, cli_cmd_lab,
-     "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
-     "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
-     "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] [--gradual] "
-     "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
-     "| --plot RESULTS.jsonl", NULL},
-    {"collect", NULL, cli_cmd_collect,
-     "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
-     "DATA_DIR", NULL},
+    { "", NULL, dash_main,
+      "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
+      "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
+      "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]",
+      NULL },
+    { "plot", NULL, cli_cmd_plot,
+      "--view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] "
+      "[--color auto|always|never] [--cmap viridis|magma|gray] [--db] [--log-freq] "
+      "[--at SECONDS] FILE",
+      NULL },
+    { "features", NULL, cli_cmd_features,
+      "[--kind spectrogram|mel|mfcc|micro] [--format csv|npy|raw] [--stage u16|int8] [-o OUT] "
+      "[--force] [--n-fft N] [--win N] [--hop N] [--n-mels N] [--n-mfcc N] [--fmin HZ] "
+      "[--fmax HZ] [--mel-scale htk|slaney] [--mel-norm none|slaney] FILE",
+      NULL },
+    { "record", NULL, cli_cmd_record,
+      "[-d SECONDS] [--source mic|FILE] [--device D] [--force] OUT.wav",
+      "--duration for -d, -f for --force" },
+    { "devices", NULL, cli_cmd_devices, "", NULL },
+    { "classify", NULL, cli_cmd_classify,
+      "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " [--all] [--labels-file L.txt] "
+      "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...",
+      NULL },
+    { "calibrate", NULL, cli_cmd_calibrate,
+      "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
+      "[--force] [--json] STREAM.wav|DIR...",
+      NULL },
+    { "model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]",
+      NULL },
+    { "bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL },
+    { "board", "list", cli_cmd_board, "[--json]", NULL },
+    { "board", "info", cli_cmd_board, "[--port P] [--dialect " DIALECTS "] [--json]", NULL },
+    { "board", "push", cli_cmd_board, "[--port P] [--dialect D] [--json] FILE", NULL },
+    { "board", "stream", cli_cmd_board,
+      "-o OUT.wav [-d SECONDS] [--force] [--port P] [--dialect D] [--json]", "--output for -o" },
+    { "board", "timings", cli_cmd_board,
+      "[-n N] [--model M] [--port P] [--dialect D] [--json] [FILE]", NULL },
+    { "board", "sim", cli_cmd_board,
+      "[--link PATH] [--mic FILE] [--dialect D] [--speed X] [--model M] [--labels a,b,..] "
+      "[--live-ms N] " DETECTOR,
+      NULL },
+    { "board", "emu", cli_cmd_board,
+      "[--port emu|emu:ref] [--model M] [--labels a,b,..] [--mic FILE] [--live-ms N]", NULL },
+    { "train", NULL, cli_cmd_train,
+      "DATA_DIR [--words yes,no] [--epochs N] [--seed S] [--batch B] [--lr L] [--stream] [--out "
+      "DIR] "
+      "[--force]",
+      NULL },
+    { "lab", NULL, cli_cmd_lab,
+      "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
+      "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
+      "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] "
+      "[--gradual] "
+      "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
+      "| --plot RESULTS.jsonl",
+      NULL },
+    { "collect", NULL, cli_cmd_collect,
+      "--words yes,no [--source mic|sim|board[:PORT]] [--device D] [--count N] [--speaker NAME] "
+      "DATA_DIR",
+      NULL },
 };
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
 
@@ -70,8 +81,7 @@ const struct cli_command *cli_command_find(const char *name, const char *sub)
 {
     for (size_t i = 0; i < cli_n_commands; i++) {
         const struct cli_command *c = &cli_commands[i];
-        if (!strcmp(c->name, name) && (!sub || (c->sub && !strcmp(c->sub, sub))))
-            return c;
+        if (!strcmp(c->name, name) && (!sub || (c->sub && !strcmp(c->sub, sub)))) return c;
     }
     return NULL;
 }
@@ -81,8 +91,7 @@ const struct cli_command *cli_command_find(const char *name, const char *sub)
 static size_t word_len(const char *s)
 {
     size_t n = 0;
-    for (int depth = 0; s[n] && (depth || s[n] != ' '); n++)
-        depth += (s[n] == '[') - (s[n] == ']');
+    for (int depth = 0; s[n] && (depth || s[n] != ' '); n++) depth += (s[n] == '[') - (s[n] == ']');
     return n;
 }
 
@@ -98,8 +107,7 @@ static void print_line(FILE *out, const char *lead, const struct cli_command *c)
             col = fprintf(out, "\n%*s", indent - 1, "") - 1;
         col += fprintf(out, " %.*s", (int)n, s);
         s += n;
-        while (*s == ' ')
-            s++;
+        while (*s == ' ') s++;
     }
     fputc('\n', out);
 }
@@ -109,13 +117,11 @@ void cli_usage(FILE *out, const char *name, const char *sub)
     int first = 1;
     for (size_t i = 0; i < cli_n_commands; i++) {
         const struct cli_command *c = &cli_commands[i];
-        if ((name && strcmp(c->name, name)) || (sub && (!c->sub || strcmp(c->sub, sub))))
-            continue;
+        if ((name && strcmp(c->name, name)) || (sub && (!c->sub || strcmp(c->sub, sub)))) continue;
         print_line(out, first ? "usage: " : "       ", c);
         first = 0;
     }
-    if (!name)
-        fprintf(out, "       kwscope --help | --version | COMMAND [SUBCOMMAND] --help\n");
+    if (!name) fprintf(out, "       kwscope --help | --version | COMMAND [SUBCOMMAND] --help\n");
 }
 
 void cli_help(const char *name, const char *sub)

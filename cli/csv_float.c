@@ -22,14 +22,11 @@
 static int layout(char *buf, int neg, unsigned long m, int e)
 {
     char dig[9];
-    for (int i = 8; i >= 0; i--, m /= 10)
-        dig[i] = (char)('0' + m % 10);
+    for (int i = 8; i >= 0; i--, m /= 10) dig[i] = (char)('0' + m % 10);
     int nd = 9;
-    while (nd > 1 && dig[nd - 1] == '0')
-        nd--;
+    while (nd > 1 && dig[nd - 1] == '0') nd--;
     char *p = buf;
-    if (neg)
-        *p++ = '-';
+    if (neg) *p++ = '-';
     if (e < -4 || e >= 9) {
         *p++ = dig[0];
         if (nd > 1) {
@@ -41,13 +38,11 @@ static int layout(char *buf, int neg, unsigned long m, int e)
     } else if (e < 0) {
         *p++ = '0';
         *p++ = '.';
-        for (int i = -1; i > e; i--)
-            *p++ = '0';
+        for (int i = -1; i > e; i--) *p++ = '0';
         memcpy(p, dig, (size_t)nd);
         p += nd;
     } else {
-        for (int i = 0; i <= e; i++)
-            *p++ = i < nd ? dig[i] : '0';
+        for (int i = 0; i <= e; i++) *p++ = i < nd ? dig[i] : '0';
         if (nd > e + 1) {
             *p++ = '.';
             memcpy(p, dig + e + 1, (size_t)(nd - e - 1));
@@ -66,7 +61,7 @@ int cli_format_float(char *buf, float x)
     int e = (int)floor(log10(d));
     double scaled = d * pow(10.0, 8 - e);
     unsigned long m = (unsigned long)nearbyint(scaled);
-    if (m >= 1000000000UL) {           /* log10 rounded down a power of ten */
+    if (m >= 1000000000UL) { /* log10 rounded down a power of ten */
         e++;
         m = (unsigned long)nearbyint(d * pow(10.0, 8 - e));
     } else if (m < 100000000UL) {

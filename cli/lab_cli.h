@@ -12,7 +12,7 @@
 
 struct lab_cli {
     const char *data, *float_path, *out, *export_dir, *color;
-    const char *plot;           /* --plot RESULTS.jsonl: only redraw its figures */
+    const char *plot; /* --plot RESULTS.jsonl: only redraw its figures */
     char words[256];
     uint64_t seed;
     int epochs, batch, ft_epochs, width, height;

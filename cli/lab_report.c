@@ -29,8 +29,7 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     FILE *f = fopen(tmp, "wb");
     int ok = f && fwrite(data, 1, len, f) == len;
     ok = f && fclose(f) == 0 && ok;
-    if (ok && rename(tmp, path) == 0)
-        return 0;
+    if (ok && rename(tmp, path) == 0) return 0;
     fprintf(stderr, "kwscope lab: cannot write %s: %s\n", path, strerror(errno));
     unlink(tmp);
     return 1;
@@ -39,13 +38,12 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 int lab_cli_export_start(struct lab_ctx *x)
 {
     const char *dir = x->o->export_dir;
-    if (!dir)
-        return 0;
+    if (!dir) return 0;
     char labels[MDL_TC_MAX_CLASSES * 33] = "";
     for (int k = 0; k < x->ds.n_classes; k++)
         snprintf(labels + strlen(labels), sizeof labels - strlen(labels), "%s\n", x->ds.labels[k]);
     return write_file(dir, "test_features_i8.bin", x->lab.test_i8, x->lab.n_test * MDL_TC_IN) ||
-           write_file(dir, "labels.txt", labels, strlen(labels));
+        write_file(dir, "labels.txt", labels, strlen(labels));
 }
 
 static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_lab_result *r,
@@ -54,19 +52,16 @@ static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_
     const char *dir = x->o->export_dir;
     char fn[128], path[4200], err[512];
     snprintf(fn, sizeof fn, "%s.tflite", name);
-    if (write_file(dir, fn, r->model, r->model_len))
-        return 1;
+    if (write_file(dir, fn, r->model, r->model_len)) return 1;
     snprintf(row->model, sizeof row->model, "%s/%s", dir, fn);
     snprintf(path, sizeof path, "%s/%s.cc", dir, name);
     if (mdl_write_cc(path, "g_model", r->model, r->model_len, err, sizeof err) != KWS_OK)
         return fprintf(stderr, "kwscope lab: %s\n", err), 1;
     size_t n = x->lab.n_test, nc = (size_t)x->ds.n_classes;
     char *pred = malloc(n * 4 + 1);
-    if (!pred)
-        return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
+    if (!pred) return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++)
-        o += (size_t)sprintf(pred + o, "%d\n", r->pred[i]);
+    for (size_t i = 0; i < n; i++) o += (size_t)sprintf(pred + o, "%d\n", r->pred[i]);
     snprintf(fn, sizeof fn, "%s_pred_int8.txt", name);
     int rc = write_file(dir, fn, pred, o);
     free(pred);
@@ -85,8 +80,10 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->finetuned = v->finetune;
     row->ft_epochs = v->finetune ? x->o->ft_epochs : 0;
     if (v->method == MDL_LAB_STRUCTURED || v->method == MDL_LAB_UNSTRUCTURED) {
-        snprintf(row->scope, sizeof row->scope, "%s", v->method == MDL_LAB_STRUCTURED ? "channel"
-                                                      : x->o->global ? "global" : "layer");
+        snprintf(row->scope, sizeof row->scope, "%s",
+                 v->method == MDL_LAB_STRUCTURED ? "channel"
+                     : x->o->global              ? "global"
+                                                 : "layer");
         row->gradual = v->finetune && x->o->gradual && v->sparsity_pct > 0;
     }
     row->acc_float = 100.0 * r->acc_float;
@@ -104,7 +101,7 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->packed_weight_bytes = r->packed_weight_bytes;
     row->arena_bytes = r->arena_bytes;
     row->host_us = r->host_us;
-    row->m4_ms = NAN;   /* no emulated board to measure it on */
+    row->m4_ms = NAN; /* no emulated board to measure it on */
 }
 
 int lab_cli_sweep(struct lab_ctx *x)
@@ -117,22 +114,20 @@ int lab_cli_sweep(struct lab_ctx *x)
         int epochs0 = x->epochs_done;
         struct mdl_lab_result r;
         if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
-            if (x->tty)
-                printf("\n");
-            if (!*x->lab.stop)
-                fprintf(stderr, "kwscope lab: %s\n", err);
+            if (x->tty) printf("\n");
+            if (!*x->lab.stop) fprintf(stderr, "kwscope lab: %s\n", err);
             return 1;
         }
         struct dash_lab_row *row = &x->rows[x->n_rows];
         fill_row(x, v, &r, row);
         int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
         mdl_lab_result_free(&r);
-        if (rc)
-            return 1;
+        if (rc) return 1;
         dash_lab_csv_row(x->csv, row);
         dash_lab_json_row(x->jsonl, row);
         if (fflush(x->csv) || fflush(x->jsonl))
-            return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)), 1;
+            return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)),
+                   1;
         x->n_rows++;
         double dt = since(&t0), ep = (double)(x->epochs_done - epochs0);
         if (ep > 0)
@@ -154,11 +149,10 @@ int lab_cli_sweep(struct lab_ctx *x)
 static void figures(struct lab_ctx *x, FILE *out, bool unicode, enum tui_color_mode color)
 {
     struct tui_canvas *c = tui_canvas_new(x->o->width, x->o->height, unicode, color);
-    if (!c)
-        return;
+    if (!c) return;
     for (int f = 0; f < DASH_LAB_FIGURES; f++) {
         tui_canvas_clear(c);
-        if (!dash_lab_figure(c, (struct tui_rect){0, 0, c->w, c->h}, x->rows, x->n_rows, f))
+        if (!dash_lab_figure(c, (struct tui_rect){ 0, 0, c->w, c->h }, x->rows, x->n_rows, f))
             continue;
         tui_render_text(c, out);
         fputc('\n', out);
@@ -180,7 +174,9 @@ static void qat_vs_ptq(const struct lab_ctx *x)
 
 static enum tui_color_mode color_mode(const char *cm)
 {
-    int colors = !strcmp(cm, "never") ? 0 : !strcmp(cm, "always") ? 256 : tui_term_colors(STDOUT_FILENO);
+    int colors = !strcmp(cm, "never") ? 0
+        : !strcmp(cm, "always")       ? 256
+                                      : tui_term_colors(STDOUT_FILENO);
     return colors >= 256 ? TUI_COLOR_256 : colors ? TUI_COLOR_8 : TUI_COLOR_NONE;
 }
 
@@ -204,8 +200,7 @@ int lab_cli_replot(const struct lab_cli *o)
 
 void lab_cli_finish(struct lab_ctx *x)
 {
-    if (!x->n_rows)
-        return;
+    if (!x->n_rows) return;
     setlocale(LC_ALL, "");
     bool unicode = tui_locale_utf8();
     enum tui_color_mode mode = color_mode(x->o->color);
@@ -216,8 +211,7 @@ void lab_cli_finish(struct lab_ctx *x)
     FILE *f = fopen(path, "w");
     if (f) {
         figures(x, f, unicode, TUI_COLOR_NONE);
-        if (fclose(f))
-            fprintf(stderr, "kwscope lab: %s: write failed\n", path);
+        if (fclose(f)) fprintf(stderr, "kwscope lab: %s: write failed\n", path);
     } else {
         fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
     }
@@ -228,11 +222,8 @@ void lab_cli_finish(struct lab_ctx *x)
 
 void lab_cli_free(struct lab_ctx *x)
 {
-    if (x->csv)
-        fclose(x->csv);
-    if (x->jsonl)
-        fclose(x->jsonl);
-    if (x->lab_ready)
-        mdl_lab_free(&x->lab);
+    if (x->csv) fclose(x->csv);
+    if (x->jsonl) fclose(x->jsonl);
+    if (x->lab_ready) mdl_lab_free(&x->lab);
     mdl_dataset_free(&x->ds);
 }

@@ -29,12 +29,9 @@ void lab_cli_defaults(struct lab_cli *o)
     o->color = "auto";
     o->width = 72;
     o->height = 18;
-    for (int m = 0; m < MDL_LAB_METHODS; m++)
-        o->methods[m] = true;
-    for (size_t b = 0; b < sizeof o->bits; b++)
-        o->bits[b] = true;
-    for (int s = 0; s <= 75; s += 25)
-        o->sparsity[s] = true;
+    for (int m = 0; m < MDL_LAB_METHODS; m++) o->methods[m] = true;
+    for (size_t b = 0; b < sizeof o->bits; b++) o->bits[b] = true;
+    for (int s = 0; s <= 75; s += 25) o->sparsity[s] = true;
     o->sparsity[90] = true;
     o->ft_no = o->ft_yes = true;
 }
@@ -59,7 +56,7 @@ static const char *hms(double s, char *buf, size_t len)
 static void add_variant(struct lab_ctx *x, enum mdl_lab_method m, int bits, int sp, bool ft)
 {
     if (x->n_variants < LAB_MAX_VARIANTS)
-        x->variants[x->n_variants++] = (struct mdl_lab_variant){m, bits, sp, ft};
+        x->variants[x->n_variants++] = (struct mdl_lab_variant){ m, bits, sp, ft };
 }
 
 static void build_variants(struct lab_ctx *x)
@@ -72,8 +69,7 @@ static void build_variants(struct lab_ctx *x)
     for (int m = MDL_LAB_UNSTRUCTURED; m <= MDL_LAB_STRUCTURED; m++)
         for (int s = 0; o->methods[m] && s < 100; s++)
             for (int ft = 0; o->sparsity[s] && ft < 2; ft++)
-                if (ft ? o->ft_yes : o->ft_no)
-                    add_variant(x, (enum mdl_lab_method)m, 8, s, ft);
+                if (ft ? o->ft_yes : o->ft_no) add_variant(x, (enum mdl_lab_method)m, 8, s, ft);
     x->epochs_left = 0;
     for (int i = 0; i < x->n_variants; i++)
         x->epochs_left += x->variants[i].finetune ? o->ft_epochs : 0;
@@ -112,12 +108,11 @@ static void tune_progress(const struct mdl_train_progress *p, void *user)
         x->epochs_done++;
         x->epochs_left--;
     }
-    if (!p->epoch_done && !x->tty)
-        return;
+    if (!p->epoch_done && !x->tty) return;
     mdl_lab_variant_name(&x->variants[x->current], name, sizeof name);
     print_eta(x, eta, sizeof eta);
-    printf("%s[%d/%d] %-20s epoch %d/%d %3d%%  loss %.4f  %s%s", x->tty ? "\r" : "",
-           x->current + 1, x->n_variants, name, p->epoch, p->epochs,
+    printf("%s[%d/%d] %-20s epoch %d/%d %3d%%  loss %.4f  %s%s", x->tty ? "\r" : "", x->current + 1,
+           x->n_variants, name, p->epoch, p->epochs,
            p->total ? (int)(100 * p->done / p->total) : 100, p->loss, eta,
            p->epoch_done && !x->tty ? "\n" : "");
     fflush(stdout);
@@ -128,8 +123,7 @@ static FILE *open_out(const char *dir, const char *name)
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
+    if (!f) fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
     return f;
 }
 
@@ -141,13 +135,19 @@ static int base_model(struct lab_ctx *x)
         if (mdl_tc_load_float(o->float_path, &x->base, err, sizeof err) != KWS_OK)
             return fprintf(stderr, "kwscope lab: %s\n", err), 1;
         if (x->base.n_classes != x->ds.n_classes)
-            return fprintf(stderr, "kwscope lab: %s has %d classes, the data set %d (check --words)\n",
-                           o->float_path, x->base.n_classes, x->ds.n_classes), 1;
+            return fprintf(stderr,
+                           "kwscope lab: %s has %d classes, the data set %d (check --words)\n",
+                           o->float_path, x->base.n_classes, x->ds.n_classes),
+                   1;
         printf("base model: %s\n", o->float_path);
         return 0;
     }
-    struct mdl_train_opts to = {.epochs = o->epochs, .seed = o->seed, .batch = o->batch,
-                                .lr = o->lr, .progress = base_progress, .user = x};
+    struct mdl_train_opts to = { .epochs = o->epochs,
+                                 .seed = o->seed,
+                                 .batch = o->batch,
+                                 .lr = o->lr,
+                                 .progress = base_progress,
+                                 .user = x };
     int best_epoch;
     if (mdl_train(&x->ds, &to, &x->base, &best_epoch, err, sizeof err) != KWS_OK)
         return fprintf(stderr, "kwscope lab: %s\n", err), 1;
@@ -172,8 +172,7 @@ int lab_cli_prepare(struct lab_ctx *x)
             words[nw++] = t;
         else
             return fprintf(stderr, "kwscope lab: at most %d words\n", MDL_TC_MAX_CLASSES - 2), 2;
-    if (!nw)
-        return fprintf(stderr, "kwscope lab: --words is empty\n"), 2;
+    if (!nw) return fprintf(stderr, "kwscope lab: --words is empty\n"), 2;
     x->tty = isatty(STDOUT_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &x->t0);
     if (mdl_dataset_load(o->data, words, nw, &x->ds, err, sizeof err) != KWS_OK)
@@ -182,8 +181,7 @@ int lab_cli_prepare(struct lab_ctx *x)
     build_variants(x);
     if (!x->n_variants)
         return fprintf(stderr, "kwscope lab: no variants (check --methods and --finetune)\n"), 2;
-    if (base_model(x))
-        return 1;
+    if (base_model(x)) return 1;
     struct mdl_lab *lab = &x->lab;
     lab->ft_epochs = o->ft_epochs;
     lab->batch = o->batch;
@@ -198,8 +196,7 @@ int lab_cli_prepare(struct lab_ctx *x)
     x->lab_ready = true;
     x->csv = open_out(o->out, "results.csv");
     x->jsonl = open_out(o->out, "results.jsonl");
-    if (!x->csv || !x->jsonl)
-        return 1;
+    if (!x->csv || !x->jsonl) return 1;
     dash_lab_csv_header(x->csv);
     fflush(x->csv);
     printf("%d variants, %d fine-tuning epochs in all\n", x->n_variants, x->epochs_left);

@@ -20,10 +20,9 @@ const char *kws_status_str(enum kws_status st)
 
 static void log_stderr(enum kws_log_level level, const char *msg, void *user)
 {
-    static const char *names[] = {"debug", "info", "warning", "error"};
+    static const char *names[] = { "debug", "info", "warning", "error" };
     (void)user;
-    if (level >= KWS_LOG_INFO)
-        fprintf(stderr, "kwscope: %s: %s\n", names[level], msg);
+    if (level >= KWS_LOG_INFO) fprintf(stderr, "kwscope: %s: %s\n", names[level], msg);
 }
 
 static kws_log_fn log_fn = log_stderr;

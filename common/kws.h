@@ -13,9 +13,9 @@
  * frontend as micro_speech configures it (30 ms window, 20 ms stride, 40
  * channels), so one second is 1 + (16000 - 480) / 320 = 49 frames. */
 #define KWS_RATE_HZ 16000
-#define KWS_CLIP_SAMPLES KWS_RATE_HZ      /* one second: what a model classifies */
-#define KWS_WINDOW_SAMPLES 480            /* 30 ms */
-#define KWS_STRIDE_SAMPLES 320            /* 20 ms */
+#define KWS_CLIP_SAMPLES KWS_RATE_HZ /* one second: what a model classifies */
+#define KWS_WINDOW_SAMPLES 480       /* 30 ms */
+#define KWS_STRIDE_SAMPLES 320       /* 20 ms */
 #define KWS_STRIDE_MS 20
 #define KWS_FEATURE_FRAMES (1 + (KWS_CLIP_SAMPLES - KWS_WINDOW_SAMPLES) / KWS_STRIDE_SAMPLES)
 #define KWS_FEATURE_CHANNELS 40
@@ -24,13 +24,13 @@
  * Where details matter the function also fills a caller-owned message buffer. */
 enum kws_status {
     KWS_OK = 0,
-    KWS_ERR_ARG = -1,      /* invalid argument or configuration */
-    KWS_ERR_IO = -2,       /* file or device read/write failed */
-    KWS_ERR_FORMAT = -3,   /* malformed or unsupported input data */
-    KWS_ERR_NOMEM = -4,    /* allocation failed or size absurd */
+    KWS_ERR_ARG = -1,         /* invalid argument or configuration */
+    KWS_ERR_IO = -2,          /* file or device read/write failed */
+    KWS_ERR_FORMAT = -3,      /* malformed or unsupported input data */
+    KWS_ERR_NOMEM = -4,       /* allocation failed or size absurd */
     KWS_ERR_UNSUPPORTED = -5, /* valid but not handled (op, type, feature) */
-    KWS_ERR_TIMEOUT = -6,  /* a peer did not answer in time */
-    KWS_ERR_CLOSED = -7,   /* the peer or stream went away */
+    KWS_ERR_TIMEOUT = -6,     /* a peer did not answer in time */
+    KWS_ERR_CLOSED = -7,      /* the peer or stream went away */
 };
 
 /* Short English name of a status ("bad format", ...); static storage. */
@@ -43,8 +43,7 @@ typedef void (*kws_log_fn)(enum kws_log_level level, const char *msg, void *user
 
 /* Install a sink (NULL restores the default, which writes to stderr). */
 void kws_log_set(kws_log_fn fn, void *user);
-void kws_log(enum kws_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void kws_log(enum kws_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* snprintf into a caller's error buffer; buf may be NULL. Returns st, so a
  * failing path reads `return kws_err(err, err_len, KWS_ERR_IO, "...", ...)`. */

@@ -15,7 +15,7 @@
 
 #define DASH_MIN_W 50
 #define DASH_MIN_H 12
-#define DASH_SIDE_W 30     /* side panel width, shown when the screen is wide */
+#define DASH_SIDE_W 30      /* side panel width, shown when the screen is wide */
 #define DASH_SIDE_WIDE_W 40 /* ... and on screens of DASH_SIDE_WIDE_SCREEN or more */
 #define DASH_SIDE_MIN_SCREEN 100
 #define DASH_SIDE_WIDE_SCREEN 150
@@ -23,27 +23,27 @@
 /* The keyword model over the scope (dash_model.c). */
 #define DASH_MAX_DETECTIONS 512
 struct dash_model {
-    bool loaded;                 /* a model is there */
-    bool failed;                 /* inference failed: error says why */
+    bool loaded; /* a model is there */
+    bool failed; /* inference failed: error says why */
     char path[1024];
     struct mdl_model model;
     struct mdl_kws kws;
-    struct mdl_info info;        /* for the 'm' view */
+    struct mdl_info info; /* for the 'm' view */
     int n_labels;
     char label_buf[MDL_DETECT_MAX_CLASSES][32];
     const char *labels[MDL_DETECT_MAX_CLASSES];
-    struct mdl_track track;  /* int8 scores every 20 ms */
-    uint64_t fed_abs;            /* source samples fed to the track */
-    struct mdl_detect_config det; /* tuned live from the keyboard */
+    struct mdl_track track;                         /* int8 scores every 20 ms */
+    uint64_t fed_abs;                               /* source samples fed to the track */
+    struct mdl_detect_config det;                   /* tuned live from the keyboard */
     struct tui_detection dets[DASH_MAX_DETECTIONS]; /* over the whole track */
     size_t n_dets;
-    struct tui_mark marks[DASH_MAX_DETECTIONS];     /* dets on the scope's time axis */
+    struct tui_mark marks[DASH_MAX_DETECTIONS]; /* dets on the scope's time axis */
     size_t n_marks;
-    struct mdl_detect detector;  /* state after detected_rows rows */
-    size_t detected_rows;        /* track rows the detector has seen; -1: replay */
-    double shifted_origin;       /* scope origin the marks were shifted by */
-    bool view;                   /* 'm': model info in the main area */
-    int first_layer;             /* its scroll position */
+    struct mdl_detect detector; /* state after detected_rows rows */
+    size_t detected_rows;       /* track rows the detector has seen; -1: replay */
+    double shifted_origin;      /* scope origin the marks were shifted by */
+    bool view;                  /* 'm': model info in the main area */
+    int first_layer;            /* its scroll position */
     char error[256];
 };
 /* Model by the usual search (arg, $KWSCOPE_MODEL, assets/); labels are
@@ -65,37 +65,37 @@ bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, ch
 struct board_mic;
 struct dash_board {
     bool open;
-    char port[256];              /* port or the virtual board's pty */
+    char port[256]; /* port or the virtual board's pty */
     bool virtual_board;
     enum dev_dialect dialect;
     struct dev_session *sess;
-    struct dev_sim *sim;         /* in-process virtual board (vsim.sim), or NULL */
-    struct dev_sim_setup vsim;   /* its model, pipeline and looped mic */
+    struct dev_sim *sim;       /* in-process virtual board (vsim.sim), or NULL */
+    struct dev_sim_setup vsim; /* its model, pipeline and looped mic */
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
-    struct dev_result last;      /* newest result with scores */
-    double last_t_s;             /* its time on the clip's or session's axis, s */
-    bool last_live;              /* it came from the board's own mic (a detection) */
-    double push_end_s[16];       /* requests in flight: end of each pushed second, s */
+    struct dev_result last; /* newest result with scores */
+    double last_t_s;        /* its time on the clip's or session's axis, s */
+    bool last_live;         /* it came from the board's own mic (a detection) */
+    double push_end_s[16];  /* requests in flight: end of each pushed second, s */
     int n_push_end;
-    bool oneshot;                /* a clip push: the mode ends with its result */
-    double now_audio_s;          /* the newest audio on the session axis (set by the loop) */
+    bool oneshot;       /* a clip push: the mode ends with its result */
+    double now_audio_s; /* the newest audio on the session axis (set by the loop) */
     bool have_result;
-    unsigned long results, pushes, skipped; /* skipped: live pushes a slow board missed */
+    unsigned long results, pushes, skipped;     /* skipped: live pushes a slow board missed */
     struct tui_detection dets[DASH_BOARD_DETS]; /* the board's detections, board time */
     size_t n_dets;
     double led_until_s;
     bool led;
-    struct board_mic *mic;       /* the board-mic source while it exists */
-    uint64_t pushed_abs;         /* live push: source samples already pushed */
+    struct board_mic *mic;          /* the board-mic source while it exists */
+    uint64_t pushed_abs;            /* live push: source samples already pushed */
     int16_t pushed[DEV_BOARD_CLIP]; /* the last second pushed (for the features diff) */
     bool have_push;
     struct dev_features board_feat;
     bool have_board_feat;
     int8_t host_feat[DEV_FEAT_ROWS * DEV_FEAT_COLS];
     int diff_rows, diff_cols, n_diff; /* n_diff < 0: nothing to compare */
-    bool diff_view;              /* 'd' in the features view */
-    char log[256];               /* the board's last log line */
+    bool diff_view;                   /* 'd' in the features view */
+    char log[256];                    /* the board's last log line */
 };
 /* which: "auto" (the single Arduino, else a virtual board), "sim", or a
  * port path. The virtual board runs model (search order as everywhere) and
@@ -130,13 +130,13 @@ struct dash_collect {
     enum dash_collect_state state;
     char words_buf[256];
     const char *words[DASH_COLLECT_WORDS]; /* point into words_buf */
-    int n_words, word;           /* the word asked for now */
-    char dir[1024];              /* DATA_DIR (Speech Commands layout) */
+    int n_words, word;                     /* the word asked for now */
+    char dir[1024];                        /* DATA_DIR (Speech Commands layout) */
     char speaker[64];
     int saved;
-    uint64_t start_abs;          /* source sample where the take began */
+    uint64_t start_abs; /* source sample where the take began */
     int16_t take[2 * CAP_RATE_HZ];
-    size_t window;               /* start of the kept second in take */
+    size_t window; /* start of the kept second in take */
 };
 void dash_collect_init(struct dash_collect *c, const char *words, const char *dir,
                        const char *speaker);
@@ -148,31 +148,41 @@ bool dash_collect_step(struct dash *d);
 /* The footer line for the mode's state. */
 void dash_collect_prompt(const struct dash *d, char *buf, size_t len);
 
-
 /* Keys the state understands (curses key codes are mapped onto these). */
 enum dash_key {
-    DASH_KEY_LEFT = 0x10000, DASH_KEY_RIGHT, DASH_KEY_UP, DASH_KEY_DOWN,
-    DASH_KEY_SLEFT, DASH_KEY_SRIGHT, DASH_KEY_HOME, DASH_KEY_END,
-    DASH_KEY_TAB, DASH_KEY_ESC, DASH_KEY_RESIZE, DASH_KEY_ENTER, DASH_KEY_PGUP, DASH_KEY_PGDN,
+    DASH_KEY_LEFT = 0x10000,
+    DASH_KEY_RIGHT,
+    DASH_KEY_UP,
+    DASH_KEY_DOWN,
+    DASH_KEY_SLEFT,
+    DASH_KEY_SRIGHT,
+    DASH_KEY_HOME,
+    DASH_KEY_END,
+    DASH_KEY_TAB,
+    DASH_KEY_ESC,
+    DASH_KEY_RESIZE,
+    DASH_KEY_ENTER,
+    DASH_KEY_PGUP,
+    DASH_KEY_PGDN,
 };
 
 enum dash_play { DASH_STOPPED, DASH_PLAYING };
 
-#define DASH_LIVE_SPAN_S 5.0  /* a live display shows the last 5 s at first */
+#define DASH_LIVE_SPAN_S 5.0 /* a live display shows the last 5 s at first */
 
 /* A live source (mic, board) feeding the scope (live.c). */
 struct dash_live {
-    struct cap_source *src;      /* owned */
-    const char *out_dir;         /* where 'r' puts kwscope-YYYYmmdd-HHMMSS.wav */
-    struct cap_recorder *rec;    /* non-NULL while recording */
+    struct cap_source *src;   /* owned */
+    const char *out_dir;      /* where 'r' puts kwscope-YYYYmmdd-HHMMSS.wav */
+    struct cap_recorder *rec; /* non-NULL while recording */
     char rec_path[1024];
-    double rec_start_s;          /* monotonic seconds when recording began */
-    double peak_dbfs, rms_dbfs;  /* level over the last 100 ms */
-    double dc;                   /* mean over the last 100 ms, full scale = 1 */
-    bool clipping;               /* a sample hit full scale in the last second */
+    double rec_start_s;         /* monotonic seconds when recording began */
+    double peak_dbfs, rms_dbfs; /* level over the last 100 ms */
+    double dc;                  /* mean over the last 100 ms, full scale = 1 */
+    bool clipping;              /* a sample hit full scale in the last second */
     double clip_until_s;
-    uint64_t dropped;            /* samples lost: input overflows + ring overruns */
-    bool finished;               /* the source said no more samples will come */
+    uint64_t dropped; /* samples lost: input overflows + ring overruns */
+    bool finished;    /* the source said no more samples will come */
 };
 void dash_live_init(struct dash_live *l, struct cap_source *src, const char *out_dir);
 /* Stops any recording (keeping the file) and closes the source. */
@@ -191,34 +201,34 @@ enum dash_msg_kind { DASH_MSG_INFO, DASH_MSG_OK, DASH_MSG_ERROR };
 
 struct dash {
     struct tui_scope *scope;
-    enum tui_view_id view;       /* the large view */
-    bool grid;                   /* all views at once */
-    bool help;                   /* help overlay shown */
+    enum tui_view_id view; /* the large view */
+    bool grid;             /* all views at once */
+    bool help;             /* help overlay shown */
     bool quit;
-    struct tui_timeline tl;      /* visible window, cursor, selection, play head */
-    double probe_y;              /* heatmap readout row, 0 (top) .. 1 (bottom) */
-    bool selecting;              /* 'v' pressed: cursor moves extend the selection */
+    struct tui_timeline tl; /* visible window, cursor, selection, play head */
+    double probe_y;         /* heatmap readout row, 0 (top) .. 1 (bottom) */
+    bool selecting;         /* 'v' pressed: cursor moves extend the selection */
     double sel_anchor_s;
     enum dash_play play;
-    char message[320];           /* footer message (errors, hints) */
+    char message[320]; /* footer message (errors, hints) */
     enum dash_msg_kind msg_kind;
-    int help_top;                /* first help line shown (the overlay scrolls) */
-    bool panel_overlay;          /* 'i' on a narrow screen: the side panel over the plots */
-    const char *fallback;        /* why the source is not the one asked for, or NULL */
-    const char *log_path;        /* where stderr noise goes (named in help) */
-    const char *source_label;    /* "file", "mic", ... */
-    int w, h;                    /* screen size in cells */
-    double peak_dbfs, rms_dbfs;  /* whole-clip level, computed once */
-    double dc_offset;            /* mean sample value, full scale = 1 */
-    struct dash_live *live;      /* NULL for a file */
-    bool paused;                 /* live display frozen (Space); capture goes on */
-    bool want_record;            /* 'r' pressed: the loop starts/stops a recording */
-    double now_s;                /* monotonic clock at the last draw (elapsed times) */
-    struct dash_model *model;    /* NULL: no model panel */
-    struct dash_board *board;    /* NULL: no board */
-    int want_board;              /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
+    int help_top;                 /* first help line shown (the overlay scrolls) */
+    bool panel_overlay;           /* 'i' on a narrow screen: the side panel over the plots */
+    const char *fallback;         /* why the source is not the one asked for, or NULL */
+    const char *log_path;         /* where stderr noise goes (named in help) */
+    const char *source_label;     /* "file", "mic", ... */
+    int w, h;                     /* screen size in cells */
+    double peak_dbfs, rms_dbfs;   /* whole-clip level, computed once */
+    double dc_offset;             /* mean sample value, full scale = 1 */
+    struct dash_live *live;       /* NULL for a file */
+    bool paused;                  /* live display frozen (Space); capture goes on */
+    bool want_record;             /* 'r' pressed: the loop starts/stops a recording */
+    double now_s;                 /* monotonic clock at the last draw (elapsed times) */
+    struct dash_model *model;     /* NULL: no model panel */
+    struct dash_board *board;     /* NULL: no board */
+    int want_board;               /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
     struct dash_collect *collect; /* NULL: not collecting */
-    struct dash_lab *lab;        /* NULL: no lab results (--lab, lab.h) */
+    struct dash_lab *lab;         /* NULL: no lab results (--lab, lab.h) */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
@@ -246,7 +256,7 @@ void dash_play_range(const struct dash *d, double *from_s, double *to_s);
  * them when the user asks ('i', narrow and short). */
 struct dash_layout {
     struct tui_rect main, side;
-    bool shown;       /* the panel is drawn */
+    bool shown; /* the panel is drawn */
     bool below, overlay;
 };
 void dash_layout(const struct dash *d, struct dash_layout *l);
@@ -278,7 +288,7 @@ void dash_board_diff_view(struct dash_board *b, struct tui_canvas *c, struct tui
 
 /* ---- the loop (dash_loop.c, dash_modes.c, frame_stats.c) ---- */
 
-#define MAX_LATENCIES 4096   /* frames whose latency KWSCOPE_FRAME_STATS keeps */
+#define MAX_LATENCIES 4096 /* frames whose latency KWSCOPE_FRAME_STATS keeps */
 /* KWSCOPE_FRAME_STATS=PATH (benchmarks): per drawn frame, how long the oldest
  * sample it shows may have waited since it entered the ring: from the read
  * before the one that brought it (it arrived after that) to the end of the
@@ -327,6 +337,6 @@ int dash_loop_run(struct dash_loop *L);
 int dash_main(int argc, char **argv);
 /* The board's requests and events for one loop turn (dash_modes.c). */
 void dash_loop_board(struct dash_loop *L, double now_s);
-double dash_now_ms(void);   /* monotonic clock */
+double dash_now_ms(void); /* monotonic clock */
 
 #endif

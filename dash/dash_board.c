@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIC_FIFO (CAP_RATE_HZ * 4)  /* board mic samples waiting for the loop */
-#define PUSH_HOP (CAP_RATE_HZ / 2)  /* live push: classify every 0.5 s */
-#define PUSH_BACKLOG 4              /* pending requests above which live pushes wait */
+#define MIC_FIFO (CAP_RATE_HZ * 4) /* board mic samples waiting for the loop */
+#define PUSH_HOP (CAP_RATE_HZ / 2) /* live push: classify every 0.5 s */
+#define PUSH_BACKLOG 4             /* pending requests above which live pushes wait */
 #define LED_HOLD_S 1.0
 
 /* ---- the board's mic as a capture source ---- */
@@ -28,8 +28,8 @@ struct board_mic {
     struct cap_source base;
     struct dash_board *b;
     int16_t fifo[MIC_FIFO];
-    size_t head, n;                 /* ring of samples from AUDIO events */
-    uint64_t lost;                  /* chunks missing from the sequence, plus fifo overflow */
+    size_t head, n; /* ring of samples from AUDIO events */
+    uint64_t lost;  /* chunks missing from the sequence, plus fifo overflow */
     bool on;
 };
 
@@ -44,8 +44,7 @@ static enum kws_status mic_start(struct cap_source *s, char *err, size_t len)
 static void mic_stop(struct cap_source *s)
 {
     struct board_mic *m = s->impl;
-    if (m->on && m->b->sess)
-        dev_session_mic(m->b->sess, 0);
+    if (m->on && m->b->sess) dev_session_mic(m->b->sess, 0);
     m->on = false;
 }
 
@@ -60,7 +59,11 @@ static size_t mic_read(struct cap_source *s, int16_t *out, size_t max)
     return k;
 }
 
-static int mic_finished(struct cap_source *s) { (void)s; return 0; } /* it reconnects */
+static int mic_finished(struct cap_source *s)
+{
+    (void)s;
+    return 0;
+} /* it reconnects */
 
 static void mic_counters(struct cap_source *s, struct cap_counters *c)
 {
@@ -74,13 +77,12 @@ static void mic_counters(struct cap_source *s, struct cap_counters *c)
 static void mic_destroy(struct cap_source *s)
 {
     struct board_mic *m = s->impl;
-    if (m->b->mic == m)
-        m->b->mic = NULL;
+    if (m->b->mic == m) m->b->mic = NULL;
     free(m);
 }
 
-static const struct cap_source_ops board_mic_ops = {
-    mic_start, mic_stop, mic_read, mic_finished, mic_counters, mic_destroy};
+static const struct cap_source_ops board_mic_ops = { mic_start,    mic_stop,     mic_read,
+                                                     mic_finished, mic_counters, mic_destroy };
 
 static void mic_put(struct board_mic *m, const int16_t *x, size_t n)
 {
@@ -97,14 +99,14 @@ static void mic_put(struct board_mic *m, const int16_t *x, size_t n)
 struct cap_source *dash_board_mic_source(struct dash_board *b)
 {
     struct board_mic *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     m->b = b;
     m->base.ops = &board_mic_ops;
     m->base.impl = m;
     snprintf(m->base.name, sizeof m->base.name, "board mic: %.80s", b->port);
-    m->base.original = (struct cap_format){.rate_hz = CAP_RATE_HZ, .channels = 1,
-                                           .container = "board", .encoding = "PCM 16-bit"};
+    m->base.original = (struct cap_format){
+        .rate_hz = CAP_RATE_HZ, .channels = 1, .container = "board", .encoding = "PCM 16-bit"
+    };
     b->mic = m;
     return &m->base;
 }
@@ -117,13 +119,16 @@ static enum kws_status open_sim(struct dash_board *b, const char *model, const c
                                 const struct cap_clip *mic_clip, char *err, size_t len)
 {
     struct dev_sim_setup_config c = {
-        .model = model, .datadir = KWSCOPE_DATADIR, .labels = labels, .dialect = b->dialect,
-        .mic = mic_clip ? mic_clip->samples : NULL, .mic_n = mic_clip ? mic_clip->n_samples : 0,
+        .model = model,
+        .datadir = KWSCOPE_DATADIR,
+        .labels = labels,
+        .dialect = b->dialect,
+        .mic = mic_clip ? mic_clip->samples : NULL,
+        .mic_n = mic_clip ? mic_clip->n_samples : 0,
         .live_ms = -1,
     };
     enum kws_status st = dev_sim_setup(&b->vsim, &c, NULL, err, len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     b->sim = b->vsim.sim;
     snprintf(b->port, sizeof b->port, "%s", dev_sim_path(b->sim));
     b->virtual_board = true;
@@ -151,7 +156,7 @@ enum kws_status dash_board_open(struct dash_board *b, const char *which, enum de
         snprintf(b->port, sizeof b->port, "%s", which);
     }
     if (st == KWS_OK) {
-        struct dev_session_config sc = {.path = b->port, .dialect = b->dialect};
+        struct dev_session_config sc = { .path = b->port, .dialect = b->dialect };
         st = dev_session_open(&b->sess, &sc, dev_now(), err, len);
     }
     if (st != KWS_OK) {
@@ -183,7 +188,8 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
     double t = b->now_audio_s;
     if (ev->requested && b->n_push_end > 0) {
         t = b->push_end_s[0];
-        memmove(b->push_end_s, b->push_end_s + 1, (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
+        memmove(b->push_end_s, b->push_end_s + 1,
+                (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
     }
     if (ev->has_scores) {
         b->last = *r;
@@ -198,13 +204,13 @@ static void on_result(struct dash_board *b, const struct dev_event *ev, double n
     b->results++;
     /* Detections of keywords go to the log; "silence" firing is not news. */
     bool heard = r->detected || (!ev->has_scores && ev->label[0]); /* dialect "Heard" lines */
-    if (!heard || dash_is_silence(ev->label))
-        return;
+    if (!heard || dash_is_silence(ev->label)) return;
     if (b->n_dets == DASH_BOARD_DETS)
         memmove(b->dets, b->dets + 1, (size_t)--b->n_dets * sizeof b->dets[0]);
     int score = ev->line.kind == DEV_LINE_HEARD ? ev->line.score /* "Heard yes (201)" */
-              : r->n_scores > r->label ? r->scores[r->label] + 128 : 0;
-    b->dets[b->n_dets++] = (struct tui_detection){t, r->label, score};
+        : r->n_scores > r->label                ? r->scores[r->label] + 128
+                                                : 0;
+    b->dets[b->n_dets++] = (struct tui_detection){ t, r->label, score };
     b->led_until_s = now_s + LED_HOLD_S;
 }
 
@@ -240,10 +246,9 @@ static void on_features(struct dash_board *b, const struct dev_features *f)
  * the sample for the history, min and max are the board's own. */
 static void on_profile(struct dash_board *b, const struct dev_line *l)
 {
-    static const char *const names[3] = {"Preprocess", "Inference", "Postprocess"};
+    static const char *const names[3] = { "Preprocess", "Inference", "Postprocess" };
     for (int i = 0; i < 3; i++) {
-        if (strcmp(l->profile_name, names[i]))
-            continue;
+        if (strcmp(l->profile_name, names[i])) continue;
         struct tui_stage_stats *st = &b->stages[i];
         tui_stage_stats_add(st, (uint32_t)(l->avg_ms * 1000 + 0.5f));
         st->min_us = (uint32_t)(l->min_ms * 1000 + 0.5f);
@@ -254,11 +259,9 @@ static void on_profile(struct dash_board *b, const struct dev_line *l)
 
 bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_len)
 {
-    if (!b->open)
-        return false;
+    if (!b->open) return false;
     bool changed = false;
-    if (b->sim)
-        dev_sim_step(b->sim, dev_now());
+    if (b->sim) dev_sim_step(b->sim, dev_now());
     dev_session_on_readable(b->sess, dev_now());
     dev_session_tick(b->sess, dev_now());
     struct dev_event ev;
@@ -273,8 +276,7 @@ bool dash_board_poll(struct dash_board *b, double now_s, char *msg, size_t msg_l
             break;
         case DEV_EV_RESULT: on_result(b, &ev, now_s); break;
         case DEV_EV_AUDIO:
-            if (b->mic)
-                mic_put(b->mic, ev.audio.samples, ev.audio.n);
+            if (b->mic) mic_put(b->mic, ev.audio.samples, ev.audio.n);
             break;
         case DEV_EV_FEATURES: on_features(b, &ev.features); break;
         case DEV_EV_ERROR: snprintf(msg, msg_len, "board error %d: %s", ev.code, ev.text); break;
@@ -305,8 +307,7 @@ bool dash_board_tx_waiting(const struct dash_board *b)
 
 int dash_board_fd(const struct dash_board *b, int which)
 {
-    if (!b->open)
-        return -1;
+    if (!b->open) return -1;
     return which == 0 ? dev_session_fd(b->sess) : b->sim ? dev_sim_fd(b->sim) : -1;
 }
 
@@ -321,17 +322,16 @@ static void push_second(struct dash_board *b, const int16_t *x, size_t end, doub
     dev_session_classify(b->sess);
     b->pushes++;
     if (b->n_push_end == (int)(sizeof b->push_end_s / sizeof b->push_end_s[0]))
-        memmove(b->push_end_s, b->push_end_s + 1, (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
+        memmove(b->push_end_s, b->push_end_s + 1,
+                (size_t)--b->n_push_end * sizeof b->push_end_s[0]);
     b->push_end_s[b->n_push_end++] = end_s;
 }
 
 void dash_board_push_clip(struct dash_board *b, const struct tui_scope *s, double at_s)
 {
     size_t end = (size_t)(at_s * CAP_RATE_HZ);
-    if (end < DEV_BOARD_CLIP)
-        end = DEV_BOARD_CLIP;
-    if (end > s->clip.n_samples)
-        end = s->clip.n_samples;
+    if (end < DEV_BOARD_CLIP) end = DEV_BOARD_CLIP;
+    if (end > s->clip.n_samples) end = s->clip.n_samples;
     push_second(b, s->clip.samples, end, (double)end / CAP_RATE_HZ + s->origin_s);
     b->oneshot = true;
 }
@@ -342,8 +342,7 @@ void dash_board_push_live(struct dash_board *b, const struct tui_scope *s)
     uint64_t total = origin + s->clip.n_samples;
     if (b->pushed_abs < origin || b->pushed_abs > total)
         b->pushed_abs = origin; /* a new scope or trimmed history */
-    if (total - b->pushed_abs < PUSH_HOP)
-        return;
+    if (total - b->pushed_abs < PUSH_HOP) return;
     b->pushed_abs = total;
     if (dev_session_pending(b->sess) > PUSH_BACKLOG) { /* a slow board: skip, do not pile up */
         b->skipped++;
@@ -359,8 +358,7 @@ void dash_board_push_live(struct dash_board *b, const struct tui_scope *s)
  * at the same audio. */
 void dash_board_request_features(struct dash_board *b)
 {
-    if (b->have_push)
-        dev_session_push(b->sess, b->pushed, DEV_BOARD_CLIP);
+    if (b->have_push) dev_session_push(b->sess, b->pushed, DEV_BOARD_CLIP);
     dev_session_request_features(b->sess);
 }
 
@@ -369,13 +367,13 @@ void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rec
     const struct dev_info *info = dev_session_info(b->sess);
     const char *labels[DEV_MAX_LABELS];
     int n_labels = info ? info->n_labels : 0;
-    for (int i = 0; i < n_labels && i < DEV_MAX_LABELS; i++)
-        labels[i] = info->labels[i];
+    for (int i = 0; i < n_labels && i < DEV_MAX_LABELS; i++) labels[i] = info->labels[i];
     struct dev_counters dc;
     dev_session_counters(b->sess, &dc);
     char mode[64] = "", link[64] = "", g[32];
     if (b->mode == TUI_BOARD_PUSH)
-        snprintf(mode, sizeof mode, "%s", b->oneshot ? "pushing 1 s, waiting" : "pushing live (p stops)");
+        snprintf(mode, sizeof mode, "%s",
+                 b->oneshot ? "pushing 1 s, waiting" : "pushing live (p stops)");
     else if (b->mode == TUI_BOARD_MIC)
         snprintf(mode, sizeof mode, "streaming its mic");
     else if (b->pushes)
@@ -385,28 +383,42 @@ void dash_board_panel(struct dash_board *b, struct tui_canvas *c, struct tui_rec
         snprintf(link, sizeof link, "dead");
     else if (dropped)
         snprintf(link, sizeof link, "full, %s B dropped", tui_format_grouped(dropped, g, sizeof g));
-    struct tui_board_model m = {
-        .title = b->virtual_board ? "Board (virtual)" : "Board",
-        .state = (enum tui_board_state)dev_session_state(b->sess), .port = b->port,
-        .message = dev_session_state(b->sess) == DEV_ST_READY ? NULL : dev_session_message(b->sess),
-        .firmware = info ? info->firmware : NULL,
-        .model_name = info ? info->model : NULL, .n_labels = n_labels, .labels = labels,
-        .arena_bytes = info ? info->arena_bytes : 0, .ram_bytes = info ? info->ram_bytes : 0,
-        .flash_bytes = info ? info->flash_bytes : 0, .mode = b->mode, .frames_ok = dc.frames_ok,
-        .bad_frames = dc.bad_frames, .lost_chunks = dc.lost_chunks, .stages = b->stages,
-        .timing_source = b->virtual_board ? "host" : "board", .mode_text = mode[0] ? mode : NULL,
-        .link_note = link[0] ? link : NULL};
+    struct tui_board_model m = { .title = b->virtual_board ? "Board (virtual)" : "Board",
+                                 .state = (enum tui_board_state)dev_session_state(b->sess),
+                                 .port = b->port,
+                                 .message = dev_session_state(b->sess) == DEV_ST_READY
+                                     ? NULL
+                                     : dev_session_message(b->sess),
+                                 .firmware = info ? info->firmware : NULL,
+                                 .model_name = info ? info->model : NULL,
+                                 .n_labels = n_labels,
+                                 .labels = labels,
+                                 .arena_bytes = info ? info->arena_bytes : 0,
+                                 .ram_bytes = info ? info->ram_bytes : 0,
+                                 .flash_bytes = info ? info->flash_bytes : 0,
+                                 .mode = b->mode,
+                                 .frames_ok = dc.frames_ok,
+                                 .bad_frames = dc.bad_frames,
+                                 .lost_chunks = dc.lost_chunks,
+                                 .stages = b->stages,
+                                 .timing_source = b->virtual_board ? "host" : "board",
+                                 .mode_text = mode[0] ? mode : NULL,
+                                 .link_note = link[0] ? link : NULL };
     int h_scores = b->have_result ? (n_labels + 4 < r.h / 2 ? n_labels + 4 : r.h / 2) : 0;
-    tui_panel_board(c, (struct tui_rect){r.x, r.y, r.w, r.h - h_scores}, &m);
-    if (!h_scores)
-        return;
-    struct tui_scores_model sm = {
-        .title = b->last_live ? "Board live result" : "Board result", .t_s = b->last_t_s,
-        .n = b->last.n_scores, .labels = labels, .scores_i8 = b->last.scores, .top = -1,
-        .threshold = -1, .log = b->dets, .n_log = b->n_dets, .led = b->led};
-    if (sm.n > n_labels)
-        sm.n = n_labels;
-    tui_panel_scores(c, (struct tui_rect){r.x, r.y + r.h - h_scores, r.w, h_scores}, &sm);
+    tui_panel_board(c, (struct tui_rect){ r.x, r.y, r.w, r.h - h_scores }, &m);
+    if (!h_scores) return;
+    struct tui_scores_model sm = { .title = b->last_live ? "Board live result" : "Board result",
+                                   .t_s = b->last_t_s,
+                                   .n = b->last.n_scores,
+                                   .labels = labels,
+                                   .scores_i8 = b->last.scores,
+                                   .top = -1,
+                                   .threshold = -1,
+                                   .log = b->dets,
+                                   .n_log = b->n_dets,
+                                   .led = b->led };
+    if (sm.n > n_labels) sm.n = n_labels;
+    tui_panel_scores(c, (struct tui_rect){ r.x, r.y + r.h - h_scores, r.w, h_scores }, &sm);
 }
 
 /* The features diff ('d' in the features view): the board's 49 x 40 input
@@ -416,21 +428,22 @@ void dash_board_diff_view(struct dash_board *b, struct tui_canvas *c, struct tui
 {
     char info[96];
     if (!b->have_board_feat || b->n_diff < 0)
-        snprintf(info, sizeof info, "%s", b->have_push ? "waiting for the board's features"
-                                                        : "push a second first (p)");
+        snprintf(info, sizeof info, "%s",
+                 b->have_push ? "waiting for the board's features" : "push a second first (p)");
     else
-        snprintf(info, sizeof info, "%d of %d cells differ", b->n_diff, b->diff_rows * b->diff_cols);
+        snprintf(info, sizeof info, "%d of %d cells differ", b->n_diff,
+                 b->diff_rows * b->diff_cols);
     tui_draw_title(c, r, "Features: board vs host (d)", info);
-    if (!b->have_board_feat || b->n_diff < 0)
-        return;
+    if (!b->have_board_feat || b->n_diff < 0) return;
     int alert = tui_ui_color(c->color, TUI_UI_ALERT), ok = tui_ui_color(c->color, TUI_UI_AXIS);
     /* Frames left to right, channels bottom to top, one cell each (clipped). */
     for (int f = 0; f < b->diff_rows && f + 6 < r.w; f++)
         for (int ch = 0; ch < b->diff_cols && ch + 1 < r.h - 1; ch++) {
             int i = f * b->diff_cols + ch;
             bool same = b->host_feat[i] == b->board_feat.data[i];
-            tui_canvas_set(c, r.x + 6 + f, r.y + r.h - 2 - ch, same ? (c->unicode ? 0x00B7 : '.') : 'X',
-                           same ? ok : alert, TUI_COLOR_DEFAULT);
+            tui_canvas_set(c, r.x + 6 + f, r.y + r.h - 2 - ch,
+                           same ? (c->unicode ? 0x00B7 : '.') : 'X', same ? ok : alert,
+                           TUI_COLOR_DEFAULT);
         }
     tui_canvas_text(c, r.x, r.y + r.h - 1, r.w, ok, TUI_COLOR_DEFAULT,
                     "      frame 0 ->                      48   (rows: channel 0 at the bottom)");

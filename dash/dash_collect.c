@@ -21,7 +21,8 @@ void dash_collect_init(struct dash_collect *c, const char *words, const char *di
 {
     memset(c, 0, sizeof *c);
     snprintf(c->words_buf, sizeof c->words_buf, "%s", words);
-    for (char *t = strtok(c->words_buf, ","); t && c->n_words < DASH_COLLECT_WORDS; t = strtok(NULL, ","))
+    for (char *t = strtok(c->words_buf, ","); t && c->n_words < DASH_COLLECT_WORDS;
+         t = strtok(NULL, ","))
         c->words[c->n_words++] = t;
     snprintf(c->dir, sizeof c->dir, "%s", dir && *dir ? dir : "data");
     snprintf(c->speaker, sizeof c->speaker, "%s", speaker && *speaker ? speaker : "me");
@@ -43,7 +44,8 @@ static void save_take(struct dash_collect *c, char *msg, size_t len)
         return;
     }
     cap_take_next_path(wdir, c->speaker, path, sizeof path);
-    if (cap_clip_save(path, c->take + c->window, CAP_RATE_HZ, CAP_RATE_HZ, 0, err, sizeof err) != KWS_OK) {
+    if (cap_clip_save(path, c->take + c->window, CAP_RATE_HZ, CAP_RATE_HZ, 0, err, sizeof err) !=
+        KWS_OK) {
         snprintf(msg, len, "collect: %.140s", err);
         return;
     }
@@ -55,8 +57,7 @@ static void save_take(struct dash_collect *c, char *msg, size_t len)
 bool dash_collect_key(struct dash *d, int key)
 {
     struct dash_collect *c = d->collect;
-    if (!c || !c->active)
-        return false;
+    if (!c || !c->active) return false;
     if (key == 'k') {
         if (!d->live) {
             dash_say(d, DASH_MSG_ERROR, "collect needs a live source (--source mic|sim|board)");
@@ -80,7 +81,8 @@ bool dash_collect_key(struct dash *d, int key)
     if (key == DASH_KEY_ESC) {
         if (c->state == DASH_COLLECT_PROMPT) {
             c->active = false;
-            dash_say(d, DASH_MSG_INFO, "collect mode off (%d clips saved in %.100s)", c->saved, c->dir);
+            dash_say(d, DASH_MSG_INFO, "collect mode off (%d clips saved in %.100s)", c->saved,
+                     c->dir);
         } else {
             dash_say(d, DASH_MSG_INFO, "take dropped");
         }
@@ -96,12 +98,10 @@ bool dash_collect_key(struct dash *d, int key)
 bool dash_collect_step(struct dash *d)
 {
     struct dash_collect *c = d->collect;
-    if (!c || !c->active || c->state != DASH_COLLECT_RECORDING)
-        return false;
+    if (!c || !c->active || c->state != DASH_COLLECT_RECORDING) return false;
     const struct tui_scope *s = d->scope;
     uint64_t origin = (uint64_t)(s->origin_s * CAP_RATE_HZ + 0.5);
-    if (total_samples(s) < c->start_abs + TAKE_SAMPLES)
-        return false;
+    if (total_samples(s) < c->start_abs + TAKE_SAMPLES) return false;
     if (c->start_abs < origin) { /* history trimmed under the take: take it again */
         c->start_abs = total_samples(s);
         return false;
@@ -117,8 +117,7 @@ bool dash_collect_step(struct dash *d)
     d->tl.sel1_s = t0 + 1.0;
     d->tl.cursor_s = t0 + 0.5;
     double span = d->tl.t1_s - d->tl.t0_s;
-    if (span < 3.0)
-        span = 3.0;
+    if (span < 3.0) span = 3.0;
     d->tl.t0_s = t0 + 0.5 - span / 2 > 0 ? t0 + 0.5 - span / 2 : 0;
     d->tl.t1_s = d->tl.t0_s + span;
     return true;
@@ -130,7 +129,8 @@ void dash_collect_prompt(const struct dash *d, char *buf, size_t len)
     const char *w = c->words[c->word];
     switch (c->state) {
     case DASH_COLLECT_PROMPT:
-        snprintf(buf, len, " collect #%d: say \"%s\": press k, then speak (2 s)   Esc: leave collect mode",
+        snprintf(buf, len,
+                 " collect #%d: say \"%s\": press k, then speak (2 s)   Esc: leave collect mode",
                  c->saved + 1, w);
         break;
     case DASH_COLLECT_RECORDING:
@@ -138,7 +138,8 @@ void dash_collect_prompt(const struct dash *d, char *buf, size_t len)
                  (double)(total_samples(d->scope) - c->start_abs) / CAP_RATE_HZ);
         break;
     default:
-        snprintf(buf, len, " \"%s\": Enter keeps the selected second, k takes it again, Esc drops it", w);
+        snprintf(buf, len,
+                 " \"%s\": Enter keeps the selected second, k takes it again, Esc drops it", w);
         break;
     }
 }

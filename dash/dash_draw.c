@@ -31,20 +31,18 @@ int dash_narrowest_plot(const struct dash *d)
 
 int dash_view_rect(const struct dash *d, enum tui_view_id v, struct tui_rect *r)
 {
-    if (d->w < DASH_MIN_W || d->h < DASH_MIN_H)
-        return 0;
+    if (d->w < DASH_MIN_W || d->h < DASH_MIN_H) return 0;
     struct tui_rect m = main_area(d);
     if (!d->grid) {
-        if (v != d->view)
-            return 0;
+        if (v != d->view) return 0;
         *r = m;
         return 1;
     }
     /* Grid: two columns, three rows, in view order. */
     int col = v % 2, row = v / 2;
     int cw = m.w / 2, rh = m.h / 3;
-    *r = (struct tui_rect){m.x + col * cw, m.y + row * rh,
-                           col == 1 ? m.w - cw : cw, row == 2 ? m.h - 2 * rh : rh};
+    *r = (struct tui_rect){ m.x + col * cw, m.y + row * rh, col == 1 ? m.w - cw : cw,
+                            row == 2 ? m.h - 2 * rh : rh };
     return 1;
 }
 
@@ -68,15 +66,17 @@ static int draw_live_header(struct dash *d, struct tui_canvas *c, int x)
     int fill = isfinite(rms) ? (int)lround((rms + 60) / 60 * METER) : 0;
     int tick = isfinite(peak) ? (int)lround((peak + 60) / 60 * METER) - 1 : -1;
     for (int i = 0; i < METER; i++) {
-        uint32_t g = i < fill ? (c->unicode ? 0x2588 : '#') : i == tick ? '|' : (c->unicode ? 0x00B7 : '.');
-        tui_canvas_set(c, x + i, 0, g, i >= METER - 2 && i < fill ? alert : good, TUI_COLOR_DEFAULT);
+        uint32_t g = i < fill ? (c->unicode ? 0x2588 : '#')
+            : i == tick       ? '|'
+                              : (c->unicode ? 0x00B7 : '.');
+        tui_canvas_set(c, x + i, 0, g, i >= METER - 2 && i < fill ? alert : good,
+                       TUI_COLOR_DEFAULT);
     }
     x += METER;
     x += tui_canvas_printf(c, x, 0, c->w - x, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT,
                            "] peak %5.1f RMS %5.1f dBFS DC %+.4f", isfinite(peak) ? peak : -120.0,
                            isfinite(rms) ? rms : -120.0, l->dc);
-    if (l->clipping)
-        x += tui_canvas_text(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " CLIP");
+    if (l->clipping) x += tui_canvas_text(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " CLIP");
     if (l->dropped)
         x += tui_canvas_printf(c, x, 0, c->w - x, alert, TUI_COLOR_DEFAULT, " dropped %llu",
                                (unsigned long long)l->dropped);
@@ -97,16 +97,15 @@ static void draw_header(struct dash *d, struct tui_canvas *c)
     else
         snprintf(left, sizeof left, " kwscope | %s %s | %s | %s", label, s->name, s->format,
                  d->play == DASH_PLAYING ? "playing" : "stopped");
-    tui_canvas_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
+    tui_canvas_fill(c, (struct tui_rect){ 0, 0, c->w, 1 }, ' ', TUI_COLOR_DEFAULT,
+                    TUI_COLOR_DEFAULT);
     int x = tui_canvas_text(c, 0, 0, c->w, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, left);
-    if (d->live)
-        x = draw_live_header(d, c, x);
+    if (d->live) x = draw_live_header(d, c, x);
     char right[64];
     snprintf(right, sizeof right, "%s ", d->grid ? "[all views]" : tui_view_title(d->view));
     int rx = c->w - (int)strlen(right);
-    if (rx > x + 1)
-        tui_canvas_text(c, rx, 0, -1, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, right);
-    tui_canvas_attr(c, (struct tui_rect){0, 0, c->w, 1}, TUI_ATTR_REVERSE);
+    if (rx > x + 1) tui_canvas_text(c, rx, 0, -1, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, right);
+    tui_canvas_attr(c, (struct tui_rect){ 0, 0, c->w, 1 }, TUI_ATTR_REVERSE);
 }
 
 /* "t 1.234 s | 1.2 kHz (bin 38): -42.1 dB" for the view that has the focus. */
@@ -133,7 +132,8 @@ static void readout(struct dash *d, char *buf, size_t len)
                tui_heatmap_probe(&m, tl->cursor_s, d->probe_y, &frame, &row, &value)) {
         char label[48];
         tui_heatmap_row_label(&m, row, label, sizeof label);
-        snprintf(buf + n, len - (size_t)n, " | frame %zu | %s: %.1f %s", frame, label, value, m.unit);
+        snprintf(buf + n, len - (size_t)n, " | frame %zu | %s: %.1f %s", frame, label, value,
+                 m.unit);
     }
 }
 
@@ -142,8 +142,7 @@ static void draw_views(struct dash *d, struct tui_canvas *c)
 {
     for (int v = 0; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
-        if (!dash_view_rect(d, (enum tui_view_id)v, &r))
-            continue;
+        if (!dash_view_rect(d, (enum tui_view_id)v, &r)) continue;
         if (d->grid) /* a gap between grid cells */
             r.w -= 1;
         struct tui_timeline tl = d->tl;
@@ -160,7 +159,7 @@ static void draw_views(struct dash *d, struct tui_canvas *c)
         else
             tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
         if (d->grid && v == (int)d->view)
-            tui_canvas_attr(c, (struct tui_rect){r.x, r.y, r.w, 1}, TUI_ATTR_REVERSE);
+            tui_canvas_attr(c, (struct tui_rect){ r.x, r.y, r.w, 1 }, TUI_ATTR_REVERSE);
     }
 }
 
@@ -184,16 +183,14 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
         dash_model_view(d->model, c, main_area(d));
     else
         draw_views(d, c);
-    if (d->lab && d->lab->shown)
-        dash_lab_draw(d, c, main_area(d));
+    if (d->lab && d->lab->shown) dash_lab_draw(d, c, main_area(d));
     struct dash_layout l;
     dash_layout(d, &l);
-    if (l.shown)
-        dash_draw_side(d, c, &l);
+    if (l.shown) dash_draw_side(d, c, &l);
     char line[512];
     readout(d, line, sizeof line);
-    tui_canvas_text(c, 0, c->h - 2, c->w, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT, line);
+    tui_canvas_text(c, 0, c->h - 2, c->w, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT,
+                    line);
     dash_draw_footer(d, c);
-    if (d->help)
-        dash_draw_help(d, c);
+    if (d->help) dash_draw_help(d, c);
 }

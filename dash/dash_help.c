@@ -52,12 +52,10 @@ void dash_draw_help(struct dash *d, struct tui_canvas *c)
     int w = longest + 4, h = n + 4;
     if (w > c->w - 2) w = c->w - 2;
     if (h > c->h - 2) h = c->h - 2;
-    int rows = h - 4;  /* lines shown between the border, a blank and the log line */
-    if (rows < 1)
-        return;
-    if (d->help_top > n - rows)
-        d->help_top = n - rows > 0 ? n - rows : 0;
-    struct tui_rect r = {(c->w - w) / 2, (c->h - h) / 2, w, h};
+    int rows = h - 4; /* lines shown between the border, a blank and the log line */
+    if (rows < 1) return;
+    if (d->help_top > n - rows) d->help_top = n - rows > 0 ? n - rows : 0;
+    struct tui_rect r = { (c->w - w) / 2, (c->h - h) / 2, w, h };
     tui_canvas_fill(c, r, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
     tui_canvas_box(c, r, tui_ui_color(c->color, TUI_UI_TITLE));
     int fg = tui_ui_color(c->color, TUI_UI_TEXT), title = tui_ui_color(c->color, TUI_UI_TITLE);
@@ -80,7 +78,10 @@ void dash_draw_help(struct dash *d, struct tui_canvas *c)
     tui_canvas_text(c, r.x + 2, r.y + h - 2, w - 4, axis, TUI_COLOR_DEFAULT, log);
 }
 
-struct key_hint { const char *keys, *what; int prio; /* 0 first */ };
+struct key_hint {
+    const char *keys, *what;
+    int prio; /* 0 first */
+};
 
 /* The keys that act now, in reading order; each with a priority. */
 static int footer_hints(const struct dash *d, bool unicode, struct key_hint *h)
@@ -89,48 +90,44 @@ static int footer_hints(const struct dash *d, bool unicode, struct key_hint *h)
     const char *ud = unicode ? "\u2191\u2193" : "Up/Dn", *lr = unicode ? "\u2190\u2192" : "<-/->";
     bool heat = tui_view_desc(d->view)->kind == TUI_KIND_HEATMAP && !d->grid;
     if (d->help) {
-        h[n++] = (struct key_hint){ud, "scroll", 0};
-        h[n++] = (struct key_hint){"Esc", "close", 0};
+        h[n++] = (struct key_hint){ ud, "scroll", 0 };
+        h[n++] = (struct key_hint){ "Esc", "close", 0 };
     } else if (d->model && d->model->view) {
-        h[n++] = (struct key_hint){ud, "layers", 0};
-        h[n++] = (struct key_hint){"Esc", "close", 0};
+        h[n++] = (struct key_hint){ ud, "layers", 0 };
+        h[n++] = (struct key_hint){ "Esc", "close", 0 };
     } else {
-        h[n++] = (struct key_hint){"1-6", "views", 1};
-        h[n++] = (struct key_hint){"a", "all", 3};
-        h[n++] = (struct key_hint){lr, "cursor", 2};
-        h[n++] = (struct key_hint){"+/-", "zoom", 3};
-        if (heat)
-            h[n++] = (struct key_hint){ud, "row", 4};
+        h[n++] = (struct key_hint){ "1-6", "views", 1 };
+        h[n++] = (struct key_hint){ "a", "all", 3 };
+        h[n++] = (struct key_hint){ lr, "cursor", 2 };
+        h[n++] = (struct key_hint){ "+/-", "zoom", 3 };
+        if (heat) h[n++] = (struct key_hint){ ud, "row", 4 };
         if (d->live) {
-            h[n++] = (struct key_hint){"Space", d->paused ? "resume" : "pause", 1};
-            h[n++] = (struct key_hint){"r", d->live->rec ? "stop rec" : "record", 2};
+            h[n++] = (struct key_hint){ "Space", d->paused ? "resume" : "pause", 1 };
+            h[n++] = (struct key_hint){ "r", d->live->rec ? "stop rec" : "record", 2 };
         } else {
-            h[n++] = (struct key_hint){"v", "select", 5};
-            h[n++] = (struct key_hint){"Space", d->play == DASH_PLAYING ? "stop" : "play", 2};
+            h[n++] = (struct key_hint){ "v", "select", 5 };
+            h[n++] = (struct key_hint){ "Space", d->play == DASH_PLAYING ? "stop" : "play", 2 };
         }
-        if (d->view == TUI_VIEW_WAVE && !d->grid)
-            h[n++] = (struct key_hint){"d", "dBFS", 6};
+        if (d->view == TUI_VIEW_WAVE && !d->grid) h[n++] = (struct key_hint){ "d", "dBFS", 6 };
         if (d->view == TUI_VIEW_SPECTRUM && !d->grid)
-            h[n++] = (struct key_hint){"l", "log Hz", 6};
-        if (heat)
-            h[n++] = (struct key_hint){"c", "colors", 6};
+            h[n++] = (struct key_hint){ "l", "log Hz", 6 };
+        if (heat) h[n++] = (struct key_hint){ "c", "colors", 6 };
         if (d->view == TUI_VIEW_FEATURES && d->board)
-            h[n++] = (struct key_hint){"d", "board diff", 4};
+            h[n++] = (struct key_hint){ "d", "board diff", 4 };
         if (d->model) {
-            h[n++] = (struct key_hint){"m", "model", 4};
-            h[n++] = (struct key_hint){"t/T", "threshold", 5};
+            h[n++] = (struct key_hint){ "m", "model", 4 };
+            h[n++] = (struct key_hint){ "t/T", "threshold", 5 };
         }
         if (d->board) {
-            h[n++] = (struct key_hint){"b", "board mic", 4};
-            h[n++] = (struct key_hint){"p", "push", 4};
+            h[n++] = (struct key_hint){ "b", "board mic", 4 };
+            h[n++] = (struct key_hint){ "p", "push", 4 };
         }
         struct dash_layout l;
         dash_layout(d, &l);
-        if (!l.below && d->w < 100)
-            h[n++] = (struct key_hint){"i", "panel", 2};
+        if (!l.below && d->w < 100) h[n++] = (struct key_hint){ "i", "panel", 2 };
     }
-    h[n++] = (struct key_hint){"?", "help", 0};
-    h[n++] = (struct key_hint){"q", "quit", 0};
+    h[n++] = (struct key_hint){ "?", "help", 0 };
+    h[n++] = (struct key_hint){ "q", "quit", 0 };
     return n;
 }
 
@@ -139,13 +136,12 @@ static void footer_keys(const struct dash *d, const struct tui_canvas *c, char *
 {
     struct key_hint h[32];
     int n = footer_hints(d, c->unicode, h), width = c->w;
-    bool on[32] = {false};
+    bool on[32] = { false };
     int used = 0;
     for (int prio = 0; prio <= 6; prio++)
         for (int i = 0; i < n; i++) {
             int kw = c->unicode && strstr(h[i].keys, "\u2191") ? 2 : (int)strlen(h[i].keys);
-            if (c->unicode && strstr(h[i].keys, "\u2190"))
-                kw = 2; /* two arrows, 3 bytes each */
+            if (c->unicode && strstr(h[i].keys, "\u2190")) kw = 2; /* two arrows, 3 bytes each */
             int w = 2 + kw + 1 + (int)strlen(h[i].what);
             if (h[i].prio == prio && used + w <= width - 1) {
                 on[i] = true;
@@ -155,8 +151,7 @@ static void footer_keys(const struct dash *d, const struct tui_canvas *c, char *
     size_t o = 0;
     buf[0] = '\0';
     for (int i = 0; i < n && o < len; i++)
-        if (on[i])
-            o += (size_t)snprintf(buf + o, len - o, " %s %s ", h[i].keys, h[i].what);
+        if (on[i]) o += (size_t)snprintf(buf + o, len - o, " %s %s ", h[i].keys, h[i].what);
 }
 
 void dash_draw_footer(struct dash *d, struct tui_canvas *c)
@@ -174,7 +169,7 @@ void dash_draw_footer(struct dash *d, struct tui_canvas *c)
         fg = tui_ui_color(c->color, TUI_UI_ALERT);
     else if (msg && d->msg_kind == DASH_MSG_OK)
         fg = tui_ui_color(c->color, TUI_UI_GOOD);
-    tui_canvas_fill(c, (struct tui_rect){0, y, c->w, 1}, ' ', fg, bg);
+    tui_canvas_fill(c, (struct tui_rect){ 0, y, c->w, 1 }, ' ', fg, bg);
     if (msg) {
         char m[340];
         snprintf(m, sizeof m, " %s", d->message);
@@ -185,5 +180,5 @@ void dash_draw_footer(struct dash *d, struct tui_canvas *c)
     /* Messages stand out reversed in their colour: red for errors, green
      * for success, the text colour for information; key hints are plain
      * reverse video like the header. */
-    tui_canvas_attr(c, (struct tui_rect){0, y, c->w, 1}, TUI_ATTR_REVERSE);
+    tui_canvas_attr(c, (struct tui_rect){ 0, y, c->w, 1 }, TUI_ATTR_REVERSE);
 }

@@ -25,27 +25,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME_MS 33             /* 30 fps cap */
-#define FILL_BUDGET_FRAMES 500  /* progressive analysis per loop turn (~5 s of audio, ~10 ms) */
-#define MESSAGE_MS 5000         /* a footer message stays this long */
-#define MODEL_BUDGET_ROWS 100   /* model windows per loop turn (~15 ms of inference) */
+#define FRAME_MS 33            /* 30 fps cap */
+#define FILL_BUDGET_FRAMES 500 /* progressive analysis per loop turn (~5 s of audio, ~10 ms) */
+#define MESSAGE_MS 5000        /* a footer message stays this long */
+#define MODEL_BUDGET_ROWS 100  /* model windows per loop turn (~15 ms of inference) */
 
-static int signal_pipe[2] = {-1, -1};
+static int signal_pipe[2] = { -1, -1 };
 static struct tui_curses *active_term;
 
 static void on_quit_signal(int sig)
 {
     int saved = errno;
     unsigned char b = (unsigned char)sig;
-    if (write(signal_pipe[1], &b, 1) < 0) { /* nothing else is safe here */ }
+    if (write(signal_pipe[1], &b, 1) < 0) { /* nothing else is safe here */
+    }
     errno = saved;
 }
 
 /* A crash must not leave the terminal in raw mode. */
 static void on_fatal_signal(int sig)
 {
-    if (active_term)
-        endwin();
+    if (active_term) endwin();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -100,8 +100,7 @@ static void handle_play(struct dash_loop *L, int want)
     double from, to;
     dash_play_range(d, &from, &to);
     size_t a = (size_t)(from * CAP_RATE_HZ), b = (size_t)(to * CAP_RATE_HZ);
-    if (b > d->scope->clip.n_samples)
-        b = d->scope->clip.n_samples;
+    if (b > d->scope->clip.n_samples) b = d->scope->clip.n_samples;
     if (cap_player_start(L->player, d->scope->clip.samples, a, b, err, sizeof err) != KWS_OK) {
         dash_say(d, DASH_MSG_ERROR, "%s", err);
         return;
@@ -113,8 +112,7 @@ static void handle_play(struct dash_loop *L, int want)
 static bool update_play(struct dash_loop *L)
 {
     struct dash *d = &L->d;
-    if (d->play != DASH_PLAYING)
-        return false;
+    if (d->play != DASH_PLAYING) return false;
     long pos = cap_player_position(L->player);
     if (pos < 0) {
         d->play = DASH_STOPPED;
@@ -143,14 +141,12 @@ static bool fill_progressively(struct dash_loop *L)
     struct tui_scope *s = L->d.scope;
     for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
-        if (s->computed[v] || !dash_view_rect(&L->d, (enum tui_view_id)v, &r))
-            continue;
+        if (s->computed[v] || !dash_view_rect(&L->d, (enum tui_view_id)v, &r)) continue;
         bool done;
         size_t before = s->rows_ready[v];
         if (tui_scope_step(s, (enum tui_view_id)v, FILL_BUDGET_FRAMES, &done) == KWS_OK && !done)
             pending = true;
-        if (done || s->rows_ready[v] != before)
-            L->dirty = true;
+        if (done || s->rows_ready[v] != before) L->dirty = true;
     }
     return pending;
 }
@@ -165,7 +161,8 @@ static void resize(struct dash_loop *L)
     /* NO_COLOR (no-color.org): any non-empty value turns colour off, as
      * `kwscope plot` does; the density ramps then carry the values. */
     const char *no_color = getenv("NO_COLOR");
-    enum tui_color_mode mode = no_color && *no_color ? TUI_COLOR_NONE : tui_curses_color_mode(L->term);
+    enum tui_color_mode mode =
+        no_color && *no_color ? TUI_COLOR_NONE : tui_curses_color_mode(L->term);
     L->canvas = tui_canvas_new(w, h, tui_curses_unicode(L->term), mode);
     tui_curses_invalidate(L->term);
     L->dirty = true;
@@ -182,21 +179,17 @@ static void read_keys(struct dash_loop *L)
                 L->dirty |= dash_click(&L->d, ev.x, ev.y);
             continue;
         }
-        if (ch == KEY_RESIZE)
-            resize(L);
+        if (ch == KEY_RESIZE) resize(L);
         L->dirty |= dash_key(&L->d, map_key(ch), &want);
-        if (want)
-            handle_play(L, want);
-        if (L->d.quit)
-            return;
+        if (want) handle_play(L, want);
+        if (L->d.quit) return;
     }
 }
 
 static void poll_live(struct dash_loop *L, bool *pending)
 {
     struct dash *d = &L->d;
-    if (!d->live)
-        return;
+    if (!d->live) return;
     double trimmed = 0, now = dash_now_ms();
     int r = dash_live_poll(d->live, d->scope, now / 1e3, &trimmed, d->message, sizeof d->message);
     if (r > 0) {
@@ -233,8 +226,7 @@ static double expire_message(struct dash_loop *L)
         snprintf(seen, sizeof seen, "%s", L->d.message);
         since = now;
     }
-    if (!L->d.message[0])
-        return -1;
+    if (!L->d.message[0]) return -1;
     if (now - since >= MESSAGE_MS) {
         L->d.message[0] = seen[0] = '\0';
         L->dirty = true;
@@ -273,26 +265,24 @@ static int run_loop(struct dash_loop *L)
                 wait = due;
             }
         }
-        bool ticking = L->d.play == DASH_PLAYING || L->d.live || (L->d.board && dash_board_busy(L->d.board));
+        bool ticking =
+            L->d.play == DASH_PLAYING || L->d.live || (L->d.board && dash_board_busy(L->d.board));
         if (!L->dirty)
             wait = pending ? 0 : ticking ? FRAME_MS : -1;
         else if (ticking && (wait < 0 || wait > FRAME_MS))
             wait = FRAME_MS;
-        if (msg_wait >= 0 && (wait < 0 || wait > msg_wait))
-            wait = msg_wait;
-        struct pollfd fds[4] = {{STDIN_FILENO, POLLIN, 0}, {signal_pipe[0], POLLIN, 0},
-                                {L->d.board ? dash_board_fd(L->d.board, 0) : -1, POLLIN, 0},
-                                {L->d.board ? dash_board_fd(L->d.board, 1) : -1, POLLIN, 0}};
+        if (msg_wait >= 0 && (wait < 0 || wait > msg_wait)) wait = msg_wait;
+        struct pollfd fds[4] = { { STDIN_FILENO, POLLIN, 0 },
+                                 { signal_pipe[0], POLLIN, 0 },
+                                 { L->d.board ? dash_board_fd(L->d.board, 0) : -1, POLLIN, 0 },
+                                 { L->d.board ? dash_board_fd(L->d.board, 1) : -1, POLLIN, 0 } };
         if (L->d.board && dash_board_tx_waiting(L->d.board))
             fds[3].events |= POLLOUT; /* the virtual board has bytes for the pty */
         int r = poll(fds, 4, wait < 0 ? -1 : (int)(wait + 0.999));
-        if (r < 0 && errno != EINTR)
-            return 1;
-        if (r > 0 && (fds[1].revents & POLLIN))
-            return 0; /* SIGINT/SIGTERM: leave cleanly */
-        if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
-            return 1;
-        read_keys(L); /* also after EINTR: SIGWINCH arrives as KEY_RESIZE */
+        if (r < 0 && errno != EINTR) return 1;
+        if (r > 0 && (fds[1].revents & POLLIN)) return 0; /* SIGINT/SIGTERM: leave cleanly */
+        if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR))) return 1;
+        read_keys(L);                        /* also after EINTR: SIGWINCH arrives as KEY_RESIZE */
         if (L->d.lab && L->d.lab->swapped) { /* a lab variant is the model now: score it */
             L->d.lab->swapped = false;
             pending = true;
@@ -318,7 +308,7 @@ int dash_loop_run(struct dash_loop *L)
     if (L->term) {
         active_term = L->term;
         atexit(restore_terminal);
-        struct sigaction sa = {0};
+        struct sigaction sa = { 0 };
         sa.sa_handler = on_quit_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);

@@ -23,25 +23,26 @@ static const char *demo_clip(void)
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr, "usage: kwscope [FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] "
-                    "[--out-dir DIR] [--model M] [--labels a,b,c,d] [--board auto|none|sim|PORT] "
-                    "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]   "
-                    "(kwscope --help lists every command)\n");
+    fprintf(stderr,
+            "usage: kwscope [FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] "
+            "[--out-dir DIR] [--model M] [--labels a,b,c,d] [--board auto|none|sim|PORT] "
+            "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]   "
+            "(kwscope --help lists every command)\n");
     return 2;
 }
 
 struct dash_args {
-    const char *path;     /* a file, or NULL */
-    const char *source;   /* "mic", or NULL */
-    const char *device;   /* --device */
-    const char *out_dir;  /* --out-dir */
-    const char *model;    /* --model (else $KWSCOPE_MODEL, else the default) */
-    const char *labels;   /* --labels */
-    const char *board;    /* --board auto|none|sim|PORT */
-    bool board_mic;       /* --source sim|board[:PORT]: start on the board's mic */
-    enum dev_dialect dialect; /* --dialect */
+    const char *path;                     /* a file, or NULL */
+    const char *source;                   /* "mic", or NULL */
+    const char *device;                   /* --device */
+    const char *out_dir;                  /* --out-dir */
+    const char *model;                    /* --model (else $KWSCOPE_MODEL, else the default) */
+    const char *labels;                   /* --labels */
+    const char *board;                    /* --board auto|none|sim|PORT */
+    bool board_mic;                       /* --source sim|board[:PORT]: start on the board's mic */
+    enum dev_dialect dialect;             /* --dialect */
     const char *collect, *data, *speaker; /* collect mode: words, DATA_DIR, speaker */
-    const char *lab;      /* --lab: kwscope lab's results.jsonl */
+    const char *lab;                      /* --lab: kwscope lab's results.jsonl */
 };
 
 /* Each word of --collect becomes a folder of the data set. */
@@ -50,8 +51,7 @@ static bool collect_words_ok(const char *words)
     char buf[256];
     snprintf(buf, sizeof buf, "%s", words);
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
-        if (!cap_name_is_component(t))
-            return false;
+        if (!cap_name_is_component(t)) return false;
     return true;
 }
 
@@ -62,7 +62,7 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
     a->board = "auto";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
-        if (!strcmp(o, "--") && i + 1 < argc) {   /* the end of options: a FILE follows */
+        if (!strcmp(o, "--") && i + 1 < argc) { /* the end of options: a FILE follows */
             if (a->path || a->source || i + 2 < argc)
                 return usage("one source only; extra argument", argv[argc - 1]);
             a->path = argv[i + 1];
@@ -72,13 +72,13 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
             !strcmp(o, "--model") || !strcmp(o, "--labels") || !strcmp(o, "--board") ||
             !strcmp(o, "--dialect") || !strcmp(o, "--collect") || !strcmp(o, "--data") ||
             !strcmp(o, "--speaker") || !strcmp(o, "--lab")) {
-            if (i + 1 >= argc)
-                return usage("missing value for", o);
+            if (i + 1 >= argc) return usage("missing value for", o);
             const char *v = argv[++i];
             if (!strcmp(o, "--collect")) {
                 if (!collect_words_ok(v))
                     return usage("--collect wants words that can be folder names (no '/', "
-                                 "no leading '.', no control characters)", NULL);
+                                 "no leading '.', no control characters)",
+                                 NULL);
                 a->collect = v;
             } else if (!strcmp(o, "--lab"))
                 a->lab = v;
@@ -87,7 +87,8 @@ static int parse_args(int argc, char **argv, struct dash_args *a)
             else if (!strcmp(o, "--speaker")) {
                 if (!cap_name_is_component(v) || strpbrk(v, "_ ") || strlen(v) >= 64)
                     return usage("--speaker needs a short name without '/', '_', spaces, a "
-                                 "leading '.' or control characters", NULL);
+                                 "leading '.' or control characters",
+                                 NULL);
                 a->speaker = v;
             } else if (!strcmp(o, "--board"))
                 a->board = v;
@@ -158,8 +159,7 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
             char fmt[160];
             cap_format_describe(&(*mic)->original, fmt, sizeof fmt);
             char *comma = strstr(fmt, ", 0.00 s"); /* a stream has no length */
-            if (comma)
-                *comma = '\0';
+            if (comma) *comma = '\0';
             tui_scope_live(scope, (*mic)->name, fmt);
             scope->clip.original = (*mic)->original;
             return 0;
@@ -169,8 +169,7 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
             return 1;
         }
         snprintf(note, note_len, "no microphone (%s): showing the demo clip", err);
-        if (!a->path)
-            *fallback = "demo clip (no microphone)";
+        if (!a->path) *fallback = "demo clip (no microphone)";
     }
     const char *path = a->path ? a->path : demo_clip();
     if (tui_scope_open(scope, path, err, sizeof err) != KWS_OK) {
@@ -185,11 +184,10 @@ static int open_source(const struct dash_args *a, struct tui_scope *scope, struc
  * shell prompt after the screen is given back. */
 static void log_to_file(enum kws_log_level level, const char *msg, void *user)
 {
-    static const char *names[] = {"debug", "info", "warning", "error"};
+    static const char *names[] = { "debug", "info", "warning", "error" };
     char path[1100];
     (void)user;
-    if (level < KWS_LOG_INFO || !cap_log_path(path, sizeof path))
-        return;
+    if (level < KWS_LOG_INFO || !cap_log_path(path, sizeof path)) return;
     FILE *f = fopen(path, "a");
     if (f) {
         fprintf(f, "kwscope: %s: %s\n", names[level], msg);
@@ -201,8 +199,7 @@ int dash_main(int argc, char **argv)
 {
     struct dash_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     /* The lab's rows first: a bad file is an error before any device opens. */
     static struct dash_lab lab;
     char lerr[600];
@@ -214,11 +211,11 @@ int dash_main(int argc, char **argv)
     struct cap_source *mic;
     char note[600];
     const char *fallback = NULL;
-    if ((rc = open_source(&a, &scope, &mic, note, sizeof note, &fallback)))
-        return rc;
+    if ((rc = open_source(&a, &scope, &mic, note, sizeof note, &fallback))) return rc;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "kwscope: the dashboard needs a terminal (for a picture on stdout use "
-                        "`kwscope plot`)\n");
+        fprintf(stderr,
+                "kwscope: the dashboard needs a terminal (for a picture on stdout use "
+                "`kwscope plot`)\n");
         cap_source_close(mic);
         tui_scope_free(&scope);
         return 1;
@@ -246,16 +243,16 @@ int dash_main(int argc, char **argv)
         tui_scope_free(&scope);
         return 1;
     } else {
-        snprintf(note + strlen(note), sizeof note - strlen(note), "%sno model: %s", note[0] ? "; " : "", merr);
+        snprintf(note + strlen(note), sizeof note - strlen(note), "%sno model: %s",
+                 note[0] ? "; " : "", merr);
     }
     if (strcmp(a.board, "none")) {
         /* The virtual board's mic plays the home clip (a file) or the demo clip. */
-        struct cap_clip demo = {0};
+        struct cap_clip demo = { 0 };
         const struct cap_clip *sim_mic = &scope.clip;
-        if (mic && cap_clip_load(demo_clip(), &demo, merr, sizeof merr) == KWS_OK)
-            sim_mic = &demo;
-        enum kws_status bst = dash_board_open(&L.board, a.board, a.dialect, a.model, a.labels, sim_mic,
-                                              merr, sizeof merr);
+        if (mic && cap_clip_load(demo_clip(), &demo, merr, sizeof merr) == KWS_OK) sim_mic = &demo;
+        enum kws_status bst = dash_board_open(&L.board, a.board, a.dialect, a.model, a.labels,
+                                              sim_mic, merr, sizeof merr);
         cap_clip_free(&demo);
         if (bst == KWS_OK) {
             L.d.board = &L.board;
@@ -266,8 +263,7 @@ int dash_main(int argc, char **argv)
             tui_scope_free(&scope);
             return 1;
         }
-        if (L.d.board && a.board_mic)
-            L.d.want_board = 1;
+        if (L.d.board && a.board_mic) L.d.want_board = 1;
     }
     if (a.collect) {
         dash_collect_init(&L.collect, a.collect, a.data, a.speaker);
@@ -283,18 +279,15 @@ int dash_main(int argc, char **argv)
     dash_stats_write(&L.stats, L.d.scope, dash_now_ms() / 1e3);
     if (L.d.live && L.live.rec)
         fprintf(stderr, "kwscope: recording saved to %s\n", L.live.rec_path);
-    if (L.d.live)
-        dash_live_free(&L.live);
+    if (L.d.live) dash_live_free(&L.live);
     if (L.board.mode == TUI_BOARD_MIC) {
         if (L.board_live.rec)
             fprintf(stderr, "kwscope: recording saved to %s\n", L.board_live.rec_path);
         dash_live_free(&L.board_live);
         tui_scope_free(&L.board_scope);
     }
-    if (L.d.board)
-        dash_board_free(&L.board);
-    if (L.d.model)
-        dash_model_free(&L.model);
+    if (L.d.board) dash_board_free(&L.board);
+    if (L.d.model) dash_model_free(&L.model);
     dash_lab_close(&lab);
     tui_scope_free(&scope);
     kws_log_set(NULL, NULL);

@@ -23,11 +23,10 @@ enum kws_status dash_model_open(struct dash_model *m, const char *arg, const cha
 {
     memset(m, 0, sizeof *m);
     m->det = mdl_detect_config_default();
-    enum kws_status st = mdl_model_find(arg, KWSCOPE_DATADIR, m->path, sizeof m->path, err, err_len);
-    if (st == KWS_OK)
-        st = mdl_model_load(m->path, &m->model, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    enum kws_status st =
+        mdl_model_find(arg, KWSCOPE_DATADIR, m->path, sizeof m->path, err, err_len);
+    if (st == KWS_OK) st = mdl_model_load(m->path, &m->model, err, err_len);
+    if (st != KWS_OK) return st;
     /* The model's calibrated detector settings (kwscope calibrate), if any. */
     if ((st = mdl_detect_config_load(m->path, &m->det, 0, NULL, err, err_len)) != KWS_OK) {
         mdl_model_free(&m->model);
@@ -64,8 +63,7 @@ enum kws_status dash_model_open(struct dash_model *m, const char *arg, const cha
 
 void dash_model_free(struct dash_model *m)
 {
-    if (m->track.kws)
-        mdl_track_free(&m->track);
+    if (m->track.kws) mdl_track_free(&m->track);
     mdl_info_free(&m->info);
     mdl_kws_free(&m->kws);
     mdl_model_free(&m->model);
@@ -79,8 +77,7 @@ bool dash_is_silence(const char *label)
 
 void dash_model_reset(struct dash_model *m)
 {
-    if (!m->loaded)
-        return;
+    if (!m->loaded) return;
     mdl_track_reset(&m->track);
     m->fed_abs = 0;
     m->n_dets = m->n_marks = 0;
@@ -93,8 +90,7 @@ static void remark(struct dash_model *m, double origin_s)
 {
     m->n_marks = tui_detections_to_marks(m->dets, m->n_dets, m->labels, m->n_labels, m->marks,
                                          DASH_MAX_DETECTIONS);
-    for (size_t i = 0; i < m->n_marks; i++)
-        m->marks[i].t_s -= origin_s;
+    for (size_t i = 0; i < m->n_marks; i++) m->marks[i].t_s -= origin_s;
     m->shifted_origin = origin_s;
 }
 
@@ -109,16 +105,15 @@ static void detect_rows(struct dash_model *m, double origin_s)
         if (mdl_detect_process(&m->detector, mdl_track_row(&m->track, i), m->track.t_ms[i], &r,
                                NULL, 0) != KWS_OK)
             break;
-        if (!r.is_new || (r.label < m->n_labels && dash_is_silence(m->labels[r.label])))
-            continue;
+        if (!r.is_new || (r.label < m->n_labels && dash_is_silence(m->labels[r.label]))) continue;
         if (m->n_dets == DASH_MAX_DETECTIONS)
             memmove(m->dets, m->dets + 1, --m->n_dets * sizeof m->dets[0]);
-        m->dets[m->n_dets++] = (struct tui_detection){m->track.t_ms[i] / 1000.0, r.label, r.score};
+        m->dets[m->n_dets++] =
+            (struct tui_detection){ m->track.t_ms[i] / 1000.0, r.label, r.score };
         added = true;
     }
     m->detected_rows = m->track.rows;
-    if (added)
-        remark(m, origin_s);
+    if (added) remark(m, origin_s);
 }
 
 /* New parameters: the detector starts over and replays the stored track. */
@@ -138,16 +133,15 @@ bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t bud
                      bool *pending)
 {
     *pending = false;
-    if (!m->loaded || m->failed)
-        return false;
+    if (!m->loaded || m->failed) return false;
     uint64_t origin = (uint64_t)(s->origin_s * CAP_RATE_HZ + 0.5);
     if (m->fed_abs < origin) /* history dropped before the model saw it: skip it */
         m->fed_abs = origin;
     size_t at = (size_t)(m->fed_abs - origin), rows = m->track.rows;
     if (at < s->clip.n_samples) {
         size_t used = 0;
-        if (mdl_track_feed(&m->track, s->clip.samples + at, s->clip.n_samples - at,
-                               budget_rows, &used, m->error, sizeof m->error) != KWS_OK) {
+        if (mdl_track_feed(&m->track, s->clip.samples + at, s->clip.n_samples - at, budget_rows,
+                           &used, m->error, sizeof m->error) != KWS_OK) {
             m->failed = true;
             return true;
         }
@@ -158,8 +152,7 @@ bool dash_model_step(struct dash_model *m, const struct tui_scope *s, size_t bud
         redetect(m, s->origin_s);
     else if (m->track.rows != m->detected_rows)
         detect_rows(m, s->origin_s);
-    if (m->shifted_origin != s->origin_s)
-        remark(m, s->origin_s);
+    if (m->shifted_origin != s->origin_s) remark(m, s->origin_s);
     return m->track.rows != rows;
 }
 
@@ -179,7 +172,9 @@ bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, ch
     case 'w': c->window_ms = c->window_ms >= 100 ? c->window_ms - 100 : 0; break;
     case 'W': c->window_ms = step_up(c->window_ms, 100, MDL_DETECT_WINDOW_MS_MAX); break;
     case 'u': c->suppression_ms = c->suppression_ms >= 250 ? c->suppression_ms - 250 : 0; break;
-    case 'U': c->suppression_ms = step_up(c->suppression_ms, 250, MDL_DETECT_SUPPRESSION_MS_MAX); break;
+    case 'U':
+        c->suppression_ms = step_up(c->suppression_ms, 250, MDL_DETECT_SUPPRESSION_MS_MAX);
+        break;
     case 'n': c->min_count = c->min_count > 1 ? c->min_count - 1 : 1; break;
     case 'N': c->min_count += c->min_count < MDL_DETECT_QUEUE ? 1 : 0; break;
     default: return false;
@@ -189,9 +184,11 @@ bool dash_model_key(struct dash_model *m, int key, const struct tui_scope *s, ch
         return true;
     }
     redetect(m, s->origin_s);
-    snprintf(msg, msg_len, "detector: window %d ms, threshold %d, suppression %d ms, min count %d "
-             "-> %zu detection%s", (int)c->window_ms, (int)c->threshold, (int)c->suppression_ms,
-             (int)c->min_count, m->n_dets, m->n_dets == 1 ? "" : "s");
+    snprintf(msg, msg_len,
+             "detector: window %d ms, threshold %d, suppression %d ms, min count %d "
+             "-> %zu detection%s",
+             (int)c->window_ms, (int)c->threshold, (int)c->suppression_ms, (int)c->min_count,
+             m->n_dets, m->n_dets == 1 ? "" : "s");
     return true;
 }
 
@@ -200,8 +197,10 @@ void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_can
 {
     if (!m->loaded || m->failed) {
         int fg = tui_ui_color(c->color, TUI_UI_ALERT);
-        tui_canvas_text(c, r.x, r.y, r.w, tui_ui_color(c->color, TUI_UI_TITLE), TUI_COLOR_DEFAULT, "Model");
-        tui_canvas_text(c, r.x, r.y + 1, r.w, fg, TUI_COLOR_DEFAULT, m->error[0] ? m->error : "no model");
+        tui_canvas_text(c, r.x, r.y, r.w, tui_ui_color(c->color, TUI_UI_TITLE), TUI_COLOR_DEFAULT,
+                        "Model");
+        tui_canvas_text(c, r.x, r.y + 1, r.w, fg, TUI_COLOR_DEFAULT,
+                        m->error[0] ? m->error : "no model");
         return;
     }
     /* Which scores: the newest while live, else under the cursor, else at
@@ -219,7 +218,7 @@ void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_can
     int have_avg = row >= 0 && mdl_track_avg(&m->track, &m->det, (size_t)row, avg) > 0;
     double shown_s = row >= 0 ? m->track.t_ms[row] / 1000.0 : -1;
     bool led = m->n_dets && shown_s >= 0 && shown_s - m->dets[m->n_dets - 1].t_s < LED_HOLD_S &&
-               shown_s >= m->dets[m->n_dets - 1].t_s;
+        shown_s >= m->dets[m->n_dets - 1].t_s;
     /* A clip shorter than the model's input plus the averaging window
      * cannot reach min_count windows: say so instead of a bare "none". */
     double need_s = 0.98 + m->det.window_ms / 1000.0;
@@ -227,11 +226,19 @@ void dash_model_panel(struct dash_model *m, const struct dash *d, struct tui_can
     if (!d->live && tui_scope_duration(d->scope) < need_s)
         snprintf(why, sizeof why, "clip shorter than the detector window (%.2f s < %.2f s)",
                  tui_scope_duration(d->scope), need_s);
-    struct tui_scores_model sm = {
-        .no_detections_why = why[0] ? why : NULL,
-        .title = "Model", .t_s = shown_s, .n = m->kws.n_classes, .labels = m->labels,
-        .scores_i8 = sc, .avg = have_avg ? avg : NULL, .top = -1, .threshold = m->det.threshold,
-        .detect = &m->det, .log = m->dets, .n_log = m->n_dets, .led = led};
+    struct tui_scores_model sm = { .no_detections_why = why[0] ? why : NULL,
+                                   .title = "Model",
+                                   .t_s = shown_s,
+                                   .n = m->kws.n_classes,
+                                   .labels = m->labels,
+                                   .scores_i8 = sc,
+                                   .avg = have_avg ? avg : NULL,
+                                   .top = -1,
+                                   .threshold = m->det.threshold,
+                                   .detect = &m->det,
+                                   .log = m->dets,
+                                   .n_log = m->n_dets,
+                                   .led = led };
     tui_panel_scores(c, r, &sm);
 }
 
@@ -239,11 +246,12 @@ void dash_model_view(struct dash_model *m, struct tui_canvas *c, struct tui_rect
 {
     if (!m->loaded) {
         tui_draw_title(c, r, "Model", "");
-        tui_canvas_text(c, r.x, r.y + 1, r.w, tui_ui_color(c->color, TUI_UI_ALERT), TUI_COLOR_DEFAULT,
-                        m->error[0] ? m->error : "no model loaded (--model M)");
+        tui_canvas_text(c, r.x, r.y + 1, r.w, tui_ui_color(c->color, TUI_UI_ALERT),
+                        TUI_COLOR_DEFAULT, m->error[0] ? m->error : "no model loaded (--model M)");
         return;
     }
-    struct tui_model_view v = {.path = m->path, .model = &m->model, .info = &m->info,
-                               .first_layer = m->first_layer};
+    struct tui_model_view v = {
+        .path = m->path, .model = &m->model, .info = &m->info, .first_layer = m->first_layer
+    };
     tui_panel_model(c, r, &v);
 }

@@ -46,10 +46,8 @@ static void toggle_board_mic(struct dash_loop *L)
         b->mode = TUI_BOARD_MIC;
         dash_say(d, DASH_MSG_OK, "streaming the board's mic (b: back, r: record)");
     }
-    if (d->model)
-        dash_model_reset(d->model);
-    for (int v = 0; v < TUI_VIEW_COUNT; v++)
-        d->scope->computed[v] = false;
+    if (d->model) dash_model_reset(d->model);
+    for (int v = 0; v < TUI_VIEW_COUNT; v++) d->scope->computed[v] = false;
 }
 
 /* 'p': live audio is pushed continuously (toggle); a clip pushes the second
@@ -59,15 +57,19 @@ static void push_to_board(struct dash_loop *L)
     struct dash *d = &L->d;
     struct dash_board *b = &L->board;
     if (b->mode == TUI_BOARD_MIC) { /* never switch the source behind the user's back */
-        dash_say(d, DASH_MSG_INFO, "the board is classifying its own mic; b returns to %.100s, "
-                 "then p pushes it", L->home_scope ? L->home_scope->name : "the file");
+        dash_say(d, DASH_MSG_INFO,
+                 "the board is classifying its own mic; b returns to %.100s, "
+                 "then p pushes it",
+                 L->home_scope ? L->home_scope->name : "the file");
         return;
     }
     if (d->live) {
         b->mode = b->mode == TUI_BOARD_PUSH ? TUI_BOARD_IDLE : TUI_BOARD_PUSH;
         b->pushed_abs = 0;
-        dash_say(d, DASH_MSG_INFO, "%s", b->mode == TUI_BOARD_PUSH
-                 ? "pushing the live audio to the board (a result every 0.5 s; p stops)" : "push stopped");
+        dash_say(d, DASH_MSG_INFO, "%s",
+                 b->mode == TUI_BOARD_PUSH
+                     ? "pushing the live audio to the board (a result every 0.5 s; p stops)"
+                     : "push stopped");
         return;
     }
     double at = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.play_s >= 0 ? d->tl.play_s : 1.0;
@@ -80,8 +82,7 @@ static void push_to_board(struct dash_loop *L)
 void dash_loop_board(struct dash_loop *L, double now_s)
 {
     struct dash *d = &L->d;
-    if (!d->board)
-        return;
+    if (!d->board) return;
     int want = d->want_board;
     d->want_board = 0;
     if (want == 1)
@@ -90,13 +91,10 @@ void dash_loop_board(struct dash_loop *L, double now_s)
         push_to_board(L);
     else if (want == 3) {
         L->board.diff_view = !L->board.diff_view;
-        if (L->board.diff_view)
-            dash_board_request_features(&L->board);
+        if (L->board.diff_view) dash_board_request_features(&L->board);
     }
-    if (want)
-        L->dirty = true;
+    if (want) L->dirty = true;
     L->board.now_audio_s = tui_scope_duration(d->scope) + d->scope->origin_s;
-    if (L->board.mode == TUI_BOARD_PUSH && d->live)
-        dash_board_push_live(&L->board, d->scope);
+    if (L->board.mode == TUI_BOARD_PUSH && d->live) dash_board_push_live(&L->board, d->scope);
     L->dirty |= dash_board_poll(&L->board, now_s, d->message, sizeof d->message);
 }

@@ -64,22 +64,17 @@ static double duration(const struct dash *d)
 static void set_window(struct dash *d, double t0, double span)
 {
     double dur = duration(d);
-    if (span > dur)
-        span = dur;
-    if (span < MIN_SPAN_S)
-        span = MIN_SPAN_S;
-    if (t0 + span > dur)
-        t0 = dur - span;
-    if (t0 < 0)
-        t0 = 0;
+    if (span > dur) span = dur;
+    if (span < MIN_SPAN_S) span = MIN_SPAN_S;
+    if (t0 + span > dur) t0 = dur - span;
+    if (t0 < 0) t0 = 0;
     d->tl.t0_s = t0;
     d->tl.t1_s = t0 + span;
 }
 
 static void update_selection(struct dash *d)
 {
-    if (!d->selecting)
-        return;
+    if (!d->selecting) return;
     double a = d->sel_anchor_s, b = d->tl.cursor_s;
     d->tl.sel0_s = a < b ? a : b;
     d->tl.sel1_s = a < b ? b : a;
@@ -112,8 +107,7 @@ void dash_follow(struct dash *d, double trimmed_s)
     if (trimmed_s > 0) {
         tl->t0_s = fmax(0, tl->t0_s - trimmed_s);
         tl->t1_s = fmax(tl->t0_s + MIN_SPAN_S, tl->t1_s - trimmed_s);
-        if (tl->cursor_s >= 0)
-            tl->cursor_s = fmax(0, tl->cursor_s - trimmed_s);
+        if (tl->cursor_s >= 0) tl->cursor_s = fmax(0, tl->cursor_s - trimmed_s);
         tl->sel0_s = fmax(0, tl->sel0_s - trimmed_s);
         tl->sel1_s = fmax(0, tl->sel1_s - trimmed_s);
         d->sel_anchor_s = fmax(0, d->sel_anchor_s - trimmed_s);
@@ -137,11 +131,16 @@ void dash_follow(struct dash *d, double trimmed_s)
 static bool is_navigation(int key)
 {
     switch (key) {
-    case DASH_KEY_LEFT: case DASH_KEY_RIGHT: case DASH_KEY_SLEFT: case DASH_KEY_SRIGHT:
-    case DASH_KEY_HOME: case DASH_KEY_END: case '<': case '>': case 'v':
-        return true;
-    default:
-        return false;
+    case DASH_KEY_LEFT:
+    case DASH_KEY_RIGHT:
+    case DASH_KEY_SLEFT:
+    case DASH_KEY_SRIGHT:
+    case DASH_KEY_HOME:
+    case DASH_KEY_END:
+    case '<':
+    case '>':
+    case 'v': return true;
+    default: return false;
     }
 }
 
@@ -155,15 +154,17 @@ static bool live_key(struct dash *d, int key)
             d->tl.cursor_s = -1;
             dash_follow(d, 0);
         }
-        dash_say(d, DASH_MSG_INFO, "%s", d->paused
-                 ? "paused: capture and recording go on; arrows navigate, Space resumes" : "live");
+        dash_say(d, DASH_MSG_INFO, "%s",
+                 d->paused ? "paused: capture and recording go on; arrows navigate, Space resumes"
+                           : "live");
         return true;
     }
     if (key == 'r') {
         d->want_record = true;
         return true;
     }
-    if (!d->paused && key > 0 && key < 128 && strchr("+=-_", key)) { /* zoom about the newest audio */
+    if (!d->paused && key > 0 && key < 128 &&
+        strchr("+=-_", key)) { /* zoom about the newest audio */
         double span = (d->tl.t1_s - d->tl.t0_s) * (key == '+' || key == '=' ? 0.5 : 2.0);
         set_window(d, duration(d) - span, span);
         dash_follow(d, 0);
@@ -171,7 +172,7 @@ static bool live_key(struct dash *d, int key)
     }
     if (!d->paused && is_navigation(key)) {
         d->paused = true;
-        bool r = dash_key(d, key, &(int){0});
+        bool r = dash_key(d, key, &(int){ 0 });
         dash_say(d, DASH_MSG_INFO, "paused to navigate (Space resumes live)");
         return r;
     }
@@ -186,7 +187,8 @@ static bool help_key(struct dash *d, int key)
     case DASH_KEY_UP: d->help_top--; break;
     case DASH_KEY_DOWN: d->help_top++; break;
     case DASH_KEY_PGUP: d->help_top -= 10; break;
-    case DASH_KEY_PGDN: case ' ': d->help_top += 10; break;
+    case DASH_KEY_PGDN:
+    case ' ': d->help_top += 10; break;
     case DASH_KEY_HOME: d->help_top = 0; break;
     case DASH_KEY_RESIZE: return false;
     case 'q': d->help = false; return false;
@@ -223,16 +225,11 @@ bool dash_key(struct dash *d, int key, int *want_play)
     *want_play = 0;
     d->message[0] = '\0';
     d->msg_kind = DASH_MSG_INFO;
-    if (d->help && help_key(d, key))
-        return true;
-    if (dash_lab_key(d, key))
-        return true;
-    if (key == DASH_KEY_ESC && close_overlay(d))
-        return true;
-    if (dash_collect_key(d, key))
-        return true;
-    if (d->live && live_key(d, key))
-        return true;
+    if (d->help && help_key(d, key)) return true;
+    if (dash_lab_key(d, key)) return true;
+    if (key == DASH_KEY_ESC && close_overlay(d)) return true;
+    if (dash_collect_key(d, key)) return true;
+    if (d->live && live_key(d, key)) return true;
     if (d->model && dash_model_key(d->model, key, d->scope, d->message, sizeof d->message))
         return true;
     if (key == 'b' || key == 'p' || (key == 'd' && d->view == TUI_VIEW_FEATURES && d->board)) {
@@ -251,8 +248,7 @@ bool dash_key(struct dash *d, int key, int *want_play)
     }
     if (d->model && d->model->view && (key == DASH_KEY_UP || key == DASH_KEY_DOWN)) {
         d->model->first_layer += key == DASH_KEY_UP ? -1 : 1;
-        if (d->model->first_layer < 0)
-            d->model->first_layer = 0;
+        if (d->model->first_layer < 0) d->model->first_layer = 0;
         if (d->model->first_layer >= d->model->info.n_layers)
             d->model->first_layer = d->model->info.n_layers > 0 ? d->model->info.n_layers - 1 : 0;
         return true;
@@ -264,22 +260,41 @@ bool dash_key(struct dash *d, int key, int *want_play)
         return true;
     }
     switch (key) {
-    case 'q': case 'Q': d->quit = true; return false;
-    case '?': d->help = !d->help; d->help_top = 0; return true;
+    case 'q':
+    case 'Q': d->quit = true; return false;
+    case '?':
+        d->help = !d->help;
+        d->help_top = 0;
+        return true;
     case 'i': d->panel_overlay = !d->panel_overlay; return true;
-    case DASH_KEY_TAB: d->view = (enum tui_view_id)((d->view + 1) % TUI_VIEW_COUNT); d->grid = false; return true;
+    case DASH_KEY_TAB:
+        d->view = (enum tui_view_id)((d->view + 1) % TUI_VIEW_COUNT);
+        d->grid = false;
+        return true;
     case 'a': d->grid = !d->grid; return true;
-    case 'c': d->scope->cmap = (enum tui_colormap)((d->scope->cmap + 1) % TUI_CMAP_COUNT); return true;
+    case 'c':
+        d->scope->cmap = (enum tui_colormap)((d->scope->cmap + 1) % TUI_CMAP_COUNT);
+        return true;
     case 'd': d->scope->wave_db = !d->scope->wave_db; return true;
     case 'l': d->scope->spectrum_log = !d->scope->spectrum_log; return true;
-    case '+': case '=': zoom(d, 0.5); return true;
-    case '-': case '_': zoom(d, 2.0); return true;
+    case '+':
+    case '=': zoom(d, 0.5); return true;
+    case '-':
+    case '_': zoom(d, 2.0); return true;
     case DASH_KEY_LEFT: set_cursor(d, cur - span / 100); return true;
     case DASH_KEY_RIGHT: set_cursor(d, cur + span / 100); return true;
-    case DASH_KEY_SLEFT: case '<': set_window(d, d->tl.t0_s - span / 2, span); return true;
-    case DASH_KEY_SRIGHT: case '>': set_window(d, d->tl.t0_s + span / 2, span); return true;
-    case DASH_KEY_HOME: set_window(d, 0, span); set_cursor(d, 0); return true;
-    case DASH_KEY_END: set_window(d, duration(d) - span, span); set_cursor(d, duration(d)); return true;
+    case DASH_KEY_SLEFT:
+    case '<': set_window(d, d->tl.t0_s - span / 2, span); return true;
+    case DASH_KEY_SRIGHT:
+    case '>': set_window(d, d->tl.t0_s + span / 2, span); return true;
+    case DASH_KEY_HOME:
+        set_window(d, 0, span);
+        set_cursor(d, 0);
+        return true;
+    case DASH_KEY_END:
+        set_window(d, duration(d) - span, span);
+        set_cursor(d, duration(d));
+        return true;
     case DASH_KEY_UP: d->probe_y = fmax(0.0, d->probe_y - 0.025); return true;
     case DASH_KEY_DOWN: d->probe_y = fmin(0.999, d->probe_y + 0.025); return true;
     case 'v':
@@ -288,8 +303,7 @@ bool dash_key(struct dash *d, int key, int *want_play)
             dash_say(d, DASH_MSG_OK, "selected %.3f-%.3f s (Space plays it, Esc clears)",
                      d->tl.sel0_s, d->tl.sel1_s);
         } else {
-            if (d->tl.cursor_s < 0)
-                set_cursor(d, d->tl.t0_s);
+            if (d->tl.cursor_s < 0) set_cursor(d, d->tl.t0_s);
             d->selecting = true;
             d->sel_anchor_s = d->tl.cursor_s;
             update_selection(d);
@@ -301,11 +315,8 @@ bool dash_key(struct dash *d, int key, int *want_play)
         d->tl.sel0_s = d->tl.sel1_s = 0;
         d->tl.cursor_s = -1;
         return true;
-    case ' ':
-        *want_play = d->play == DASH_PLAYING ? -1 : 1;
-        return true;
-    case DASH_KEY_RESIZE:
-        return true;
+    case ' ': *want_play = d->play == DASH_PLAYING ? -1 : 1; return true;
+    case DASH_KEY_RESIZE: return true;
     default:
         if (key >= '1' && key <= '0' + TUI_VIEW_COUNT) {
             d->view = (enum tui_view_id)(key - '1');
@@ -320,12 +331,10 @@ bool dash_click(struct dash *d, int x, int y)
 {
     for (int v = 0; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
-        if (v == TUI_VIEW_SPECTRUM || !dash_view_rect(d, (enum tui_view_id)v, &r))
-            continue;
+        if (v == TUI_VIEW_SPECTRUM || !dash_view_rect(d, (enum tui_view_id)v, &r)) continue;
         /* Plot area: right of the 6-cell labels, below the title row. */
         int px = r.x + 6, pw = r.w - 6 - (v == TUI_VIEW_WAVE ? 0 : 8);
-        if (x < px || x >= px + pw || y <= r.y || y >= r.y + r.h - 1 || pw <= 0)
-            continue;
+        if (x < px || x >= px + pw || y <= r.y || y >= r.y + r.h - 1 || pw <= 0) continue;
         double span = d->tl.t1_s - d->tl.t0_s;
         if (d->live && !d->paused) {
             d->paused = true;

@@ -15,8 +15,8 @@
 #define DASH_LAB_M4_NA "n/a (no emulated board)"
 
 struct dash_lab_row {
-    char name[64];              /* "qat-4b", "structured-50-ft" */
-    char method[16];            /* ptq, qat, unstructured, structured */
+    char name[64];   /* "qat-4b", "structured-50-ft" */
+    char method[16]; /* ptq, qat, unstructured, structured */
     int bits, sparsity_pct;
     bool finetuned;
     int ft_epochs;
@@ -27,9 +27,9 @@ struct dash_lab_row {
     uint64_t params, params_nonzero, weights, weights_nonzero, flops, conv_flops;
     int channels, weight_bits;
     uint64_t flash_bytes, packed_weight_bytes, arena_bytes;
-    double host_us;             /* median host interpreter invoke */
-    double m4_ms;               /* NaN: no estimate (no emulated board) */
-    char model[512];            /* exported .tflite, "" when not kept */
+    double host_us;  /* median host interpreter invoke */
+    double m4_ms;    /* NaN: no estimate (no emulated board) */
+    char model[512]; /* exported .tflite, "" when not kept */
 };
 
 /* Header line, then one row (timings included). */
@@ -39,8 +39,8 @@ void dash_lab_json_row(FILE *f, const struct dash_lab_row *r);
 /* One JSON Lines row back; false (err says why) when it is not one. */
 bool dash_lab_parse_json(const char *line, struct dash_lab_row *r, char *err, size_t err_len);
 /* All rows of a results.jsonl; *rows malloc'd. */
-enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size_t *n,
-                              char *err, size_t err_len);
+enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size_t *n, char *err,
+                              size_t err_len);
 
 /* The lab's figures: 0 accuracy vs bits (PTQ, QAT), 1 vs non-zero
  * parameters (unstructured +- fine-tuning), 2 vs FLOPs and 3 vs host
@@ -56,13 +56,13 @@ bool dash_lab_figure(struct tui_canvas *c, struct tui_rect r, const struct dash_
 struct dash;
 struct dash_model;
 struct dash_lab {
-    char path[512];              /* results.jsonl */
+    char path[512]; /* results.jsonl */
     struct dash_lab_row *rows;
-    size_t n, sel;               /* rows; selected row */
-    int figure;                  /* 0..DASH_LAB_FIGURES-1 */
-    bool shown;                  /* the view replaces the main area */
-    char loaded[64];             /* variant loaded as the current model, or "" */
-    bool swapped;                /* a model was just loaded: the loop rescores */
+    size_t n, sel;   /* rows; selected row */
+    int figure;      /* 0..DASH_LAB_FIGURES-1 */
+    bool shown;      /* the view replaces the main area */
+    char loaded[64]; /* variant loaded as the current model, or "" */
+    bool swapped;    /* a model was just loaded: the loop rescores */
     struct dash_model *slot;
 };
 enum kws_status dash_lab_open(struct dash_lab *l, const char *path, struct dash_model *slot,

@@ -20,15 +20,31 @@ struct fig {
 };
 
 static const struct fig figs[DASH_LAB_FIGURES] = {
-    {"Accuracy vs bit width", "bits", NULL, 2, {"PTQ", "QAT"}, {'P', 'Q'}},
-    {"Accuracy vs non-zero parameters (unstructured pruning)", "non-zero params",
-     "unstructured", 2, {"pruned", "pruned + fine-tuned"}, {'u', 'U'}},
-    {"Accuracy vs FLOPs (structured pruning)", "FLOPs", "structured", 2,
-     {"pruned", "pruned + fine-tuned"}, {'s', 'S'}},
-    {"Accuracy vs host runtime (structured pruning)", "us per inference (host)", "structured",
-     2, {"pruned", "pruned + fine-tuned"}, {'s', 'S'}},
-    {"Accuracy vs M4 runtime (structured pruning)", "ms per inference (Cortex-M4)",
-     "structured", 2, {"pruned", "pruned + fine-tuned"}, {'s', 'S'}},
+    { "Accuracy vs bit width", "bits", NULL, 2, { "PTQ", "QAT" }, { 'P', 'Q' } },
+    { "Accuracy vs non-zero parameters (unstructured pruning)",
+      "non-zero params",
+      "unstructured",
+      2,
+      { "pruned", "pruned + fine-tuned" },
+      { 'u', 'U' } },
+    { "Accuracy vs FLOPs (structured pruning)",
+      "FLOPs",
+      "structured",
+      2,
+      { "pruned", "pruned + fine-tuned" },
+      { 's', 'S' } },
+    { "Accuracy vs host runtime (structured pruning)",
+      "us per inference (host)",
+      "structured",
+      2,
+      { "pruned", "pruned + fine-tuned" },
+      { 's', 'S' } },
+    { "Accuracy vs M4 runtime (structured pruning)",
+      "ms per inference (Cortex-M4)",
+      "structured",
+      2,
+      { "pruned", "pruned + fine-tuned" },
+      { 's', 'S' } },
 };
 
 static double x_of(const struct dash_lab_row *r, int which)
@@ -45,13 +61,14 @@ static double x_of(const struct dash_lab_row *r, int which)
 /* Row belongs to series s of figure which. */
 static bool in_series(const struct dash_lab_row *r, int which, int s)
 {
-    if (which == 0)
-        return !strcmp(r->method, s ? "qat" : "ptq");
+    if (which == 0) return !strcmp(r->method, s ? "qat" : "ptq");
     return !strcmp(r->method, figs[which].method) && r->finetuned == (s == 1) &&
-           isfinite(x_of(r, which));
+        isfinite(x_of(r, which));
 }
 
-struct pt { double x, y; };
+struct pt {
+    double x, y;
+};
 
 static int cmp_pt(const void *a, const void *b)
 {
@@ -62,8 +79,7 @@ static int cmp_pt(const void *a, const void *b)
 bool dash_lab_figure(struct tui_canvas *c, struct tui_rect r, const struct dash_lab_row *rows,
                      size_t n, int which)
 {
-    if (which < 0 || which >= DASH_LAB_FIGURES)
-        return false;
+    if (which < 0 || which >= DASH_LAB_FIGURES) return false;
     const struct fig *f = &figs[which];
     struct pt *pts = malloc((n ? n : 1) * sizeof *pts);
     double *xy = malloc((n ? n : 1) * 2 * sizeof *xy);
@@ -78,9 +94,8 @@ bool dash_lab_figure(struct tui_canvas *c, struct tui_rect r, const struct dash_
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (in_series(&rows[i], which, s))
-                pts[k++] = (struct pt){x_of(&rows[i], which), rows[i].acc_int8};
-        if (!k)
-            continue;
+                pts[k++] = (struct pt){ x_of(&rows[i], which), rows[i].acc_int8 };
+        if (!k) continue;
         qsort(pts, k, sizeof *pts, cmp_pt);
         double *x = xy + used, *y = xy + n + used;
         for (size_t i = 0; i < k; i++) {
@@ -88,12 +103,14 @@ bool dash_lab_figure(struct tui_canvas *c, struct tui_rect r, const struct dash_
             y[i] = pts[i].y;
         }
         used += k;
-        series[ns++] = (struct tui_series){f->names[s], x, y, k, f->markers[s]};
+        series[ns++] = (struct tui_series){ f->names[s], x, y, k, f->markers[s] };
     }
     if (ns) {
-        struct tui_lines_model m = {.title = f->title, .x_label = f->x_label,
-                                    .y_label = "int8 test accuracy %", .series = series,
-                                    .n_series = ns};
+        struct tui_lines_model m = { .title = f->title,
+                                     .x_label = f->x_label,
+                                     .y_label = "int8 test accuracy %",
+                                     .series = series,
+                                     .n_series = ns };
         tui_view_lines(c, r, &m);
     }
     free(pts);

@@ -19,9 +19,11 @@
 
 void dash_lab_csv_header(FILE *f)
 {
-    fprintf(f, "name,method,bits,sparsity_pct,finetuned,ft_epochs,scope,gradual,acc_float,acc_int8,n_test,"
-               "params,params_nonzero,weights,weights_nonzero,flops,conv_flops,channels,"
-               "weight_bits,flash_bytes,packed_weight_bytes,arena_bytes,host_us,m4_ms,model\n");
+    fprintf(
+        f,
+        "name,method,bits,sparsity_pct,finetuned,ft_epochs,scope,gradual,acc_float,acc_int8,n_test,"
+        "params,params_nonzero,weights,weights_nonzero,flops,conv_flops,channels,"
+        "weight_bits,flash_bytes,packed_weight_bytes,arena_bytes,host_us,m4_ms,model\n");
 }
 
 /* CSV field: quoted when it holds a comma, quote or newline. */
@@ -33,8 +35,7 @@ static void csv_str(FILE *f, const char *s)
     }
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
+        if (*s == '"') fputc('"', f);
         fputc(*s, f);
     }
     fputc('"', f);
@@ -42,15 +43,17 @@ static void csv_str(FILE *f, const char *s)
 
 void dash_lab_csv_row(FILE *f, const struct dash_lab_row *r)
 {
-    fprintf(f, "%s,%s,%d,%d,%s,%d,%s,%s,%.4f,%.4f,%d,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%llu,%llu,"
-               "%llu,%.1f,",
-            r->name, r->method, r->bits, r->sparsity_pct, r->finetuned ? "yes" : "no",
-            r->ft_epochs, r->scope, r->gradual ? "yes" : "no", r->acc_float, r->acc_int8, r->n_test, (unsigned long long)r->params,
-            (unsigned long long)r->params_nonzero, (unsigned long long)r->weights,
-            (unsigned long long)r->weights_nonzero, (unsigned long long)r->flops,
-            (unsigned long long)r->conv_flops, r->channels, r->weight_bits,
-            (unsigned long long)r->flash_bytes, (unsigned long long)r->packed_weight_bytes,
-            (unsigned long long)r->arena_bytes, r->host_us);
+    fprintf(f,
+            "%s,%s,%d,%d,%s,%d,%s,%s,%.4f,%.4f,%d,%llu,%llu,%llu,%llu,%llu,%llu,%d,%d,%llu,%llu,"
+            "%llu,%.1f,",
+            r->name, r->method, r->bits, r->sparsity_pct, r->finetuned ? "yes" : "no", r->ft_epochs,
+            r->scope, r->gradual ? "yes" : "no", r->acc_float, r->acc_int8, r->n_test,
+            (unsigned long long)r->params, (unsigned long long)r->params_nonzero,
+            (unsigned long long)r->weights, (unsigned long long)r->weights_nonzero,
+            (unsigned long long)r->flops, (unsigned long long)r->conv_flops, r->channels,
+            r->weight_bits, (unsigned long long)r->flash_bytes,
+            (unsigned long long)r->packed_weight_bytes, (unsigned long long)r->arena_bytes,
+            r->host_us);
     if (isnan(r->m4_ms))
         fputs(DASH_LAB_M4_NA, f);
     else
@@ -84,14 +87,15 @@ void dash_lab_json_row(FILE *f, const struct dash_lab_row *r)
     fputs(", \"scope\": ", f);
     json_str(f, r->scope);
     fprintf(f, ", \"gradual\": %s", r->gradual ? "true" : "false");
-    fprintf(f, ", \"bits\": %d, \"sparsity_pct\": %d, \"finetuned\": %s, \"ft_epochs\": %d, "
-               "\"acc_float\": %.4f, \"acc_int8\": %.4f, \"n_test\": %d, \"params\": %llu, "
-               "\"params_nonzero\": %llu, \"weights\": %llu, \"weights_nonzero\": %llu, "
-               "\"flops\": %llu, \"conv_flops\": %llu, \"channels\": %d, \"weight_bits\": %d, "
-               "\"flash_bytes\": %llu, \"packed_weight_bytes\": %llu, \"arena_bytes\": %llu, "
-               "\"host_us\": %.1f, \"m4_ms\": ",
-            r->bits, r->sparsity_pct, r->finetuned ? "true" : "false", r->ft_epochs,
-            r->acc_float, r->acc_int8, r->n_test, (unsigned long long)r->params,
+    fprintf(f,
+            ", \"bits\": %d, \"sparsity_pct\": %d, \"finetuned\": %s, \"ft_epochs\": %d, "
+            "\"acc_float\": %.4f, \"acc_int8\": %.4f, \"n_test\": %d, \"params\": %llu, "
+            "\"params_nonzero\": %llu, \"weights\": %llu, \"weights_nonzero\": %llu, "
+            "\"flops\": %llu, \"conv_flops\": %llu, \"channels\": %d, \"weight_bits\": %d, "
+            "\"flash_bytes\": %llu, \"packed_weight_bytes\": %llu, \"arena_bytes\": %llu, "
+            "\"host_us\": %.1f, \"m4_ms\": ",
+            r->bits, r->sparsity_pct, r->finetuned ? "true" : "false", r->ft_epochs, r->acc_float,
+            r->acc_int8, r->n_test, (unsigned long long)r->params,
             (unsigned long long)r->params_nonzero, (unsigned long long)r->weights,
             (unsigned long long)r->weights_nonzero, (unsigned long long)r->flops,
             (unsigned long long)r->conv_flops, r->channels, r->weight_bits,
@@ -111,8 +115,7 @@ static bool parse_str(const char **p, char *out, size_t len)
 {
     const char *s = *p;
     size_t o = 0;
-    if (*s++ != '"')
-        return false;
+    if (*s++ != '"') return false;
     for (; *s && *s != '"'; s++) {
         char c = *s;
         if (c == '\\') {
@@ -124,38 +127,60 @@ static bool parse_str(const char **p, char *out, size_t len)
             else if (c == 'u') {
                 unsigned v = 0;
                 for (int k = 0; k < 4; k++) {
-                    if (!isxdigit((unsigned char)s[1]))
-                        return false;
+                    if (!isxdigit((unsigned char)s[1])) return false;
                     char h = *++s;
-                    v = v * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0' : (tolower(h) - 'a' + 10));
+                    v = v * 16 +
+                        (unsigned)(isdigit((unsigned char)h) ? h - '0' : (tolower(h) - 'a' + 10));
                 }
                 c = v < 0x80 ? (char)v : '?';
             } else if (c != '"' && c != '\\' && c != '/')
                 return false;
         }
-        if (o + 1 < len)
-            out[o++] = c;
+        if (o + 1 < len) out[o++] = c;
     }
-    if (*s != '"')
-        return false;
+    if (*s != '"') return false;
     out[o] = '\0';
     *p = s + 1;
     return true;
 }
 
-struct field { const char *key; char kind; size_t off; size_t len; };
-#define F(k, kind, member) {#k, kind, offsetof(struct dash_lab_row, member), sizeof(((struct dash_lab_row *)0)->member)}
+struct field {
+    const char *key;
+    char kind;
+    size_t off;
+    size_t len;
+};
+#define F(k, kind, member) \
+    { \
+#k, kind, offsetof(struct dash_lab_row, member), \
+            sizeof(((struct dash_lab_row *)0)->member) \
+    }
 static const struct field fields[] = {
-    F(name, 's', name), F(method, 's', method), F(model, 's', model), F(scope, 's', scope),
+    F(name, 's', name),
+    F(method, 's', method),
+    F(model, 's', model),
+    F(scope, 's', scope),
     F(gradual, 'b', gradual),
-    F(bits, 'i', bits), F(sparsity_pct, 'i', sparsity_pct), F(ft_epochs, 'i', ft_epochs),
-    F(n_test, 'i', n_test), F(channels, 'i', channels), F(weight_bits, 'i', weight_bits),
-    F(finetuned, 'b', finetuned), F(acc_float, 'd', acc_float), F(acc_int8, 'd', acc_int8),
-    F(host_us, 'd', host_us), F(m4_ms, 'd', m4_ms), F(params, 'u', params),
-    F(params_nonzero, 'u', params_nonzero), F(weights, 'u', weights),
-    F(weights_nonzero, 'u', weights_nonzero), F(flops, 'u', flops),
-    F(conv_flops, 'u', conv_flops), F(flash_bytes, 'u', flash_bytes),
-    F(packed_weight_bytes, 'u', packed_weight_bytes), F(arena_bytes, 'u', arena_bytes),
+    F(bits, 'i', bits),
+    F(sparsity_pct, 'i', sparsity_pct),
+    F(ft_epochs, 'i', ft_epochs),
+    F(n_test, 'i', n_test),
+    F(channels, 'i', channels),
+    F(weight_bits, 'i', weight_bits),
+    F(finetuned, 'b', finetuned),
+    F(acc_float, 'd', acc_float),
+    F(acc_int8, 'd', acc_int8),
+    F(host_us, 'd', host_us),
+    F(m4_ms, 'd', m4_ms),
+    F(params, 'u', params),
+    F(params_nonzero, 'u', params_nonzero),
+    F(weights, 'u', weights),
+    F(weights_nonzero, 'u', weights_nonzero),
+    F(flops, 'u', flops),
+    F(conv_flops, 'u', conv_flops),
+    F(flash_bytes, 'u', flash_bytes),
+    F(packed_weight_bytes, 'u', packed_weight_bytes),
+    F(arena_bytes, 'u', arena_bytes),
 };
 
 /* The value at *p for field f (NULL: a key we do not know, skipped). */
@@ -164,31 +189,27 @@ static bool parse_value(const char **p, const struct field *f, struct dash_lab_r
     char *dst = f ? (char *)r + f->off : NULL;
     char tmp[512];
     if (**p == '"')
-        return parse_str(p, f && f->kind == 's' ? dst : tmp, f && f->kind == 's' ? f->len : sizeof tmp) &&
-               (!f || f->kind == 's');
+        return parse_str(p, f && f->kind == 's' ? dst : tmp,
+                         f && f->kind == 's' ? f->len : sizeof tmp) &&
+            (!f || f->kind == 's');
     if (!strncmp(*p, "true", 4) || !strncmp(*p, "false", 5)) {
         bool v = **p == 't';
         *p += v ? 4 : 5;
-        if (f && f->kind != 'b')
-            return false;
-        if (f)
-            *(bool *)dst = v;
+        if (f && f->kind != 'b') return false;
+        if (f) *(bool *)dst = v;
         return true;
     }
     if (!strncmp(*p, "null", 4)) {
         *p += 4;
-        if (f && f->kind == 'd')
-            *(double *)dst = NAN;
+        if (f && f->kind == 'd') *(double *)dst = NAN;
         return !f || f->kind == 'd';
     }
     char *end;
     errno = 0;
     double v = strtod(*p, &end);
-    if (end == *p || errno)
-        return false;
+    if (end == *p || errno) return false;
     *p = end;
-    if (!f)
-        return true;
+    if (!f) return true;
     if (f->kind == 'd')
         *(double *)dst = v;
     else if (f->kind == 'i')
@@ -202,8 +223,7 @@ static bool parse_value(const char **p, const struct field *f, struct dash_lab_r
 
 static void skip_ws(const char **p)
 {
-    while (isspace((unsigned char)**p))
-        (*p)++;
+    while (isspace((unsigned char)**p)) (*p)++;
 }
 
 bool dash_lab_parse_json(const char *line, struct dash_lab_row *r, char *err, size_t err_len)
@@ -212,8 +232,7 @@ bool dash_lab_parse_json(const char *line, struct dash_lab_row *r, char *err, si
     r->m4_ms = NAN;
     const char *p = line;
     skip_ws(&p);
-    if (*p++ != '{')
-        return kws_err(err, err_len, KWS_ERR_FORMAT, "not a JSON object"), false;
+    if (*p++ != '{') return kws_err(err, err_len, KWS_ERR_FORMAT, "not a JSON object"), false;
     for (skip_ws(&p); *p != '}';) {
         char key[64];
         if (!parse_str(&p, key, sizeof key))
@@ -224,8 +243,7 @@ bool dash_lab_parse_json(const char *line, struct dash_lab_row *r, char *err, si
         skip_ws(&p);
         const struct field *f = NULL;
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-            if (!strcmp(fields[i].key, key))
-                f = &fields[i];
+            if (!strcmp(fields[i].key, key)) f = &fields[i];
         if (!parse_value(&p, f, r))
             return kws_err(err, err_len, KWS_ERR_FORMAT, "bad value for \"%s\"", key), false;
         skip_ws(&p);
@@ -241,21 +259,19 @@ bool dash_lab_parse_json(const char *line, struct dash_lab_row *r, char *err, si
     return true;
 }
 
-enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size_t *n,
-                              char *err, size_t err_len)
+enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size_t *n, char *err,
+                              size_t err_len)
 {
     *rows = NULL;
     *n = 0;
     FILE *f = fopen(path, "r");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     char line[4096];
     size_t cap = 0, lineno = 0;
     enum kws_status st = KWS_OK;
     while (st == KWS_OK && fgets(line, sizeof line, f)) {
         lineno++;
-        if (strspn(line, " \t\r\n") == strlen(line))
-            continue;
+        if (strspn(line, " \t\r\n") == strlen(line)) continue;
         if (*n == cap) {
             cap = cap ? 2 * cap : 32;
             struct dash_lab_row *nr = realloc(*rows, cap * sizeof *nr);
@@ -272,8 +288,7 @@ enum kws_status dash_lab_load(const char *path, struct dash_lab_row **rows, size
             (*n)++;
     }
     fclose(f);
-    if (st == KWS_OK && !*n)
-        st = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no lab rows", path);
+    if (st == KWS_OK && !*n) st = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no lab rows", path);
     if (st != KWS_OK) {
         free(*rows);
         *rows = NULL;

@@ -34,8 +34,7 @@ static void labels_beside(const char *model, char *out, size_t len)
     snprintf(path, sizeof path, "%.*slabels.txt", slash ? (int)(slash - model + 1) : 0, model);
     out[0] = '\0';
     FILE *f = fopen(path, "r");
-    if (!f)
-        return;
+    if (!f) return;
     char line[64];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -57,8 +56,7 @@ static void load_selected(struct dash *d)
     char labels[512], err[256];
     labels_beside(r->model, labels, sizeof labels);
     struct dash_model *m = l->slot;
-    if (d->model)
-        dash_model_free(m);
+    if (d->model) dash_model_free(m);
     d->model = NULL;
     if (dash_model_open(m, r->model, labels, err, sizeof err) != KWS_OK) {
         snprintf(d->message, sizeof d->message, "cannot load %.60s: %.240s", r->name, err);
@@ -81,15 +79,18 @@ bool dash_lab_key(struct dash *d, int key)
             l->shown = !l->shown;
         return true;
     }
-    if (!l || !l->shown)
-        return false;
+    if (!l || !l->shown) return false;
     switch (key) {
     case DASH_KEY_ESC: l->shown = false; return true;
-    case DASH_KEY_LEFT: l->figure = (l->figure + DASH_LAB_FIGURES - 1) % DASH_LAB_FIGURES; return true;
+    case DASH_KEY_LEFT:
+        l->figure = (l->figure + DASH_LAB_FIGURES - 1) % DASH_LAB_FIGURES;
+        return true;
     case DASH_KEY_RIGHT: l->figure = (l->figure + 1) % DASH_LAB_FIGURES; return true;
     case DASH_KEY_UP: l->sel = l->sel > 0 ? l->sel - 1 : 0; return true;
     case DASH_KEY_DOWN: l->sel = l->sel + 1 < l->n ? l->sel + 1 : l->sel; return true;
-    case DASH_KEY_ENTER: case '\n': case '\r': load_selected(d); return true;
+    case DASH_KEY_ENTER:
+    case '\n':
+    case '\r': load_selected(d); return true;
     default: return false;
     }
 }
@@ -102,18 +103,17 @@ static void draw_list(const struct dash_lab *l, struct tui_canvas *c, struct tui
                       "nz params", "FLOPs", "flash B", "host us");
     int rows = r.h - 1;
     size_t first = l->sel >= (size_t)rows / 2 ? l->sel - (size_t)rows / 2 : 0;
-    if (first + (size_t)rows > l->n)
-        first = l->n > (size_t)rows ? l->n - (size_t)rows : 0;
+    if (first + (size_t)rows > l->n) first = l->n > (size_t)rows ? l->n - (size_t)rows : 0;
     for (int i = 0; i < rows && first + (size_t)i < l->n; i++) {
         const struct dash_lab_row *x = &l->rows[first + (size_t)i];
         bool cur = l->loaded[0] && !strcmp(l->loaded, x->name);
         tui_canvas_printf(c, r.x, r.y + 1 + i, r.w, fg, TUI_COLOR_DEFAULT,
                           "%c %-20s %8.2f %8.2f %10llu %10llu %8llu %8.1f", cur ? '*' : ' ',
-                          x->name, x->acc_int8, x->acc_float,
-                          (unsigned long long)x->params_nonzero, (unsigned long long)x->flops,
-                          (unsigned long long)x->flash_bytes, x->host_us);
+                          x->name, x->acc_int8, x->acc_float, (unsigned long long)x->params_nonzero,
+                          (unsigned long long)x->flops, (unsigned long long)x->flash_bytes,
+                          x->host_us);
         if (first + (size_t)i == l->sel)
-            tui_canvas_attr(c, (struct tui_rect){r.x, r.y + 1 + i, r.w, 1}, TUI_ATTR_REVERSE);
+            tui_canvas_attr(c, (struct tui_rect){ r.x, r.y + 1 + i, r.w, 1 }, TUI_ATTR_REVERSE);
     }
 }
 
@@ -122,12 +122,12 @@ void dash_lab_draw(struct dash *d, struct tui_canvas *c, struct tui_rect r)
     struct dash_lab *l = d->lab;
     tui_canvas_fill(c, r, ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT);
     int list_h = r.h / 3 > 4 ? r.h / 3 : 4;
-    struct tui_rect fig = {r.x, r.y, r.w, r.h - list_h};
+    struct tui_rect fig = { r.x, r.y, r.w, r.h - list_h };
     if (!dash_lab_figure(c, fig, l->rows, l->n, l->figure)) {
         tui_draw_title(c, fig, "Model lab", "");
         tui_canvas_printf(c, fig.x + 2, fig.y + 2, fig.w - 4, TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT,
-                          "no rows for figure %d of %d (Left/Right: other figures)",
-                          l->figure + 1, DASH_LAB_FIGURES);
+                          "no rows for figure %d of %d (Left/Right: other figures)", l->figure + 1,
+                          DASH_LAB_FIGURES);
     }
-    draw_list(l, c, (struct tui_rect){r.x, r.y + r.h - list_h, r.w, list_h});
+    draw_list(l, c, (struct tui_rect){ r.x, r.y + r.h - list_h, r.w, list_h });
 }

@@ -15,8 +15,8 @@
 #include <time.h>
 
 #define LEVEL_WINDOW (CAP_RATE_HZ / 10) /* level meter: the last 100 ms */
-#define CLIP_HOLD_S 1.0                  /* the clip light stays on this long */
-#define CLIP_LEVEL 32767                 /* |sample| at full scale */
+#define CLIP_HOLD_S 1.0                 /* the clip light stays on this long */
+#define CLIP_LEVEL 32767                /* |sample| at full scale */
 
 void dash_live_init(struct dash_live *l, struct cap_source *src, const char *out_dir)
 {
@@ -29,8 +29,7 @@ void dash_live_init(struct dash_live *l, struct cap_source *src, const char *out
 void dash_live_free(struct dash_live *l)
 {
     char err[256];
-    if (l->rec)
-        cap_recorder_close(l->rec, err, sizeof err);
+    if (l->rec) cap_recorder_close(l->rec, err, sizeof err);
     l->rec = NULL;
     cap_source_close(l->src);
     l->src = NULL;
@@ -42,8 +41,7 @@ static void update_level(struct dash_live *l, const struct tui_scope *s, double 
 {
     size_t n = s->clip.n_samples, a = n > LEVEL_WINDOW ? n - LEVEL_WINDOW : 0;
     dash_level(s->clip.samples + a, n - a, &l->peak_dbfs, &l->rms_dbfs, &l->dc);
-    if (l->peak_dbfs >= 20 * log10(CLIP_LEVEL / 32768.0))
-        l->clip_until_s = now_s + CLIP_HOLD_S;
+    if (l->peak_dbfs >= 20 * log10(CLIP_LEVEL / 32768.0)) l->clip_until_s = now_s + CLIP_HOLD_S;
     l->clipping = now_s < l->clip_until_s;
 }
 
@@ -117,8 +115,7 @@ int dash_live_record(struct dash_live *l, double now_s, char *msg, size_t msg_le
         else
             snprintf(l->rec_path, sizeof l->rec_path, "%s/kwscope-%s-%d.wav", l->out_dir, stamp, k);
         struct stat st;
-        if (lstat(l->rec_path, &st) != 0)
-            break;
+        if (lstat(l->rec_path, &st) != 0) break;
     }
     char err[512];
     if (cap_recorder_open(l->rec_path, CAP_RATE_HZ, 0, &l->rec, err, sizeof err) != KWS_OK) {

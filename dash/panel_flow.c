@@ -17,20 +17,16 @@ int tui_panel_items(struct tui_canvas *c, struct tui_rect r, int y, const struct
                     int n)
 {
     int x = r.x, end = r.y + r.h, label_fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    if (y >= end)
-        return 0;
+    if (y >= end) return 0;
     int rows = 1;
     for (int i = 0; i < n; i++) {
         const char *label = it[i].label;
-        if (item_w(label, it[i].value) > r.w)
-            label = it[i].short_label;
-        if (item_w(label, it[i].value) > r.w)
-            label = NULL;
+        if (item_w(label, it[i].value) > r.w) label = it[i].short_label;
+        if (item_w(label, it[i].value) > r.w) label = NULL;
         int w = item_w(label, it[i].value);
         int gap = x > r.x ? 2 : 0;
         if (x + gap + w > r.x + r.w && x > r.x) { /* wrap */
-            if (++y >= end)
-                return rows;
+            if (++y >= end) return rows;
             rows++;
             x = r.x;
             gap = 0;
@@ -41,8 +37,8 @@ int tui_panel_items(struct tui_canvas *c, struct tui_rect r, int y, const struct
             x++;
         }
 
-        x += tui_panel_text(c, r, x, y, it[i].fg_set ? it[i].fg : tui_ui_color(c->color, TUI_UI_TEXT),
-                            it[i].value);
+        x += tui_panel_text(
+            c, r, x, y, it[i].fg_set ? it[i].fg : tui_ui_color(c->color, TUI_UI_TEXT), it[i].value);
     }
     return rows;
 }

@@ -14,22 +14,20 @@
 static void shape(const struct mdl_model *m, int t, char *buf, size_t len)
 {
     snprintf(buf, len, "-");
-    if (!m || t < 0 || t >= m->n_tensors)
-        return;
+    if (!m || t < 0 || t >= m->n_tensors) return;
     const struct mdl_tensor *x = &m->tensors[t];
-    if (x->n_dims == 0)
-        snprintf(buf, len, "scalar");
+    if (x->n_dims == 0) snprintf(buf, len, "scalar");
     size_t o = 0;
     for (int d = 0; d < x->n_dims && o < len; d++)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", d ? "x" : "", (int)x->dims[d]);
 }
 
 enum { COL_IDX, COL_OP, COL_IN, COL_OUT, COL_PARAMS, COL_MACS, COL_FLOPS, COL_WBYTES, N_COLS };
-static const char *const heads[N_COLS] = {"#", "op", "input", "output", "params", "MACs",
-                                          "FLOPs", "weight B"};
-static const int caps[N_COLS] = {4, 18, 14, 14, 14, 14, 14, 14};
+static const char *const heads[N_COLS] = { "#",      "op",   "input", "output",
+                                           "params", "MACs", "FLOPs", "weight B" };
+static const int caps[N_COLS] = { 4, 18, 14, 14, 14, 14, 14, 14 };
 /* Dropped first to last when the table is too wide (# and op always stay). */
-static const int drop_order[] = {COL_WBYTES, COL_MACS, COL_IN, COL_OUT, COL_FLOPS, COL_PARAMS};
+static const int drop_order[] = { COL_WBYTES, COL_MACS, COL_IN, COL_OUT, COL_FLOPS, COL_PARAMS };
 
 /* The cell of column k for layer i (i < 0: the total row). */
 static void cell(const struct tui_model_view *v, int i, int k, char *buf, size_t len)
@@ -38,10 +36,16 @@ static void cell(const struct tui_model_view *v, int i, int k, char *buf, size_t
     const struct mdl_layer_info *l = i >= 0 ? &in->layers[i] : NULL;
     buf[0] = '\0';
     switch (k) {
-    case COL_IDX: if (l) snprintf(buf, len, "%d", i); break;
+    case COL_IDX:
+        if (l) snprintf(buf, len, "%d", i);
+        break;
     case COL_OP: snprintf(buf, len, "%s", l ? mdl_op_name(l->op) : "total"); break;
-    case COL_IN: if (l) shape(v->model, l->in_tensor, buf, len); break;
-    case COL_OUT: if (l) shape(v->model, l->out_tensor, buf, len); break;
+    case COL_IN:
+        if (l) shape(v->model, l->in_tensor, buf, len);
+        break;
+    case COL_OUT:
+        if (l) shape(v->model, l->out_tensor, buf, len);
+        break;
     case COL_PARAMS: tui_format_grouped(l ? l->params : in->params, buf, len); break;
     case COL_MACS: tui_format_grouped(l ? l->macs : in->macs, buf, len); break;
     case COL_FLOPS: tui_format_grouped(l ? l->flops : in->flops, buf, len); break;
@@ -49,7 +53,10 @@ static void cell(const struct tui_model_view *v, int i, int k, char *buf, size_t
     }
 }
 
-struct layout { int w[N_COLS]; bool on[N_COLS]; };
+struct layout {
+    int w[N_COLS];
+    bool on[N_COLS];
+};
 
 static struct layout columns(const struct tui_model_view *v, int width)
 {
@@ -67,10 +74,8 @@ static struct layout columns(const struct tui_model_view *v, int width)
     }
     for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0]; d++) {
         int total = 0;
-        for (int k = 0; k < N_COLS; k++)
-            total += L.on[k] ? L.w[k] + 2 : 0;
-        if (total - 2 <= width)
-            break;
+        for (int k = 0; k < N_COLS; k++) total += L.on[k] ? L.w[k] + 2 : 0;
+        if (total - 2 <= width) break;
         L.on[drop_order[d]] = false;
     }
     return L;
@@ -83,17 +88,15 @@ static void table_row(struct tui_canvas *c, struct tui_rect r, const struct tui_
     int x = r.x;
     char buf[64];
     for (int k = 0; k < N_COLS; k++) {
-        if (!L->on[k])
-            continue;
+        if (!L->on[k]) continue;
         if (i == -2)
             snprintf(buf, sizeof buf, "%s", heads[k]);
         else
             cell(v, i, k, buf, sizeof buf);
         bool left = k == COL_OP || k == COL_IN || k == COL_OUT;
         int n = (int)strlen(buf), pad = left || n >= L->w[k] ? 0 : L->w[k] - n;
-        struct tui_rect cr = {x, y, L->w[k], 1};   /* a long shape or op is cut, not spilled */
-        if (cr.x + cr.w > r.x + r.w)
-            cr.w = r.x + r.w - cr.x;
+        struct tui_rect cr = { x, y, L->w[k], 1 }; /* a long shape or op is cut, not spilled */
+        if (cr.x + cr.w > r.x + r.w) cr.w = r.x + r.w - cr.x;
         tui_panel_text(c, cr, x + pad, y, fg, buf);
         x += L->w[k] + 2;
     }
@@ -110,15 +113,16 @@ static void share_line(struct tui_canvas *c, struct tui_rect r, int y, const cha
     int used = tui_panel_text(c, r, r.x, y, fg, line);
     int bar_x = r.x + n + 2, bar_w = r.x + r.w - bar_x;
     if (used == n && bar_w >= 4) {
-        enum tui_ui_color col = share < 0.5 ? TUI_UI_GOOD : share < 0.8 ? TUI_UI_CURSOR : TUI_UI_ALERT;
+        enum tui_ui_color col = share < 0.5 ? TUI_UI_GOOD
+            : share < 0.8                   ? TUI_UI_CURSOR
+                                            : TUI_UI_ALERT;
         tui_panel_bar(c, r, bar_x, y, bar_w > 40 ? 40 : bar_w, share, tui_ui_color(c->color, col));
     }
 }
 
 void tui_panel_model(struct tui_canvas *c, struct tui_rect r, const struct tui_model_view *v)
 {
-    if (r.w <= 0 || r.h <= 0 || !v->info)
-        return;
+    if (r.w <= 0 || r.h <= 0 || !v->info) return;
     const struct mdl_info *in = v->info;
     int title = tui_ui_color(c->color, TUI_UI_TITLE), text = tui_ui_color(c->color, TUI_UI_TEXT);
     int axis = tui_ui_color(c->color, TUI_UI_AXIS);
@@ -126,7 +130,7 @@ void tui_panel_model(struct tui_canvas *c, struct tui_rect r, const struct tui_m
     char buf[512], a[32], b[32];
     int n = tui_panel_printf(c, r, r.x, y, title, "%s%s%s", v->title ? v->title : "Model",
                              v->path ? ": " : "", v->path ? v->path : "");
-    tui_canvas_attr(c, (struct tui_rect){r.x, y, n, 1}, TUI_ATTR_BOLD);
+    tui_canvas_attr(c, (struct tui_rect){ r.x, y, n, 1 }, TUI_ATTR_BOLD);
     y++;
     /* RAM and flash: the reason this view exists, so they go last but never away. */
     int num_w = (int)strlen(tui_format_grouped(in->arena_bytes, a, sizeof a));
@@ -135,11 +139,12 @@ void tui_panel_model(struct tui_canvas *c, struct tui_rect r, const struct tui_m
     struct layout L = columns(v, r.w);
     if (r.h < 5) {
         if (y < end)
-            share_line(c, r, y++, "RAM    tensor arena", in->arena_bytes, num_w, in->ram_share, "256 KB");
+            share_line(c, r, y++, "RAM    tensor arena", in->arena_bytes, num_w, in->ram_share,
+                       "256 KB");
         if (y < end)
-            share_line(c, r, y++, "flash  model       ", in->model_bytes, num_w, in->flash_share, "1 MB");
-        if (y < end)
-            table_row(c, r, v, &L, -1, y, text);
+            share_line(c, r, y++, "flash  model       ", in->model_bytes, num_w, in->flash_share,
+                       "1 MB");
+        if (y < end) table_row(c, r, v, &L, -1, y, text);
         return;
     }
     bool extras = r.h >= 5 + 2 + n_layers && v->model;
@@ -155,20 +160,19 @@ void tui_panel_model(struct tui_canvas *c, struct tui_rect r, const struct tui_m
                          seed ? "seed" : "default");
     }
     table_row(c, r, v, &L, -2, y, axis);
-    tui_canvas_attr(c, (struct tui_rect){r.x, y, r.w, 1}, TUI_ATTR_BOLD);
+    tui_canvas_attr(c, (struct tui_rect){ r.x, y, r.w, 1 }, TUI_ATTR_BOLD);
     y++;
-    int slots = end - y - 3;   /* total, RAM, flash stay */
+    int slots = end - y - 3; /* total, RAM, flash stay */
     int first = v->first_layer;
     first = first > n_layers - slots ? n_layers - slots : first;
     first = first < 0 ? 0 : first;
     int shown = n_layers - first <= slots ? n_layers - first : slots - 1;
     shown = shown < 0 ? 0 : shown;
-    for (int i = 0; i < shown; i++)
-        table_row(c, r, v, &L, first + i, y++, text);
+    for (int i = 0; i < shown; i++) table_row(c, r, v, &L, first + i, y++, text);
     if (first + shown < n_layers && slots > 0)
         tui_panel_printf(c, r, r.x, y++, axis, "+%d more", n_layers - first - shown);
     table_row(c, r, v, &L, -1, y, title);
-    tui_canvas_attr(c, (struct tui_rect){r.x, y, r.w, 1}, TUI_ATTR_BOLD);
+    tui_canvas_attr(c, (struct tui_rect){ r.x, y, r.w, 1 }, TUI_ATTR_BOLD);
     y++;
     share_line(c, r, y++, "RAM    tensor arena", in->arena_bytes, num_w, in->ram_share, "256 KB");
     share_line(c, r, y, "flash  model       ", in->model_bytes, num_w, in->flash_share, "1 MB");

@@ -17,31 +17,26 @@
 void tui_panel_bar(struct tui_canvas *c, struct tui_rect clip, int x, int y, int w, double frac,
                    int fg)
 {
-    if (w <= 0 || y < clip.y || y >= clip.y + clip.h)
-        return;
-    if (!(frac > 0))
-        frac = 0;  /* also NaN */
-    if (frac > 1)
-        frac = 1;
+    if (w <= 0 || y < clip.y || y >= clip.y + clip.h) return;
+    if (!(frac > 0)) frac = 0; /* also NaN */
+    if (frac > 1) frac = 1;
     int empty_fg = tui_ui_color(c->color, TUI_UI_AXIS);
     long eighths = lround(frac * w * 8);
     for (int i = 0; i < w; i++) {
         int cx = x + i;
-        if (cx < clip.x || cx >= clip.x + clip.w)
-            continue;
-        long cell = eighths - 8L * i;  /* eighths that fall in this cell */
+        if (cx < clip.x || cx >= clip.x + clip.w) continue;
+        long cell = eighths - 8L * i; /* eighths that fall in this cell */
         uint32_t ch;
         int col = fg;
         if (!c->unicode) {
             ch = lround(frac * w) > i ? '#' : '.';
-            if (ch == '.')
-                col = empty_fg;
+            if (ch == '.') col = empty_fg;
         } else if (cell >= 8) {
-            ch = 0x2588;                    /* full block */
+            ch = 0x2588; /* full block */
         } else if (cell > 0) {
-            ch = 0x2590 - (uint32_t)cell;   /* U+258F 1/8 .. U+2589 7/8 */
+            ch = 0x2590 - (uint32_t)cell; /* U+258F 1/8 .. U+2589 7/8 */
         } else {
-            ch = 0x2591;                    /* light shade: the empty part */
+            ch = 0x2591; /* light shade: the empty part */
             col = empty_fg;
         }
         tui_canvas_set(c, cx, y, ch, col, TUI_COLOR_DEFAULT);
@@ -50,18 +45,15 @@ void tui_panel_bar(struct tui_canvas *c, struct tui_rect clip, int x, int y, int
 
 static const char *label_of(const struct tui_scores_model *m, int i, char *buf, size_t len)
 {
-    if (m->labels && i >= 0 && i < m->n && m->labels[i])
-        return m->labels[i];
+    if (m->labels && i >= 0 && i < m->n && m->labels[i]) return m->labels[i];
     snprintf(buf, len, "#%d", i);
     return buf;
 }
 
 static double score_of(const struct tui_scores_model *m, int i)
 {
-    if (m->scores)
-        return m->scores[i];
-    if (m->scores_i8)
-        return (m->scores_i8[i] + 128) / 256.0;
+    if (m->scores) return m->scores[i];
+    if (m->scores_i8) return (m->scores_i8[i] + 128) / 256.0;
     return NAN;
 }
 
@@ -75,9 +67,8 @@ static void draw_title(struct tui_canvas *c, struct tui_rect r, const struct tui
     else
         snprintf(led, sizeof led, "(%c) %s", m->led ? '*' : ' ', m->led ? newest : "");
     size_t len = strlen(led);
-    while (len && led[len - 1] == ' ')
-        led[--len] = '\0';
-    int led_w = c->unicode ? (int)len - 2 : (int)len;   /* the circles are 3 bytes, 1 cell */
+    while (len && led[len - 1] == ' ') led[--len] = '\0';
+    int led_w = c->unicode ? (int)len - 2 : (int)len; /* the circles are 3 bytes, 1 cell */
     int led_x = r.x + r.w - led_w;
     char title[160];
     if (m->t_s >= 0)
@@ -85,25 +76,22 @@ static void draw_title(struct tui_canvas *c, struct tui_rect r, const struct tui
     else
         snprintf(title, sizeof title, "%s", m->title ? m->title : "Model");
     int title_w = led_x - r.x - 1 > 0 ? led_x - r.x - 1 : r.w;
-    struct tui_rect tr = {r.x, r.y, title_w < r.w ? title_w : r.w, 1};
+    struct tui_rect tr = { r.x, r.y, title_w < r.w ? title_w : r.w, 1 };
     int n = tui_panel_text(c, tr, r.x, r.y, tui_ui_color(c->color, TUI_UI_TITLE), title);
-    tui_canvas_attr(c, (struct tui_rect){r.x, r.y, n, 1}, TUI_ATTR_BOLD);
+    tui_canvas_attr(c, (struct tui_rect){ r.x, r.y, n, 1 }, TUI_ATTR_BOLD);
     if (led_x > r.x + n) {
         int fg = tui_ui_color(c->color, m->led ? TUI_UI_GOOD : TUI_UI_AXIS);
         int w = tui_panel_text(c, r, led_x, r.y, fg, led);
-        if (m->led)
-            tui_canvas_attr(c, (struct tui_rect){led_x, r.y, w, 1}, TUI_ATTR_BOLD);
+        if (m->led) tui_canvas_attr(c, (struct tui_rect){ led_x, r.y, w, 1 }, TUI_ATTR_BOLD);
     }
 }
 
 static int top_class(const struct tui_scores_model *m)
 {
-    if (m->top >= 0 && m->top < m->n)
-        return m->top;
+    if (m->top >= 0 && m->top < m->n) return m->top;
     int top = -1;
     for (int i = 0; i < m->n; i++)
-        if (!isnan(score_of(m, i)) && (top < 0 || score_of(m, i) > score_of(m, top)))
-            top = i;
+        if (!isnan(score_of(m, i)) && (top < 0 || score_of(m, i) > score_of(m, top))) top = i;
     return top;
 }
 
@@ -115,14 +103,11 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
     char lb[16];
     for (int i = 0; i < m->n; i++) {
         int l = (int)strlen(label_of(m, i, lb, sizeof lb));
-        if (l > label_w)
-            label_w = l;
+        if (l > label_w) label_w = l;
     }
-    if (label_w > 12)
-        label_w = 12;
-    if (label_w > r.w / 3)
-        label_w = r.w / 3 > 1 ? r.w / 3 : 1;
-    int val_w = 5 + (m->avg ? 5 : 0);              /* " 0.91" + " 0.79" */
+    if (label_w > 12) label_w = 12;
+    if (label_w > r.w / 3) label_w = r.w / 3 > 1 ? r.w / 3 : 1;
+    int val_w = 5 + (m->avg ? 5 : 0); /* " 0.91" + " 0.79" */
     int bar_x = r.x + 2 + label_w + 1;
     int bar_w = r.x + r.w - val_w - bar_x;
     if (bar_w < 3) {
@@ -145,7 +130,7 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
         int y = y0 + i;
         bool hi = i == top;
         double s = score_of(m, i), bar = m->avg ? m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX : s;
-        struct tui_rect lr = {r.x, y, 2 + label_w < r.w ? 2 + label_w : r.w, 1};
+        struct tui_rect lr = { r.x, y, 2 + label_w < r.w ? 2 + label_w : r.w, 1 };
         if (hi)
             tui_panel_text(c, lr, r.x, y, tui_ui_color(c->color, TUI_UI_GOOD),
                            c->unicode ? "\u25B6" : ">");
@@ -166,15 +151,16 @@ static void draw_bars(struct tui_canvas *c, struct tui_rect r, const struct tui_
             }
         }
         char val[32];
-        int n = isnan(s) ? snprintf(val, sizeof val, "    -") : snprintf(val, sizeof val, " %4.2f", s);
+        int n =
+            isnan(s) ? snprintf(val, sizeof val, "    -") : snprintf(val, sizeof val, " %4.2f", s);
         if (m->avg)
-            snprintf(val + n, sizeof val - (size_t)n, " %4.2f", m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX);
+            snprintf(val + n, sizeof val - (size_t)n, " %4.2f",
+                     m->avg[i] / (double)MDL_DETECT_THRESHOLD_MAX);
         int vx = bar_x + bar_w;
         int w = tui_panel_text(c, r, vx, y, hi ? tui_ui_color(c->color, TUI_UI_GOOD) : text, val);
         if (m->avg && m->threshold >= 0 && m->avg[i] > m->threshold && w > 5)
-            tui_canvas_attr(c, (struct tui_rect){vx + 5, y, w - 5, 1}, TUI_ATTR_REVERSE);
-        if (hi)
-            tui_canvas_attr(c, (struct tui_rect){r.x, y, r.w, 1}, TUI_ATTR_BOLD);
+            tui_canvas_attr(c, (struct tui_rect){ vx + 5, y, w - 5, 1 }, TUI_ATTR_REVERSE);
+        if (hi) tui_canvas_attr(c, (struct tui_rect){ r.x, y, r.w, 1 }, TUI_ATTR_BOLD);
     }
 }
 
@@ -182,13 +168,17 @@ static void draw_params(struct tui_canvas *c, struct tui_rect r, const struct md
                         int y)
 {
     char line[160];
-    int n = snprintf(line, sizeof line, "detect: window %d ms  threshold %.2f  suppression %d ms  min %d",
-                     (int)d->window_ms, d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
+    int n = snprintf(line, sizeof line,
+                     "detect: window %d ms  threshold %.2f  suppression %d ms  min %d",
+                     (int)d->window_ms, d->threshold / (double)MDL_DETECT_THRESHOLD_MAX,
+                     (int)d->suppression_ms, (int)d->min_count);
     if (n > r.w)
         n = snprintf(line, sizeof line, "win %dms thr %.2f sup %dms min %d", (int)d->window_ms,
-                     d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms, (int)d->min_count);
+                     d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->suppression_ms,
+                     (int)d->min_count);
     if (n > r.w) /* never a cut number: the parameters that fit, whole */
-        snprintf(line, sizeof line, "thr %.2f win %dms", d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->window_ms);
+        snprintf(line, sizeof line, "thr %.2f win %dms",
+                 d->threshold / (double)MDL_DETECT_THRESHOLD_MAX, (int)d->window_ms);
     tui_panel_text(c, r, r.x, y, tui_ui_color(c->color, TUI_UI_AXIS), line);
 }
 
@@ -196,8 +186,7 @@ static void draw_log(struct tui_canvas *c, struct tui_rect r, const struct tui_s
                      int y, int rows)
 {
     int text = tui_ui_color(c->color, TUI_UI_TEXT);
-    if (rows < 1)
-        return;
+    if (rows < 1) return;
     tui_panel_text(c, r, r.x, y++, tui_ui_color(c->color, TUI_UI_TITLE),
                    m->n_log ? "Detections (newest first)" : "No detections");
     rows--;
@@ -210,8 +199,8 @@ static void draw_log(struct tui_canvas *c, struct tui_rect r, const struct tui_s
     for (size_t k = 0; k < shown; k++) {
         const struct tui_detection *d = &m->log[m->n_log - 1 - k];
         tui_panel_printf(c, r, r.x, y++, k == 0 ? tui_ui_color(c->color, TUI_UI_GOOD) : text,
-                         "%s %.2f @ %.2f s", label_of(m, d->label, lb, sizeof lb),
-                         d->score / 255.0, d->t_s);
+                         "%s %.2f @ %.2f s", label_of(m, d->label, lb, sizeof lb), d->score / 255.0,
+                         d->t_s);
     }
     if (shown < m->n_log && rows > 0)
         tui_panel_printf(c, r, r.x, y, tui_ui_color(c->color, TUI_UI_AXIS), "+%zu more",
@@ -220,8 +209,7 @@ static void draw_log(struct tui_canvas *c, struct tui_rect r, const struct tui_s
 
 void tui_panel_scores(struct tui_canvas *c, struct tui_rect r, const struct tui_scores_model *m)
 {
-    if (r.w <= 0 || r.h <= 0)
-        return;
+    if (r.w <= 0 || r.h <= 0) return;
     draw_title(c, r, m);
     int y = r.y + 1, end = r.y + r.h;
     int n = m->n < 0 ? 0 : m->n > MDL_DETECT_MAX_CLASSES ? MDL_DETECT_MAX_CLASSES : m->n;
@@ -231,8 +219,6 @@ void tui_panel_scores(struct tui_canvas *c, struct tui_rect r, const struct tui_
     bool head = n > 0 && r.h >= 1 + 1 + n + (m->detect ? 1 : 0) + 3;
     draw_bars(c, r, &mm, y, end - y, head);
     y += n + head;
-    if (m->detect && y < end)
-        draw_params(c, r, m->detect, y++);
-    if (y < end)
-        draw_log(c, r, &mm, y, end - y);
+    if (m->detect && y < end) draw_params(c, r, m->detect, y++);
+    if (y < end) draw_log(c, r, &mm, y, end - y);
 }

@@ -32,8 +32,7 @@
 static inline int tui_panel_text(struct tui_canvas *c, struct tui_rect r, int x, int y, int fg,
                                  const char *utf8)
 {
-    if (y < r.y || y >= r.y + r.h || x < r.x || x >= r.x + r.w)
-        return 0;
+    if (y < r.y || y >= r.y + r.h || x < r.x || x >= r.x + r.w) return 0;
     return tui_canvas_text(c, x, y, r.x + r.w - x, fg, TUI_COLOR_DEFAULT, utf8);
 }
 
@@ -74,26 +73,26 @@ void tui_panel_bar(struct tui_canvas *c, struct tui_rect clip, int x, int y, int
 
 /* One keyword detection, for the log and the time axis. */
 struct tui_detection {
-    double t_s;                     /* time of the window's end, s (clip or session time) */
-    int label;                      /* class index into the panel's labels */
-    int32_t score;                  /* averaged score that fired, 0..255 */
+    double t_s;    /* time of the window's end, s (clip or session time) */
+    int label;     /* class index into the panel's labels */
+    int32_t score; /* averaged score that fired, 0..255 */
 };
 
 struct tui_scores_model {
-    const char *title;              /* NULL: "Model" */
-    double t_s;                     /* time of the scores shown, s; < 0: not shown */
-    int n;                          /* classes, 0..MDL_DETECT_MAX_CLASSES */
-    const char *const *labels;      /* n class names */
-    const int8_t *scores_i8;        /* n int8 outputs (zero point -128); may be NULL */
-    const float *scores;            /* n dequantised scores 0..1; NULL: (s + 128) / 256 */
-    const int32_t *avg;             /* n smoothed (window-averaged) scores 0..255, or NULL */
-    int top;                        /* class to highlight; < 0: largest score */
-    int32_t threshold;              /* detection threshold 0..255 marked on the bars; < 0: none */
+    const char *title;         /* NULL: "Model" */
+    double t_s;                /* time of the scores shown, s; < 0: not shown */
+    int n;                     /* classes, 0..MDL_DETECT_MAX_CLASSES */
+    const char *const *labels; /* n class names */
+    const int8_t *scores_i8;   /* n int8 outputs (zero point -128); may be NULL */
+    const float *scores;       /* n dequantised scores 0..1; NULL: (s + 128) / 256 */
+    const int32_t *avg;        /* n smoothed (window-averaged) scores 0..255, or NULL */
+    int top;                   /* class to highlight; < 0: largest score */
+    int32_t threshold;         /* detection threshold 0..255 marked on the bars; < 0: none */
     const struct mdl_detect_config *detect; /* parameters line; NULL: not shown */
-    const struct tui_detection *log; /* detections, oldest first (drawn newest first) */
+    const struct tui_detection *log;        /* detections, oldest first (drawn newest first) */
     size_t n_log;
-    bool led;                       /* lit: the newest detection is recent (caller's clock) */
-    const char *no_detections_why;  /* said under "No detections" (e.g. a clip too short), or NULL */
+    bool led;                      /* lit: the newest detection is recent (caller's clock) */
+    const char *no_detections_why; /* said under "No detections" (e.g. a clip too short), or NULL */
 };
 
 /* Layout, top down, rows dropped from the bottom when r is short:
@@ -108,34 +107,37 @@ void tui_panel_scores(struct tui_canvas *c, struct tui_rect r, const struct tui_
 
 /* Same order as device's enum dev_state, so a cast maps one onto the other. */
 enum tui_board_state {
-    TUI_BOARD_CONNECTING, TUI_BOARD_READY, TUI_BOARD_TIMEOUT, TUI_BOARD_DISCONNECTED,
-    TUI_BOARD_VERSION_MISMATCH, TUI_BOARD_STATE_COUNT
+    TUI_BOARD_CONNECTING,
+    TUI_BOARD_READY,
+    TUI_BOARD_TIMEOUT,
+    TUI_BOARD_DISCONNECTED,
+    TUI_BOARD_VERSION_MISMATCH,
+    TUI_BOARD_STATE_COUNT
 };
-const char *tui_board_state_name(enum tui_board_state s);   /* "connecting", ... */
+const char *tui_board_state_name(enum tui_board_state s); /* "connecting", ... */
 
 enum tui_board_mode {
-    TUI_BOARD_IDLE,                 /* neither streaming nor classifying */
-    TUI_BOARD_MIC,                  /* board mic recording, streamed to the host */
-    TUI_BOARD_PUSH,                 /* host pushes samples for the board to classify */
+    TUI_BOARD_IDLE, /* neither streaming nor classifying */
+    TUI_BOARD_MIC,  /* board mic recording, streamed to the host */
+    TUI_BOARD_PUSH, /* host pushes samples for the board to classify */
 };
 
 /* Timing history of one stage: running min/max/mean over every value added
  * since the last reset, and a ring of the newest values for the sparkline. */
 #define TUI_STAGE_HISTORY 128
-enum tui_stage { TUI_STAGE_PRE, TUI_STAGE_INFER, TUI_STAGE_POST, TUI_STAGE_TOTAL,
-                 TUI_STAGE_COUNT };
-const char *tui_stage_name(enum tui_stage s);    /* "preprocess", ..., "total" */
+enum tui_stage { TUI_STAGE_PRE, TUI_STAGE_INFER, TUI_STAGE_POST, TUI_STAGE_TOTAL, TUI_STAGE_COUNT };
+const char *tui_stage_name(enum tui_stage s); /* "preprocess", ..., "total" */
 struct tui_stage_stats {
-    uint64_t count;                 /* values added */
-    uint32_t last_us, min_us, max_us; /* valid when count > 0 */
-    uint64_t sum_us;                /* for the mean */
+    uint64_t count;                      /* values added */
+    uint32_t last_us, min_us, max_us;    /* valid when count > 0 */
+    uint64_t sum_us;                     /* for the mean */
     uint32_t ring_us[TUI_STAGE_HISTORY]; /* newest values; ring_us[head - 1] is the last */
-    int head;                       /* next slot written */
-    int n_ring;                     /* valid entries, <= TUI_STAGE_HISTORY */
+    int head;                            /* next slot written */
+    int n_ring;                          /* valid entries, <= TUI_STAGE_HISTORY */
 };
-void tui_stage_stats_reset(struct tui_stage_stats *s);   /* a zeroed struct is reset too */
+void tui_stage_stats_reset(struct tui_stage_stats *s); /* a zeroed struct is reset too */
 void tui_stage_stats_add(struct tui_stage_stats *s, uint32_t us);
-double tui_stage_stats_avg_us(const struct tui_stage_stats *s);  /* 0 when empty */
+double tui_stage_stats_avg_us(const struct tui_stage_stats *s); /* 0 when empty */
 /* Kept value i in time order: i = 0 is the oldest kept, i = n_ring - 1 the
  * last added. 0 outside 0..n_ring-1. */
 uint32_t tui_stage_stats_hist(const struct tui_stage_stats *s, int i);
@@ -149,26 +151,26 @@ void tui_sparkline(struct tui_canvas *c, struct tui_rect clip, int x, int y, int
                    const struct tui_stage_stats *s, int fg);
 
 struct tui_board_model {
-    const char *title;              /* NULL: "Board" */
+    const char *title; /* NULL: "Board" */
     enum tui_board_state state;
-    const char *port;               /* port or pty path, or NULL */
-    const char *message;            /* why the state (timeout, mismatch detail), or NULL */
-    const char *firmware;           /* firmware version text, or NULL/"" before INFO */
-    const char *model_name;         /* board's model name, or NULL/"" */
+    const char *port;       /* port or pty path, or NULL */
+    const char *message;    /* why the state (timeout, mismatch detail), or NULL */
+    const char *firmware;   /* firmware version text, or NULL/"" before INFO */
+    const char *model_name; /* board's model name, or NULL/"" */
     int n_labels;
-    const char *const *labels;      /* n_labels class names of the board's model */
-    uint32_t arena_bytes;           /* board's tensor arena, bytes; 0: unknown */
-    uint32_t ram_bytes;             /* board's RAM in use, bytes; 0: unknown */
-    uint32_t flash_bytes;           /* board's flash in use, bytes; 0: unknown */
+    const char *const *labels; /* n_labels class names of the board's model */
+    uint32_t arena_bytes;      /* board's tensor arena, bytes; 0: unknown */
+    uint32_t ram_bytes;        /* board's RAM in use, bytes; 0: unknown */
+    uint32_t flash_bytes;      /* board's flash in use, bytes; 0: unknown */
     enum tui_board_mode mode;
-    uint64_t frames_ok;             /* good frames received */
-    uint64_t bad_frames;            /* discarded frames (CRC, framing, length) */
-    uint64_t lost_chunks;           /* gaps in the mic chunk numbers */
+    uint64_t frames_ok;                   /* good frames received */
+    uint64_t bad_frames;                  /* discarded frames (CRC, framing, length) */
+    uint64_t lost_chunks;                 /* gaps in the mic chunk numbers */
     const struct tui_stage_stats *stages; /* TUI_STAGE_COUNT entries, or NULL: no table */
-    const char *timing_source;      /* whose clock timed the stages: "board", "host" (a virtual
+    const char *timing_source; /* whose clock timed the stages: "board", "host" (a virtual
                                        board runs on the host); NULL: "board" */
-    const char *mode_text;          /* what the mode is doing now; NULL: the mode's name */
-    const char *link_note;          /* a full or dead link ("full: 1,024 B dropped"), or NULL */
+    const char *mode_text;     /* what the mode is doing now; NULL: the mode's name */
+    const char *link_note;     /* a full or dead link ("full: 1,024 B dropped"), or NULL */
 };
 
 /* Layout, top down (rows dropped from the bottom when r is short):
@@ -185,12 +187,12 @@ void tui_panel_board(struct tui_canvas *c, struct tui_rect r, const struct tui_b
 /* ---- model info view, the 'm' key (panel_model.c) ---- */
 
 struct tui_model_view {
-    const char *title;              /* NULL: "Model" */
-    const char *path;               /* model file shown in the title, or NULL */
-    const struct mdl_model *model;  /* for shapes, sizes and the description */
-    const struct mdl_info *info;    /* mdl_model_info() of model */
-    const char *convention;         /* "default" or "seed" (FLOPs), NULL: "default" */
-    int first_layer;                /* scroll: first layer row shown (clamped) */
+    const char *title;             /* NULL: "Model" */
+    const char *path;              /* model file shown in the title, or NULL */
+    const struct mdl_model *model; /* for shapes, sizes and the description */
+    const struct mdl_info *info;   /* mdl_model_info() of model */
+    const char *convention;        /* "default" or "seed" (FLOPs), NULL: "default" */
+    int first_layer;               /* scroll: first layer row shown (clamped) */
 };
 
 /* Same columns, figures and labels as `kwscope model info`:
@@ -211,8 +213,7 @@ enum kws_status tui_track_detect(const struct mdl_track *t, const struct mdl_det
                                  size_t err_len);
 /* Detections as time-axis marks (label names borrowed from labels; "?" when
  * a label index is outside 0..n_labels-1). Returns the marks written. */
-size_t tui_detections_to_marks(const struct tui_detection *d, size_t n,
-                               const char *const *labels, int n_labels, struct tui_mark *out,
-                               size_t max);
+size_t tui_detections_to_marks(const struct tui_detection *d, size_t n, const char *const *labels,
+                               int n_labels, struct tui_mark *out, size_t max);
 
 #endif

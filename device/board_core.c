@@ -77,8 +77,7 @@ static void ring_clip(const struct dev_board *b, int16_t *out)
     size_t pad = DEV_BOARD_CLIP - b->ring_fill;
     memset(out, 0, pad * sizeof *out);
     size_t start = (b->ring_head + DEV_BOARD_CLIP - b->ring_fill) % DEV_BOARD_CLIP;
-    for (size_t i = 0; i < b->ring_fill; i++)
-        out[pad + i] = b->ring[(start + i) % DEV_BOARD_CLIP];
+    for (size_t i = 0; i < b->ring_fill; i++) out[pad + i] = b->ring[(start + i) % DEV_BOARD_CLIP];
 }
 
 int dev_board_classify(struct dev_board *b, struct dev_result *r)
@@ -180,9 +179,7 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
         if (!b->mic_on) b->chunk.n = 0;
         b->mic_on = 1;
         break;
-    case DEV_MSG_MIC_STOP:
-        b->mic_on = 0;
-        break;
+    case DEV_MSG_MIC_STOP: b->mic_on = 0; break;
     case DEV_MSG_PUSH: {
         if (dev_audio_decode(f->payload, f->len, &b->push) != KWS_OK) {
             send_error(b, DEV_ERR_BAD_PAYLOAD, "bad push payload");
@@ -191,9 +188,7 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
         ring_add(b, b->push.samples, b->push.n);
         break;
     }
-    case DEV_MSG_CLASSIFY:
-        do_classify(b);
-        break;
+    case DEV_MSG_CLASSIFY: do_classify(b); break;
     case DEV_MSG_FEATURES_REQ:
         if (!b->have_feat) {
             send_error(b, DEV_ERR_NO_FEATURES, "no features computed yet");
@@ -202,8 +197,7 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
         n = dev_features_encode(&b->feat, b->pl, sizeof b->pl);
         send(b, DEV_MSG_FEATURES, b->pl, n);
         break;
-    default:
-        send_error(b, DEV_ERR_UNSUPPORTED, "unknown message type");
+    default: send_error(b, DEV_ERR_UNSUPPORTED, "unknown message type");
     }
 }
 

@@ -20,7 +20,7 @@ static int st_features(void *user, const int16_t *clip, size_t n, int8_t *feat)
     struct dev_pipeline *p = user;
     dsp_micro_reset(&p->micro);
     size_t got = dsp_micro_feed(&p->micro, clip, n, NULL, p->u16, DEV_FEAT_ROWS);
-    if (got < DEV_FEAT_ROWS)   /* a short clip: zero features, as classify pads */
+    if (got < DEV_FEAT_ROWS) /* a short clip: zero features, as classify pads */
         memset(p->u16 + got * DEV_FEAT_COLS, 0,
                (DEV_FEAT_ROWS - got) * DEV_FEAT_COLS * sizeof p->u16[0]);
     if (p->float_input) {
@@ -62,8 +62,8 @@ static void st_post(void *user, const int8_t *scores, int n, uint32_t now_ms, ui
 }
 
 enum kws_status dev_pipeline_init(struct dev_pipeline *p, const struct mdl_model *m,
-                                  const struct mdl_detect_config *dc, void *arena,
-                                  size_t arena_cap, char *err, size_t err_len)
+                                  const struct mdl_detect_config *dc, void *arena, size_t arena_cap,
+                                  char *err, size_t err_len)
 {
     memset(p, 0, sizeof *p);
     struct dsp_micro_config mc = dsp_micro_config_default();
@@ -94,13 +94,13 @@ void dev_pipeline_free(struct dev_pipeline *p)
 
 struct dev_board_pipeline dev_pipeline_stages(struct dev_pipeline *p)
 {
-    struct dev_board_pipeline s = {p, st_features, st_infer, st_post};
+    struct dev_board_pipeline s = { p, st_features, st_infer, st_post };
     return s;
 }
 
 enum kws_status dev_pipeline_describe(const struct dev_pipeline *p, const struct mdl_model *m,
-                                      const char *name, const char *labels,
-                                      struct dev_info *info, char *err, size_t err_len)
+                                      const char *name, const char *labels, struct dev_info *info,
+                                      char *err, size_t err_len)
 {
     const char *l = labels ? labels : DEFAULT_LABELS;
     int n = 0;
@@ -118,8 +118,8 @@ enum kws_status dev_pipeline_describe(const struct dev_pipeline *p, const struct
         l += k + 1;
     }
     if (n != p->kws.n_classes)
-        return kws_err(err, err_len, KWS_ERR_ARG, "%d labels given, the model has %d outputs",
-                       n, p->kws.n_classes);
+        return kws_err(err, err_len, KWS_ERR_ARG, "%d labels given, the model has %d outputs", n,
+                       p->kws.n_classes);
     memset(info->model, 0, sizeof info->model);
     size_t nl = strlen(name);
     if (nl >= sizeof info->model) nl = sizeof info->model - 1;

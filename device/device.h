@@ -23,8 +23,8 @@
 /* type(1) seq(2) len(2) ... crc32(4) */
 #define DEV_FRAME_OVERHEAD 9
 /* COBS adds one byte per 254 plus one; two 0x00 delimiters. */
-#define DEV_MAX_WIRE (DEV_MAX_PAYLOAD + DEV_FRAME_OVERHEAD + \
-                      (DEV_MAX_PAYLOAD + DEV_FRAME_OVERHEAD) / 254 + 1 + 2)
+#define DEV_MAX_WIRE \
+    (DEV_MAX_PAYLOAD + DEV_FRAME_OVERHEAD + (DEV_MAX_PAYLOAD + DEV_FRAME_OVERHEAD) / 254 + 1 + 2)
 /* Host-to-board frames stay under 64 wire bytes (USB CDC on the Nano 33 BLE
  * drops host-to-device bytes at 64-byte boundaries); each is acknowledged. */
 #define DEV_PUSH_MAX_SAMPLES 22
@@ -36,19 +36,19 @@
 
 /* Message types: host->board below 0x80, board->host 0x80 and above. */
 enum dev_msg {
-    DEV_MSG_HELLO = 0x01,      /* u8 host protocol version */
-    DEV_MSG_MIC_START = 0x02,  /* empty */
-    DEV_MSG_MIC_STOP = 0x03,   /* empty */
-    DEV_MSG_PUSH = 0x04,       /* struct dev_audio (<= DEV_PUSH_MAX_SAMPLES) */
-    DEV_MSG_CLASSIFY = 0x05,   /* empty: classify the last pushed second */
+    DEV_MSG_HELLO = 0x01,        /* u8 host protocol version */
+    DEV_MSG_MIC_START = 0x02,    /* empty */
+    DEV_MSG_MIC_STOP = 0x03,     /* empty */
+    DEV_MSG_PUSH = 0x04,         /* struct dev_audio (<= DEV_PUSH_MAX_SAMPLES) */
+    DEV_MSG_CLASSIFY = 0x05,     /* empty: classify the last pushed second */
     DEV_MSG_FEATURES_REQ = 0x06, /* empty: send the last features */
-    DEV_MSG_ACK = 0x80,        /* u8 type, u16 seq of the acknowledged frame */
-    DEV_MSG_INFO = 0x81,       /* struct dev_info */
-    DEV_MSG_AUDIO = 0x84,      /* struct dev_audio (mic stream) */
-    DEV_MSG_RESULT = 0x85,     /* struct dev_result */
-    DEV_MSG_FEATURES = 0x86,   /* struct dev_features */
-    DEV_MSG_LOG = 0x87,        /* text */
-    DEV_MSG_ERROR = 0x88,      /* u8 code, text */
+    DEV_MSG_ACK = 0x80,          /* u8 type, u16 seq of the acknowledged frame */
+    DEV_MSG_INFO = 0x81,         /* struct dev_info */
+    DEV_MSG_AUDIO = 0x84,        /* struct dev_audio (mic stream) */
+    DEV_MSG_RESULT = 0x85,       /* struct dev_result */
+    DEV_MSG_FEATURES = 0x86,     /* struct dev_features */
+    DEV_MSG_LOG = 0x87,          /* text */
+    DEV_MSG_ERROR = 0x88,        /* u8 code, text */
 };
 
 /* One decoded frame. payload points into the decoder's own buffer and stays
@@ -67,14 +67,14 @@ uint32_t dev_crc32(uint32_t crc, const void *data, size_t n);
 /* Encode one frame into out (cap bytes, DEV_MAX_WIRE always suffices):
  * 0x00, COBS(type seq len payload crc), 0x00. Returns the wire length, or 0
  * when len > DEV_MAX_PAYLOAD or cap is too small. */
-size_t dev_frame_encode(uint8_t type, uint16_t seq, const void *payload, size_t len,
-                        uint8_t *out, size_t cap);
+size_t dev_frame_encode(uint8_t type, uint16_t seq, const void *payload, size_t len, uint8_t *out,
+                        size_t cap);
 
 /* Streaming decoder (state machine drawn in PROTOCOL.md). Zero-initialise or
  * call dev_decoder_init; it holds one frame's worth of bytes. */
 struct dev_decoder {
-    int state;              /* DEV_DEC_* (private) */
-    size_t n;               /* bytes collected in buf */
+    int state; /* DEV_DEC_* (private) */
+    size_t n;  /* bytes collected in buf */
     uint8_t buf[DEV_MAX_WIRE];
     uint8_t frame[DEV_MAX_PAYLOAD + DEV_FRAME_OVERHEAD];
     /* counters: every discarded byte run is one bad frame, by cause */
@@ -86,16 +86,16 @@ unsigned long dev_decoder_bad(const struct dev_decoder *d);
 /* Feed bytes; stops after the first complete good frame. Returns how many
  * bytes were consumed; *got is 1 with *f filled when a frame was decoded. Call
  * again with the rest until everything is consumed. */
-size_t dev_decoder_feed(struct dev_decoder *d, const uint8_t *in, size_t n,
-                        struct dev_frame *f, int *got);
+size_t dev_decoder_feed(struct dev_decoder *d, const uint8_t *in, size_t n, struct dev_frame *f,
+                        int *got);
 
 /* Message payloads. Every encoder returns the payload length (0: does not
  * fit); every decoder returns KWS_OK or KWS_ERR_FORMAT (never reads past len). */
 struct dev_info {
-    uint8_t proto;                  /* DEV_PROTO_VERSION of the board */
-    char firmware[32];              /* firmware version text */
-    char model[32];                 /* model name, "" when the board has none */
-    uint32_t model_hash;            /* CRC-32 of the model bytes, 0 if none */
+    uint8_t proto;       /* DEV_PROTO_VERSION of the board */
+    char firmware[32];   /* firmware version text */
+    char model[32];      /* model name, "" when the board has none */
+    uint32_t model_hash; /* CRC-32 of the model bytes, 0 if none */
     uint32_t sample_rate;
     uint8_t n_labels;
     char labels[DEV_MAX_LABELS][DEV_LABEL_LEN];
@@ -118,12 +118,12 @@ size_t dev_audio_encode(const struct dev_audio *v, uint8_t *out, size_t cap);
 enum kws_status dev_audio_decode(const uint8_t *p, size_t len, struct dev_audio *v);
 
 struct dev_result {
-    uint8_t label;          /* index of the top score */
-    uint8_t detected;       /* 1 when the detector fired for this window */
+    uint8_t label;    /* index of the top score */
+    uint8_t detected; /* 1 when the detector fired for this window */
     uint8_t n_scores;
     int8_t scores[DEV_MAX_LABELS];
     uint32_t preprocess_us, inference_us, postprocess_us;
-    uint32_t board_ms;      /* the board's clock (millis) at the result */
+    uint32_t board_ms; /* the board's clock (millis) at the result */
     /* optional tail (PROTOCOL.md): executed instructions per stage, sent by
      * boards that count them (the emulated board, whose *_us are then
      * Cortex-M4 estimates); has_instr 0: absent */
@@ -147,29 +147,29 @@ enum kws_status dev_ack_decode(const uint8_t *p, size_t len, uint8_t *type, uint
 /* ---- DIALECT: line formats of firmware users already have ---------------
  * One line without its newline in, one event out. Pure, fuzzable. */
 enum dev_line_kind {
-    DEV_LINE_NONE,        /* not recognised (kept as log text) */
-    DEV_LINE_HEARD,       /* micro_speech "Heard yes (201) @4800ms" */
-    DEV_LINE_SCORES,      /* micro_speech "Scores: s 12 u -3 y 100 n -128" */
-    DEV_LINE_PROFILE,     /* micro_speech "## time: min 3ms  max 5ms  avg 4ms" */
-    DEV_LINE_DATA_ACK,    /* "!DATA_ACK 96" (score: bytes acknowledged, -1 if absent) */
-    DEV_LINE_OK,          /* "!OK TEST 96", "!OK DATA ..." (text; score: last number) */
-    DEV_LINE_FAIL,        /* "!FAIL ..." (text) */
-    DEV_LINE_EI_HEADER,   /* Edge Impulse "Predictions (DSP: x ms., Classification: y ms., Anomaly: z ms.)" */
-    DEV_LINE_EI_SCORE,    /* Edge Impulse "    yes: 0.96875" */
+    DEV_LINE_NONE,     /* not recognised (kept as log text) */
+    DEV_LINE_HEARD,    /* micro_speech "Heard yes (201) @4800ms" */
+    DEV_LINE_SCORES,   /* micro_speech "Scores: s 12 u -3 y 100 n -128" */
+    DEV_LINE_PROFILE,  /* micro_speech "## time: min 3ms  max 5ms  avg 4ms" */
+    DEV_LINE_DATA_ACK, /* "!DATA_ACK 96" (score: bytes acknowledged, -1 if absent) */
+    DEV_LINE_OK,       /* "!OK TEST 96", "!OK DATA ..." (text; score: last number) */
+    DEV_LINE_FAIL,     /* "!FAIL ..." (text) */
+    DEV_LINE_EI_HEADER, /* Edge Impulse "Predictions (DSP: x ms., Classification: y ms., Anomaly: z ms.)" */
+    DEV_LINE_EI_SCORE, /* Edge Impulse "    yes: 0.96875" */
 };
 struct dev_line {
     enum dev_line_kind kind;
-    char label[DEV_LABEL_LEN];  /* HEARD, EI_SCORE */
-    int score;                  /* HEARD: 0..255 (or int8) */
-    uint32_t time_ms;           /* HEARD: @...ms */
-    int n_scores;               /* SCORES */
+    char label[DEV_LABEL_LEN]; /* HEARD, EI_SCORE */
+    int score;                 /* HEARD: 0..255 (or int8) */
+    uint32_t time_ms;          /* HEARD: @...ms */
+    int n_scores;              /* SCORES */
     char score_labels[DEV_MAX_LABELS][DEV_LABEL_LEN];
     int scores[DEV_MAX_LABELS];
-    char profile_name[32];      /* PROFILE: text before "time:" (may be "") */
-    float min_ms, max_ms, avg_ms;  /* PROFILE */
+    char profile_name[32];              /* PROFILE: text before "time:" (may be "") */
+    float min_ms, max_ms, avg_ms;       /* PROFILE */
     float dsp_ms, class_ms, anomaly_ms; /* EI_HEADER (anomaly -1 when absent) */
-    float value;                /* EI_SCORE */
-    char text[64];              /* OK, FAIL: the rest of the line */
+    float value;                        /* EI_SCORE */
+    char text[64];                      /* OK, FAIL: the rest of the line */
 };
 /* Parse one line (n bytes, need not be NUL-terminated). Never fails: unknown
  * lines come back as DEV_LINE_NONE. */
@@ -202,9 +202,9 @@ struct dev_transport {
     long (*read)(struct dev_transport *t, void *buf, size_t n);
     long (*write)(struct dev_transport *t, const void *buf, size_t n);
     void (*close)(struct dev_transport *t);
-    int fd;             /* for the caller's poll(); -1 when none (loopback) */
+    int fd; /* for the caller's poll(); -1 when none (loopback) */
     void *impl;
-    const char *kind;   /* "libserialport", "termios", "fd", "loopback" */
+    const char *kind; /* "libserialport", "termios", "fd", "loopback" */
 };
 /* Ports are terminals only. check_path: the path names a character device
  * (stat, no open); check_fd: the opened fd is a character device and a tty.
@@ -215,10 +215,10 @@ enum kws_status dev_port_check_path(const char *path, char *err, size_t err_len)
 enum kws_status dev_port_check_fd(int fd, const char *path, char *err, size_t err_len);
 /* libserialport first; termios when it refuses (ptys, odd devices). Both
  * refuse anything dev_port_check_* refuses, before writing a byte. */
-enum kws_status dev_transport_open(struct dev_transport *t, const char *path,
-                                   char *err, size_t err_len);
-enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path,
-                                       char *err, size_t err_len);
+enum kws_status dev_transport_open(struct dev_transport *t, const char *path, char *err,
+                                   size_t err_len);
+enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path, char *err,
+                                       size_t err_len);
 /* Wrap an fd the caller opened (a pty master); the transport owns it after. */
 enum kws_status dev_transport_from_fd(struct dev_transport *t, int fd);
 /* Raw 8N1 termios (no echo, no line discipline) on a tty fd. */
@@ -235,11 +235,11 @@ struct dev_port {
     char path[256];
     char desc[128];
     int usb, vid, pid;
-    int arduino;   /* vid 0x2341 */
-    int nano33;    /* 0x2341:0x805A, Nano 33 BLE (Sense) */
+    int arduino; /* vid 0x2341 */
+    int nano33;  /* 0x2341:0x805A, Nano 33 BLE (Sense) */
 };
-enum kws_status dev_port_list(struct dev_port *out, size_t max, size_t *n,
-                              char *err, size_t err_len);
+enum kws_status dev_port_list(struct dev_port *out, size_t max, size_t *n, char *err,
+                              size_t err_len);
 /* Index of the single Arduino among ports, -1 when none, -2 when several. */
 int dev_port_pick(const struct dev_port *ports, size_t n);
 
@@ -248,10 +248,13 @@ int dev_port_pick(const struct dev_port *ports, size_t n);
  * The shell (sketch or sim) supplies write() and micros(), feeds received
  * bytes to dev_board_rx() and mic samples to dev_board_mic(). */
 #define DEV_BOARD_CLIP KWS_CLIP_SAMPLES /* one second at 16 kHz is classified */
-#define DEV_BOARD_HOLD_US 2000000u /* live detection pauses this long after a host request */
+#define DEV_BOARD_HOLD_US 2000000u      /* live detection pauses this long after a host request */
 enum dev_error_code {
-    DEV_ERR_VERSION = 1, DEV_ERR_NO_MODEL = 2, DEV_ERR_UNSUPPORTED = 3,
-    DEV_ERR_BAD_PAYLOAD = 4, DEV_ERR_NO_FEATURES = 5,
+    DEV_ERR_VERSION = 1,
+    DEV_ERR_NO_MODEL = 2,
+    DEV_ERR_UNSUPPORTED = 3,
+    DEV_ERR_BAD_PAYLOAD = 4,
+    DEV_ERR_NO_FEATURES = 5,
 };
 /* The three timed stages. features: 1 s of audio to the int8 49x40 input
  * (<0 on failure). infer: int8 scores, returns their count (<=0: no model).
@@ -262,8 +265,8 @@ struct dev_board_pipeline {
     void *user;
     int (*features)(void *user, const int16_t *clip, size_t n, int8_t *feat);
     int (*infer)(void *user, const int8_t *feat, int8_t *scores);
-    void (*post)(void *user, const int8_t *scores, int n, uint32_t now_ms,
-                 uint8_t *label, uint8_t *detected, uint8_t *score);
+    void (*post)(void *user, const int8_t *scores, int n, uint32_t now_ms, uint8_t *label,
+                 uint8_t *detected, uint8_t *score);
 };
 struct dev_board {
     struct dev_decoder dec;
@@ -274,13 +277,13 @@ struct dev_board {
     struct dev_info info;
     uint16_t tx_seq;
     int mic_on;
-    size_t live_stride;        /* >0: classify the mic every this many samples */
+    size_t live_stride; /* >0: classify the mic every this many samples */
     size_t live_count;
-    int hold;                  /* live detection paused since hold_us0 (host request) */
+    int hold; /* live detection paused since hold_us0 (host request) */
     uint32_t hold_us0;
-    uint8_t detect_label;      /* class of the last detection (post's *label) */
-    uint8_t detect_score;      /* strength of the last detection (post's *score) */
-    const char *hello_log;     /* sent as a LOG after every INFO when set (e.g. why the model failed) */
+    uint8_t detect_label;  /* class of the last detection (post's *label) */
+    uint8_t detect_score;  /* strength of the last detection (post's *score) */
+    const char *hello_log; /* sent as a LOG after every INFO when set (e.g. why the model failed) */
     /* the shell's detection hook (LED), may be NULL; set after dev_board_init */
     void (*on_detect)(void *io, const struct dev_result *r, int score);
     /* optional shell hooks, set after dev_board_init: an instruction counter
@@ -288,7 +291,7 @@ struct dev_board {
      * measured INFO fields (stack, heap) before each INFO is sent */
     uint32_t (*instret)(void *io);
     void (*refresh_info)(void *io, struct dev_info *info);
-    int have_last;             /* last host frame handled (retries are not redone) */
+    int have_last; /* last host frame handled (retries are not redone) */
     uint16_t last_seq;
     uint8_t last_type;
     int have_feat;
@@ -326,23 +329,23 @@ int dev_board_classify(struct dev_board *b, struct dev_result *r);
  * init allocates once (the model's prepared tables and plan; the arena too
  * unless the caller gives one); the stages never allocate or print. */
 struct dev_pipeline {
-    struct dsp_micro_state micro;      /* reset for every clip */
+    struct dsp_micro_state micro; /* reset for every clip */
     struct mdl_kws kws;
     struct mdl_detect_config dcfg;
     struct mdl_detect det;
     uint16_t u16[DEV_FEAT_ROWS * DEV_FEAT_COLS]; /* the last clip's frontend output */
-    bool float_input;                  /* float model: infer reads u16, not the int8 features */
+    bool float_input; /* float model: infer reads u16, not the int8 features */
     bool have_ms;
-    uint32_t last_ms;                  /* board clock of the last post (wrap: detector restarts) */
-    unsigned long detections;          /* detections so far */
+    uint32_t last_ms;         /* board clock of the last post (wrap: detector restarts) */
+    unsigned long detections; /* detections so far */
 };
 /* m must outlive the pipeline. dc: detector parameters (NULL: micro_speech's
  * defaults; n_classes is set from the model). arena: caller-owned,
  * MDL_ARENA_ALIGN aligned, or NULL to allocate. The model must take 49 x 40
  * features and give 1..DEV_MAX_LABELS scores (else KWS_ERR_UNSUPPORTED). */
 enum kws_status dev_pipeline_init(struct dev_pipeline *p, const struct mdl_model *m,
-                                  const struct mdl_detect_config *dc, void *arena,
-                                  size_t arena_cap, char *err, size_t err_len);
+                                  const struct mdl_detect_config *dc, void *arena, size_t arena_cap,
+                                  char *err, size_t err_len);
 void dev_pipeline_free(struct dev_pipeline *p);
 /* The three stages bound to p, for dev_board_init / dev_sim_config.pipe. */
 struct dev_board_pipeline dev_pipeline_stages(struct dev_pipeline *p);
@@ -353,8 +356,8 @@ struct dev_board_pipeline dev_pipeline_stages(struct dev_pipeline *p);
  * pipeline's state + arena + the model bytes, which the loader copies into
  * RAM). KWS_ERR_ARG with a message when the label count is wrong. */
 enum kws_status dev_pipeline_describe(const struct dev_pipeline *p, const struct mdl_model *m,
-                                      const char *name, const char *labels,
-                                      struct dev_info *info, char *err, size_t err_len);
+                                      const char *name, const char *labels, struct dev_info *info,
+                                      char *err, size_t err_len);
 
 /* ---- SESSION: the host's side of a board (session.c, session_lines.c) ----
  *
@@ -382,38 +385,41 @@ enum kws_status dev_pipeline_describe(const struct dev_pipeline *p, const struct
  * be issued in any state; they go out one acknowledged frame at a time once
  * the session is READY. Nothing received is dropped: the event queue grows. */
 enum dev_state {
-    DEV_ST_CONNECTING, DEV_ST_READY, DEV_ST_TIMEOUT, DEV_ST_DISCONNECTED,
+    DEV_ST_CONNECTING,
+    DEV_ST_READY,
+    DEV_ST_TIMEOUT,
+    DEV_ST_DISCONNECTED,
     DEV_ST_VERSION_MISMATCH,
 };
-const char *dev_state_name(enum dev_state st);  /* "connecting", ... */
+const char *dev_state_name(enum dev_state st); /* "connecting", ... */
 
 enum dev_dialect {
-    DEV_DIALECT_KWSCOPE,       /* the framed protocol of PROTOCOL.md */
-    DEV_DIALECT_MICRO_SPEECH,  /* stock micro_speech sketch: text lines */
-    DEV_DIALECT_EDGE_IMPULSE,  /* Edge Impulse firmware: text lines (receive only) */
+    DEV_DIALECT_KWSCOPE,      /* the framed protocol of PROTOCOL.md */
+    DEV_DIALECT_MICRO_SPEECH, /* stock micro_speech sketch: text lines */
+    DEV_DIALECT_EDGE_IMPULSE, /* Edge Impulse firmware: text lines (receive only) */
 };
 const char *dev_dialect_name(enum dev_dialect d);
 /* "kwscope", "micro_speech", "edge-impulse"; KWS_ERR_ARG otherwise. */
 enum kws_status dev_dialect_parse(const char *s, enum dev_dialect *d);
 
 enum dev_event_kind {
-    DEV_EV_STATE,     /* state, text: why */
-    DEV_EV_INFO,      /* dev_session_info() is filled */
-    DEV_EV_RESULT,    /* result, label (+ timings when has_timings) */
-    DEV_EV_AUDIO,     /* audio: one mic chunk (chunk numbers; gaps counted) */
-    DEV_EV_FEATURES,  /* features */
-    DEV_EV_LOG,       /* text: LOG frame or an unrecognised dialect line */
-    DEV_EV_ERROR,     /* code, text: the board reported an error */
-    DEV_EV_PROFILE,   /* line: a micro_speech "## time:" profile line */
+    DEV_EV_STATE,    /* state, text: why */
+    DEV_EV_INFO,     /* dev_session_info() is filled */
+    DEV_EV_RESULT,   /* result, label (+ timings when has_timings) */
+    DEV_EV_AUDIO,    /* audio: one mic chunk (chunk numbers; gaps counted) */
+    DEV_EV_FEATURES, /* features */
+    DEV_EV_LOG,      /* text: LOG frame or an unrecognised dialect line */
+    DEV_EV_ERROR,    /* code, text: the board reported an error */
+    DEV_EV_PROFILE,  /* line: a micro_speech "## time:" profile line */
 };
 struct dev_event {
     enum dev_event_kind kind;
     enum dev_state state;
     struct dev_result result;
-    char label[DEV_LABEL_LEN];  /* name of result.label ("" if unknown) */
-    int has_scores;             /* result.scores are meaningful */
-    int has_timings;            /* result.*_us are meaningful */
-    int requested;              /* RESULT: the answer to dev_session_classify (0: a live
+    char label[DEV_LABEL_LEN]; /* name of result.label ("" if unknown) */
+    int has_scores;            /* result.scores are meaningful */
+    int has_timings;           /* result.*_us are meaningful */
+    int requested;             /* RESULT: the answer to dev_session_classify (0: a live
                                    detection, or a line the session cannot attribute) */
     struct dev_audio audio;
     struct dev_features features;
@@ -423,12 +429,12 @@ struct dev_event {
 };
 
 struct dev_session_config {
-    const char *path;           /* port or pty path (reopened on reconnect) */
+    const char *path;                /* port or pty path (reopened on reconnect) */
     struct dev_transport *transport; /* or a ready transport (tests); then no reconnect */
     enum dev_dialect dialect;
-    int timeout_ms;             /* per acknowledged frame; 0: 300 */
-    int retries;                /* resends before TIMEOUT; 0: 5 */
-    int reconnect_ms;           /* 0: 250 */
+    int timeout_ms;   /* per acknowledged frame; 0: 300 */
+    int retries;      /* resends before TIMEOUT; 0: 5 */
+    int reconnect_ms; /* 0: 250 */
 };
 /* A gap in audio chunk numbers larger than this (about a minute of audio)
  * is a restarted count, not loss. */
@@ -444,7 +450,7 @@ struct dev_counters {
     unsigned long resends;      /* frames sent again after a timeout */
     unsigned long timeouts;     /* entries into TIMEOUT */
     unsigned long disconnects, reconnects;
-    unsigned long lines;        /* dialect lines read */
+    unsigned long lines; /* dialect lines read */
 };
 struct dev_session;
 
@@ -454,12 +460,12 @@ double dev_now(void);
 enum kws_status dev_session_open(struct dev_session **out, const struct dev_session_config *cfg,
                                  double now, char *err, size_t err_len);
 void dev_session_close(struct dev_session *s);
-int dev_session_fd(const struct dev_session *s);          /* -1 when none */
+int dev_session_fd(const struct dev_session *s); /* -1 when none */
 void dev_session_on_readable(struct dev_session *s, double now);
 void dev_session_tick(struct dev_session *s, double now);
 int dev_session_next_event(struct dev_session *s, struct dev_event *ev); /* 1: got one */
 enum dev_state dev_session_state(const struct dev_session *s);
-const char *dev_session_message(const struct dev_session *s); /* last state's reason */
+const char *dev_session_message(const struct dev_session *s);         /* last state's reason */
 const struct dev_info *dev_session_info(const struct dev_session *s); /* NULL before INFO */
 void dev_session_counters(const struct dev_session *s, struct dev_counters *c);
 
@@ -495,13 +501,14 @@ struct dev_stream_config {
     uint64_t max_samples;
     double idle_s;
     volatile int *stop;
-    enum kws_status (*sink)(void *user, const int16_t *samples, size_t n, char *err, size_t err_len);
+    enum kws_status (*sink)(void *user, const int16_t *samples, size_t n, char *err,
+                            size_t err_len);
     void *user;
 };
 struct dev_stream_result {
-    uint64_t samples;       /* given to the sink */
-    int interrupted;        /* ended by *stop */
-    double last_audio;      /* dev_now() of the last chunk */
+    uint64_t samples;  /* given to the sink */
+    int interrupted;   /* ended by *stop */
+    double last_audio; /* dev_now() of the last chunk */
 };
 enum kws_status dev_session_stream(struct dev_session *s, const struct dev_stream_config *c,
                                    struct dev_stream_result *res, char *err, size_t err_len);
@@ -510,16 +517,16 @@ enum kws_status dev_session_stream(struct dev_session *s, const struct dev_strea
  * A pty (posix_openpt) whose far end runs the board core on the host. The
  * caller polls dev_sim_fd() and calls dev_sim_step(), or dev_sim_run(). */
 struct dev_sim_config {
-    const char *link;              /* symlink to the pty's path (NULL: none); made only where
+    const char *link;   /* symlink to the pty's path (NULL: none); made only where
                                       nothing exists or over a stale sim link */
-    const int16_t *mic;            /* mic clip played in a loop (NULL: silence) */
+    const int16_t *mic; /* mic clip played in a loop (NULL: silence) */
     size_t mic_n;
     enum dev_dialect dialect;
-    double speed;                  /* mic pace: 1 real time (default), 20: 20x */
+    double speed;                   /* mic pace: 1 real time (default), 20: 20x */
     struct dev_board_pipeline pipe; /* the stages; NULL functions: "no model" */
-    struct dev_info info;          /* model name/hash, labels, memory figures */
-    size_t live_stride;            /* >0: classify the mic every this many samples */
-    int proto_override;            /* tests: claim another protocol version */
+    struct dev_info info;           /* model name/hash, labels, memory figures */
+    size_t live_stride;             /* >0: classify the mic every this many samples */
+    int proto_override;             /* tests: claim another protocol version */
     /* the virtual LED: called on every live detection (any dialect), may be
      * NULL; label is the detected class's name ("?" when unnamed), score its
      * strength 0..255 */
@@ -527,10 +534,10 @@ struct dev_sim_config {
     void *user;
 };
 struct dev_sim;
-enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
-                             char *err, size_t err_len);
-void dev_sim_close(struct dev_sim *s);   /* removes the symlink if it is still ours */
-const char *dev_sim_path(const struct dev_sim *s);   /* /dev/pts/N */
+enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg, char *err,
+                             size_t err_len);
+void dev_sim_close(struct dev_sim *s);             /* removes the symlink if it is still ours */
+const char *dev_sim_path(const struct dev_sim *s); /* /dev/pts/N */
 int dev_sim_fd(const struct dev_sim *s);
 struct dev_board *dev_sim_board(struct dev_sim *s);
 /* Serve what arrived and play the mic up to now (dev_now() seconds). */
@@ -553,28 +560,28 @@ enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop);
 #define DEV_LIVE_MS 100
 #define DEV_LIVE_MS_EDGE_IMPULSE 1000
 struct dev_sim_setup_config {
-    const char *model;             /* --model: a path, or NULL ($KWSCOPE_MODEL, the default) */
-    const char *datadir;           /* where assets/ is (mdl_model_find) */
-    const char *labels;            /* comma separated, NULL: micro_speech's */
+    const char *model;   /* --model: a path, or NULL ($KWSCOPE_MODEL, the default) */
+    const char *datadir; /* where assets/ is (mdl_model_find) */
+    const char *labels;  /* comma separated, NULL: micro_speech's */
     const struct mdl_detect_config *detect; /* NULL: micro_speech's defaults */
-    const int16_t *mic;            /* looped mic (copied), NULL: silence */
+    const int16_t *mic;                     /* looped mic (copied), NULL: silence */
     size_t mic_n;
     enum dev_dialect dialect;
-    double speed;                  /* mic pace, 0: real time */
-    long live_ms;                  /* live classification stride, 0: off, < 0: the default */
-    const char *link;              /* symlink to the pty, or NULL */
+    double speed;     /* mic pace, 0: real time */
+    long live_ms;     /* live classification stride, 0: off, < 0: the default */
+    const char *link; /* symlink to the pty, or NULL */
     void (*on_detect)(void *user, const char *label, int score, const struct dev_result *r);
     void *user;
 };
 /* The virtual board and everything it owns. */
 struct dev_sim_setup {
-    struct dev_sim *sim;           /* NULL until open */
-    struct dev_sim_config cfg;     /* what it was opened with (info, live_stride, ...) */
+    struct dev_sim *sim;       /* NULL until open */
+    struct dev_sim_config cfg; /* what it was opened with (info, live_stride, ...) */
     struct mdl_model model;
     struct dev_pipeline pipe;
     int16_t *mic;
     char model_path[4096];
-    long live_ms;                  /* the stride used, 0: no live detection */
+    long live_ms; /* the stride used, 0: no live detection */
     bool model_loaded, pipe_ready;
 };
 /* Loads, describes and opens. On failure everything is freed, err says why
@@ -582,7 +589,7 @@ struct dev_sim_setup {
  * tells a usage error (labels that do not fit the model) from the rest. */
 enum kws_status dev_sim_setup(struct dev_sim_setup *v, const struct dev_sim_setup_config *c,
                               bool *bad_labels, char *err, size_t err_len);
-void dev_sim_teardown(struct dev_sim_setup *v);   /* a zeroed or failed v is fine */
+void dev_sim_teardown(struct dev_sim_setup *v); /* a zeroed or failed v is fine */
 /* ---- EMU: the emulated board (emu.c) ------------------------------------
  * The firmware core built for the Cortex-M4F (device/firmware/emu/, an ELF)
  * run by qemu-system-arm -M mps2-an386 -icount shift=0, its UART on a pty
@@ -590,18 +597,18 @@ void dev_sim_teardown(struct dev_sim_setup *v);   /* a zeroed or failed v is fin
  * Cortex-M4 estimates from executed instructions (device/firmware/README-emu.md).
  * QEMU never outlives the process that started it (also on SIGKILL). */
 struct dev_emu_config {
-    const char *qemu;              /* NULL: qemu-system-arm from PATH */
-    const char *elf;               /* the firmware image; NULL: $KWSCOPE_EMU_ELF, else the
+    const char *qemu;     /* NULL: qemu-system-arm from PATH */
+    const char *elf;      /* the firmware image; NULL: $KWSCOPE_EMU_ELF, else the
                                       build's kwscope_emu.elf (kwscope_emu_ref.elf when reference) */
-    int reference;                 /* the reference-kernel image (plain TFLM-style loops) */
-    const uint8_t *model;          /* NULL: the image's own model; else .tflite bytes */
+    int reference;        /* the reference-kernel image (plain TFLM-style loops) */
+    const uint8_t *model; /* NULL: the image's own model; else .tflite bytes */
     size_t model_n;
-    const char *model_name;        /* shown by INFO (NULL: none) */
-    const char *labels;            /* comma separated (NULL: the image's default) */
-    long live_ms;                  /* live detection stride with a mic (0: 250 ms) */
-    const int16_t *mic;            /* clip its microphone plays in a loop (NULL: silence) */
+    const char *model_name; /* shown by INFO (NULL: none) */
+    const char *labels;     /* comma separated (NULL: the image's default) */
+    long live_ms;           /* live detection stride with a mic (0: 250 ms) */
+    const int16_t *mic;     /* clip its microphone plays in a loop (NULL: silence) */
     size_t mic_n;
-    const char *log_path;          /* QEMU's stderr (NULL: discarded) */
+    const char *log_path; /* QEMU's stderr (NULL: discarded) */
 };
 /* QEMU's model of the board's UART takes host bytes one at a time, each
  * after a wake-up of the emulator's main loop (tens of microseconds, more on
@@ -610,13 +617,13 @@ struct dev_emu_config {
  * long before resending, so resends never pile up behind slow bytes. */
 #define DEV_EMU_FRAME_TIMEOUT_MS 30000
 struct dev_emu;
-enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config *cfg,
-                              char *err, size_t err_len);
-const char *dev_emu_path(const struct dev_emu *e);   /* the pty to open */
-int dev_emu_pid(const struct dev_emu *e);            /* QEMU's pid (0 once reaped) */
+enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config *cfg, char *err,
+                              size_t err_len);
+const char *dev_emu_path(const struct dev_emu *e); /* the pty to open */
+int dev_emu_pid(const struct dev_emu *e);          /* QEMU's pid (0 once reaped) */
 /* 1 when QEMU has exited (*status: waitpid's), 0 while it runs. */
 int dev_emu_exited(struct dev_emu *e, int *status);
-void dev_emu_stop(struct dev_emu *e);   /* terminates and reaps QEMU; frees e */
+void dev_emu_stop(struct dev_emu *e); /* terminates and reaps QEMU; frees e */
 /* A port named "emu" (or "emu:ref", the reference-kernel image) means the
  * emulated board: 1 (and *reference) when port names it. */
 int dev_emu_spec(const char *port, int *reference);

@@ -58,7 +58,7 @@ static int parse_profile(const char *s, struct dev_line *o)
     memcpy(o->profile_name, name, nl);
     o->profile_name[nl] = 0;
     return sscanf(t, "time: min %fms max %fms avg %fms", &o->min_ms, &o->max_ms, &o->avg_ms) == 3 &&
-           isfinite(o->min_ms) && isfinite(o->max_ms) && isfinite(o->avg_ms);
+        isfinite(o->min_ms) && isfinite(o->max_ms) && isfinite(o->avg_ms);
 }
 
 void dev_line_parse(const char *line, size_t n, struct dev_line *o)
@@ -74,8 +74,7 @@ void dev_line_parse(const char *line, size_t n, struct dev_line *o)
     char lab[64];
     unsigned ms;
     int score;
-    if (!strncmp(s, "Heard ", 6) &&
-        sscanf(s, "Heard %63s (%d) @%ums", lab, &score, &ms) == 3) {
+    if (!strncmp(s, "Heard ", 6) && sscanf(s, "Heard %63s (%d) @%ums", lab, &score, &ms) == 3) {
         o->kind = DEV_LINE_HEARD;
         copy_label(o->label, lab);
         o->score = score;

@@ -41,7 +41,7 @@
 
 struct dev_emu {
     pid_t pid;
-    int slave;               /* held open: see above */
+    int slave; /* held open: see above */
     char path[64];
 };
 
@@ -72,14 +72,15 @@ static int model_blob(const struct dev_emu_config *c, char *err, size_t err_len)
                 c->model_n, SLOT_MODEL_MAX);
         return -1;
     }
-    uint8_t h[128] = {0};
+    uint8_t h[128] = { 0 };
     put32(h, 0x4D53574Bu);
     put32(h + 4, (uint32_t)c->model_n);
     put32(h + 8, (uint32_t)(c->live_ms > 0 ? c->live_ms : 0));
     if (c->model_name) snprintf((char *)h + 16, 32, "%s", c->model_name);
     if (c->labels) {
         if (strlen(c->labels) >= 80) {
-            kws_err(err, err_len, KWS_ERR_ARG, "labels: at most 79 characters on the emulated board");
+            kws_err(err, err_len, KWS_ERR_ARG,
+                    "labels: at most 79 characters on the emulated board");
             return -1;
         }
         memcpy(h + 48, c->labels, strlen(c->labels));
@@ -89,7 +90,7 @@ static int model_blob(const struct dev_emu_config *c, char *err, size_t err_len)
 
 static int mic_blob(const struct dev_emu_config *c)
 {
-    uint8_t h[16] = {0};
+    uint8_t h[16] = { 0 };
     size_t n = c->mic_n < MIC_MAX ? c->mic_n : MIC_MAX;
     put32(h, 0x4D53574Cu);
     put32(h + 4, (uint32_t)n);
@@ -118,7 +119,7 @@ static void exec_qemu(const struct dev_emu_config *c, pid_t parent, int master, 
 {
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(127);   /* the parent died before prctl */
+    if (getppid() != parent) _exit(127); /* the parent died before prctl */
     dup2(master, 0);
     dup2(master, 1);
     int log = open(c->log_path ? c->log_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -130,13 +131,21 @@ static void exec_qemu(const struct dev_emu_config *c, pid_t parent, int master, 
     const char *argv[24];
     int n = 0;
     argv[n++] = c->qemu ? c->qemu : "qemu-system-arm";
-    const char *fixed[] = {"-M", "mps2-an386", "-cpu", "cortex-m4", "-icount", "shift=0",
-                           "-nodefaults", "-nic", "none", "-display", "none", "-monitor", "none",
-                           "-chardev", "stdio,id=uart0,signal=off", "-serial", "chardev:uart0",
-                           "-kernel", elf};
+    const char *fixed[] = {
+        "-M",      "mps2-an386",    "-cpu",    "cortex-m4", "-icount",
+        "shift=0", "-nodefaults",   "-nic",    "none",      "-display",
+        "none",    "-monitor",      "none",    "-chardev",  "stdio,id=uart0,signal=off",
+        "-serial", "chardev:uart0", "-kernel", elf
+    };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) argv[n++] = fixed[i];
-    if (kfd >= 0) { argv[n++] = "-device"; argv[n++] = mdl; }
-    if (mfd >= 0) { argv[n++] = "-device"; argv[n++] = mic; }
+    if (kfd >= 0) {
+        argv[n++] = "-device";
+        argv[n++] = mdl;
+    }
+    if (mfd >= 0) {
+        argv[n++] = "-device";
+        argv[n++] = mic;
+    }
     argv[n] = NULL;
     execvp(argv[0], (char *const *)argv);
     fprintf(stderr, "kwscope: %s: %s\n", argv[0], strerror(errno));
@@ -157,21 +166,26 @@ enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config 
     }
     c = &cc;
     if (access(c->elf, R_OK) != 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "emulated board firmware %s: %s (build it "
+        return kws_err(err, err_len, KWS_ERR_IO,
+                       "emulated board firmware %s: %s (build it "
                        "with arm-none-eabi-gcc, or set KWSCOPE_EMU_ELF to its folder)",
                        c->elf, strerror(errno));
     struct dev_emu *e = calloc(1, sizeof *e);
     if (!e) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     e->slave = -1;
     int master = posix_openpt(O_RDWR | O_NOCTTY), kfd = -1, mfd = -1;
-    const char *name = master >= 0 && !grantpt(master) && !unlockpt(master) ? ptsname(master) : NULL;
-    if (!name || raw_pty(master) < 0 || snprintf(e->path, sizeof e->path, "%s", name) >= (int)sizeof e->path ||
+    const char *name =
+        master >= 0 && !grantpt(master) && !unlockpt(master) ? ptsname(master) : NULL;
+    if (!name || raw_pty(master) < 0 ||
+        snprintf(e->path, sizeof e->path, "%s", name) >= (int)sizeof e->path ||
         (e->slave = open(e->path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 || raw_pty(e->slave) < 0) {
         kws_err(err, err_len, KWS_ERR_IO, "emulated board: cannot make a pty: %s", strerror(errno));
         goto fail;
     }
     if (c->model && (kfd = model_blob(c, err, err_len)) < 0) {
-        if (!err || !*err) kws_err(err, err_len, KWS_ERR_IO, "emulated board: temporary file: %s", strerror(errno));
+        if (!err || !*err)
+            kws_err(err, err_len, KWS_ERR_IO, "emulated board: temporary file: %s",
+                    strerror(errno));
         goto fail;
     }
     if (c->mic && c->mic_n && (mfd = mic_blob(c)) < 0) {
@@ -200,8 +214,14 @@ fail:
     return KWS_ERR_IO;
 }
 
-const char *dev_emu_path(const struct dev_emu *e) { return e->path; }
-int dev_emu_pid(const struct dev_emu *e) { return (int)e->pid; }
+const char *dev_emu_path(const struct dev_emu *e)
+{
+    return e->path;
+}
+int dev_emu_pid(const struct dev_emu *e)
+{
+    return (int)e->pid;
+}
 
 int dev_emu_exited(struct dev_emu *e, int *status)
 {
@@ -221,7 +241,7 @@ void dev_emu_stop(struct dev_emu *e)
         kill(e->pid, SIGTERM);
         /* QEMU exits within milliseconds of SIGTERM; insist after 2 s */
         for (int i = 0; i < 400 && !dev_emu_exited(e, NULL); i++) {
-            struct timespec ts = {0, 5000000};
+            struct timespec ts = { 0, 5000000 };
             nanosleep(&ts, NULL);
         }
         if (e->pid > 0) {
@@ -244,9 +264,9 @@ enum kws_status dev_emu_open(struct dev_emu **out, const char *spec, const char 
                              const char *labels, const char *mic_path, long live_ms, char *err,
                              size_t err_len)
 {
-    struct dev_emu_config c = {0};
-    struct mdl_model m = {0};
-    struct cap_clip clip = {0};
+    struct dev_emu_config c = { 0 };
+    struct mdl_model m = { 0 };
+    struct cap_clip clip = { 0 };
     enum kws_status st = KWS_OK;
     dev_emu_spec(spec, &c.reference);
     c.labels = labels;

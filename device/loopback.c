@@ -8,9 +8,18 @@
 
 #define LOOP_CAP 65536
 
-struct loop_dir { uint8_t buf[LOOP_CAP]; size_t head, n; };
-struct loop_shared { struct loop_dir dir[2]; int open[2]; };
-struct loop_end { struct loop_shared *sh; int side; };
+struct loop_dir {
+    uint8_t buf[LOOP_CAP];
+    size_t head, n;
+};
+struct loop_shared {
+    struct loop_dir dir[2];
+    int open[2];
+};
+struct loop_end {
+    struct loop_shared *sh;
+    int side;
+};
 
 static long loop_read(struct dev_transport *t, void *buf, size_t n)
 {
@@ -56,14 +65,16 @@ enum kws_status dev_loopback_pair(struct dev_transport *a, struct dev_transport 
     struct loop_shared *sh = calloc(1, sizeof *sh);
     struct loop_end *ea = malloc(sizeof *ea), *eb = malloc(sizeof *eb);
     if (!sh || !ea || !eb) {
-        free(sh); free(ea); free(eb);
+        free(sh);
+        free(ea);
+        free(eb);
         return KWS_ERR_NOMEM;
     }
     sh->open[0] = sh->open[1] = 1;
-    *ea = (struct loop_end){sh, 0};
-    *eb = (struct loop_end){sh, 1};
-    struct dev_transport *ends[2] = {a, b};
-    struct loop_end *impl[2] = {ea, eb};
+    *ea = (struct loop_end){ sh, 0 };
+    *eb = (struct loop_end){ sh, 1 };
+    struct dev_transport *ends[2] = { a, b };
+    struct loop_end *impl[2] = { ea, eb };
     for (int i = 0; i < 2; i++) {
         memset(ends[i], 0, sizeof *ends[i]);
         ends[i]->fd = -1;

@@ -7,27 +7,66 @@
 
 #include "device.h"
 
-struct wr { uint8_t *p; size_t cap, n; int bad; };
-struct rd { const uint8_t *p; size_t len, n; int bad; };
+struct wr {
+    uint8_t *p;
+    size_t cap, n;
+    int bad;
+};
+struct rd {
+    const uint8_t *p;
+    size_t len, n;
+    int bad;
+};
 
-static void w8(struct wr *w, uint8_t v) { if (w->n < w->cap) w->p[w->n++] = v; else w->bad = 1; }
-static void w16(struct wr *w, uint16_t v) { w8(w, (uint8_t)v); w8(w, (uint8_t)(v >> 8)); }
-static void w32(struct wr *w, uint32_t v) { w16(w, (uint16_t)v); w16(w, (uint16_t)(v >> 16)); }
+static void w8(struct wr *w, uint8_t v)
+{
+    if (w->n < w->cap)
+        w->p[w->n++] = v;
+    else
+        w->bad = 1;
+}
+static void w16(struct wr *w, uint16_t v)
+{
+    w8(w, (uint8_t)v);
+    w8(w, (uint8_t)(v >> 8));
+}
+static void w32(struct wr *w, uint32_t v)
+{
+    w16(w, (uint16_t)v);
+    w16(w, (uint16_t)(v >> 16));
+}
 static void wstr(struct wr *w, const char *s, size_t max)
 {
-    size_t n = 0;   /* strnlen is POSIX, not C11: the board's libc may lack it */
+    size_t n = 0; /* strnlen is POSIX, not C11: the board's libc may lack it */
     while (n < max && s[n]) n++;
     w8(w, (uint8_t)n);
     for (size_t i = 0; i < n; i++) w8(w, (uint8_t)s[i]);
 }
 
-static uint8_t r8(struct rd *r) { if (r->n < r->len) return r->p[r->n++]; r->bad = 1; return 0; }
-static uint16_t r16(struct rd *r) { uint16_t a = r8(r); return (uint16_t)(a | r8(r) << 8); }
-static uint32_t r32(struct rd *r) { uint32_t a = r16(r); return a | (uint32_t)r16(r) << 16; }
+static uint8_t r8(struct rd *r)
+{
+    if (r->n < r->len) return r->p[r->n++];
+    r->bad = 1;
+    return 0;
+}
+static uint16_t r16(struct rd *r)
+{
+    uint16_t a = r8(r);
+    return (uint16_t)(a | r8(r) << 8);
+}
+static uint32_t r32(struct rd *r)
+{
+    uint32_t a = r16(r);
+    return a | (uint32_t)r16(r) << 16;
+}
 static void rstr(struct rd *r, char *s, size_t cap)
 {
     size_t n = r8(r);
-    if (n >= cap) { r->bad = 1; s[0] = 0; return; }
+    if (n >= cap) {
+        r->bad = 1;
+        s[0] = 0;
+        return;
+    }
     for (size_t i = 0; i < n; i++) s[i] = (char)r8(r);
     s[n] = 0;
 }
@@ -38,7 +77,7 @@ static enum kws_status rdone(const struct rd *r)
 
 size_t dev_info_encode(const struct dev_info *v, uint8_t *out, size_t cap)
 {
-    struct wr w = {out, cap, 0, 0};
+    struct wr w = { out, cap, 0, 0 };
     if (v->n_labels > DEV_MAX_LABELS) return 0;
     w8(&w, v->proto);
     wstr(&w, v->firmware, sizeof v->firmware - 1);
@@ -60,7 +99,7 @@ size_t dev_info_encode(const struct dev_info *v, uint8_t *out, size_t cap)
 
 enum kws_status dev_info_decode(const uint8_t *p, size_t len, struct dev_info *v)
 {
-    struct rd r = {p, len, 0, 0};
+    struct rd r = { p, len, 0, 0 };
     memset(v, 0, sizeof *v);
     v->proto = r8(&r);
     rstr(&r, v->firmware, sizeof v->firmware);
@@ -73,7 +112,7 @@ enum kws_status dev_info_decode(const uint8_t *p, size_t len, struct dev_info *v
     v->arena_bytes = r32(&r);
     v->flash_bytes = r32(&r);
     v->ram_bytes = r32(&r);
-    if (!r.bad && r.len - r.n == 12) {   /* the optional memory tail */
+    if (!r.bad && r.len - r.n == 12) { /* the optional memory tail */
         v->has_mem = 1;
         v->stack_used = r32(&r);
         v->stack_bytes = r32(&r);
@@ -84,7 +123,7 @@ enum kws_status dev_info_decode(const uint8_t *p, size_t len, struct dev_info *v
 
 size_t dev_audio_encode(const struct dev_audio *v, uint8_t *out, size_t cap)
 {
-    struct wr w = {out, cap, 0, 0};
+    struct wr w = { out, cap, 0, 0 };
     if (v->n > DEV_AUDIO_MAX_SAMPLES) return 0;
     w32(&w, v->chunk);
     w16(&w, v->n);
@@ -94,7 +133,7 @@ size_t dev_audio_encode(const struct dev_audio *v, uint8_t *out, size_t cap)
 
 enum kws_status dev_audio_decode(const uint8_t *p, size_t len, struct dev_audio *v)
 {
-    struct rd r = {p, len, 0, 0};
+    struct rd r = { p, len, 0, 0 };
     v->chunk = r32(&r);
     v->n = r16(&r);
     if (v->n > DEV_AUDIO_MAX_SAMPLES) return KWS_ERR_FORMAT;
@@ -104,7 +143,7 @@ enum kws_status dev_audio_decode(const uint8_t *p, size_t len, struct dev_audio 
 
 size_t dev_result_encode(const struct dev_result *v, uint8_t *out, size_t cap)
 {
-    struct wr w = {out, cap, 0, 0};
+    struct wr w = { out, cap, 0, 0 };
     if (v->n_scores > DEV_MAX_LABELS) return 0;
     w8(&w, v->label);
     w8(&w, v->detected);
@@ -124,7 +163,7 @@ size_t dev_result_encode(const struct dev_result *v, uint8_t *out, size_t cap)
 
 enum kws_status dev_result_decode(const uint8_t *p, size_t len, struct dev_result *v)
 {
-    struct rd r = {p, len, 0, 0};
+    struct rd r = { p, len, 0, 0 };
     memset(v, 0, sizeof *v);
     v->label = r8(&r);
     v->detected = r8(&r);
@@ -135,7 +174,7 @@ enum kws_status dev_result_decode(const uint8_t *p, size_t len, struct dev_resul
     v->inference_us = r32(&r);
     v->postprocess_us = r32(&r);
     v->board_ms = r32(&r);
-    if (!r.bad && r.len - r.n == 12) {   /* the optional instruction-count tail */
+    if (!r.bad && r.len - r.n == 12) { /* the optional instruction-count tail */
         v->has_instr = 1;
         v->preprocess_instr = r32(&r);
         v->inference_instr = r32(&r);
@@ -147,7 +186,7 @@ enum kws_status dev_result_decode(const uint8_t *p, size_t len, struct dev_resul
 
 size_t dev_features_encode(const struct dev_features *v, uint8_t *out, size_t cap)
 {
-    struct wr w = {out, cap, 0, 0};
+    struct wr w = { out, cap, 0, 0 };
     size_t n = (size_t)v->rows * v->cols;
     if (n > sizeof v->data) return 0;
     w8(&w, v->rows);
@@ -158,7 +197,7 @@ size_t dev_features_encode(const struct dev_features *v, uint8_t *out, size_t ca
 
 enum kws_status dev_features_decode(const uint8_t *p, size_t len, struct dev_features *v)
 {
-    struct rd r = {p, len, 0, 0};
+    struct rd r = { p, len, 0, 0 };
     v->rows = r8(&r);
     v->cols = r8(&r);
     size_t n = (size_t)v->rows * v->cols;
@@ -169,7 +208,7 @@ enum kws_status dev_features_decode(const uint8_t *p, size_t len, struct dev_fea
 
 size_t dev_ack_encode(uint8_t type, uint16_t seq, uint8_t *out, size_t cap)
 {
-    struct wr w = {out, cap, 0, 0};
+    struct wr w = { out, cap, 0, 0 };
     w8(&w, type);
     w16(&w, seq);
     return w.bad ? 0 : w.n;
@@ -177,7 +216,7 @@ size_t dev_ack_encode(uint8_t type, uint16_t seq, uint8_t *out, size_t cap)
 
 enum kws_status dev_ack_decode(const uint8_t *p, size_t len, uint8_t *type, uint16_t *seq)
 {
-    struct rd r = {p, len, 0, 0};
+    struct rd r = { p, len, 0, 0 };
     *type = r8(&r);
     *seq = r16(&r);
     return rdone(&r);

@@ -8,8 +8,8 @@
 
 #include "device.h"
 
-enum kws_status dev_port_list(struct dev_port *out, size_t max, size_t *n,
-                              char *err, size_t err_len)
+enum kws_status dev_port_list(struct dev_port *out, size_t max, size_t *n, char *err,
+                              size_t err_len)
 {
     struct sp_port **list = NULL;
     *n = 0;

@@ -11,12 +11,22 @@
 
 enum { DEV_DEC_HUNT, DEV_DEC_COLLECT, DEV_DEC_OVERFLOW };
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
 static void put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
 }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -33,7 +43,10 @@ struct cobs_out {
 
 static void cobs_emit(struct cobs_out *c, uint8_t b)
 {
-    if (c->n >= c->cap) { c->overflow = 1; return; }
+    if (c->n >= c->cap) {
+        c->overflow = 1;
+        return;
+    }
     c->out[c->n++] = b;
 }
 
@@ -63,8 +76,8 @@ static void cobs_bytes(struct cobs_out *c, const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++) cobs_byte(c, p[i]);
 }
 
-size_t dev_frame_encode(uint8_t type, uint16_t seq, const void *payload, size_t len,
-                        uint8_t *out, size_t cap)
+size_t dev_frame_encode(uint8_t type, uint16_t seq, const void *payload, size_t len, uint8_t *out,
+                        size_t cap)
 {
     if (len > DEV_MAX_PAYLOAD || !out || (len && !payload)) return 0;
     uint8_t head[5], tail[4];
@@ -75,7 +88,7 @@ size_t dev_frame_encode(uint8_t type, uint16_t seq, const void *payload, size_t 
     crc = dev_crc32(crc, payload, len);
     put32(tail, crc);
 
-    struct cobs_out c = {out, cap, 0, 0, 0, 0};
+    struct cobs_out c = { out, cap, 0, 0, 0, 0 };
     cobs_emit(&c, 0);
     cobs_start_block(&c);
     cobs_bytes(&c, head, sizeof head);
@@ -121,10 +134,19 @@ static int finish_frame(struct dev_decoder *d, struct dev_frame *f)
 {
     long n = cobs_decode(d, d->frame, sizeof d->frame);
     d->n = 0;
-    if (n < 0) { d->bad_cobs++; return 0; }
-    if (n < DEV_FRAME_OVERHEAD) { d->bad_len++; return 0; }
+    if (n < 0) {
+        d->bad_cobs++;
+        return 0;
+    }
+    if (n < DEV_FRAME_OVERHEAD) {
+        d->bad_len++;
+        return 0;
+    }
     uint16_t len = get16(d->frame + 3);
-    if ((size_t)len + DEV_FRAME_OVERHEAD != (size_t)n) { d->bad_len++; return 0; }
+    if ((size_t)len + DEV_FRAME_OVERHEAD != (size_t)n) {
+        d->bad_len++;
+        return 0;
+    }
     if (dev_crc32(0, d->frame, (size_t)n - 4) != get32(d->frame + n - 4)) {
         d->bad_crc++;
         return 0;
@@ -137,22 +159,31 @@ static int finish_frame(struct dev_decoder *d, struct dev_frame *f)
     return 1;
 }
 
-size_t dev_decoder_feed(struct dev_decoder *d, const uint8_t *in, size_t n,
-                        struct dev_frame *f, int *got)
+size_t dev_decoder_feed(struct dev_decoder *d, const uint8_t *in, size_t n, struct dev_frame *f,
+                        int *got)
 {
     *got = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t b = in[i];
         switch (d->state) {
         case DEV_DEC_HUNT:
-            if (b == 0) { d->state = DEV_DEC_COLLECT; d->n = 0; }
+            if (b == 0) {
+                d->state = DEV_DEC_COLLECT;
+                d->n = 0;
+            }
             break;
         case DEV_DEC_OVERFLOW:
-            if (b == 0) { d->state = DEV_DEC_COLLECT; d->n = 0; }
+            if (b == 0) {
+                d->state = DEV_DEC_COLLECT;
+                d->n = 0;
+            }
             break;
         default:
             if (b == 0) {
-                if (d->n && finish_frame(d, f)) { *got = 1; return i + 1; }
+                if (d->n && finish_frame(d, f)) {
+                    *got = 1;
+                    return i + 1;
+                }
             } else if (d->n < sizeof d->buf) {
                 d->buf[d->n++] = b;
             } else {

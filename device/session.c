@@ -99,7 +99,7 @@ static void lost_port(struct dev_session *s, const char *why)
     s->tr_open = 0;
     s->out_n = 0;
     s->c.disconnects++;
-    s->inflight = 0;    /* the request at the head of the queue is sent again */
+    s->inflight = 0; /* the request at the head of the queue is sent again */
     s->ls = LS_IDLE;
     s->next_reconnect = 0;
     dev_session_set_state(s, DEV_ST_DISCONNECTED, why);
@@ -128,7 +128,7 @@ static enum kws_status add_op(struct dev_session *s, uint8_t type, size_t sample
     struct dev_op *o = grow(s->ops, &s->ops_cap, s->ops_head + s->ops_n + 1, sizeof *s->ops);
     if (!o) return KWS_ERR_NOMEM;
     s->ops = o;
-    s->ops[s->ops_head + s->ops_n++] = (struct dev_op){type, samples};
+    s->ops[s->ops_head + s->ops_n++] = (struct dev_op){ type, samples };
     return KWS_OK;
 }
 
@@ -213,14 +213,18 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
     uint16_t aseq;
     switch (f->type) {
     case DEV_MSG_ACK:
-        if (dev_ack_decode(f->payload, f->len, &at, &aseq) != KWS_OK) { s->c.bad_payload++; return; }
+        if (dev_ack_decode(f->payload, f->len, &at, &aseq) != KWS_OK) {
+            s->c.bad_payload++;
+            return;
+        }
         /* HELLO completes with INFO, not with its ACK */
         if (s->inflight && at == s->if_type && aseq == s->if_seq && at != DEV_MSG_HELLO) {
             /* the board answers a CLASSIFY right after its ACK, before
              * anything else: the next RESULT (or ERROR) is that answer */
             if (at == DEV_MSG_CLASSIFY) s->want_result++;
             complete(s);
-            if (s->state == DEV_ST_TIMEOUT) dev_session_set_state(s, DEV_ST_READY, "the board answers again");
+            if (s->state == DEV_ST_TIMEOUT)
+                dev_session_set_state(s, DEV_ST_READY, "the board answers again");
         }
         return;
     case DEV_MSG_INFO:
@@ -230,18 +234,24 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
                 /* our version, but unreadable: say why instead of timing out */
                 s->c.bad_payload++;
                 if (s->info.n_labels > DEV_MAX_LABELS)
-                    snprintf(s->bad_info, sizeof s->bad_info, "the board's INFO lists %d labels "
-                             "(at most %d)", s->info.n_labels, DEV_MAX_LABELS);
+                    snprintf(s->bad_info, sizeof s->bad_info,
+                             "the board's INFO lists %d labels "
+                             "(at most %d)",
+                             s->info.n_labels, DEV_MAX_LABELS);
                 else
-                    snprintf(s->bad_info, sizeof s->bad_info, "the board's INFO is malformed "
-                             "(%u bytes)", (unsigned)f->len);
+                    snprintf(s->bad_info, sizeof s->bad_info,
+                             "the board's INFO is malformed "
+                             "(%u bytes)",
+                             (unsigned)f->len);
                 memset(&s->info, 0, sizeof s->info);
                 snprintf(s->msg, sizeof s->msg, "%s", s->bad_info);
                 kws_log(KWS_LOG_INFO, "device: %s", s->bad_info);
             } else if (f->len >= 1) {
                 char why[160];
-                snprintf(why, sizeof why, "the board speaks protocol v%d, kwscope speaks v%d: "
-                         "flash device/firmware/ from this kwscope", f->payload[0], DEV_PROTO_VERSION);
+                snprintf(why, sizeof why,
+                         "the board speaks protocol v%d, kwscope speaks v%d: "
+                         "flash device/firmware/ from this kwscope",
+                         f->payload[0], DEV_PROTO_VERSION);
                 dev_session_set_state(s, DEV_ST_VERSION_MISMATCH, why);
                 s->inflight = 0;
                 s->need_hello = 0;
@@ -257,13 +267,16 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
         s->need_hello = 0;
         if (s->info.proto != DEV_PROTO_VERSION) {
             char why[160];
-            snprintf(why, sizeof why, "the board speaks protocol v%d, kwscope speaks v%d: "
-                     "flash device/firmware/ from this kwscope", s->info.proto, DEV_PROTO_VERSION);
+            snprintf(why, sizeof why,
+                     "the board speaks protocol v%d, kwscope speaks v%d: "
+                     "flash device/firmware/ from this kwscope",
+                     s->info.proto, DEV_PROTO_VERSION);
             dev_session_set_state(s, DEV_ST_VERSION_MISMATCH, why);
             return;
         }
         dev_session_push_event(s, DEV_EV_INFO);
-        dev_session_set_state(s, DEV_ST_READY, s->info.model[0] ? s->info.model : "board has no model");
+        dev_session_set_state(s, DEV_ST_READY,
+                              s->info.model[0] ? s->info.model : "board has no model");
         return;
     case DEV_MSG_AUDIO:
         e = dev_session_push_event(s, DEV_EV_AUDIO);
@@ -279,8 +292,10 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
              * than DEV_CHUNK_GAP_MAX is a board that restarted its count,
              * not billions of lost chunks */
             uint32_t gap = e->audio.chunk - s->last_chunk - 1u;
-            if (gap <= DEV_CHUNK_GAP_MAX) s->c.lost_chunks += gap;
-            else s->c.chunk_resets++;
+            if (gap <= DEV_CHUNK_GAP_MAX)
+                s->c.lost_chunks += gap;
+            else
+                s->c.chunk_resets++;
         }
         s->have_chunk = 1;
         s->last_chunk = e->audio.chunk;
@@ -325,8 +340,7 @@ static void on_frame(struct dev_session *s, const struct dev_frame *f)
         /* an error answers the request in flight (no model, bad payload) */
         return;
     }
-    default:
-        s->c.bad_payload++;
+    default: s->c.bad_payload++;
     }
 }
 
@@ -344,8 +358,10 @@ static void after_connect(struct dev_session *s, double now)
         dev_session_set_state(s, DEV_ST_CONNECTING, s->path);
         /* the board forgot its mic stream when the port went away */
         if (s->mic_wanted && !(s->ops_n && s->ops[s->ops_head].type == DEV_MSG_MIC_START)) {
-            if (s->ops_head) s->ops[--s->ops_head] = (struct dev_op){DEV_MSG_MIC_START, 0}, s->ops_n++;
-            else add_op(s, DEV_MSG_MIC_START, 0);
+            if (s->ops_head)
+                s->ops[--s->ops_head] = (struct dev_op){ DEV_MSG_MIC_START, 0 }, s->ops_n++;
+            else
+                add_op(s, DEV_MSG_MIC_START, 0);
         }
         send_next(s, now);
     } else {
@@ -401,9 +417,18 @@ void dev_session_close(struct dev_session *s)
     free(s);
 }
 
-int dev_session_fd(const struct dev_session *s) { return s->tr_open ? s->tr.fd : -1; }
-enum dev_state dev_session_state(const struct dev_session *s) { return s->state; }
-const char *dev_session_message(const struct dev_session *s) { return s->msg; }
+int dev_session_fd(const struct dev_session *s)
+{
+    return s->tr_open ? s->tr.fd : -1;
+}
+enum dev_state dev_session_state(const struct dev_session *s)
+{
+    return s->state;
+}
+const char *dev_session_message(const struct dev_session *s)
+{
+    return s->msg;
+}
 const struct dev_info *dev_session_info(const struct dev_session *s)
 {
     return s->have_info ? &s->info : NULL;

@@ -14,7 +14,7 @@
 
 #include "session_priv.h"
 
-static const char *const ms_labels[] = {"silence", "unknown", "yes", "no"};
+static const char *const ms_labels[] = { "silence", "unknown", "yes", "no" };
 
 const char *dev_dialect_name(enum dev_dialect d)
 {
@@ -44,8 +44,7 @@ void dev_lines_init_info(struct dev_session *s)
         snprintf(s->info.firmware, sizeof s->info.firmware, "micro_speech (stock sketch)");
         snprintf(s->info.model, sizeof s->info.model, "micro_speech");
         s->info.n_labels = 4;
-        for (int i = 0; i < 4; i++)
-            snprintf(s->info.labels[i], DEV_LABEL_LEN, "%s", ms_labels[i]);
+        for (int i = 0; i < 4; i++) snprintf(s->info.labels[i], DEV_LABEL_LEN, "%s", ms_labels[i]);
     } else {
         snprintf(s->info.firmware, sizeof s->info.firmware, "Edge Impulse");
     }
@@ -77,8 +76,7 @@ static void ei_flush(struct dev_session *s)
     for (int i = 1; i < e->result.n_scores; i++)
         if (e->result.scores[i] > e->result.scores[best]) best = i;
     e->result.label = (uint8_t)best;
-    if (best < s->info.n_labels)
-        snprintf(e->label, sizeof e->label, "%s", s->info.labels[best]);
+    if (best < s->info.n_labels) snprintf(e->label, sizeof e->label, "%s", s->info.labels[best]);
 }
 
 static void send_line(struct dev_session *s, const char *text)
@@ -143,7 +141,8 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         e->requested = s->ls_want == 1;
         s->ls_want = s->ls_want == 1 ? 2 : 0;
         snprintf(e->label, sizeof e->label, "%s", l.label);
-        e->result.label = (uint8_t)(label_index(s, l.label, 1) < 0 ? 0 : label_index(s, l.label, 1));
+        e->result.label =
+            (uint8_t)(label_index(s, l.label, 1) < 0 ? 0 : label_index(s, l.label, 1));
         e->code = l.score;
         return;
     case DEV_LINE_SCORES:
@@ -157,7 +156,8 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         for (int i = 0; i < l.n_scores; i++) {
             int v = l.scores[i] < -128 ? -128 : l.scores[i] > 127 ? 127 : l.scores[i];
             e->result.scores[i] = (int8_t)v;
-            if (e->result.scores[i] > e->result.scores[e->result.label]) e->result.label = (uint8_t)i;
+            if (e->result.scores[i] > e->result.scores[e->result.label])
+                e->result.label = (uint8_t)i;
         }
         int li = label_index(s, l.score_labels[e->result.label], 0);
         snprintf(e->label, sizeof e->label, "%s",
@@ -181,9 +181,13 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
         if (s->ei_open && s->ei_ev.result.n_scores < DEV_MAX_LABELS &&
             label_index(s, l.label, 1) == s->ei_ev.result.n_scores) {
             /* 0..1 to the int8 convention of the model output: q = p*256 - 128 */
-            float p = l.value < 0 ? 0 : l.value > 1 ? 1 : l.value;   /* the parser gives finite values */
+            float p = l.value < 0 ? 0
+                : l.value > 1     ? 1
+                                  : l.value; /* the parser gives finite values */
             long q = lrintf(p * 256.0f) - 128;
-            s->ei_ev.result.scores[s->ei_ev.result.n_scores++] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+            s->ei_ev.result.scores[s->ei_ev.result.n_scores++] = (int8_t)(q > 127        ? 127
+                                                                              : q < -128 ? -128
+                                                                                         : q);
             if (s->ei_ev.result.n_scores == DEV_MAX_LABELS) ei_flush(s);
             return;
         }
@@ -212,13 +216,16 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
             if (k > s->ls_decode_len) k = s->ls_decode_len;
             if (l.score >= 0 && (size_t)l.score != k) {
                 char why[96];
-                snprintf(why, sizeof why, "the board acknowledged %d bytes of a %zu-byte line", l.score, k);
+                snprintf(why, sizeof why, "the board acknowledged %d bytes of a %zu-byte line",
+                         l.score, k);
                 ls_fail(s, why);
                 return;
             }
             s->ls_off += k;
-            if (s->ls_off < s->ls_total) send_data_line(s, now);
-            else s->ls = LS_WAIT_DATA_OK;
+            if (s->ls_off < s->ls_total)
+                send_data_line(s, now);
+            else
+                s->ls = LS_WAIT_DATA_OK;
             return;
         }
         break;
@@ -230,8 +237,7 @@ static void on_line(struct dev_session *s, const char *text, size_t n, double no
             return;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     e = dev_session_push_event(s, DEV_EV_LOG);
     if (!e) return;
@@ -251,7 +257,7 @@ void dev_lines_rx(struct dev_session *s, const uint8_t *p, size_t n, double now)
         } else if (s->line_n < sizeof s->line) {
             s->line[s->line_n++] = (char)p[i];
         } else {
-            s->line_overflow = 1;   /* a line longer than any dialect's: dropped */
+            s->line_overflow = 1; /* a line longer than any dialect's: dropped */
         }
     }
 }

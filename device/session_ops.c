@@ -16,21 +16,26 @@
 
 #define OPS_POLL_MS 20
 
-static int stopped(volatile int *stop) { return stop && *stop; }
+static int stopped(volatile int *stop)
+{
+    return stop && *stop;
+}
 
 /* Sleep until the port has bytes (or a short while), then drive the session. */
 static void pump(struct dev_session *s, int ms)
 {
-    struct pollfd p = {dev_session_fd(s), POLLIN, 0};
-    if (p.fd >= 0) poll(&p, 1, ms);
-    else poll(NULL, 0, ms);
+    struct pollfd p = { dev_session_fd(s), POLLIN, 0 };
+    if (p.fd >= 0)
+        poll(&p, 1, ms);
+    else
+        poll(NULL, 0, ms);
     dev_session_on_readable(s, dev_now());
     dev_session_tick(s, dev_now());
 }
 
 /* A state event that ends an operation: fills err and returns its status. */
-static enum kws_status state_failure(const struct dev_session *s, enum dev_state st, const char *text,
-                                     char *err, size_t err_len)
+static enum kws_status state_failure(const struct dev_session *s, enum dev_state st,
+                                     const char *text, char *err, size_t err_len)
 {
     const char *why = text && *text ? text : dev_session_message(s);
     switch (st) {
@@ -38,11 +43,11 @@ static enum kws_status state_failure(const struct dev_session *s, enum dev_state
         return kws_err(err, err_len, KWS_ERR_CLOSED, "%s: disconnected (%s)", s->path,
                        *why ? why : "the port went away");
     case DEV_ST_TIMEOUT:
-        return kws_err(err, err_len, KWS_ERR_TIMEOUT, "%s: the board stopped answering (%s)", s->path, why);
+        return kws_err(err, err_len, KWS_ERR_TIMEOUT, "%s: the board stopped answering (%s)",
+                       s->path, why);
     case DEV_ST_VERSION_MISMATCH:
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: %s", s->path, why);
-    default:
-        return KWS_OK;
+    default: return KWS_OK;
     }
 }
 
@@ -58,8 +63,10 @@ enum kws_status dev_session_wait_ready(struct dev_session *s, double secs, volat
         if (st != DEV_ST_CONNECTING) return state_failure(s, st, NULL, err, err_len);
         if (stopped(stop)) return kws_err(err, err_len, KWS_ERR_CLOSED, "%s: interrupted", s->path);
         if (dev_now() >= end)
-            return kws_err(err, err_len, KWS_ERR_TIMEOUT, "%s: no answer from the board in %g s "
-                           "(is it running kwscope's firmware? try --dialect)", s->path, secs);
+            return kws_err(err, err_len, KWS_ERR_TIMEOUT,
+                           "%s: no answer from the board in %g s "
+                           "(is it running kwscope's firmware? try --dialect)",
+                           s->path, secs);
         pump(s, OPS_POLL_MS);
     }
 }
@@ -75,7 +82,8 @@ enum kws_status dev_session_wait_result(struct dev_session *s, double secs, vola
                 return kws_err(err, err_len, KWS_ERR_IO, "%s: the board refused: %s", s->path,
                                ev->text[0] ? ev->text : "(no reason given)");
             enum kws_status fst = ev->kind == DEV_EV_STATE
-                                      ? state_failure(s, ev->state, ev->text, err, err_len) : KWS_OK;
+                ? state_failure(s, ev->state, ev->text, err, err_len)
+                : KWS_OK;
             if (fst != KWS_OK) return fst;
         }
         if (stopped(stop)) return kws_err(err, err_len, KWS_ERR_CLOSED, "%s: interrupted", s->path);
@@ -88,8 +96,8 @@ enum kws_status dev_session_wait_result(struct dev_session *s, double secs, vola
 
 /* One event of a mic stream: audio to the sink, failures to err. */
 static enum kws_status stream_event(struct dev_session *s, const struct dev_event *ev,
-                                    const struct dev_stream_config *c, struct dev_stream_result *res,
-                                    char *err, size_t err_len)
+                                    const struct dev_stream_config *c,
+                                    struct dev_stream_result *res, char *err, size_t err_len)
 {
     if (ev->kind == DEV_EV_AUDIO) {
         size_t k = ev->audio.n;
@@ -114,8 +122,10 @@ enum kws_status dev_session_stream(struct dev_session *s, const struct dev_strea
 {
     memset(res, 0, sizeof *res);
     if (s->cfg.dialect != DEV_DIALECT_KWSCOPE)
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: the %s dialect has no mic stream "
-                       "(only kwscope's firmware streams audio)", s->path, dev_dialect_name(s->cfg.dialect));
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                       "%s: the %s dialect has no mic stream "
+                       "(only kwscope's firmware streams audio)",
+                       s->path, dev_dialect_name(s->cfg.dialect));
     double idle = c->idle_s > 0 ? c->idle_s : 5.0;
     res->last_audio = dev_now();
     enum kws_status st = dev_session_mic(s, 1);
@@ -127,12 +137,13 @@ enum kws_status dev_session_stream(struct dev_session *s, const struct dev_strea
         if (stopped(c->stop)) {
             res->interrupted = 1;
             if (!res->samples)
-                st = kws_err(err, err_len, KWS_ERR_CLOSED, "%s: interrupted before any audio arrived", s->path);
+                st = kws_err(err, err_len, KWS_ERR_CLOSED,
+                             "%s: interrupted before any audio arrived", s->path);
             break;
         }
         if (dev_now() - res->last_audio > idle) {
-            st = kws_err(err, err_len, KWS_ERR_TIMEOUT, "%s: no audio from the board for %g s%s", s->path,
-                         idle, res->samples ? "" : " (does its firmware stream the mic?)");
+            st = kws_err(err, err_len, KWS_ERR_TIMEOUT, "%s: no audio from the board for %g s%s",
+                         s->path, idle, res->samples ? "" : " (does its firmware stream the mic?)");
             break;
         }
         pump(s, OPS_POLL_MS);

@@ -7,8 +7,8 @@
 
 enum { OP_HELLO_ = 0 };
 struct dev_op {
-    uint8_t type;       /* DEV_MSG_* request */
-    size_t samples;     /* PUSH: samples still to send from the push buffer */
+    uint8_t type;   /* DEV_MSG_* request */
+    size_t samples; /* PUSH: samples still to send from the push buffer */
 };
 
 enum line_state { LS_IDLE, LS_WAIT_TEST, LS_WAIT_ACK, LS_WAIT_DATA_OK };
@@ -23,20 +23,20 @@ struct dev_session {
     struct dev_decoder dec;
     struct dev_info info;
     int have_info;
-    char bad_info[128];         /* why the last INFO was unreadable ("" when fine) */
+    char bad_info[128]; /* why the last INFO was unreadable ("" when fine) */
     struct dev_counters c;
     double timeout, reconnect;
 
-    struct dev_event *ev;       /* event queue: grows, never drops */
+    struct dev_event *ev; /* event queue: grows, never drops */
     size_t ev_head, ev_n, ev_cap;
-    uint8_t *out;               /* bytes not yet accepted by the transport */
+    uint8_t *out; /* bytes not yet accepted by the transport */
     size_t out_n, out_cap;
-    struct dev_op *ops;         /* request queue */
+    struct dev_op *ops; /* request queue */
     size_t ops_head, ops_n, ops_cap;
-    int16_t *push;              /* samples queued for PUSH (kwscope) or !DATA */
+    int16_t *push; /* samples queued for PUSH (kwscope) or !DATA */
     size_t push_head, push_n, push_cap;
 
-    int inflight;               /* one acknowledged frame at a time */
+    int inflight; /* one acknowledged frame at a time */
     uint8_t if_type;
     uint16_t if_seq;
     size_t if_samples;
@@ -46,17 +46,17 @@ struct dev_session {
     size_t if_len;
     uint16_t tx_seq;
     int need_hello, mic_wanted, have_chunk;
-    int want_result;            /* CLASSIFYs acknowledged whose RESULT has not come */
+    int want_result; /* CLASSIFYs acknowledged whose RESULT has not come */
     uint32_t last_chunk;
     double next_reconnect;
 
-    char line[512];             /* line dialects */
+    char line[512]; /* line dialects */
     size_t line_n;
     int line_overflow;
     enum line_state ls;
     size_t ls_decode_len, ls_off, ls_total;
     uint8_t *ls_data;
-    int ls_want;                /* 1: "!OK DATA" seen, its Heard is due; 2: Heard seen, Scores due */
+    int ls_want; /* 1: "!OK DATA" seen, its Heard is due; 2: Heard seen, Scores due */
     int ei_open;
     struct dev_event ei_ev;
 };

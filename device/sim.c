@@ -55,12 +55,17 @@ static void sim_write(void *io, const uint8_t *p, size_t n)
         s->dropped_bytes += n;
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        s->txq[(s->tx_head + s->tx_n++) % DEV_SIM_TXQ] = p[i];
+    for (size_t i = 0; i < n; i++) s->txq[(s->tx_head + s->tx_n++) % DEV_SIM_TXQ] = p[i];
 }
 
-size_t dev_sim_tx_queued(const struct dev_sim *s) { return s->tx_n; }
-uint64_t dev_sim_dropped_bytes(const struct dev_sim *s) { return s->dropped_bytes; }
+size_t dev_sim_tx_queued(const struct dev_sim *s)
+{
+    return s->tx_n;
+}
+uint64_t dev_sim_dropped_bytes(const struct dev_sim *s)
+{
+    return s->dropped_bytes;
+}
 
 static uint64_t mono_us(void)
 {
@@ -109,22 +114,25 @@ static enum kws_status make_link(struct dev_sim *s, const char *link, char *err,
     char target[256];
     ssize_t n = readlink(link, target, sizeof target - 1);
     if (n < 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s exists and is not a link (not replaced)", link);
+        return kws_err(err, err_len, KWS_ERR_IO, "%s exists and is not a link (not replaced)",
+                       link);
     target[n] = 0;
     struct stat st;
     if (!is_pts_path(target))
-        return kws_err(err, err_len, KWS_ERR_IO, "%s exists (a link to %s, not a virtual board's; not replaced)",
-                       link, target);
+        return kws_err(err, err_len, KWS_ERR_IO,
+                       "%s exists (a link to %s, not a virtual board's; not replaced)", link,
+                       target);
     if (strcmp(target, s->path) && stat(target, &st) == 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s exists and points to %s, which is in use (not replaced)",
-                       link, target);
+        return kws_err(err, err_len, KWS_ERR_IO,
+                       "%s exists and points to %s, which is in use (not replaced)", link, target);
     /* stale: a fresh link beside it renamed over it, so the name is never missing */
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.kwscope-%ld", link, (long)getpid());
     if (symlink(s->path, tmp) || rename(tmp, link)) {
         int e = errno;
         unlink(tmp);
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot replace the stale link: %s", link, strerror(e));
+        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot replace the stale link: %s", link,
+                       strerror(e));
     }
     return KWS_OK;
 }
@@ -139,8 +147,8 @@ static void remove_link(const struct dev_sim *s)
     if (!strcmp(target, s->path)) unlink(s->link);
 }
 
-enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg,
-                             char *err, size_t err_len)
+enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *cfg, char *err,
+                             size_t err_len)
 {
     *out = NULL;
     struct dev_sim *s = calloc(1, sizeof *s);
@@ -149,8 +157,7 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
     s->slave = -1;
     s->us0 = mono_us();
     s->master = posix_openpt(O_RDWR | O_NOCTTY);
-    if (s->master < 0 || grantpt(s->master) || unlockpt(s->master) ||
-        !ptsname(s->master)) {
+    if (s->master < 0 || grantpt(s->master) || unlockpt(s->master) || !ptsname(s->master)) {
         int e = errno;
         if (s->master >= 0) close(s->master);
         free(s);
@@ -176,7 +183,8 @@ enum kws_status dev_sim_open(struct dev_sim **out, const struct dev_sim_config *
         snprintf(s->link, sizeof s->link, "%s", cfg->link);
     }
     struct dev_info info = cfg->info;
-    if (!info.firmware[0]) snprintf(info.firmware, sizeof info.firmware, "kwscope-sim %s", DEV_SIM_VERSION);
+    if (!info.firmware[0])
+        snprintf(info.firmware, sizeof info.firmware, "kwscope-sim %s", DEV_SIM_VERSION);
     if (!info.sample_rate) info.sample_rate = KWS_RATE_HZ;
     dev_board_init(&s->board, &info, &cfg->pipe, sim_write, sim_micros, s);
     if (cfg->proto_override) s->board.info.proto = (uint8_t)cfg->proto_override;
@@ -196,9 +204,18 @@ void dev_sim_close(struct dev_sim *s)
     free(s);
 }
 
-const char *dev_sim_path(const struct dev_sim *s) { return s->path; }
-int dev_sim_fd(const struct dev_sim *s) { return s->master; }
-struct dev_board *dev_sim_board(struct dev_sim *s) { return &s->board; }
+const char *dev_sim_path(const struct dev_sim *s)
+{
+    return s->path;
+}
+int dev_sim_fd(const struct dev_sim *s)
+{
+    return s->master;
+}
+struct dev_board *dev_sim_board(struct dev_sim *s)
+{
+    return &s->board;
+}
 
 /* Mic samples due by now at the configured speed, from the looped clip. At
  * most SIM_MIC_STEP_SAMPLES per step: a machine too slow for the speed falls
@@ -228,8 +245,10 @@ static void sim_mic(struct dev_sim *s, double now)
         for (uint64_t i = 0; i < k; i++)
             buf[i] = s->cfg.mic_n ? s->cfg.mic[(s->mic_pos + i) % s->cfg.mic_n] : 0;
         s->mic_pos += k;
-        if (s->cfg.dialect == DEV_DIALECT_KWSCOPE) dev_board_mic(&s->board, buf, (size_t)k);
-        else dev_sim_lines_mic(s, buf, (size_t)k);
+        if (s->cfg.dialect == DEV_DIALECT_KWSCOPE)
+            dev_board_mic(&s->board, buf, (size_t)k);
+        else
+            dev_sim_lines_mic(s, buf, (size_t)k);
     }
 }
 
@@ -240,12 +259,13 @@ enum kws_status dev_sim_step(struct dev_sim *s, double now)
     for (int i = 0; i < 64; i++) {
         ssize_t r = read(s->master, buf, sizeof buf);
         if (r > 0) {
-            if (s->cfg.dialect == DEV_DIALECT_KWSCOPE) dev_board_rx(&s->board, buf, (size_t)r);
-            else dev_sim_lines_rx(s, buf, (size_t)r);
+            if (s->cfg.dialect == DEV_DIALECT_KWSCOPE)
+                dev_board_rx(&s->board, buf, (size_t)r);
+            else
+                dev_sim_lines_rx(s, buf, (size_t)r);
             continue;
         }
-        if (r < 0 && errno != EAGAIN && errno != EINTR && errno != EIO)
-            return KWS_ERR_IO;
+        if (r < 0 && errno != EAGAIN && errno != EINTR && errno != EIO) return KWS_ERR_IO;
         break;
     }
     sim_mic(s, now);
@@ -256,7 +276,7 @@ enum kws_status dev_sim_step(struct dev_sim *s, double now)
 enum kws_status dev_sim_run(struct dev_sim *s, volatile int *stop)
 {
     while (!*stop) {
-        struct pollfd p = {s->master, (short)(POLLIN | (s->tx_n ? POLLOUT : 0)), 0};
+        struct pollfd p = { s->master, (short)(POLLIN | (s->tx_n ? POLLOUT : 0)), 0 };
         poll(&p, 1, s->cfg.speed > 1 ? 1 : 5);
         enum kws_status st = dev_sim_step(s, dev_now());
         if (st != KWS_OK) return st;

@@ -29,8 +29,8 @@ static const char *label_of(struct dev_sim *s, int i)
 
 static void profile_lines(struct dev_sim *s, const struct dev_result *r)
 {
-    static const char *const names[3] = {"Preprocess", "Inference", "Postprocess"};
-    const uint32_t us[3] = {r->preprocess_us, r->inference_us, r->postprocess_us};
+    static const char *const names[3] = { "Preprocess", "Inference", "Postprocess" };
+    const uint32_t us[3] = { r->preprocess_us, r->inference_us, r->postprocess_us };
     s->prof_n++;
     for (int i = 0; i < 3; i++) {
         double ms = us[i] / 1000.0;
@@ -65,8 +65,9 @@ static void ms_result(struct dev_sim *s, const struct dev_result *r, int always)
 static void ei_result(struct dev_sim *s, const struct dev_result *r)
 {
     char line[160];
-    snprintf(line, sizeof line, "Predictions (DSP: %u ms., Classification: %u ms., Anomaly: 0 ms.): ",
-             (unsigned)((r->preprocess_us + 500) / 1000), (unsigned)((r->inference_us + 500) / 1000));
+    snprintf(
+        line, sizeof line, "Predictions (DSP: %u ms., Classification: %u ms., Anomaly: 0 ms.): ",
+        (unsigned)((r->preprocess_us + 500) / 1000), (unsigned)((r->inference_us + 500) / 1000));
     say(s, line);
     for (int i = 0; i < r->n_scores; i++) {
         snprintf(line, sizeof line, "    %s: %.5f", label_of(s, i), (r->scores[i] + 128) / 256.0);
@@ -83,11 +84,13 @@ static void classify_and_say(struct dev_sim *s, int pushed)
         return;
     }
     if (!pushed && r.detected) {
-        r.label = s->board.detect_label;   /* live: say what the detector heard */
+        r.label = s->board.detect_label; /* live: say what the detector heard */
         dev_sim_detected(s, &r, s->board.detect_score);
     }
-    if (s->cfg.dialect == DEV_DIALECT_EDGE_IMPULSE) ei_result(s, &r);
-    else ms_result(s, &r, pushed);
+    if (s->cfg.dialect == DEV_DIALECT_EDGE_IMPULSE)
+        ei_result(s, &r);
+    else
+        ms_result(s, &r, pushed);
 }
 
 static void on_line(struct dev_sim *s, char *line)
@@ -158,8 +161,8 @@ void dev_sim_lines_rx(struct dev_sim *s, const uint8_t *p, size_t n)
 
 void dev_sim_lines_mic(struct dev_sim *s, const int16_t *x, size_t n)
 {
-    if (s->test_mode || !s->board.live_stride) return;  /* test mode: no live mic */
-    while (n) {   /* classify exactly every live_stride samples */
+    if (s->test_mode || !s->board.live_stride) return; /* test mode: no live mic */
+    while (n) { /* classify exactly every live_stride samples */
         size_t k = s->board.live_stride - s->live_count;
         if (k > n) k = n;
         dev_board_feed(&s->board, x, k);

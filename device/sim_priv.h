@@ -13,9 +13,9 @@ struct dev_sim {
     int master, slave;
     char path[256], link[1024];
     double t0;
-    uint64_t us0;          /* CLOCK_MONOTONIC at open: the board's power-up */
+    uint64_t us0; /* CLOCK_MONOTONIC at open: the board's power-up */
     uint64_t mic_pos;
-    uint64_t mic_skipped;  /* mic samples skipped because the host fell behind */
+    uint64_t mic_skipped; /* mic samples skipped because the host fell behind */
     uint64_t dropped_bytes;
     uint8_t txq[DEV_SIM_TXQ]; /* ring of bytes the pty did not take yet */
     size_t tx_head, tx_n;

@@ -113,14 +113,13 @@ enum kws_status dev_port_check_fd(int fd, const char *path, char *err, size_t er
     return KWS_OK;
 }
 
-enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path,
-                                       char *err, size_t err_len)
+enum kws_status dev_transport_open_tty(struct dev_transport *t, const char *path, char *err,
+                                       size_t err_len)
 {
     enum kws_status cst = dev_port_check_path(path, err, err_len);
     if (cst != KWS_OK) return cst;
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (fd < 0) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     if ((cst = dev_port_check_fd(fd, path, err, err_len)) != KWS_OK) {
         close(fd);
         return cst;
@@ -198,8 +197,8 @@ static enum kws_status open_sp(struct dev_transport *t, const char *path)
     return KWS_OK;
 }
 
-enum kws_status dev_transport_open(struct dev_transport *t, const char *path,
-                                   char *err, size_t err_len)
+enum kws_status dev_transport_open(struct dev_transport *t, const char *path, char *err,
+                                   size_t err_len)
 {
     /* before libserialport sees it: its open is blocking and read-write */
     enum kws_status st = dev_port_check_path(path, err, err_len);

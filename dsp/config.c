@@ -12,26 +12,30 @@
 
 struct dsp_stft_config dsp_stft_config_default(void)
 {
-    return (struct dsp_stft_config){.rate_hz = KWS_RATE_HZ, .n_fft = 512, .win_length = 480,
-                                    .hop_length = 160};
+    return (struct dsp_stft_config){
+        .rate_hz = KWS_RATE_HZ, .n_fft = 512, .win_length = 480, .hop_length = 160
+    };
 }
 
 struct dsp_mel_config dsp_mel_config_default(void)
 {
-    return (struct dsp_mel_config){.n_mels = 40, .f_min_hz = 20.0f, .f_max_hz = 8000.0f,
-                                   .scale = DSP_MEL_HTK, .slaney_norm = false};
+    return (struct dsp_mel_config){ .n_mels = 40,
+                                    .f_min_hz = 20.0f,
+                                    .f_max_hz = 8000.0f,
+                                    .scale = DSP_MEL_HTK,
+                                    .slaney_norm = false };
 }
 
 struct dsp_analysis_config dsp_analysis_config_default(void)
 {
-    return (struct dsp_analysis_config){.stft = dsp_stft_config_default(),
-                                        .mel = dsp_mel_config_default(), .n_mfcc = 13};
+    return (struct dsp_analysis_config){ .stft = dsp_stft_config_default(),
+                                         .mel = dsp_mel_config_default(),
+                                         .n_mfcc = 13 };
 }
 
 enum kws_status dsp_stft_config_check(const struct dsp_stft_config *c, char *err, size_t err_len)
 {
-    if (!c)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no STFT configuration");
+    if (!c) return kws_err(err, err_len, KWS_ERR_ARG, "no STFT configuration");
     if (c->rate_hz <= 0)
         return kws_err(err, err_len, KWS_ERR_ARG, "sample rate %d Hz: must be > 0", c->rate_hz);
     if (c->n_fft < 2 || c->n_fft > DSP_MAX_N_FFT)
@@ -48,8 +52,7 @@ enum kws_status dsp_stft_config_check(const struct dsp_stft_config *c, char *err
 enum kws_status dsp_mel_config_check(const struct dsp_mel_config *c, int n_fft, int rate_hz,
                                      char *err, size_t err_len)
 {
-    if (!c)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no mel configuration");
+    if (!c) return kws_err(err, err_len, KWS_ERR_ARG, "no mel configuration");
     if (rate_hz <= 0 || n_fft < 2)
         return kws_err(err, err_len, KWS_ERR_ARG, "mel: bad rate %d Hz or n_fft %d", rate_hz,
                        n_fft);
@@ -73,16 +76,13 @@ enum kws_status dsp_mel_config_check(const struct dsp_mel_config *c, int n_fft, 
 enum kws_status dsp_analysis_config_check(const struct dsp_analysis_config *c, char *err,
                                           size_t err_len)
 {
-    if (!c)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no analysis configuration");
+    if (!c) return kws_err(err, err_len, KWS_ERR_ARG, "no analysis configuration");
     enum kws_status st = dsp_stft_config_check(&c->stft, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     st = dsp_mel_config_check(&c->mel, c->stft.n_fft, c->stft.rate_hz, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     if (c->n_mfcc < 1 || c->n_mfcc > c->mel.n_mels)
-        return kws_err(err, err_len, KWS_ERR_ARG, "n_mfcc %d: must be in 1..n_mels (%d)",
-                       c->n_mfcc, c->mel.n_mels);
+        return kws_err(err, err_len, KWS_ERR_ARG, "n_mfcc %d: must be in 1..n_mels (%d)", c->n_mfcc,
+                       c->mel.n_mels);
     return KWS_OK;
 }

@@ -30,21 +30,21 @@ struct dsp_matrix {
 void dsp_matrix_free(struct dsp_matrix *m);
 
 struct dsp_stft_config {
-    int rate_hz;     /* 16000 */
-    int n_fft;       /* 512: FFT size; bins = n_fft/2 + 1 */
-    int win_length;  /* 480: periodic Hann, centred (zero-padded) in n_fft */
-    int hop_length;  /* 160 */
+    int rate_hz;    /* 16000 */
+    int n_fft;      /* 512: FFT size; bins = n_fft/2 + 1 */
+    int win_length; /* 480: periodic Hann, centred (zero-padded) in n_fft */
+    int hop_length; /* 160 */
 };
 struct dsp_stft_config dsp_stft_config_default(void);
 
 enum dsp_mel_scale { DSP_MEL_HTK, DSP_MEL_SLANEY };
 
 struct dsp_mel_config {
-    int n_mels;              /* 40 */
-    float f_min_hz;          /* 20 */
-    float f_max_hz;          /* 8000 */
-    enum dsp_mel_scale scale;/* HTK */
-    bool slaney_norm;        /* false: no area normalisation */
+    int n_mels;               /* 40 */
+    float f_min_hz;           /* 20 */
+    float f_max_hz;           /* 8000 */
+    enum dsp_mel_scale scale; /* HTK */
+    bool slaney_norm;         /* false: no area normalisation */
 };
 struct dsp_mel_config dsp_mel_config_default(void);
 
@@ -52,7 +52,7 @@ struct dsp_mel_config dsp_mel_config_default(void);
 struct dsp_analysis_config {
     struct dsp_stft_config stft;
     struct dsp_mel_config mel;
-    int n_mfcc;              /* 13 */
+    int n_mfcc; /* 13 */
 };
 struct dsp_analysis_config dsp_analysis_config_default(void);
 
@@ -66,8 +66,8 @@ enum dsp_kind {
  * [k*hop, k*hop + n_fft)); rows = 0 when the clip is shorter than n_fft.
  * dB is 10*log10(max(p, 1e-10)), no top_db clipping. */
 enum kws_status dsp_analyze(const struct dsp_analysis_config *cfg, enum dsp_kind kind,
-                            const int16_t *samples, size_t n, struct dsp_matrix *out,
-                            char *err, size_t err_len);
+                            const int16_t *samples, size_t n, struct dsp_matrix *out, char *err,
+                            size_t err_len);
 
 /* Welch-averaged power spectrum of the whole clip (mean of the STFT power
  * frames), in dB, n_fft/2 + 1 values written to db_out. Returns the number
@@ -81,16 +81,16 @@ enum kws_status dsp_stft_init(struct dsp_stft **out, const struct dsp_stft_confi
 /* Consumes all n samples; writes up to max_frames power frames (each
  * n_fft/2 + 1 floats) into power_out and returns how many. Samples that would
  * complete frames beyond max_frames are kept for the next call. */
-size_t dsp_stft_feed(struct dsp_stft *s, const int16_t *samples, size_t n,
-                     float *power_out, size_t max_frames);
+size_t dsp_stft_feed(struct dsp_stft *s, const int16_t *samples, size_t n, float *power_out,
+                     size_t max_frames);
 void dsp_stft_reset(struct dsp_stft *s);
 void dsp_stft_free(struct dsp_stft *s);
 
 /* ---- building blocks, for streaming callers ---- */
 /* Mel filterbank: n_mels x (n_fft/2+1) weights; NULL on bad config. */
 struct dsp_mel;
-struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int rate_hz,
-                               char *err, size_t err_len);
+struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int rate_hz, char *err,
+                               size_t err_len);
 void dsp_mel_apply(const struct dsp_mel *m, const float *power, float *mel_out);
 void dsp_mel_free(struct dsp_mel *m);
 /* In place: x = 10*log10(max(x, 1e-10)). */
@@ -129,25 +129,25 @@ float *dsp_dct_matrix(size_t n_in, size_t n_out);
  * only and never allocates. The state is a transparent struct the caller owns. */
 
 #define DSP_MICRO_MAX_CHANNELS 64
-#define DSP_MICRO_CHANNELS KWS_FEATURE_CHANNELS /* default channel count */
+#define DSP_MICRO_CHANNELS KWS_FEATURE_CHANNELS        /* default channel count */
 #define DSP_MICRO_FRAMES_PER_SECOND KWS_FEATURE_FRAMES /* 1 s at 16 kHz, 480/320 framing */
 
 struct dsp_micro_config {
-    int rate_hz;               /* 16000 */
-    int window_ms;             /* 30 */
-    int step_ms;               /* 20 */
-    int num_channels;          /* 40, at most DSP_MICRO_MAX_CHANNELS */
-    float lower_hz, upper_hz;  /* 125, 7500 */
-    int smoothing_bits;        /* 10 */
-    float even_smoothing;      /* 0.025 */
-    float odd_smoothing;       /* 0.06 */
-    float min_signal_remaining;/* 0.05 */
-    bool pcan_enable;          /* true */
-    float pcan_strength;       /* 0.95 */
-    float pcan_offset;         /* 80 */
-    int pcan_gain_bits;        /* 21 */
-    bool log_enable;           /* true */
-    int log_scale_shift;       /* 6 */
+    int rate_hz;                /* 16000 */
+    int window_ms;              /* 30 */
+    int step_ms;                /* 20 */
+    int num_channels;           /* 40, at most DSP_MICRO_MAX_CHANNELS */
+    float lower_hz, upper_hz;   /* 125, 7500 */
+    int smoothing_bits;         /* 10 */
+    float even_smoothing;       /* 0.025 */
+    float odd_smoothing;        /* 0.06 */
+    float min_signal_remaining; /* 0.05 */
+    bool pcan_enable;           /* true */
+    float pcan_strength;        /* 0.95 */
+    float pcan_offset;          /* 80 */
+    int pcan_gain_bits;         /* 21 */
+    bool log_enable;            /* true */
+    int log_scale_shift;        /* 6 */
 };
 struct dsp_micro_config dsp_micro_config_default(void);
 
@@ -171,17 +171,17 @@ struct dsp_micro_cpx {
 struct dsp_micro_state {
     struct dsp_micro_config cfg;
     /* framing */
-    int window_size;                       /* samples (480) */
-    int step_size;                         /* samples (320) */
-    int input_used;                        /* samples buffered in input[] */
+    int window_size; /* samples (480) */
+    int step_size;   /* samples (320) */
+    int input_used;  /* samples buffered in input[] */
     int16_t input[DSP_MICRO_MAX_FFT];
     int16_t window_q12[DSP_MICRO_MAX_FFT]; /* Hann coefficients, Q12 */
     /* FFT (kissfft-style, int16, evaluated in Stockham order) */
-    int fft_size;                          /* real FFT size (512) */
-    int cfft_size;                         /* complex FFT size (256) */
-    int num_stages;                        /* radix stages (4 for 256) */
-    uint8_t radix[8];                      /* innermost stage first */
-    struct dsp_micro_cpx twiddle[DSP_MICRO_MAX_CFFT];   /* exp(-2 pi i k / n), Q15 */
+    int fft_size;                                     /* real FFT size (512) */
+    int cfft_size;                                    /* complex FFT size (256) */
+    int num_stages;                                   /* radix stages (4 for 256) */
+    uint8_t radix[8];                                 /* innermost stage first */
+    struct dsp_micro_cpx twiddle[DSP_MICRO_MAX_CFFT]; /* exp(-2 pi i k / n), Q15 */
     /* twiddle[q k L] laid out per stage as [q - 1][k] for the stages that
      * run with k innermost (micro_fft.c); at most cfft_size entries */
     int16_t stage_tw_r[DSP_MICRO_MAX_CFFT], stage_tw_i[DSP_MICRO_MAX_CFFT];
@@ -202,12 +202,12 @@ struct dsp_micro_state {
     uint32_t estimate[DSP_MICRO_MAX_CHANNELS];
     /* PCAN */
     int pcan_snr_shift;
-    int16_t gain_lut[4 * 32 - 3];          /* TFLM layout: 3 + 4 per interval */
+    int16_t gain_lut[4 * 32 - 3]; /* TFLM layout: 3 + 4 per interval */
     /* log scale */
-    int log_correction_bits;               /* MSB(fft_size) - 1 - 6 */
+    int log_correction_bits; /* MSB(fft_size) - 1 - 6 */
     uint16_t log_lut[129];
     /* per-frame scratch */
-    int16_t fft_in[DSP_MICRO_MAX_FFT];     /* real input of the FFT */
+    int16_t fft_in[DSP_MICRO_MAX_FFT]; /* real input of the FFT */
     /* complex FFT work, split: [buffer][0 = real, 1 = imaginary][index] */
     int16_t fft_work[2][2][DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     /* real FFT output, bins 0..fft_size/2 */
@@ -242,8 +242,7 @@ bool dsp_micro_simd_supported(void);
 bool dsp_micro_simd_set(bool on);
 /* Whole clip from a fresh state: allocates *out_u16 (frames x num_channels,
  * frame-major; free() it) and sets *frames. */
-enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples,
-                               size_t n, uint16_t **out_u16, size_t *frames,
-                               char *err, size_t err_len);
+enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples, size_t n,
+                               uint16_t **out_u16, size_t *frames, char *err, size_t err_len);
 
 #endif

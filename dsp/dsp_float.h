@@ -21,10 +21,10 @@ fftwf_plan dsp_fft_plan_r2c(int n);
 /* Window + FFT + power for one frame of n_fft int16 samples. */
 struct dsp_power_engine {
     int n_fft;
-    fftwf_plan plan;       /* cached, not owned */
-    float *window;         /* n_fft: Hann centred, zeros outside, times 1/32768 */
-    float *in;             /* fftwf_malloc'd, n_fft */
-    fftwf_complex *out;    /* fftwf_malloc'd, n_fft/2 + 1 */
+    fftwf_plan plan;    /* cached, not owned */
+    float *window;      /* n_fft: Hann centred, zeros outside, times 1/32768 */
+    float *in;          /* fftwf_malloc'd, n_fft */
+    fftwf_complex *out; /* fftwf_malloc'd, n_fft/2 + 1 */
 };
 enum kws_status dsp_power_engine_init(struct dsp_power_engine *e, const struct dsp_stft_config *cfg,
                                       char *err, size_t err_len);

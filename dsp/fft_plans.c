@@ -30,8 +30,7 @@ fftwf_plan dsp_fft_plan_r2c(int n)
     if (!p && cache_used < PLAN_CACHE_SIZE) {
         float *in = fftwf_malloc(sizeof *in * (size_t)n);
         fftwf_complex *out = fftwf_malloc(sizeof *out * ((size_t)n / 2 + 1));
-        if (in && out)
-            p = fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+        if (in && out) p = fftwf_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
         fftwf_free(in);
         fftwf_free(out);
         if (p) {

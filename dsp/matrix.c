@@ -6,8 +6,7 @@
 
 void dsp_matrix_free(struct dsp_matrix *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     free(m->data);
     m->data = NULL;
     m->rows = m->cols = 0;

@@ -15,8 +15,8 @@
 
 struct dsp_mel {
     int n_mels, n_bins;
-    int *lo, *hi;   /* band m uses bins [lo[m], hi[m]) */
-    float *w;       /* n_mels x n_bins dense weights (zeros outside lo..hi) */
+    int *lo, *hi; /* band m uses bins [lo[m], hi[m]) */
+    float *w;     /* n_mels x n_bins dense weights (zeros outside lo..hi) */
 };
 
 /* Slaney scale constants (Slaney's Auditory Toolbox, as librosa/torchaudio):
@@ -30,17 +30,14 @@ static double hz_to_mel(double hz, enum dsp_mel_scale scale)
 {
     if (scale == DSP_MEL_HTK)
         return 2595.0 * log10(1.0 + hz / 700.0); /* O'Shaughnessy / HTK book */
-    if (hz < SLANEY_MIN_LOG_HZ)
-        return hz / SLANEY_F_SP;
+    if (hz < SLANEY_MIN_LOG_HZ) return hz / SLANEY_F_SP;
     return SLANEY_MIN_LOG_MEL + log(hz / SLANEY_MIN_LOG_HZ) / SLANEY_LOGSTEP;
 }
 
 static double mel_to_hz(double mel, enum dsp_mel_scale scale)
 {
-    if (scale == DSP_MEL_HTK)
-        return 700.0 * (pow(10.0, mel / 2595.0) - 1.0);
-    if (mel < SLANEY_MIN_LOG_MEL)
-        return SLANEY_F_SP * mel;
+    if (scale == DSP_MEL_HTK) return 700.0 * (pow(10.0, mel / 2595.0) - 1.0);
+    if (mel < SLANEY_MIN_LOG_MEL) return SLANEY_F_SP * mel;
     return SLANEY_MIN_LOG_HZ * exp(SLANEY_LOGSTEP * (mel - SLANEY_MIN_LOG_MEL));
 }
 
@@ -54,11 +51,10 @@ float dsp_mel_to_hz(float mel, enum dsp_mel_scale scale)
     return (float)mel_to_hz(mel, scale);
 }
 
-struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int rate_hz,
-                               char *err, size_t err_len)
+struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int rate_hz, char *err,
+                               size_t err_len)
 {
-    if (dsp_mel_config_check(cfg, n_fft, rate_hz, err, err_len) != KWS_OK)
-        return NULL;
+    if (dsp_mel_config_check(cfg, n_fft, rate_hz, err, err_len) != KWS_OK) return NULL;
     int n_mels = cfg->n_mels, n_bins = n_fft / 2 + 1;
     struct dsp_mel *m = calloc(1, sizeof *m);
     double *f_pts = malloc(sizeof *f_pts * (size_t)(n_mels + 2));
@@ -75,7 +71,8 @@ struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int 
     }
     m->n_mels = n_mels;
     m->n_bins = n_bins;
-    double m_min = hz_to_mel(cfg->f_min_hz, cfg->scale), m_max = hz_to_mel(cfg->f_max_hz, cfg->scale);
+    double m_min = hz_to_mel(cfg->f_min_hz, cfg->scale),
+           m_max = hz_to_mel(cfg->f_max_hz, cfg->scale);
     for (int i = 0; i < n_mels + 2; i++)
         f_pts[i] = mel_to_hz(m_min + (m_max - m_min) * i / (n_mels + 1), cfg->scale);
     double nyq = rate_hz / 2; /* torchaudio: linspace(0, sample_rate // 2, n_freqs) */
@@ -93,11 +90,9 @@ struct dsp_mel *dsp_mel_create(const struct dsp_mel_config *cfg, int n_fft, int 
             double f = n_bins > 1 ? nyq * k / (n_bins - 1) : 0.0;
             double up = (f - left) / (centre - left), down = (right - f) / (right - centre);
             double w = fmin(up, down);
-            if (!(w > 0.0))
-                continue;
+            if (!(w > 0.0)) continue;
             m->w[(size_t)b * (size_t)n_bins + (size_t)k] = (float)(w * enorm);
-            if (k < m->lo[b])
-                m->lo[b] = k;
+            if (k < m->lo[b]) m->lo[b] = k;
             m->hi[b] = k + 1;
         }
         if (m->hi[b] == 0) /* an empty band (too many mels for n_fft): all zero */
@@ -112,25 +107,21 @@ void dsp_mel_apply(const struct dsp_mel *m, const float *power, float *mel_out)
     for (int b = 0; b < m->n_mels; b++) {
         const float *w = m->w + (size_t)b * (size_t)m->n_bins;
         float acc = 0.0f;
-        for (int k = m->lo[b]; k < m->hi[b]; k++)
-            acc += w[k] * power[k];
+        for (int k = m->lo[b]; k < m->hi[b]; k++) acc += w[k] * power[k];
         mel_out[b] = acc;
     }
 }
 
 const float *dsp_mel_weights(const struct dsp_mel *m, int *n_mels, int *n_bins)
 {
-    if (n_mels)
-        *n_mels = m->n_mels;
-    if (n_bins)
-        *n_bins = m->n_bins;
+    if (n_mels) *n_mels = m->n_mels;
+    if (n_bins) *n_bins = m->n_bins;
     return m->w;
 }
 
 void dsp_mel_free(struct dsp_mel *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     free(m->lo);
     free(m->hi);
     free(m->w);

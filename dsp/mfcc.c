@@ -34,8 +34,7 @@ void dsp_dct_ortho(const float *in, size_t n_in, float *out, size_t n_out)
 {
     for (size_t k = 0; k < n_out; k++) {
         double acc = 0.0;
-        for (size_t n = 0; n < n_in; n++)
-            acc += dct_coef(k, n, n_in) * in[n];
+        for (size_t n = 0; n < n_in; n++) acc += dct_coef(k, n, n_in) * in[n];
         out[k] = (float)acc;
     }
 }
@@ -43,10 +42,8 @@ void dsp_dct_ortho(const float *in, size_t n_in, float *out, size_t n_out)
 float *dsp_dct_matrix(size_t n_in, size_t n_out)
 {
     float *t = malloc(sizeof *t * n_in * n_out);
-    if (!t)
-        return NULL;
+    if (!t) return NULL;
     for (size_t k = 0; k < n_out; k++)
-        for (size_t n = 0; n < n_in; n++)
-            t[k * n_in + n] = (float)dct_coef(k, n, n_in);
+        for (size_t n = 0; n < n_in; n++) t[k * n_in + n] = (float)dct_coef(k, n, n_in);
     return t;
 }

@@ -27,7 +27,6 @@
 
 typedef int16_t i16;
 
-
 /* "Divide by d" as the reference does it: Q15 rounding multiply by
  * k = 32767 / d (8191 for radix 4, 16383 for radix 2 and the split step),
  * (a k + 2^14) >> 15, wrapped to int16. Computed as the identical
@@ -72,8 +71,9 @@ enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err
     const double pi = 3.14159265358979323846;
     int n = st->cfft_size;
     if (n < 4 || n > DSP_MICRO_MAX_CFFT || (n & (n - 1)))
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro FFT size %d unsupported (power of two, 8..%d)",
-                       st->fft_size, DSP_MICRO_MAX_FFT);
+        return kws_err(err, err_len, KWS_ERR_ARG,
+                       "micro FFT size %d unsupported (power of two, 8..%d)", st->fft_size,
+                       DSP_MICRO_MAX_FFT);
     /* factor as kissfft does: 4s first (outermost), then a 2 */
     int outer[8], nf = 0;
     for (int r = n; r > 1;) {
@@ -82,10 +82,8 @@ enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err
         r /= p;
     }
     st->num_stages = nf;
-    for (int s = 0; s < nf; s++)
-        st->radix[s] = (uint8_t)outer[nf - 1 - s];
-    for (int i = 0; i < n; i++)
-        st->twiddle[i] = cexp_q15(-2.0 * pi * (double)i / (double)n);
+    for (int s = 0; s < nf; s++) st->radix[s] = (uint8_t)outer[nf - 1 - s];
+    for (int i = 0; i < n; i++) st->twiddle[i] = cexp_q15(-2.0 * pi * (double)i / (double)n);
     /* per-stage twiddles of the o-major stages, in the order the FFT uses
      * them; their total is sum (p - 1) m over those stages < n */
     int m = 1, off = 0;
@@ -118,18 +116,17 @@ enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err
  * (outputs), each pointer separately restrict so that the compiler knows
  * the eight output streams never overlap (they are different rows of the
  * next level) and may vectorise along j. */
-#define ARR4(c, v)                                                                         \
-    c i16 *restrict v##0r, c i16 *restrict v##0i, c i16 *restrict v##1r,                   \
-        c i16 *restrict v##1i, c i16 *restrict v##2r, c i16 *restrict v##2i,               \
-        c i16 *restrict v##3r, c i16 *restrict v##3i
-#define ARR2(c, v) c i16 *restrict v##0r, c i16 *restrict v##0i, c i16 *restrict v##1r, \
-                   c i16 *restrict v##1i
+#define ARR4(c, v) \
+    c i16 *restrict v##0r, c i16 *restrict v##0i, c i16 *restrict v##1r, c i16 *restrict v##1i, \
+        c i16 *restrict v##2r, c i16 *restrict v##2i, c i16 *restrict v##3r, c i16 *restrict v##3i
+#define ARR2(c, v) \
+    c i16 *restrict v##0r, c i16 *restrict v##0i, c i16 *restrict v##1r, c i16 *restrict v##1i
 #define PASS4(v) v##0r, v##0i, v##1r, v##1i, v##2r, v##2i, v##3r, v##3i
 #define PASS2(v) v##0r, v##0i, v##1r, v##1i
 
 /* One radix-4 butterfly (kissfft kf_bfly4, forward) with twiddles w1..w3. */
-MICRO_INLINE void bfly4(ARR4(const, x), ARR4(, y), ptrdiff_t j, i16 w1r, i16 w1i, i16 w2r,
-                        i16 w2i, i16 w3r, i16 w3i)
+MICRO_INLINE void bfly4(ARR4(const, x), ARR4(, y), ptrdiff_t j, i16 w1r, i16 w1i, i16 w2r, i16 w2i,
+                        i16 w3r, i16 w3i)
 {
     i16 a0r = qmul(x0r[j], 8191), a0i = qmul(x0i[j], 8191);
     i16 a1r = qmul(x1r[j], 8191), a1i = qmul(x1i[j], 8191);
@@ -217,15 +214,13 @@ MICRO_NOINLINE void run4_b(ARR4(const, x), ARR4(, y), int count, const struct ds
     i16 w1r = w[0].r, w1i = w[0].i, w2r = w[1].r, w2i = w[1].i, w3r = w[2].r, w3i = w[2].i;
     int j = 0;
 #if MICRO_M4_DSP
-    const i16 *xs[8] = {PASS4(x)}, cr[3] = {w1r, w2r, w3r}, ci[3] = {w1i, w2i, w3i};
-    i16 *ys[8] = {PASS4(y)};
+    const i16 *xs[8] = { PASS4(x) }, cr[3] = { w1r, w2r, w3r }, ci[3] = { w1i, w2i, w3i };
+    i16 *ys[8] = { PASS4(y) };
     j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
 #endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
-    for (; j < count; j++)
-        bfly4(PASS4(x), PASS4(y), j, w1r, w1i, w2r, w2i, w3r, w3i);
+        for (int u = 0; u < 8; u++) bfly4(PASS4(x), PASS4(y), j + u, w1r, w1i, w2r, w2i, w3r, w3i);
+    for (; j < count; j++) bfly4(PASS4(x), PASS4(y), j, w1r, w1i, w2r, w2i, w3r, w3i);
 }
 
 #if MICRO_X86
@@ -245,25 +240,21 @@ MICRO_NOINLINE void run4_w0(ARR4(const, x), ARR4(, y), int count)
     int j = 0;
 #if MICRO_M4_DSP
     /* w^0 = (32767, 0) multiplies exactly as the identity (see bfly4_w0) */
-    const i16 *xs[8] = {PASS4(x)}, cr[3] = {32767, 32767, 32767}, ci[3] = {0, 0, 0};
-    i16 *ys[8] = {PASS4(y)};
+    const i16 *xs[8] = { PASS4(x) }, cr[3] = { 32767, 32767, 32767 }, ci[3] = { 0, 0, 0 };
+    i16 *ys[8] = { PASS4(y) };
     j = micro_m4_bfly4(xs, ys, count, cr, ci, 1, 0);
 #endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            bfly4_w0(PASS4(x), PASS4(y), j + u);
-    for (; j < count; j++)
-        bfly4_w0(PASS4(x), PASS4(y), j);
+        for (int u = 0; u < 8; u++) bfly4_w0(PASS4(x), PASS4(y), j + u);
+    for (; j < count; j++) bfly4_w0(PASS4(x), PASS4(y), j);
 }
 
 MICRO_NOINLINE void run2_w0(ARR2(const, x), ARR2(, y), int count)
 {
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            bfly2_w0(PASS2(x), PASS2(y), j + u);
-    for (; j < count; j++)
-        bfly2_w0(PASS2(x), PASS2(y), j);
+        for (int u = 0; u < 8; u++) bfly2_w0(PASS2(x), PASS2(y), j + u);
+    for (; j < count; j++) bfly2_w0(PASS2(x), PASS2(y), j);
 }
 
 MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *restrict wr,
@@ -279,8 +270,8 @@ MICRO_NOINLINE void run4_a(ARR4(const, x), ARR4(, y), int count, const i16 *rest
 #endif
     int j = 0;
 #if MICRO_M4_DSP
-    const i16 *xs[8] = {PASS4(x)};
-    i16 *ys[8] = {PASS4(y)};
+    const i16 *xs[8] = { PASS4(x) };
+    i16 *ys[8] = { PASS4(y) };
     j = micro_m4_bfly4(xs, ys, count, wr, wi, tl, 1);
 #endif
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
@@ -298,10 +289,8 @@ MICRO_NOINLINE void run2_b(ARR2(const, x), ARR2(, y), int count, struct dsp_micr
 {
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            bfly2(PASS2(x), PASS2(y), j + u, w.r, w.i);
-    for (; j < count; j++)
-        bfly2(PASS2(x), PASS2(y), j, w.r, w.i);
+        for (int u = 0; u < 8; u++) bfly2(PASS2(x), PASS2(y), j + u, w.r, w.i);
+    for (; j < count; j++) bfly2(PASS2(x), PASS2(y), j, w.r, w.i);
 }
 
 MICRO_NOINLINE void run2_a(ARR2(const, x), ARR2(, y), int count, const i16 *restrict wr,
@@ -309,15 +298,14 @@ MICRO_NOINLINE void run2_a(ARR2(const, x), ARR2(, y), int count, const i16 *rest
 {
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            bfly2(PASS2(x), PASS2(y), j + u, wr[j + u], wi[j + u]);
-    for (; j < count; j++)
-        bfly2(PASS2(x), PASS2(y), j, wr[j], wi[j]);
+        for (int u = 0; u < 8; u++) bfly2(PASS2(x), PASS2(y), j + u, wr[j + u], wi[j + u]);
+    for (; j < count; j++) bfly2(PASS2(x), PASS2(y), j, wr[j], wi[j]);
 }
 
 /* Row q of a run: x + q sa (inputs) or y + q sb (outputs), real and
  * imaginary. */
-#define ROWS4(b, bi, s) b, bi, b + (s), bi + (s), b + 2 * (s), bi + 2 * (s), b + 3 * (s), bi + 3 * (s)
+#define ROWS4(b, bi, s) \
+    b, bi, b + (s), bi + (s), b + 2 * (s), bi + 2 * (s), b + 3 * (s), bi + 3 * (s)
 #define ROWS2(b, bi, s) b, bi, b + (s), bi + (s)
 
 /* A k-major stage: input [k][o] (k < m, o < p L), output [k + q m][o']
@@ -415,8 +403,7 @@ static void transpose(const i16 *x, i16 *y, int rows, int cols)
     }
 #endif
     for (int k = 0; k < rows; k++)
-        for (int o = 0; o < cols; o++)
-            y[o * rows + k] = x[k * cols + o];
+        for (int o = 0; o < cols; o++) y[o * rows + k] = x[k * cols + o];
 }
 
 /* The split step (kissfft kiss_fftr): complex z (natural order) -> real-FFT
@@ -449,10 +436,10 @@ MICRO_INLINE void split_one(const i16 *restrict pr_, const i16 *restrict pi_,
     }
 }
 
-#define SPLIT_ARGS                                                                          \
-    const i16 *restrict pr, const i16 *restrict pi, const i16 *restrict qr,                 \
-        const i16 *restrict qi, const i16 *restrict wr, const i16 *restrict wi,             \
-        i16 *restrict fr, i16 *restrict fi, int count
+#define SPLIT_ARGS \
+    const i16 *restrict pr, const i16 *restrict pi, const i16 *restrict qr, \
+        const i16 *restrict qi, const i16 *restrict wr, const i16 *restrict wi, i16 *restrict fr, \
+        i16 *restrict fi, int count
 
 MICRO_NOINLINE void split_low(SPLIT_ARGS)
 {
@@ -464,10 +451,8 @@ MICRO_NOINLINE void split_low(SPLIT_ARGS)
 #endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 0);
-    for (; j < count; j++)
-        split_one(pr, pi, qr, qi, wr, wi, fr, fi, j, 0);
+        for (int u = 0; u < 8; u++) split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 0);
+    for (; j < count; j++) split_one(pr, pi, qr, qi, wr, wi, fr, fi, j, 0);
 }
 
 MICRO_NOINLINE void split_high(SPLIT_ARGS)
@@ -480,10 +465,8 @@ MICRO_NOINLINE void split_high(SPLIT_ARGS)
 #endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 8 <= count; j += 8)
-        for (int u = 0; u < 8; u++)
-            split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 1);
-    for (; j < count; j++)
-        split_one(pr, pi, qr, qi, wr, wi, fr, fi, j, 1);
+        for (int u = 0; u < 8; u++) split_one(pr, pi, qr, qi, wr, wi, fr, fi, j + u, 1);
+    for (; j < count; j++) split_one(pr, pi, qr, qi, wr, wi, fr, fi, j, 1);
 }
 
 /* y[j] = x[-j], j = 0..n-1 (blocks of 4: GCC can reverse 4 int16 lanes with
@@ -498,10 +481,8 @@ MICRO_NOINLINE void reverse(const i16 *restrict x, i16 *restrict y, int n)
 #endif
     int j = 0;
     for (; MICRO_BLOCKS && j + 4 <= n; j += 4)
-        for (int u = 0; u < 4; u++)
-            y[j + u] = x[-(j + u)];
-    for (; j < n; j++)
-        y[j] = x[-j];
+        for (int u = 0; u < 4; u++) y[j + u] = x[-(j + u)];
+    for (; j < n; j++) y[j] = x[-j];
 }
 
 /* z: the complex result (z[n] readable, its value unused); r: n spare

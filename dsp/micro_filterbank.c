@@ -26,8 +26,7 @@ enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, siz
     float edges[DSP_MICRO_MAX_CHANNELS + 1];
     float mel_low = freq_to_mel(c->lower_hz), mel_hi = freq_to_mel(c->upper_hz);
     float spacing = (mel_hi - mel_low) / (float)nch1;
-    for (int i = 0; i < nch1; i++)
-        edges[i] = mel_low + spacing * (float)(i + 1);
+    for (int i = 0; i < nch1; i++) edges[i] = mel_low + spacing * (float)(i + 1);
     float hz_per_bin = (float)(0.5 * c->rate_hz / ((float)spectrum - 1));
     st->start_bin = (int)(1.5 + c->lower_hz / hz_per_bin);
     if (st->start_bin < 1 || st->start_bin >= spectrum)
@@ -38,8 +37,7 @@ enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, siz
         float denom = s == 0 ? mel_low : edges[s - 1];
         for (; b < spectrum; b++) {
             float mel = freq_to_mel((float)b * hz_per_bin);
-            if (!(mel <= edges[s]))
-                break;
+            if (!(mel <= edges[s])) break;
             float w = (edges[s] - mel) / (edges[s] - denom);
             st->seg[b] = (uint8_t)s;
             st->weight_q12[b] = (int16_t)floor(w * 4096.0f + 0.5);
@@ -49,8 +47,7 @@ enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, siz
     st->end_bin = b;
     /* segment boundaries, so the per-frame sums run over contiguous bins */
     for (int i = 0, bb = st->start_bin; i <= nch1; i++) {
-        while (bb < st->end_bin && st->seg[bb] < i)
-            bb++;
+        while (bb < st->end_bin && st->seg[bb] < i) bb++;
         st->seg_start[i] = (uint16_t)bb;
     }
     return KWS_OK;
@@ -62,11 +59,10 @@ enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, siz
  * step then gives ~2^-27, and an exact correction follows, so the table's
  * accuracy only decides speed, never the result. */
 static const uint16_t sqrt_seed_q12[49] = {
-    16384, 16888, 17378, 17854, 18318, 18770, 19212, 19644, 20066, 20480, 20886,
-    21283, 21674, 22058, 22435, 22806, 23170, 23530, 23884, 24232, 24576, 24915,
-    25249, 25580, 25905, 26227, 26545, 26859, 27170, 27477, 27780, 28081, 28378,
-    28672, 28963, 29251, 29537, 29819, 30099, 30377, 30652, 30924, 31194, 31462,
-    31727, 31991, 32252, 32511, 32768,
+    16384, 16888, 17378, 17854, 18318, 18770, 19212, 19644, 20066, 20480, 20886, 21283, 21674,
+    22058, 22435, 22806, 23170, 23530, 23884, 24232, 24576, 24915, 25249, 25580, 25905, 26227,
+    26545, 26859, 27170, 27477, 27780, 28081, 28378, 28672, 28963, 29251, 29537, 29819, 30099,
+    30377, 30652, 30924, 31194, 31462, 31727, 31991, 32252, 32511, 32768,
 };
 
 /* Rounded square root: r = floor(sqrt(n)), +1 when n - r^2 > r, without going
@@ -77,14 +73,13 @@ static const uint16_t sqrt_seed_q12[49] = {
  * while r1^2 > n: exact for every n. */
 uint32_t micro_sqrt64_round(uint64_t n)
 {
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     int hi = (int)(n >> 32) ? micro_msb32((uint32_t)(n >> 32)) + 32 : micro_msb32((uint32_t)n);
     int z = (64 - hi) & ~1; /* even, so that sqrt scales by 2^(z/2) */
     uint64_t x = n << z;    /* in [2^62, 2^64) */
     uint32_t i = (uint32_t)(x >> 58), f = (uint32_t)(x >> 42) & 0xFFFF;
     uint32_t s = sqrt_seed_q12[i - 16] +
-                 (((uint32_t)(sqrt_seed_q12[i - 15] - sqrt_seed_q12[i - 16]) * f) >> 16);
+        (((uint32_t)(sqrt_seed_q12[i - 15] - sqrt_seed_q12[i - 16]) * f) >> 16);
     int sh = 17 - z / 2; /* sqrt(n) ~ s 2^sh; s >= 2^14 and sh >= -14, so r0 >= 1 */
     uint64_t r;
     if ((n >> 32) == 0) {
@@ -94,14 +89,11 @@ uint32_t micro_sqrt64_round(uint64_t n)
         uint64_t r0 = (uint64_t)s << sh; /* sh > 0 here */
         r = (r0 + n / r0) >> 1;
     }
-    if (r > 0xFFFFFFFFu)
-        r = 0xFFFFFFFFu;
-    while (r * r > n)
-        r--;
+    if (r > 0xFFFFFFFFu) r = 0xFFFFFFFFu;
+    while (r * r > n) r--;
     uint64_t rem = n - r * r;
     uint64_t cap = (n >> 32) ? 0xFFFFFFFFu : 0xFFFFu;
-    if (rem > r && r != cap)
-        r++;
+    if (rem > r && r != cap) r++;
     return (uint32_t)r;
 }
 
@@ -134,8 +126,7 @@ void micro_filterbank_apply(struct dsp_micro_state *st, int input_shift)
             w += (uint64_t)st->weight_q12[k] * e64;
             u += (uint64_t)st->unweight_q12[k] * e64;
         }
-        if (s > 0)
-            st->signal[s - 1] = micro_sqrt64_round(w + carry) >> input_shift;
+        if (s > 0) st->signal[s - 1] = micro_sqrt64_round(w + carry) >> input_shift;
         carry = u;
     }
 }

@@ -11,11 +11,22 @@ struct dsp_micro_config dsp_micro_config_default(void)
 {
     /* the Arduino micro_speech sketch's configuration (conformance README) */
     struct dsp_micro_config c = {
-        .rate_hz = KWS_RATE_HZ, .window_ms = 30, .step_ms = 20, .num_channels = 40,
-        .lower_hz = 125.0f, .upper_hz = 7500.0f, .smoothing_bits = 10,
-        .even_smoothing = 0.025f, .odd_smoothing = 0.06f, .min_signal_remaining = 0.05f,
-        .pcan_enable = true, .pcan_strength = 0.95f, .pcan_offset = 80.0f, .pcan_gain_bits = 21,
-        .log_enable = true, .log_scale_shift = 6,
+        .rate_hz = KWS_RATE_HZ,
+        .window_ms = 30,
+        .step_ms = 20,
+        .num_channels = 40,
+        .lower_hz = 125.0f,
+        .upper_hz = 7500.0f,
+        .smoothing_bits = 10,
+        .even_smoothing = 0.025f,
+        .odd_smoothing = 0.06f,
+        .min_signal_remaining = 0.05f,
+        .pcan_enable = true,
+        .pcan_strength = 0.95f,
+        .pcan_offset = 80.0f,
+        .pcan_gain_bits = 21,
+        .log_enable = true,
+        .log_scale_shift = 6,
     };
     return c;
 }
@@ -23,14 +34,16 @@ struct dsp_micro_config dsp_micro_config_default(void)
 static enum kws_status check_config(const struct dsp_micro_config *c, char *err, size_t err_len)
 {
     if (c->rate_hz < 1000 || c->rate_hz > 192000)
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: sample rate %d Hz out of range", c->rate_hz);
+        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: sample rate %d Hz out of range",
+                       c->rate_hz);
     if (c->window_ms <= 0 || c->step_ms <= 0)
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: window and step must be positive");
+        return kws_err(err, err_len, KWS_ERR_ARG,
+                       "micro frontend: window and step must be positive");
     long win = (long)c->rate_hz * c->window_ms / 1000, step = (long)c->rate_hz * c->step_ms / 1000;
     if (win < 8 || win > DSP_MICRO_MAX_FFT || step < 1 || step > win)
         return kws_err(err, err_len, KWS_ERR_ARG,
-                       "micro frontend: window of %ld samples (max %d) / step %ld unsupported",
-                       win, DSP_MICRO_MAX_FFT, step);
+                       "micro frontend: window of %ld samples (max %d) / step %ld unsupported", win,
+                       DSP_MICRO_MAX_FFT, step);
     if (c->num_channels < 1 || c->num_channels > DSP_MICRO_MAX_CHANNELS)
         return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: %d channels (1..%d)",
                        c->num_channels, DSP_MICRO_MAX_CHANNELS);
@@ -38,15 +51,20 @@ static enum kws_status check_config(const struct dsp_micro_config *c, char *err,
         return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: band %g..%g Hz invalid",
                        (double)c->lower_hz, (double)c->upper_hz);
     if (c->smoothing_bits < 0 || c->smoothing_bits > 16)
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: smoothing_bits %d (0..16)", c->smoothing_bits);
-    if (!(c->even_smoothing >= 0 && c->even_smoothing <= 1) || !(c->odd_smoothing >= 0 && c->odd_smoothing <= 1) ||
+        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: smoothing_bits %d (0..16)",
+                       c->smoothing_bits);
+    if (!(c->even_smoothing >= 0 && c->even_smoothing <= 1) ||
+        !(c->odd_smoothing >= 0 && c->odd_smoothing <= 1) ||
         !(c->min_signal_remaining >= 0 && c->min_signal_remaining <= 1))
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: smoothing values must be in 0..1");
-    if (c->pcan_enable && (c->pcan_gain_bits < 1 || c->pcan_gain_bits > 30 || !(c->pcan_offset >= 0) ||
-                           !(c->pcan_strength >= 0)))
+        return kws_err(err, err_len, KWS_ERR_ARG,
+                       "micro frontend: smoothing values must be in 0..1");
+    if (c->pcan_enable &&
+        (c->pcan_gain_bits < 1 || c->pcan_gain_bits > 30 || !(c->pcan_offset >= 0) ||
+         !(c->pcan_strength >= 0)))
         return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: PCAN parameters invalid");
     if (c->log_enable && (c->log_scale_shift < 0 || c->log_scale_shift > 15))
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: log_scale_shift %d (0..15)", c->log_scale_shift);
+        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: log_scale_shift %d (0..15)",
+                       c->log_scale_shift);
     return KWS_OK;
 }
 
@@ -56,29 +74,26 @@ enum kws_status dsp_micro_init(struct dsp_micro_state *st, const struct dsp_micr
     if (!st || !cfg)
         return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: no state or configuration");
     enum kws_status rc = check_config(cfg, err, err_len);
-    if (rc != KWS_OK)
-        return rc;
+    if (rc != KWS_OK) return rc;
     memset(st, 0, sizeof *st);
     st->cfg = *cfg;
     st->window_size = (int)((long)cfg->rate_hz * cfg->window_ms / 1000);
     st->step_size = (int)((long)cfg->rate_hz * cfg->step_ms / 1000);
     st->fft_size = 1;
-    while (st->fft_size < st->window_size)
-        st->fft_size <<= 1;
+    while (st->fft_size < st->window_size) st->fft_size <<= 1;
     st->cfft_size = st->fft_size / 2;
     /* MSB(fft_size) - 1 - kFilterbankBits / 2 (= 3 for 512) */
     st->log_correction_bits = micro_msb32((uint32_t)st->fft_size) - 1 - 6;
-    if (cfg->pcan_enable && (cfg->smoothing_bits - st->log_correction_bits < 0 ||
-                             cfg->pcan_gain_bits - st->log_correction_bits - 12 < 0))
-        return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: PCAN bits too small for this FFT size");
+    if (cfg->pcan_enable &&
+        (cfg->smoothing_bits - st->log_correction_bits < 0 ||
+         cfg->pcan_gain_bits - st->log_correction_bits - 12 < 0))
+        return kws_err(err, err_len, KWS_ERR_ARG,
+                       "micro frontend: PCAN bits too small for this FFT size");
     micro_window_init(st);
-    if ((rc = micro_fft_init(st, err, err_len)) != KWS_OK)
-        return rc;
-    if ((rc = micro_filterbank_init(st, err, err_len)) != KWS_OK)
-        return rc;
+    if ((rc = micro_fft_init(st, err, err_len)) != KWS_OK) return rc;
+    if ((rc = micro_filterbank_init(st, err, err_len)) != KWS_OK) return rc;
     micro_noise_init(st);
-    if (cfg->pcan_enable)
-        micro_pcan_init(st);
+    if (cfg->pcan_enable) micro_pcan_init(st);
     micro_log_init(st);
     return KWS_OK;
 }
@@ -101,15 +116,12 @@ static void process_frame(struct dsp_micro_state *st, uint16_t *out)
     int n = st->window_size, i = 0;
     for (; MICRO_BLOCKS && i < (n & ~7); i++)
         x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
-    for (; i < n; i++)
-        x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
-    for (; i < st->fft_size; i++)
-        x[i] = 0;
+    for (; i < n; i++) x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
+    for (; i < st->fft_size; i++) x[i] = 0;
     micro_fft_real(st);
     micro_filterbank_apply(st, shift);
     micro_noise_apply(st);
-    if (st->cfg.pcan_enable)
-        micro_pcan_apply(st);
+    if (st->cfg.pcan_enable) micro_pcan_apply(st);
     micro_log_apply(st, out);
     memmove(st->input, st->input + st->step_size,
             sizeof *st->input * (size_t)(st->window_size - st->step_size));
@@ -122,8 +134,7 @@ size_t dsp_micro_feed(struct dsp_micro_state *st, const int16_t *samples, size_t
     size_t pos = 0, frames = 0;
     while (frames < max_frames && pos < n) {
         size_t room = (size_t)(st->window_size - st->input_used), take = n - pos;
-        if (take > room)
-            take = room;
+        if (take > room) take = room;
         memcpy(st->input + st->input_used, samples + pos, take * sizeof *samples);
         st->input_used += (int)take;
         pos += take;
@@ -132,8 +143,7 @@ size_t dsp_micro_feed(struct dsp_micro_state *st, const int16_t *samples, size_t
             frames++;
         }
     }
-    if (consumed)
-        *consumed = pos;
+    if (consumed) *consumed = pos;
     return frames;
 }
 
@@ -141,8 +151,7 @@ size_t dsp_micro_frame_count(const struct dsp_micro_config *cfg, size_t n)
 {
     size_t win = (size_t)((long)cfg->rate_hz * cfg->window_ms / 1000);
     size_t step = (size_t)((long)cfg->rate_hz * cfg->step_ms / 1000);
-    if (step == 0 || n < win)
-        return 0;
+    if (step == 0 || n < win) return 0;
     return (n - win) / step + 1;
 }
 
@@ -163,17 +172,15 @@ void dsp_micro_to_int8_n(const uint16_t *v, int8_t *out, size_t n)
     }
 }
 
-enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples,
-                               size_t n, uint16_t **out_u16, size_t *frames,
-                               char *err, size_t err_len)
+enum kws_status dsp_micro_clip(const struct dsp_micro_config *cfg, const int16_t *samples, size_t n,
+                               uint16_t **out_u16, size_t *frames, char *err, size_t err_len)
 {
     if (!out_u16 || !frames || (!samples && n))
         return kws_err(err, err_len, KWS_ERR_ARG, "micro frontend: missing argument");
     *out_u16 = NULL;
     *frames = 0;
     struct dsp_micro_state *st = malloc(sizeof *st);
-    if (!st)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "micro frontend: out of memory");
+    if (!st) return kws_err(err, err_len, KWS_ERR_NOMEM, "micro frontend: out of memory");
     enum kws_status rc = dsp_micro_init(st, cfg, err, err_len);
     if (rc != KWS_OK) {
         free(st);

@@ -18,8 +18,7 @@ void micro_log_init(struct dsp_micro_state *st)
 
 uint32_t micro_log_value(const uint16_t *lut, uint32_t value, int scale_shift)
 {
-    if (value <= 1)
-        return 0;
+    if (value <= 1) return 0;
     int n = micro_msb32(value) - 1;
     int32_t frac = (int32_t)(value - ((uint32_t)1 << n));
     /* frac << (16 - n) or frac >> (n - 16), without a data-dependent branch */

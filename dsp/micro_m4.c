@@ -31,8 +31,8 @@ int micro_m4_window(const int16_t *x, const int16_t *w, int16_t *out, int n)
     for (; i + 2 <= n; i += 2) {
         uint32_t xv = ld32(x + i), wv = ld32(w + i);
         /* |x w| <= 32768 * 4096: both products and shifts stay in int16 */
-        int32_t a = ((int32_t)(int16_t)xv * (int16_t)wv) >> 12;            /* SMULBB */
-        int32_t b = (((int32_t)xv >> 16) * ((int32_t)wv >> 16)) >> 12;     /* SMULTT */
+        int32_t a = ((int32_t)(int16_t)xv * (int16_t)wv) >> 12;        /* SMULBB */
+        int32_t b = (((int32_t)xv >> 16) * ((int32_t)wv >> 16)) >> 12; /* SMULTT */
         uint32_t pair = ((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16);
         memcpy(out + i, &pair, sizeof pair);
         int32_t aa = abs_or_0(a), ab = abs_or_0(b);
@@ -78,7 +78,7 @@ MICRO_INLINE uint32_t qmul2(uint32_t v)
 }
 
 MICRO_INLINE void cmul2(uint32_t ar, uint32_t ai, uint32_t w0, uint32_t w1, uint32_t *tr,
-                         uint32_t *ti)
+                        uint32_t *ti)
 {
     uint32_t p0 = (ar & 0xFFFFu) | (ai << 16), p1 = (ar >> 16) | (ai & 0xFFFF0000u);
     int32_t r0 = __smlsd((int16x2_t)p0, (int16x2_t)w0, 16384);
@@ -91,7 +91,7 @@ MICRO_INLINE void cmul2(uint32_t ar, uint32_t ai, uint32_t w0, uint32_t w1, uint
 
 /* Twiddle q (1..3) of lanes j and j + 1 as packed (wr, wi) pairs. */
 MICRO_INLINE void tw2(const int16_t *wr, const int16_t *wi, ptrdiff_t tl, int per_j, int q, int j,
-                       uint32_t *w0, uint32_t *w1)
+                      uint32_t *w0, uint32_t *w1)
 {
     if (per_j) {
         uint32_t r = ld32(wr + (q - 1) * tl + j), i = ld32(wi + (q - 1) * tl + j);
@@ -102,7 +102,10 @@ MICRO_INLINE void tw2(const int16_t *wr, const int16_t *wi, ptrdiff_t tl, int pe
     }
 }
 
-MICRO_INLINE void st32(int16_t *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+MICRO_INLINE void st32(int16_t *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
 
 MICRO_INLINE int bfly4_loop(const int16_t *const x[8], int16_t *const y[8], int count,
                             const int16_t *wr, const int16_t *wi, ptrdiff_t tl, int per_j)
@@ -136,8 +139,7 @@ MICRO_INLINE int bfly4_loop(const int16_t *const x[8], int16_t *const y[8], int 
 int micro_m4_bfly4(const int16_t *const x[8], int16_t *const y[8], int count, const int16_t *wr,
                    const int16_t *wi, ptrdiff_t tl, int per_j)
 {
-    if (per_j)
-        return bfly4_loop(x, y, count, wr, wi, tl, 1);
+    if (per_j) return bfly4_loop(x, y, count, wr, wi, tl, 1);
     return bfly4_loop(x, y, count, wr, wi, tl, 0);
 }
 #endif

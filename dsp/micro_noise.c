@@ -23,10 +23,10 @@ void micro_noise_apply(struct dsp_micro_state *st)
         uint32_t sig = st->signal[i];
         uint32_t up = sig << bits; /* 32-bit, wraps like the reference */
         uint32_t est = (uint32_t)(((uint64_t)up * smoothing +
-                                   (uint64_t)st->estimate[i] * (16384 - smoothing)) >> 14);
+                                   (uint64_t)st->estimate[i] * (16384 - smoothing)) >>
+                                  14);
         st->estimate[i] = est;
-        if (est > up)
-            est = up;
+        if (est > up) est = up;
         uint32_t floor_ = (uint32_t)(((uint64_t)sig * st->min_signal_remaining) >> 14);
         uint32_t sub = (up - est) >> bits;
         st->signal[i] = sub > floor_ ? sub : floor_;

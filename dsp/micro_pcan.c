@@ -21,17 +21,15 @@ static int16_t gain_function(const struct dsp_micro_state *st, uint32_t x)
 {
     float xf = (float)x / (float)((uint32_t)1 << input_bits(st));
     float g = (float)((uint32_t)1 << st->cfg.pcan_gain_bits) *
-              powf(xf + st->cfg.pcan_offset, -st->cfg.pcan_strength);
-    if (g > 32767.0f)
-        return 32767;
+        powf(xf + st->cfg.pcan_offset, -st->cfg.pcan_strength);
+    if (g > 32767.0f) return 32767;
     return (int16_t)(g + 0.5f);
 }
 
 void micro_pcan_init(struct dsp_micro_state *st)
 {
     int16_t *lut = st->gain_lut;
-    for (size_t i = 0; i < sizeof st->gain_lut / sizeof *lut; i++)
-        lut[i] = 0;
+    for (size_t i = 0; i < sizeof st->gain_lut / sizeof *lut; i++) lut[i] = 0;
     st->pcan_snr_shift = st->cfg.pcan_gain_bits - st->log_correction_bits - PCAN_SNR_BITS;
     lut[0] = gain_function(st, 0);
     lut[1] = gain_function(st, 1);
@@ -50,8 +48,7 @@ void micro_pcan_init(struct dsp_micro_state *st)
 
 int16_t micro_pcan_gain(const int16_t *lut, uint32_t x)
 {
-    if (x <= 2)
-        return lut[x];
+    if (x <= 2) return lut[x];
     int v = micro_msb32(x);
     const int16_t *l = lut + 4 * v - 6;
     /* the 10 bits below the top bit: x << (11 - v) or x >> (v - 11), as one

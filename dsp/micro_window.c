@@ -25,7 +25,7 @@ void micro_window_init(struct dsp_micro_state *st)
  * maximum (>= 0). All of it in int16 and branch-free so that it vectorises
  * (a 16-bit max reduction); blocks of 8 and a rest, as in micro_fft.c. */
 MICRO_INLINE int16_t window_one(const int16_t *restrict x, const int16_t *restrict w,
-                                 int16_t *restrict out, int i, int16_t max_abs)
+                                int16_t *restrict out, int i, int16_t max_abs)
 {
     /* |v| <= 32768; only -32768 * 4096 reaches it, and stays -32768 */
     int16_t v = (int16_t)(((int32_t)x[i] * w[i]) >> 12);
@@ -35,7 +35,7 @@ MICRO_INLINE int16_t window_one(const int16_t *restrict x, const int16_t *restri
 }
 
 MICRO_NOINLINE int window_run(const int16_t *restrict x, const int16_t *restrict w,
-                      int16_t *restrict out, int n)
+                              int16_t *restrict out, int n)
 {
 #if MICRO_M4_DSP
     return micro_m4_window(x, w, out, n);
@@ -43,18 +43,15 @@ MICRO_NOINLINE int window_run(const int16_t *restrict x, const int16_t *restrict
     int16_t max_abs = 0;
     int i = 0;
     for (; MICRO_BLOCKS && i + 8 <= n; i += 8)
-        for (int u = 0; u < 8; u++)
-            max_abs = window_one(x, w, out, i + u, max_abs);
-    for (; i < n; i++)
-        max_abs = window_one(x, w, out, i, max_abs);
+        for (int u = 0; u < 8; u++) max_abs = window_one(x, w, out, i + u, max_abs);
+    for (; i < n; i++) max_abs = window_one(x, w, out, i, max_abs);
     return max_abs;
 }
 
 int micro_window_apply(const struct dsp_micro_state *st, int16_t *out)
 {
 #if MICRO_X86
-    if (micro_simd())
-        return micro_x86_window(st->input, st->window_q12, out, st->window_size);
+    if (micro_simd()) return micro_x86_window(st->input, st->window_q12, out, st->window_size);
 #endif
     return window_run(st->input, st->window_q12, out, st->window_size);
 }

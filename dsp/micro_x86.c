@@ -27,8 +27,7 @@ static bool cpu_avx2(void)
 {
 #if MICRO_X86
     const char *e = getenv("KWSCOPE_NO_SIMD");
-    if (e && *e && !(e[0] == '0' && e[1] == '\0'))
-        return false;
+    if (e && *e && !(e[0] == '0' && e[1] == '\0')) return false;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
 #else
@@ -66,8 +65,14 @@ bool dsp_micro_simd_set(bool on)
 
 typedef __m256i v16;
 
-X86_INLINE v16 ld(const int16_t *p) { return _mm256_loadu_si256((const __m256i *)(const void *)p); }
-X86_INLINE void st(int16_t *p, v16 v) { _mm256_storeu_si256((__m256i *)(void *)p, v); }
+X86_INLINE v16 ld(const int16_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+X86_INLINE void st(int16_t *p, v16 v)
+{
+    _mm256_storeu_si256((__m256i *)(void *)p, v);
+}
 
 /* int32 rounded sums -> int16, wrapped (bits 15..30 of v + 2^14). */
 X86_INLINE v16 narrow(v16 lo, v16 hi)
@@ -160,7 +165,8 @@ X86_INLINE v16 half_sum(v16 a, v16 b)
 X86_INLINE v16 half_diff(v16 a, v16 b)
 {
     v16 borrow = _mm256_and_si256(_mm256_andnot_si256(a, b), _mm256_set1_epi16(1));
-    return _mm256_sub_epi16(_mm256_sub_epi16(_mm256_srai_epi16(a, 1), _mm256_srai_epi16(b, 1)), borrow);
+    return _mm256_sub_epi16(_mm256_sub_epi16(_mm256_srai_epi16(a, 1), _mm256_srai_epi16(b, 1)),
+                            borrow);
 }
 
 /* split_low / split_high (split_one in micro_fft.c), count a multiple of 16. */
@@ -220,8 +226,8 @@ X86 int micro_x86_window(const int16_t *x, const int16_t *w, int16_t *out, int n
 X86 void micro_x86_deinterleave(const int16_t *in, int16_t *zr, int16_t *zi, int n)
 {
     /* within each 128-bit lane: the 4 even int16 first, then the 4 odd */
-    const v16 sh = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15,
-                                    0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15);
+    const v16 sh = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15, 0, 1, 4,
+                                    5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15);
     for (int j = 0; j < n; j += 16) {
         v16 a = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(in + 2 * j), sh), 0xD8);
         v16 b = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(in + 2 * j + 16), sh), 0xD8);
@@ -233,8 +239,8 @@ X86 void micro_x86_deinterleave(const int16_t *in, int16_t *zr, int16_t *zi, int
 /* reverse (micro_fft.c): y[j] = x[-j], j < n, n a multiple of 16. */
 X86 void micro_x86_reverse(const int16_t *x, int16_t *y, int n)
 {
-    const v16 sh = _mm256_setr_epi8(14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1,
-                                    14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1);
+    const v16 sh = _mm256_setr_epi8(14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1, 14, 15,
+                                    12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1);
     for (int j = 0; j < n; j += 16)
         st(y + j, _mm256_permute4x64_epi64(_mm256_shuffle_epi8(ld(x - j - 15), sh), 0x4E));
 }

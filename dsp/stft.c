@@ -15,17 +15,16 @@
 struct dsp_stft {
     struct dsp_stft_config cfg;
     struct dsp_power_engine eng;
-    int16_t *pend;      /* samples from the next frame's start on */
+    int16_t *pend; /* samples from the next frame's start on */
     size_t pend_len, pend_cap;
-    size_t skip;        /* samples still to drop when hop > n_fft */
+    size_t skip; /* samples still to drop when hop > n_fft */
 };
 
 enum kws_status dsp_stft_init(struct dsp_stft **out, const struct dsp_stft_config *cfg)
 {
     *out = NULL;
     struct dsp_stft *s = calloc(1, sizeof *s);
-    if (!s)
-        return KWS_ERR_NOMEM;
+    if (!s) return KWS_ERR_NOMEM;
     enum kws_status st = dsp_power_engine_init(&s->eng, cfg, NULL, 0);
     if (st != KWS_OK) {
         free(s);
@@ -50,8 +49,7 @@ void dsp_stft_reset(struct dsp_stft *s)
 
 void dsp_stft_free(struct dsp_stft *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     dsp_power_engine_free(&s->eng);
     free(s->pend);
     free(s);
@@ -63,11 +61,9 @@ static bool append(struct dsp_stft *s, const int16_t *x, size_t n)
 {
     if (s->pend_len + n > s->pend_cap) {
         size_t cap = s->pend_cap;
-        while (cap < s->pend_len + n)
-            cap *= 2;
+        while (cap < s->pend_len + n) cap *= 2;
         int16_t *p = realloc(s->pend, sizeof *p * cap);
-        if (!p)
-            return false;
+        if (!p) return false;
         s->pend = p;
         s->pend_cap = cap;
     }

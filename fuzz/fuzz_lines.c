@@ -24,7 +24,7 @@ static void run_session(enum dev_dialect d, const uint8_t *data, size_t size)
 {
     struct dev_transport a, b;
     if (dev_loopback_pair(&a, &b) != KWS_OK) return;
-    struct dev_session_config c = {0};
+    struct dev_session_config c = { 0 };
     c.transport = &a;
     c.dialect = d;
     struct dev_session *s;
@@ -65,8 +65,17 @@ static void run_session(enum dev_dialect d, const uint8_t *data, size_t size)
     dev_transport_close(&b);
 }
 
-static void discard(void *io, const uint8_t *p, size_t n) { (void)io; (void)p; (void)n; }
-static uint32_t zero_us(void *io) { (void)io; return 0; }
+static void discard(void *io, const uint8_t *p, size_t n)
+{
+    (void)io;
+    (void)p;
+    (void)n;
+}
+static uint32_t zero_us(void *io)
+{
+    (void)io;
+    return 0;
+}
 
 static void run_sim_lines(const uint8_t *data, size_t size)
 {
@@ -74,8 +83,8 @@ static void run_sim_lines(const uint8_t *data, size_t size)
     memset(&s, 0, sizeof s);
     s.master = s.slave = -1;
     s.cfg.dialect = DEV_DIALECT_MICRO_SPEECH;
-    struct dev_info info = {0};
-    struct dev_board_pipeline none = {0};
+    struct dev_info info = { 0 };
+    struct dev_board_pipeline none = { 0 };
     dev_board_init(&s.board, &info, &none, discard, zero_us, &s);
     dev_sim_lines_rx(&s, data, size);
 }

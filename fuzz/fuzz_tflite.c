@@ -29,24 +29,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct mdl_model m;
     char err[256];
     if (mdl_model_load_mem(data, size, &m, err, sizeof err) != KWS_OK) {
-        if (!err[0])
-            abort();          /* every failure must say why */
+        if (!err[0]) abort(); /* every failure must say why */
         return 0;
     }
     struct mdl_plan p;
-    if (mdl_plan_model(&m, &p, err, sizeof err) == KWS_OK)
-        mdl_plan_free(&p);
+    if (mdl_plan_model(&m, &p, err, sizeof err) == KWS_OK) mdl_plan_free(&p);
     struct mdl_info in;
     for (int c = 0; c < 2; c++)
-        if (mdl_model_info(&m, c ? MDL_FLOPS_SEED : MDL_FLOPS_DEFAULT, &in, err, sizeof err) == KWS_OK)
+        if (mdl_model_info(&m, c ? MDL_FLOPS_SEED : MDL_FLOPS_DEFAULT, &in, err, sizeof err) ==
+            KWS_OK)
             mdl_info_free(&in);
     uint8_t *b;
     size_t n;
     if (mdl_model_write(&m, &b, &n, err, sizeof err) == KWS_OK) {
         struct mdl_model again;
-        if (mdl_model_load_mem(b, n, &again, err, sizeof err) != KWS_OK
-            || again.n_tensors != m.n_tensors || again.n_ops != m.n_ops)
-            abort();          /* what we read, we must be able to write */
+        if (mdl_model_load_mem(b, n, &again, err, sizeof err) != KWS_OK ||
+            again.n_tensors != m.n_tensors || again.n_ops != m.n_ops)
+            abort(); /* what we read, we must be able to write */
         mdl_model_free(&again);
         free(b);
     }

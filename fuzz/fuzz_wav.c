@@ -27,17 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (fd < 0) {
         fd = memfd_create("fuzz_wav", 0);
-        if (fd < 0)
-            abort();
+        if (fd < 0) abort();
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     }
-    if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
-        abort();
+    if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size) abort();
     char err[256];
     struct cap_clip clip;
     if (cap_clip_load(path, &clip, err, sizeof err) == KWS_OK) {
-        for (size_t i = 0; i < clip.n_samples; i++)
-            sink = clip.samples[i];
+        for (size_t i = 0; i < clip.n_samples; i++) sink = clip.samples[i];
         cap_clip_free(&clip);
     } else if (!err[0]) {
         abort(); /* a failure must say why */
@@ -45,8 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int16_t *s = NULL;
     size_t n = 0;
     if (mdl_wav_read(path, &s, &n, err, sizeof err) == KWS_OK) {
-        for (size_t i = 0; i < n; i++)
-            sink = s[i];
+        for (size_t i = 0; i < n; i++) sink = s[i];
         free(s);
     } else if (!err[0]) {
         abort();

@@ -11,8 +11,9 @@
 struct mdl_detect_config mdl_detect_config_default(void)
 {
     /* micro_speech's RecognizeCommands defaults. */
-    struct mdl_detect_config c = { .window_ms = 1000, .threshold = 200, .suppression_ms = 1500,
-                                   .min_count = 3, .n_classes = 4 };
+    struct mdl_detect_config c = {
+        .window_ms = 1000, .threshold = 200, .suppression_ms = 1500, .min_count = 3, .n_classes = 4
+    };
     return c;
 }
 
@@ -24,9 +25,11 @@ enum kws_status mdl_detect_init(struct mdl_detect *d, const struct mdl_detect_co
         return kws_err(err, err_len, KWS_ERR_ARG, "detector: %d classes (allowed 1..%d)",
                        cfg->n_classes, MDL_DETECT_MAX_CLASSES);
     if (cfg->window_ms < 0 || cfg->suppression_ms < 0)
-        return kws_err(err, err_len, KWS_ERR_ARG, "detector: window and suppression must be >= 0 ms");
+        return kws_err(err, err_len, KWS_ERR_ARG,
+                       "detector: window and suppression must be >= 0 ms");
     if (cfg->threshold < 0 || cfg->threshold > 255)
-        return kws_err(err, err_len, KWS_ERR_ARG, "detector: threshold %d outside 0..255", cfg->threshold);
+        return kws_err(err, err_len, KWS_ERR_ARG, "detector: threshold %d outside 0..255",
+                       cfg->threshold);
     if (cfg->min_count < 1 || cfg->min_count > MDL_DETECT_QUEUE)
         return kws_err(err, err_len, KWS_ERR_ARG, "detector: minimum count %d outside 1..%d",
                        cfg->min_count, MDL_DETECT_QUEUE);
@@ -44,7 +47,7 @@ enum kws_status mdl_detect_process(struct mdl_detect *d, const int8_t *scores, i
     d->started = true;
     d->last_t_ms = t_ms;
     int n = d->cfg.n_classes;
-    if (d->count == MDL_DETECT_QUEUE) {       /* full: drop the oldest */
+    if (d->count == MDL_DETECT_QUEUE) { /* full: drop the oldest */
         d->head = (d->head + 1) % MDL_DETECT_QUEUE;
         d->count--;
     }
@@ -62,17 +65,15 @@ enum kws_status mdl_detect_process(struct mdl_detect *d, const int8_t *scores, i
     }
     for (int k = 0; k < d->count; k++) {
         const int8_t *s = d->q[(d->head + k) % MDL_DETECT_QUEUE].s;
-        for (int c = 0; c < n; c++)
-            r->avg[c] += s[c] + 128;
+        for (int c = 0; c < n; c++) r->avg[c] += s[c] + 128;
     }
     int top = 0;
     for (int c = 0; c < n; c++) {
         r->avg[c] /= d->count;
-        if (r->avg[c] > r->avg[top])
-            top = c;
+        if (r->avg[c] > r->avg[top]) top = c;
     }
-    int64_t since = (d->prev_label == 0 || !d->have_prev_t) ? INT64_MAX
-                                                            : (int64_t)t_ms - d->prev_t_ms;
+    int64_t since =
+        (d->prev_label == 0 || !d->have_prev_t) ? INT64_MAX : (int64_t)t_ms - d->prev_t_ms;
     r->valid = true;
     r->label = top;
     r->score = r->avg[top];
@@ -92,13 +93,11 @@ enum kws_status mdl_detect_track(const struct mdl_detect_config *cfg, const int8
     struct mdl_detect d;
     *n_out = 0;
     enum kws_status st = mdl_detect_init(&d, cfg, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     for (size_t i = 0; i < n; i++) {
         struct mdl_detect_result r;
         st = mdl_detect_process(&d, scores + i * (size_t)cfg->n_classes, t_ms[i], &r, err, err_len);
-        if (st != KWS_OK)
-            return st;
+        if (st != KWS_OK) return st;
         if (r.is_new && *n_out < max)
             out[(*n_out)++] = (struct mdl_detection){ i, t_ms[i], r.label, r.score };
     }
@@ -135,16 +134,13 @@ size_t mdl_detect_from_tops(int32_t threshold, int32_t suppression_ms, const int
     int32_t prev_t = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (top[i] < 0 || score[i] <= threshold)
-            continue;
+        if (top[i] < 0 || score[i] <= threshold) continue;
         int64_t since = (prev == 0 || !have_t) ? INT64_MAX : (int64_t)t_ms[i] - prev_t;
-        if (top[i] == prev && since <= suppression_ms)
-            continue;
+        if (top[i] == prev && since <= suppression_ms) continue;
         prev = top[i];
         prev_t = t_ms[i];
         have_t = true;
-        if (k < max)
-            out[k] = (struct mdl_detection){ i, t_ms[i], top[i], score[i] };
+        if (k < max) out[k] = (struct mdl_detection){ i, t_ms[i], top[i], score[i] };
         k++;
     }
     return k < max ? k : max;

@@ -23,8 +23,7 @@ static uint64_t count_nonzero(const struct mdl_tensor *t)
     const uint8_t *p = t->data;
     for (size_t i = 0; i < t->n_elems; i++) {
         size_t b = 0;
-        while (b < es && !p[i * es + b])
-            b++;
+        while (b < es && !p[i * es + b]) b++;
         nz += b < es;
     }
     return nz;
@@ -36,8 +35,7 @@ static uint64_t count_nonzero(const struct mdl_tensor *t)
  * would need (the int32 biases stay as they are). */
 static void weight_width(struct mdl_layer_info *l, const struct mdl_tensor *w)
 {
-    if (w->type != MDL_T_INT8 || !w->data || !w->n_elems)
-        return;
+    if (w->type != MDL_T_INT8 || !w->data || !w->n_elems) return;
     const int8_t *v = w->data;
     int lo = 0, hi = 0;
     for (size_t i = 0; i < w->n_elems; i++) {
@@ -45,8 +43,7 @@ static void weight_width(struct mdl_layer_info *l, const struct mdl_tensor *w)
         hi = v[i] > hi ? v[i] : hi;
     }
     int b = 1;
-    while (b < 8 && (lo < -(1 << (b - 1)) || hi > (1 << (b - 1)) - 1))
-        b++;
+    while (b < 8 && (lo < -(1 << (b - 1)) || hi > (1 << (b - 1)) - 1)) b++;
     l->weight_bits = b;
     l->packed_weight_bytes -= w->bytes - (w->n_elems * (size_t)b + 7) / 8;
 }
@@ -56,15 +53,14 @@ static void sparsity_and_width(const struct mdl_model *m, const struct mdl_opera
                                struct mdl_layer_info *l)
 {
     l->packed_weight_bytes = l->weight_bytes;
-    if (!l->params)
-        return;
+    if (!l->params) return;
     for (int k = 1; k < o->n_inputs; k++) {
         int t = o->inputs[k];
         if (t >= 0 && t < m->n_tensors && m->tensors[t].data)
             l->nonzero_params += count_nonzero(&m->tensors[t]);
     }
     bool filter = o->op == MDL_OP_CONV_2D || o->op == MDL_OP_DEPTHWISE_CONV_2D ||
-                  o->op == MDL_OP_FULLY_CONNECTED;
+        o->op == MDL_OP_FULLY_CONNECTED;
     if (filter && o->n_inputs > 1 && o->inputs[1] >= 0 && o->inputs[1] < m->n_tensors)
         weight_width(l, &m->tensors[o->inputs[1]]);
 }
@@ -80,8 +76,7 @@ static enum kws_status layer(const struct mdl_model *m, int i, enum mdl_flops_co
     l->out_tensor = o->outputs[0];
     const struct mdl_op_reg *r = mdl_op_reg(o->op);
     enum kws_status st = r && r->count ? r->count(m, o, conv, l, err, err_len) : KWS_OK;
-    if (st == KWS_OK)
-        sparsity_and_width(m, o, l);
+    if (st == KWS_OK) sparsity_and_width(m, o, l);
     return st;
 }
 
@@ -90,13 +85,11 @@ enum kws_status mdl_model_info(const struct mdl_model *m, enum mdl_flops_conv co
 {
     memset(info, 0, sizeof *info);
     info->layers = calloc((size_t)(m->n_ops ? m->n_ops : 1), sizeof *info->layers);
-    if (!info->layers)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (!info->layers) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     enum kws_status st = KWS_OK;
     for (int i = 0; i < m->n_ops && !st; i++) {
         struct mdl_layer_info *l = &info->layers[i];
-        if ((st = layer(m, i, conv, l, err, err_len)))
-            break;
+        if ((st = layer(m, i, conv, l, err, err_len))) break;
         info->params += l->params;
         info->macs += l->macs;
         info->flops += l->flops;

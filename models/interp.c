@@ -10,37 +10,32 @@
 
 #include "ops.h"
 
-struct prep { struct mdl_step *steps; };
+struct prep {
+    struct mdl_step *steps;
+};
 
 void *mdl_interp_tensor_data(const struct mdl_interp *it, int t)
 {
-    if (t < 0 || t >= it->model->n_tensors)
-        return NULL;
+    if (t < 0 || t >= it->model->n_tensors) return NULL;
     const struct mdl_tensor *x = &it->model->tensors[t];
-    if (x->data)
-        return (void *)x->data;
-    if (!it->arena || it->plan.offset[t] == MDL_PLAN_NONE)
-        return NULL;
+    if (x->data) return (void *)x->data;
+    if (!it->arena || it->plan.offset[t] == MDL_PLAN_NONE) return NULL;
     return it->arena + it->plan.offset[t];
 }
 
 const struct mdl_tensor *mdl_interp_input(const struct mdl_interp *it, int i, void **data)
 {
-    if (i < 0 || i >= it->model->n_inputs)
-        return NULL;
+    if (i < 0 || i >= it->model->n_inputs) return NULL;
     int t = it->model->inputs[i];
-    if (data)
-        *data = mdl_interp_tensor_data(it, t);
+    if (data) *data = mdl_interp_tensor_data(it, t);
     return &it->model->tensors[t];
 }
 
 const struct mdl_tensor *mdl_interp_output(const struct mdl_interp *it, int i, void **data)
 {
-    if (i < 0 || i >= it->model->n_outputs)
-        return NULL;
+    if (i < 0 || i >= it->model->n_outputs) return NULL;
     int t = it->model->outputs[i];
-    if (data)
-        *data = mdl_interp_tensor_data(it, t);
+    if (data) *data = mdl_interp_tensor_data(it, t);
     return &it->model->tensors[t];
 }
 
@@ -49,8 +44,7 @@ static enum kws_status prep_op(const struct mdl_model *m, const struct mdl_opera
                                struct mdl_step *s, char *err, size_t err_len)
 {
     const struct mdl_op_reg *r = mdl_op_reg(op->op);
-    if (!r)
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "unknown operator");
+    if (!r) return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "unknown operator");
     if (op->n_inputs < 1 || op->n_outputs < 1 || op->inputs[0] < 0)
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s without input or output", r->name);
     s->type = m->tensors[op->inputs[0]].type;
@@ -69,28 +63,26 @@ void mdl_interp_free(struct mdl_interp *it)
         free(p->steps);
     }
     free(p);
-    if (it->own_arena)
-        free(it->arena);
+    if (it->own_arena) free(it->arena);
     mdl_plan_free(&it->plan);
     memset(it, 0, sizeof *it);
 }
 
-enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m,
-                                char *err, size_t err_len)
+enum kws_status mdl_interp_init(struct mdl_interp *it, const struct mdl_model *m, char *err,
+                                size_t err_len)
 {
     return mdl_interp_init_arena(it, m, NULL, 0, err, err_len);
 }
 
-enum kws_status mdl_interp_init_arena(struct mdl_interp *it, const struct mdl_model *m,
-                                      void *arena, size_t arena_cap, char *err, size_t err_len)
+enum kws_status mdl_interp_init_arena(struct mdl_interp *it, const struct mdl_model *m, void *arena,
+                                      size_t arena_cap, char *err, size_t err_len)
 {
     memset(it, 0, sizeof *it);
     it->model = m;
     if (!m || m->n_ops <= 0 || m->n_inputs < 1 || m->n_outputs < 1)
         return kws_err(err, err_len, KWS_ERR_ARG, "model has no operators or no inputs/outputs");
     struct prep *p = calloc(1, sizeof *p);
-    if (!p)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (!p) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     it->prep = p;
     p->steps = calloc((size_t)m->n_ops, sizeof *p->steps);
     if (!p->steps) {
@@ -102,7 +94,8 @@ enum kws_status mdl_interp_init_arena(struct mdl_interp *it, const struct mdl_mo
         enum kws_status st = prep_op(m, &m->ops[i], &p->steps[i], why, sizeof why);
         if (st != KWS_OK) {
             mdl_interp_free(it);
-            return kws_err(err, err_len, st, "operator %d (%s): %s", i, mdl_op_name(m->ops[i].op), why);
+            return kws_err(err, err_len, st, "operator %d (%s): %s", i, mdl_op_name(m->ops[i].op),
+                           why);
         }
     }
     enum kws_status st = mdl_plan_model(m, &it->plan, err, err_len);
@@ -148,10 +141,8 @@ enum kws_status mdl_interp_invoke_ops(struct mdl_interp *it, int n_ops, char *er
 {
     const struct mdl_model *m = it->model;
     struct prep *p = it->prep;
-    if (!p || !it->arena)
-        return kws_err(err, err_len, KWS_ERR_ARG, "interpreter not initialised");
-    if (n_ops > m->n_ops)
-        n_ops = m->n_ops;
+    if (!p || !it->arena) return kws_err(err, err_len, KWS_ERR_ARG, "interpreter not initialised");
+    if (n_ops > m->n_ops) n_ops = m->n_ops;
     for (int i = 0; i < n_ops; i++) {
         const struct mdl_operator *op = &m->ops[i];
         const struct mdl_step *s = &p->steps[i];

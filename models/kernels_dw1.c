@@ -22,18 +22,15 @@
  * kernels or images past these limits take the generic path. */
 bool mdl_dw1_fits(const struct mdl_conv_geom *g, struct dw1 *d)
 {
-    if (g->k_h < 1 || g->k_w < 1 || g->out_w < 1)
-        return false;
+    if (g->k_h < 1 || g->k_w < 1 || g->out_w < 1) return false;
     d->kw8 = (g->k_w + 7) / 8 * 8;
-    if (g->k_h > DW1_TAPS / d->kw8)
-        return false;
+    if (g->k_h > DW1_TAPS / d->kw8) return false;
     d->taps = g->k_h * d->kw8;
     /* Band columns the patches read: the first tap of the last pixel plus a
      * padded kernel row (contiguous copy) or the dilated row (gather). */
     long last = (long)(g->out_w - 1) * g->stride_w;
     long span = g->dil_w == 1 ? d->kw8 : (long)(g->k_w - 1) * g->dil_w + 1;
-    if (last + span > DW1_BAND / g->k_h)
-        return false;
+    if (last + span > DW1_BAND / g->k_h) return false;
     d->bw = (int)(last + span);
     return true;
 }
@@ -41,7 +38,7 @@ bool mdl_dw1_fits(const struct mdl_conv_geom *g, struct dw1 *d)
 /* Row iy of the input as band row: column j holds input column
  * j - pad_left plus the offset, or 0 outside the image. */
 KERN_HOT void mdl_dw1_band_row(const struct mdl_conv_geom *g, const int8_t *restrict src, int iy,
-                              int bw, int32_t in_offset, int16_t *restrict row)
+                               int bw, int32_t in_offset, int16_t *restrict row)
 {
     if (iy < 0 || iy >= g->in_h) {
         memset(row, 0, (size_t)bw * sizeof *row);
@@ -51,16 +48,12 @@ KERN_HOT void mdl_dw1_band_row(const struct mdl_conv_geom *g, const int8_t *rest
     /* columns [a, e) are inside the image */
     int a = g->pad_left < bw ? g->pad_left : bw;
     int e = g->pad_left + g->in_w < bw ? g->pad_left + g->in_w : bw;
-    if (e < a)
-        e = a;
-    for (int j = 0; j < a; j++)
-        row[j] = 0;
+    if (e < a) e = a;
+    for (int j = 0; j < a; j++) row[j] = 0;
     const int8_t *s = src - g->pad_left;
     int16_t off = (int16_t)in_offset;
-    for (int j = a; j < e; j++)
-        row[j] = (int16_t)(s[j] + off);
-    for (int j = e; j < bw; j++)
-        row[j] = 0;
+    for (int j = a; j < e; j++) row[j] = (int16_t)(s[j] + off);
+    for (int j = e; j < bw; j++) row[j] = 0;
 }
 
 /* The 8 dot products of one patch with a block of 8 channels' weights
@@ -157,18 +150,19 @@ KERN_HOT void mdl_dw1_portable(const struct mdl_conv_geom *g, const struct dw1 *
                     dw1_dot8(patch, wt, taps, acc);
                     if (min_mult) {
                         for (int c = 0; c < n; c++)
-                            o[c] = requant_with(acc[c] + bsum[c], rq[c].mult, q->shift[q->per_channel ? c0 + c : 0], q);
-                    } else if (no_left) {       /* the usual case: every scale below one */
+                            o[c] = requant_with(acc[c] + bsum[c], rq[c].mult,
+                                                q->shift[q->per_channel ? c0 + c : 0], q);
+                    } else if (no_left) { /* the usual case: every scale below one */
                         for (int c = 0; c < n; c++)
-                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], 0, out_offset, act_min, act_max);
+                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], 0, out_offset, act_min,
+                                              act_max);
                     } else {
                         for (int c = 0; c < n; c++)
-                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], rq[c].left, out_offset, act_min,
-                                              act_max);
+                            o[c] = requant_ch(acc[c] + bsum[c], &rq[c], rq[c].left, out_offset,
+                                              act_min, act_max);
                     }
                 }
             }
         }
     }
 }
-

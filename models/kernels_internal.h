@@ -24,7 +24,8 @@
  * kept from turning the 16-byte patch copies into memcpy calls. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER) && \
     (defined(__SSE2__) || defined(__ARM_NEON) || defined(__ARM_NEON__))
-#define KERN_HOT __attribute__((optimize("vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")))
+#define KERN_HOT \
+    __attribute__((optimize("vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")))
 #else
 #define KERN_HOT
 #endif
@@ -40,7 +41,7 @@ static inline int32_t mbqm(int32_t x, int32_t mult, int shift)
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
     int32_t a = (int32_t)((uint32_t)x << left);
-    int32_t hi;                                   /* SaturatingRoundingDoublingHighMul */
+    int32_t hi; /* SaturatingRoundingDoublingHighMul */
     if (a == mult && a == INT32_MIN) {
         hi = INT32_MAX;
     } else {
@@ -48,10 +49,9 @@ static inline int32_t mbqm(int32_t x, int32_t mult, int shift)
         int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
         hi = (int32_t)((ab + nudge) / (1LL << 31));
     }
-    if (right <= 0)                               /* RoundingDivideByPOT */
+    if (right <= 0) /* RoundingDivideByPOT */
         return hi;
-    if (right > 31)
-        right = 31;
+    if (right > 31) right = 31;
     int32_t mask = (int32_t)((1LL << right) - 1);
     int32_t remainder = hi & mask;
     int32_t threshold = (mask >> 1) + (hi < 0 ? 1 : 0);
@@ -61,10 +61,8 @@ static inline int32_t mbqm(int32_t x, int32_t mult, int shift)
 static inline int8_t requant_with(int32_t acc, int32_t mult, int shift, const struct mdl_rq *q)
 {
     int32_t v = mbqm(acc, mult, shift) + q->out_offset;
-    if (v < q->act_min)
-        v = q->act_min;
-    if (v > q->act_max)
-        v = q->act_max;
+    if (v < q->act_min) v = q->act_min;
+    if (v > q->act_max) v = q->act_max;
     return (int8_t)v;
 }
 
@@ -84,8 +82,7 @@ static inline void rq_ch_init(struct rq_ch *r, int32_t mult, int shift)
     r->mult = mult;
     r->left = shift > 0 ? shift : 0;
     r->right = shift > 0 ? 0 : -shift;
-    if (r->right > 31)
-        r->right = 31;
+    if (r->right > 31) r->right = 31;
     r->mask = (int32_t)((1LL << r->right) - 1);
     r->half = r->mask >> 1;
 }
@@ -99,10 +96,8 @@ static inline int8_t requant_ch(int32_t acc, const struct rq_ch *r, int left, in
     int32_t hi = (int32_t)((ab + nudge) / (1LL << 31));
     int32_t threshold = r->half + (hi < 0 ? 1 : 0);
     int32_t v = (hi >> r->right) + ((hi & r->mask) > threshold ? 1 : 0) + out_offset;
-    if (v < act_min)
-        v = act_min;
-    if (v > act_max)
-        v = act_max;
+    if (v < act_min) v = act_min;
+    if (v > act_max) v = act_max;
     return (int8_t)v;
 }
 
@@ -114,11 +109,11 @@ static inline int8_t requant(int32_t acc, const struct mdl_rq *q, int oc)
 
 /* One input channel depthwise (kernels_dw1.c); see dw1_portable. */
 #define DW1_CH 8
-#define DW1_TAPS 96                 /* k_h * kw8; TinyConv: 10 * 8 = 80 */
-#define DW1_BAND 512                /* k_h * band width; TinyConv: 10 * 46 */
+#define DW1_TAPS 96  /* k_h * kw8; TinyConv: 10 * 8 = 80 */
+#define DW1_BAND 512 /* k_h * band width; TinyConv: 10 * 46 */
 
 struct dw1 {
-    int kw8, taps, bw;              /* padded kernel width, k_h * kw8, band row width */
+    int kw8, taps, bw; /* padded kernel width, k_h * kw8, band row width */
 };
 
 bool mdl_dw1_fits(const struct mdl_conv_geom *g, struct dw1 *d);

@@ -67,8 +67,7 @@ void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, i
         int t = 0;
         for (; t + 2 <= taps; t += 2)
             s = __smlad((int16x2_t)ld32(p + t), (int16x2_t)ld32(w + c * stride + t), s);
-        for (; t < taps; t++)
-            s += p[t] * w[c * stride + t];
+        for (; t < taps; t++) s += p[t] * w[c * stride + t];
         acc[c] = s;
     }
 }
@@ -78,7 +77,8 @@ void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, i
  * SXTB16 sign-extends bytes 0 and 2 to an int16 pair, and bytes 1 and 3 after
  * a rotate by 8, so the inputs are paired to match: (x0, x2) and (x1, x3),
  * built once per four inputs (PKHBT/PKHTB) and shared by two output rows. */
-static inline __attribute__((always_inline)) int32_t fc_m4_quad(uint32_t xe, uint32_t xo, uint32_t wv, int32_t s)
+static inline __attribute__((always_inline)) int32_t fc_m4_quad(uint32_t xe, uint32_t xo,
+                                                                uint32_t wv, int32_t s)
 {
     s = __smlad((int16x2_t)xe, __sxtb16((int8x4_t)wv), s);
     return __smlad((int16x2_t)xo, __sxtb16((int8x4_t)((wv >> 8) | (wv << 24))), s);

@@ -20,8 +20,8 @@ static float clampf(float v, float lo, float hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-void mdl_add_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2,
-                        float so, int32_t zo, enum mdl_act act)
+void mdl_add_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2, float so,
+                        int32_t zo, enum mdl_act act)
 {
     x->left_shift = 20;
     x->in1_offset = -z1;
@@ -30,13 +30,13 @@ void mdl_add_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int3
     double twice_max = 2.0 * (double)(s1 > s2 ? s1 : s2);
     mdl_quantize_multiplier((double)s1 / twice_max, &x->in1_mult, &x->in1_shift);
     mdl_quantize_multiplier((double)s2 / twice_max, &x->in2_mult, &x->in2_shift);
-    mdl_quantize_multiplier(twice_max / ((double)(1 << x->left_shift) * (double)so),
-                            &x->out_mult, &x->out_shift);
+    mdl_quantize_multiplier(twice_max / ((double)(1 << x->left_shift) * (double)so), &x->out_mult,
+                            &x->out_shift);
     mdl_act_range_i8(act, so, zo, &x->act_min, &x->act_max);
 }
 
-void mdl_mul_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2,
-                        float so, int32_t zo, enum mdl_act act)
+void mdl_mul_prepare_i8(struct mdl_misc *x, float s1, int32_t z1, float s2, int32_t z2, float so,
+                        int32_t zo, enum mdl_act act)
 {
     x->in1_offset = -z1;
     x->in2_offset = -z2;
@@ -51,7 +51,8 @@ void mdl_add_i8(const struct mdl_misc *x, size_t n, const int8_t *a, const int8_
     for (size_t i = 0; i < n; i++) {
         int32_t v1 = (x->in1_offset + a[i]) * (1 << x->left_shift);
         int32_t v2 = (x->in2_offset + b[nb == 1 ? 0 : i]) * (1 << x->left_shift);
-        int32_t s = mdl_mbqm(v1, x->in1_mult, x->in1_shift) + mdl_mbqm(v2, x->in2_mult, x->in2_shift);
+        int32_t s =
+            mdl_mbqm(v1, x->in1_mult, x->in1_shift) + mdl_mbqm(v2, x->in2_mult, x->in2_shift);
         int32_t r = mdl_mbqm(s, x->out_mult, x->out_shift) + x->out_offset;
         out[i] = (int8_t)clamp32(r, x->act_min, x->act_max);
     }
@@ -79,8 +80,7 @@ static void unflat(size_t i, int n, const int32_t *dims, int32_t *c)
 static size_t flat(int n, const int32_t *dims, const int32_t *c)
 {
     size_t i = 0;
-    for (int d = 0; d < n; d++)
-        i = i * (size_t)dims[d] + (size_t)c[d];
+    for (int d = 0; d < n; d++) i = i * (size_t)dims[d] + (size_t)c[d];
     return i;
 }
 
@@ -92,8 +92,7 @@ static void run_pad(const struct mdl_misc *x, const void *in, void *out, size_t 
         bool inside = true;
         for (int d = 0; d < x->n_dims; d++) {
             c[d] -= x->pad_before[d];
-            if (c[d] < 0 || c[d] >= x->in_dims[d])
-                inside = false;
+            if (c[d] < 0 || c[d] >= x->in_dims[d]) inside = false;
         }
         uint8_t *o = (uint8_t *)out + i * es;
         if (inside)
@@ -101,7 +100,7 @@ static void run_pad(const struct mdl_misc *x, const void *in, void *out, size_t 
         else if (es == 1)
             *(int8_t *)o = (int8_t)x->pad_value;
         else
-            memset(o, 0, es);     /* float 0.0 */
+            memset(o, 0, es); /* float 0.0 */
     }
 }
 
@@ -110,9 +109,9 @@ static void run_transpose(const struct mdl_misc *x, const void *in, void *out, s
     int32_t c[MDL_MAX_DIMS], ic[MDL_MAX_DIMS];
     for (size_t i = 0; i < x->n_out; i++) {
         unflat(i, x->n_dims, x->out_dims, c);
-        for (int d = 0; d < x->n_dims; d++)
-            ic[x->perm[d]] = c[d];
-        memcpy((uint8_t *)out + i * es, (const uint8_t *)in + flat(x->n_dims, x->in_dims, ic) * es, es);
+        for (int d = 0; d < x->n_dims; d++) ic[x->perm[d]] = c[d];
+        memcpy((uint8_t *)out + i * es, (const uint8_t *)in + flat(x->n_dims, x->in_dims, ic) * es,
+               es);
     }
 }
 
@@ -121,54 +120,46 @@ static void run_pool(const struct mdl_misc *x, const void *in, void *out)
     const struct mdl_conv_geom *g = &x->g;
     bool maxp = x->op == MDL_OP_MAX_POOL_2D, i8 = x->type == MDL_T_INT8;
     for (int b = 0; b < g->batch; b++)
-    for (int oy = 0; oy < g->out_h; oy++)
-    for (int ox = 0; ox < g->out_w; ox++)
-    for (int ch = 0; ch < g->in_c; ch++) {
-        int y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
-        int32_t acc = maxp ? INT32_MIN : 0, count = 0;
-        float facc = maxp ? -INFINITY : 0.0f;
-        for (int ky = 0; ky < g->k_h; ky++)
-        for (int kx = 0; kx < g->k_w; kx++) {
-            int iy = y0 + ky, ix = x0 + kx;
-            if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w)
-                continue;
-            size_t k = (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ch;
-            count++;
-            if (i8) {
-                int32_t v = ((const int8_t *)in)[k];
-                acc = maxp ? (v > acc ? v : acc) : acc + v;
-            } else {
-                float v = ((const float *)in)[k];
-                facc = maxp ? (v > facc ? v : facc) : facc + v;
-            }
-        }
-        size_t o = (((size_t)b * g->out_h + oy) * g->out_w + ox) * g->in_c + ch;
-        if (i8) {
-            if (!maxp && count > 0)   /* TFLM: round half away from zero */
-                acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-            ((int8_t *)out)[o] = (int8_t)clamp32(acc, x->act_min, x->act_max);
-        } else {
-            if (!maxp && count > 0)
-                facc /= (float)count;
-            ((float *)out)[o] = clampf(facc, x->act_lo, x->act_hi);
-        }
-    }
+        for (int oy = 0; oy < g->out_h; oy++)
+            for (int ox = 0; ox < g->out_w; ox++)
+                for (int ch = 0; ch < g->in_c; ch++) {
+                    int y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
+                    int32_t acc = maxp ? INT32_MIN : 0, count = 0;
+                    float facc = maxp ? -INFINITY : 0.0f;
+                    for (int ky = 0; ky < g->k_h; ky++)
+                        for (int kx = 0; kx < g->k_w; kx++) {
+                            int iy = y0 + ky, ix = x0 + kx;
+                            if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) continue;
+                            size_t k = (((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ch;
+                            count++;
+                            if (i8) {
+                                int32_t v = ((const int8_t *)in)[k];
+                                acc = maxp ? (v > acc ? v : acc) : acc + v;
+                            } else {
+                                float v = ((const float *)in)[k];
+                                facc = maxp ? (v > facc ? v : facc) : facc + v;
+                            }
+                        }
+                    size_t o = (((size_t)b * g->out_h + oy) * g->out_w + ox) * g->in_c + ch;
+                    if (i8) {
+                        if (!maxp && count > 0) /* TFLM: round half away from zero */
+                            acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                        ((int8_t *)out)[o] = (int8_t)clamp32(acc, x->act_min, x->act_max);
+                    } else {
+                        if (!maxp && count > 0) facc /= (float)count;
+                        ((float *)out)[o] = clampf(facc, x->act_lo, x->act_hi);
+                    }
+                }
 }
 
 void mdl_misc_run(const struct mdl_misc *x, const void *in, const void *in2, void *out)
 {
     size_t es = x->type == MDL_T_INT8 ? 1 : 4;
     switch (x->op) {
-    case MDL_OP_PAD:
-        run_pad(x, in, out, es);
-        break;
-    case MDL_OP_TRANSPOSE:
-        run_transpose(x, in, out, es);
-        break;
+    case MDL_OP_PAD: run_pad(x, in, out, es); break;
+    case MDL_OP_TRANSPOSE: run_transpose(x, in, out, es); break;
     case MDL_OP_MAX_POOL_2D:
-    case MDL_OP_AVERAGE_POOL_2D:
-        run_pool(x, in, out);
-        break;
+    case MDL_OP_AVERAGE_POOL_2D: run_pool(x, in, out); break;
     case MDL_OP_ADD:
     case MDL_OP_MUL:
         if (x->type == MDL_T_INT8) {
@@ -201,23 +192,21 @@ void mdl_misc_run(const struct mdl_misc *x, const void *in, const void *in2, voi
             o[i] = (float)((double)x->scale * (double)(a[i] - x->zp));
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
-static const struct mdl_tensor *opt_in(const struct mdl_model *m, const struct mdl_operator *op, int k)
+static const struct mdl_tensor *opt_in(const struct mdl_model *m, const struct mdl_operator *op,
+                                       int k)
 {
     return op->n_inputs > k && op->inputs[k] >= 0 ? &m->tensors[op->inputs[k]] : NULL;
 }
 
 static bool same_dims(const struct mdl_tensor *a, const struct mdl_tensor *b)
 {
-    if (a->n_dims != b->n_dims)
-        return false;
+    if (a->n_dims != b->n_dims) return false;
     for (int d = 0; d < a->n_dims; d++)
-        if (a->dims[d] != b->dims[d])
-            return false;
+        if (a->dims[d] != b->dims[d]) return false;
     return true;
 }
 
@@ -237,7 +226,8 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
     bool i8 = in->type == MDL_T_INT8, f32 = in->type == MDL_T_FLOAT32;
     mdl_act_range_f32(op->p.act, &x->act_lo, &x->act_hi);
     if (i8 && !out->n_quant && op->op != MDL_OP_DEQUANTIZE)
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: int8 output without quantization", name);
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: int8 output without quantization",
+                       name);
     if (i8 && op->op != MDL_OP_DEQUANTIZE)
         mdl_act_range_i8(op->p.act, out->scale[0], out->zero_point[0], &x->act_min, &x->act_max);
     switch (op->op) {
@@ -257,8 +247,7 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
         x->scale = in->scale[0];
         x->zp = in->zero_point[0];
         return KWS_OK;
-    default:
-        break;
+    default: break;
     }
     if (!(i8 || f32) || out->type != in->type)
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: unsupported types %s -> %s", name,
@@ -289,12 +278,14 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
                 want = in->dims[v[d]];
             }
             if (out->dims[d] != want)
-                return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: output dimension %d is %d, expected %d",
-                               name, d, out->dims[d], want);
+                return kws_err(err, err_len, KWS_ERR_FORMAT,
+                               "%s: output dimension %d is %d, expected %d", name, d, out->dims[d],
+                               want);
         }
         x->pad_value = i8 ? out->zero_point[0] : 0;
         if (i8 && (out->scale[0] != in->scale[0] || out->zero_point[0] != in->zero_point[0]))
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: input and output quantization differ", name);
+            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                           "%s: input and output quantization differ", name);
         return KWS_OK;
     }
     case MDL_OP_MAX_POOL_2D:
@@ -311,14 +302,16 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
         g->stride_h = op->p.stride_h;
         g->stride_w = op->p.stride_w;
         if (g->k_h < 1 || g->k_w < 1 || g->stride_h < 1 || g->stride_w < 1)
-            return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: filter and strides must be positive", name);
+            return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: filter and strides must be positive",
+                           name);
         mdl_conv_out_size(op->p.padding, g->in_h, g->k_h, g->stride_h, 1, &g->out_h, &g->pad_top);
         mdl_conv_out_size(op->p.padding, g->in_w, g->k_w, g->stride_w, 1, &g->out_w, &g->pad_left);
         if (out->dims[0] != g->batch || out->dims[1] != g->out_h || out->dims[2] != g->out_w ||
             out->dims[3] != g->in_c)
             return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: output shape does not match", name);
         if (i8 && (out->scale[0] != in->scale[0] || out->zero_point[0] != in->zero_point[0]))
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: input and output quantization differ", name);
+            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                           "%s: input and output quantization differ", name);
         return KWS_OK;
     }
     case MDL_OP_ADD:
@@ -330,16 +323,20 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
         x->n_in2 = in2->n_elems;
         if (i8) {
             if (!in->n_quant || !in2->n_quant)
-                return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: int8 input without quantization", name);
+                return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                               "%s: int8 input without quantization", name);
             if (op->op == MDL_OP_ADD)
-                mdl_add_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0], in2->zero_point[0],
-                                   out->scale[0], out->zero_point[0], op->p.act);
+                mdl_add_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0],
+                                   in2->zero_point[0], out->scale[0], out->zero_point[0],
+                                   op->p.act);
             else
-                mdl_mul_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0], in2->zero_point[0],
-                                   out->scale[0], out->zero_point[0], op->p.act);
+                mdl_mul_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0],
+                                   in2->zero_point[0], out->scale[0], out->zero_point[0],
+                                   op->p.act);
         }
         return KWS_OK;
     default:
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s is not supported by the interpreter", name);
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s is not supported by the interpreter",
+                       name);
     }
 }

@@ -28,9 +28,11 @@ struct x86_rq {
     __m256i bias, mult, left, right, mask, half, out_off, lo, hi;
 };
 
-static void x86_rq_init(struct x86_rq *r, const struct mdl_rq *q, const int32_t *bias, int c0, int n)
+static void x86_rq_init(struct x86_rq *r, const struct mdl_rq *q, const int32_t *bias, int c0,
+                        int n)
 {
-    _Alignas(32) int32_t b[8] = {0}, m[8] = {0}, l[8] = {0}, rt[8] = {0}, mk[8] = {0}, h[8] = {0};
+    _Alignas(32) int32_t b[8] = { 0 }, m[8] = { 0 }, l[8] = { 0 }, rt[8] = { 0 }, mk[8] = { 0 },
+                         h[8] = { 0 };
     for (int c = 0; c < n; c++) {
         int idx = q->per_channel ? c0 + c : 0;
         struct rq_ch ch;
@@ -60,8 +62,8 @@ static void x86_rq_init(struct x86_rq *r, const struct mdl_rq *q, const int32_t 
 }
 
 /* Accumulators (bias included) -> clamped outputs, still int32. */
-__attribute__((target("avx2"), always_inline)) static inline __m256i x86_requant(__m256i acc,
-                                                                                const struct x86_rq *r)
+__attribute__((target("avx2"), always_inline)) static inline __m256i x86_requant(
+    __m256i acc, const struct x86_rq *r)
 {
     const __m256i round = _mm256_set1_epi64x(1LL << 30);
     __m256i a = _mm256_sllv_epi32(acc, r->left);
@@ -78,7 +80,8 @@ __attribute__((target("avx2"), always_inline)) static inline __m256i x86_requant
 }
 
 /* The 8 lanes (already in int8 range) as bytes at o, n of them. */
-__attribute__((target("avx2"), always_inline)) static inline void x86_store8(int8_t *o, __m256i v, int n)
+__attribute__((target("avx2"), always_inline)) static inline void x86_store8(int8_t *o, __m256i v,
+                                                                             int n)
 {
     __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     __m128i p8 = _mm_packs_epi16(p16, p16);
@@ -113,8 +116,10 @@ __attribute__((target("avx2"))) static void x86_dw1_weights(const struct mdl_con
             const int8_t *w0 = w + ((size_t)ky * g->k_w + kx) * out_c + c0;
             if (n == 8 && kx + 1 < g->k_w) {
                 __m128i a = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)w0));
-                __m128i b = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + out_c)));
-                wv[ky * np + pp] = _mm256_set_m128i(_mm_unpackhi_epi16(a, b), _mm_unpacklo_epi16(a, b));
+                __m128i b =
+                    _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + out_c)));
+                wv[ky * np + pp] =
+                    _mm256_set_m128i(_mm_unpackhi_epi16(a, b), _mm_unpacklo_epi16(a, b));
                 continue;
             }
             _Alignas(32) int16_t lane[16];
@@ -132,8 +137,7 @@ __attribute__((target("avx2"))) static void x86_band_row(const struct mdl_conv_g
                                                          int32_t in_offset, int16_t *row)
 {
     memset(row, 0, (size_t)bw * sizeof *row);
-    if (iy < 0 || iy >= g->in_h)
-        return;
+    if (iy < 0 || iy >= g->in_h) return;
     int a = g->pad_left < bw ? g->pad_left : bw;
     int e = g->pad_left + g->in_w < bw ? g->pad_left + g->in_w : bw;
     const int8_t *s = img + (size_t)iy * g->in_w - g->pad_left;
@@ -141,9 +145,10 @@ __attribute__((target("avx2"))) static void x86_band_row(const struct mdl_conv_g
     int j = a;
     for (; j + 16 <= e; j += 16)
         _mm256_storeu_si256((__m256i *)(void *)(row + j),
-                            _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + j))), off));
-    for (; j < e; j++)
-        row[j] = (int16_t)(s[j] + in_offset);
+                            _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(
+                                                 (const __m128i *)(const void *)(s + j))),
+                                             off));
+    for (; j < e; j++) row[j] = (int16_t)(s[j] + in_offset);
 }
 
 #define DW1X_SFX avx2
@@ -170,8 +175,7 @@ static bool has_min_mult(const struct mdl_rq *q, int n_ch)
 {
     int n = q->per_channel ? n_ch : 1;
     for (int c = 0; c < n; c++)
-        if (q->mult[c] == INT32_MIN)
-            return true;
+        if (q->mult[c] == INT32_MIN) return true;
     return false;
 }
 
@@ -180,8 +184,7 @@ bool mdl_dw1_x86(enum mdl_simd level, const struct mdl_conv_geom *g, const struc
                  int8_t *out)
 {
     /* dilated rows have no contiguous tap pairs */
-    if (level < MDL_SIMD_AVX2 || g->dil_w != 1 || has_min_mult(q, g->depth_mul))
-        return false;
+    if (level < MDL_SIMD_AVX2 || g->dil_w != 1 || has_min_mult(q, g->depth_mul)) return false;
     if (level >= MDL_SIMD_AVX512_VNNI)
         dw1x_run_vnni(g, d, q, in, w, bias, out);
     else
@@ -205,31 +208,36 @@ __attribute__((target("avx2"))) static int32_t x86_hsum(__m256i v)
     return _mm_cvtsi128_si32(s);
 }
 
-__attribute__((target("avx2"))) static int32_t x86_fc_dot(const int16_t *x, const int8_t *w, int len)
+__attribute__((target("avx2"))) static int32_t x86_fc_dot(const int16_t *x, const int8_t *w,
+                                                          int len)
 {
     __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
     int i = 0;
     for (; i + 32 <= len; i += 32) {
         __m256i w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i)));
-        __m256i w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i + 16)));
-        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_load_si256((const __m256i *)(const void *)(x + i)), w0));
-        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_load_si256((const __m256i *)(const void *)(x + i + 16)), w1));
+        __m256i w1 =
+            _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i + 16)));
+        a0 = _mm256_add_epi32(
+            a0, _mm256_madd_epi16(_mm256_load_si256((const __m256i *)(const void *)(x + i)), w0));
+        a1 = _mm256_add_epi32(
+            a1,
+            _mm256_madd_epi16(_mm256_load_si256((const __m256i *)(const void *)(x + i + 16)), w1));
     }
     int32_t s = x86_hsum(_mm256_add_epi32(a0, a1));
-    for (; i < len; i++)
-        s += x[i] * w[i];
+    for (; i < len; i++) s += x[i] * w[i];
     return s;
 }
 
 /* The input chunk as int16 with the offset added; returns its sum. */
-__attribute__((target("avx2"))) static int32_t x86_fc_stage(const int8_t *x, int len, int32_t in_offset,
-                                                            int16_t *xs)
+__attribute__((target("avx2"))) static int32_t x86_fc_stage(const int8_t *x, int len,
+                                                            int32_t in_offset, int16_t *xs)
 {
     const __m256i off = _mm256_set1_epi16((int16_t)in_offset), ones = _mm256_set1_epi16(1);
     __m256i s = _mm256_setzero_si256();
     int i = 0;
     for (; i + 16 <= len; i += 16) {
-        __m256i v = _mm256_add_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(x + i))), off);
+        __m256i v = _mm256_add_epi16(
+            _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(x + i))), off);
         _mm256_store_si256((__m256i *)(void *)(xs + i), v);
         s = _mm256_add_epi32(s, _mm256_madd_epi16(v, ones));
     }
@@ -251,8 +259,7 @@ static void x86_fc(int rows, int in_n, int out_n, const struct mdl_rq *q, const 
         for (int o0 = 0; o0 < out_n; o0 += FCX_BLOCK) {
             int n = out_n - o0 < FCX_BLOCK ? out_n - o0 : FCX_BLOCK;
             int32_t sx = 0;
-            for (int o = 0; o < n; o++)
-                acc[o] = 0;
+            for (int o = 0; o < n; o++) acc[o] = 0;
             for (int i0 = 0; i0 < in_n; i0 += FCX_CHUNK) {
                 int len = in_n - i0 < FCX_CHUNK ? in_n - i0 : FCX_CHUNK;
                 sx += x86_fc_stage(x + i0, len, q->in_offset, xs);
@@ -261,8 +268,7 @@ static void x86_fc(int rows, int in_n, int out_n, const struct mdl_rq *q, const 
             }
             for (int o = 0; o < n; o++) {
                 int32_t a = acc[o] + q->w_offset * sx;
-                if (bias)
-                    a += bias[o0 + o];
+                if (bias) a += bias[o0 + o];
                 out[(size_t)r * out_n + o0 + o] = requant(a, q, o0 + o);
             }
         }
@@ -272,8 +278,7 @@ static void x86_fc(int rows, int in_n, int out_n, const struct mdl_rq *q, const 
 bool mdl_fc_x86(enum mdl_simd level, int rows, int in_n, int out_n, const struct mdl_rq *q,
                 const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out)
 {
-    if (level < MDL_SIMD_AVX2)
-        return false;
+    if (level < MDL_SIMD_AVX2) return false;
     x86_fc(rows, in_n, out_n, q, in, w, bias, out);
     return true;
 }

@@ -16,13 +16,12 @@
 /* Accumulators of p pixels (p <= DW1X_P, a constant after inlining) whose
  * patches start at src, src + sw, ... (kernel rows rs apart): bias plus the
  * dot products. */
-__attribute__((target(DW1X_TARGET), always_inline)) static inline void
-DW1X_FN(dw1x_group)(const int16_t *src, int sw, int kh, int np, int rs, const __m256i *wv,
-                    __m256i bias, __m256i *acc, int p)
+__attribute__((target(DW1X_TARGET), always_inline)) static inline void DW1X_FN(dw1x_group)(
+    const int16_t *src, int sw, int kh, int np, int rs, const __m256i *wv, __m256i bias,
+    __m256i *acc, int p)
 {
 #pragma GCC unroll 8
-    for (int i = 0; i < p; i++)
-        acc[i] = bias;
+    for (int i = 0; i < p; i++) acc[i] = bias;
     for (int ky = 0; ky < kh; ky++, src += rs, wv += np) {
         for (int pp = 0; pp < np; pp++) {
             __m256i wk = _mm256_load_si256(wv + pp);
@@ -36,14 +35,14 @@ DW1X_FN(dw1x_group)(const int16_t *src, int sw, int kh, int np, int rs, const __
 /* One output row of one channel block (band: its first kernel row, the
  * next ones rs apart): groups of DW1X_P pixels, then 4, then single
  * pixels. */
-__attribute__((target(DW1X_TARGET))) static void
-DW1X_FN(dw1x_row)(const struct mdl_conv_geom *g, const struct dw1 *d, const __m256i *wv,
-                  const struct x86_rq *rq, const int16_t *band, int rs, int8_t *o, int out_c, int n)
+__attribute__((target(DW1X_TARGET))) static void DW1X_FN(dw1x_row)(
+    const struct mdl_conv_geom *g, const struct dw1 *d, const __m256i *wv, const struct x86_rq *rq,
+    const int16_t *band, int rs, int8_t *o, int out_c, int n)
 {
     int sw = g->stride_w, kh = g->k_h, np = d->kw8 / 2, ox = 0;
     __m256i acc[DW1X_P];
     for (; ox + DW1X_P <= g->out_w; ox += DW1X_P) {
-        if (np == 4)        /* k_w <= 8 (TinyConv): a constant inner trip count */
+        if (np == 4) /* k_w <= 8 (TinyConv): a constant inner trip count */
             DW1X_FN(dw1x_group)(band + ox * sw, sw, kh, 4, rs, wv, rq->bias, acc, DW1X_P);
         else
             DW1X_FN(dw1x_group)(band + ox * sw, sw, kh, np, rs, wv, rq->bias, acc, DW1X_P);
@@ -66,9 +65,9 @@ DW1X_FN(dw1x_row)(const struct mdl_conv_geom *g, const struct dw1 *d, const __m2
 /* The whole layer, as mdl_dw1_portable walks it, except that each image is
  * staged once as int16 band rows (all of its padded rows) when that fits
  * X86_BAND, instead of k_h rows per output row. */
-__attribute__((target(DW1X_TARGET))) static void
-DW1X_FN(dw1x_run)(const struct mdl_conv_geom *g, const struct dw1 *d, const struct mdl_rq *q,
-                  const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out)
+__attribute__((target(DW1X_TARGET))) static void DW1X_FN(dw1x_run)(
+    const struct mdl_conv_geom *g, const struct dw1 *d, const struct mdl_rq *q, const int8_t *in,
+    const int8_t *w, const int32_t *bias, int8_t *out)
 {
     int out_c = g->depth_mul, bw = d->bw;
     int rows = (g->out_h - 1) * g->stride_h + (g->k_h - 1) * g->dil_h + 1;
@@ -88,8 +87,9 @@ DW1X_FN(dw1x_run)(const struct mdl_conv_geom *g, const struct dw1 *d, const stru
             for (int oy = 0; oy < g->out_h; oy++) {
                 int8_t *o = out + ((size_t)b * g->out_h + oy) * g->out_w * out_c + c0;
                 if (whole) {
-                    DW1X_FN(dw1x_row)(g, d, wv, &rq, band + (size_t)oy * g->stride_h * bw,
-                                      g->dil_h * bw, o, out_c, n);
+                    DW1X_FN(dw1x_row)
+                    (g, d, wv, &rq, band + (size_t)oy * g->stride_h * bw, g->dil_h * bw, o, out_c,
+                     n);
                     continue;
                 }
                 int y0 = oy * g->stride_h - g->pad_top;

@@ -12,7 +12,7 @@
 #define UNSUP(...) kws_err(err, err_len, KWS_ERR_UNSUPPORTED, __VA_ARGS__)
 
 struct operands {
-    const struct mdl_tensor *in, *out, *w, *b;   /* w, b: NULL when absent */
+    const struct mdl_tensor *in, *out, *w, *b; /* w, b: NULL when absent */
 };
 
 static struct operands operands(const struct mdl_model *m, const struct mdl_operator *op)
@@ -25,7 +25,10 @@ static struct operands operands(const struct mdl_model *m, const struct mdl_oper
     return x;
 }
 
-static int32_t qzp(const struct mdl_tensor *t) { return t->n_quant ? t->zero_point[0] : 0; }
+static int32_t qzp(const struct mdl_tensor *t)
+{
+    return t->n_quant ? t->zero_point[0] : 0;
+}
 
 /* Multipliers input_scale * filter_scale[c] / output_scale, in double as
  * TFLite's PopulateConvolutionQuantizationParams does. */
@@ -40,8 +43,7 @@ static enum kws_status prep_rq(struct mdl_step *s, const struct mdl_tensor *in,
         return UNSUP("per-channel scales (%d) do not match %d output channels", n, n_ch);
     s->mult = malloc((size_t)n * sizeof *s->mult);
     s->shift = malloc((size_t)n * sizeof *s->shift);
-    if (!s->mult || !s->shift)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (!s->mult || !s->shift) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     for (int c = 0; c < n; c++) {
         double real = (double)in->scale[0] * (double)w->scale[c] / (double)out->scale[0];
         mdl_quantize_multiplier(real, &s->mult[c], &s->shift[c]);
@@ -90,17 +92,21 @@ static enum kws_status conv_geom(const char *name, const struct mdl_operator *op
     s->out_c = dw ? w->dims[3] : w->dims[0];
     if (dw) {
         if (w->dims[0] != 1 || g->in_c <= 0 || s->out_c % g->in_c)
-            return UNSUP("%s: filter [1,h,w,%d] does not fit %d input channels", name, s->out_c, g->in_c);
+            return UNSUP("%s: filter [1,h,w,%d] does not fit %d input channels", name, s->out_c,
+                         g->in_c);
         g->depth_mul = s->out_c / g->in_c;
     } else if (w->dims[3] != g->in_c) {
         return UNSUP("%s: filter depth %d != input channels %d", name, w->dims[3], g->in_c);
     }
-    mdl_conv_out_size(op->p.padding, g->in_h, g->k_h, g->stride_h, g->dil_h, &g->out_h, &g->pad_top);
-    mdl_conv_out_size(op->p.padding, g->in_w, g->k_w, g->stride_w, g->dil_w, &g->out_w, &g->pad_left);
+    mdl_conv_out_size(op->p.padding, g->in_h, g->k_h, g->stride_h, g->dil_h, &g->out_h,
+                      &g->pad_top);
+    mdl_conv_out_size(op->p.padding, g->in_w, g->k_w, g->stride_w, g->dil_w, &g->out_w,
+                      &g->pad_left);
     if (out->dims[0] != g->batch || out->dims[1] != g->out_h || out->dims[2] != g->out_w ||
         out->dims[3] != s->out_c)
         return UNSUP("%s: output shape [%d,%d,%d,%d] != computed [%d,%d,%d,%d]", name, out->dims[0],
-                     out->dims[1], out->dims[2], out->dims[3], g->batch, g->out_h, g->out_w, s->out_c);
+                     out->dims[1], out->dims[2], out->dims[3], g->batch, g->out_h, g->out_w,
+                     s->out_c);
     return KWS_OK;
 }
 
@@ -114,8 +120,7 @@ static enum kws_status prep_conv(const struct mdl_model *m, const struct mdl_ope
     enum kws_status st = check_weights(name, &x, err, err_len);
     if (st == KWS_OK)
         st = conv_geom(name, op, op->op == MDL_OP_DEPTHWISE_CONV_2D, &x, s, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     if (x.b && (int)x.b->n_elems != s->out_c)
         return UNSUP("%s: bias has %zu elements, not %d", name, x.b->n_elems, s->out_c);
     if (x.in->type == MDL_T_INT8)
@@ -131,12 +136,12 @@ static enum kws_status prep_fc(const struct mdl_model *m, const struct mdl_opera
     if (!x.w || x.w->n_dims != 2 || !x.w->data)
         return UNSUP("%s needs a constant 2-D weight", name);
     enum kws_status st = check_weights(name, &x, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     s->out_n = x.w->dims[0];
     s->in_n = x.w->dims[1];
     if (s->in_n <= 0 || x.in->n_elems % (size_t)s->in_n)
-        return UNSUP("%s: input of %zu elements is not a multiple of %d", name, x.in->n_elems, s->in_n);
+        return UNSUP("%s: input of %zu elements is not a multiple of %d", name, x.in->n_elems,
+                     s->in_n);
     s->rows = (int)(x.in->n_elems / (size_t)s->in_n);
     if (x.out->n_elems != (size_t)s->rows * (size_t)s->out_n)
         return UNSUP("%s: output has %zu elements, expected %d x %d", name, x.out->n_elems, s->rows,
@@ -164,15 +169,16 @@ static enum kws_status prep_softmax(const struct mdl_model *m, const struct mdl_
     const char *name = mdl_op_name(op->op);
     struct operands x = operands(m, op);
     bool i8 = x.in->type == MDL_T_INT8, f32 = x.in->type == MDL_T_FLOAT32;
-    if (!(i8 || f32) || x.in->type != x.out->type || x.in->n_elems != x.out->n_elems || x.in->n_dims < 1)
+    if (!(i8 || f32) || x.in->type != x.out->type || x.in->n_elems != x.out->n_elems ||
+        x.in->n_dims < 1)
         return UNSUP("%s: unsupported types or shapes", name);
     s->in_n = x.in->dims[x.in->n_dims - 1];
-    if (s->in_n <= 0)
-        return UNSUP("%s: empty last dimension", name);
+    if (s->in_n <= 0) return UNSUP("%s: empty last dimension", name);
     s->rows = (int)(x.in->n_elems / (size_t)s->in_n);
     s->beta = op->p.beta;
     if (i8) {
-        if (!x.in->n_quant || !x.out->n_quant || qzp(x.out) != -128 || x.out->scale[0] != 1.0f / 256.0f)
+        if (!x.in->n_quant || !x.out->n_quant || qzp(x.out) != -128 ||
+            x.out->scale[0] != 1.0f / 256.0f)
             return UNSUP("%s: int8 output must have scale 1/256 and zero point -128", name);
         mdl_softmax_i8_prepare(x.in->scale[0], op->p.beta, &s->sm);
     }
@@ -185,7 +191,8 @@ static enum kws_status prep_misc(const struct mdl_model *m, const struct mdl_ope
     return mdl_misc_prepare(m, op, &s->misc, err, err_len);
 }
 
-static void run_conv(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_conv(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                     void *out)
 {
     if (s->type == MDL_T_INT8)
         mdl_conv_i8(&s->g, s->out_c, &s->rq, in, w, b, out);
@@ -193,7 +200,8 @@ static void run_conv(const struct mdl_step *s, const void *in, const void *w, co
         mdl_conv_f32(&s->g, s->out_c, s->act_lo, s->act_hi, in, w, b, out);
 }
 
-static void run_dwconv(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_dwconv(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                       void *out)
 {
     if (s->type == MDL_T_INT8)
         mdl_dwconv_i8(&s->g, &s->rq, in, w, b, out);
@@ -201,7 +209,8 @@ static void run_dwconv(const struct mdl_step *s, const void *in, const void *w, 
         mdl_dwconv_f32(&s->g, s->act_lo, s->act_hi, in, w, b, out);
 }
 
-static void run_fc(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_fc(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                   void *out)
 {
     if (s->type == MDL_T_INT8)
         mdl_fc_i8(s->rows, s->in_n, s->out_n, &s->rq, in, w, b, out);
@@ -209,14 +218,15 @@ static void run_fc(const struct mdl_step *s, const void *in, const void *w, cons
         mdl_fc_f32(s->rows, s->in_n, s->out_n, s->act_lo, s->act_hi, in, w, b, out);
 }
 
-static void run_reshape(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_reshape(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                        void *out)
 {
     (void)w, (void)b;
-    if (in != out)
-        memmove(out, in, s->out_bytes);
+    if (in != out) memmove(out, in, s->out_bytes);
 }
 
-static void run_softmax(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_softmax(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                        void *out)
 {
     (void)w, (void)b;
     if (s->type == MDL_T_INT8)
@@ -225,7 +235,8 @@ static void run_softmax(const struct mdl_step *s, const void *in, const void *w,
         mdl_softmax_f32(s->beta, s->rows, s->in_n, in, out);
 }
 
-static void run_misc(const struct mdl_step *s, const void *in, const void *w, const void *b, void *out)
+static void run_misc(const struct mdl_step *s, const void *in, const void *w, const void *b,
+                     void *out)
 {
     (void)b;
     mdl_misc_run(&s->misc, in, w, out);
@@ -240,8 +251,7 @@ static const struct mdl_tensor *tensor(const struct mdl_model *m, int i)
 
 static void add_param(struct mdl_layer_info *l, const struct mdl_tensor *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     l->params += t->n_elems;
     l->weight_bytes += t->bytes;
 }
@@ -255,8 +265,8 @@ static uint64_t out_elems(const struct mdl_model *m, const struct mdl_operator *
 /* CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: 2 per multiply-add, plus the
  * bias adds by the chosen convention. */
 static enum kws_status count_weighted(const struct mdl_model *m, const struct mdl_operator *o,
-                                      enum mdl_flops_conv conv, struct mdl_layer_info *l,
-                                      char *err, size_t err_len)
+                                      enum mdl_flops_conv conv, struct mdl_layer_info *l, char *err,
+                                      size_t err_len)
 {
     const struct mdl_tensor *w = o->n_inputs > 1 ? tensor(m, o->inputs[1]) : NULL;
     const struct mdl_tensor *bias = o->n_inputs > 2 ? tensor(m, o->inputs[2]) : NULL;
@@ -276,28 +286,26 @@ static enum kws_status count_weighted(const struct mdl_model *m, const struct md
     l->flops = 2 * l->macs;
     add_param(l, w);
     add_param(l, bias);
-    if (bias)
-        l->flops += conv == MDL_FLOPS_SEED ? bias->n_elems : out_n;
+    if (bias) l->flops += conv == MDL_FLOPS_SEED ? bias->n_elems : out_n;
     return KWS_OK;
 }
 
 static enum kws_status count_binary(const struct mdl_model *m, const struct mdl_operator *o,
-                                    enum mdl_flops_conv conv, struct mdl_layer_info *l,
-                                    char *err, size_t err_len)
+                                    enum mdl_flops_conv conv, struct mdl_layer_info *l, char *err,
+                                    size_t err_len)
 {
     (void)conv, (void)err, (void)err_len;
     l->flops = out_elems(m, o);
     for (int k = 0; k < 2; k++) {
         const struct mdl_tensor *t = tensor(m, o->inputs[k]);
-        if (t && t->data)
-            add_param(l, t);
+        if (t && t->data) add_param(l, t);
     }
     return KWS_OK;
 }
 
 static enum kws_status count_softmax(const struct mdl_model *m, const struct mdl_operator *o,
-                                     enum mdl_flops_conv conv, struct mdl_layer_info *l,
-                                     char *err, size_t err_len)
+                                     enum mdl_flops_conv conv, struct mdl_layer_info *l, char *err,
+                                     size_t err_len)
 {
     (void)conv, (void)err, (void)err_len;
     l->flops = 3 * out_elems(m, o);
@@ -305,8 +313,8 @@ static enum kws_status count_softmax(const struct mdl_model *m, const struct mdl
 }
 
 static enum kws_status count_avg_pool(const struct mdl_model *m, const struct mdl_operator *o,
-                                      enum mdl_flops_conv conv, struct mdl_layer_info *l,
-                                      char *err, size_t err_len)
+                                      enum mdl_flops_conv conv, struct mdl_layer_info *l, char *err,
+                                      size_t err_len)
 {
     (void)conv, (void)err, (void)err_len;
     l->flops = out_elems(m, o) * (uint64_t)o->p.filter_w * (uint64_t)o->p.filter_h;
@@ -316,26 +324,32 @@ static enum kws_status count_avg_pool(const struct mdl_model *m, const struct md
 /* ---- the table ---- */
 
 static const struct mdl_op_reg ops[MDL_OP_COUNT] = {
-    [MDL_OP_CONV_2D] = {MDL_OP_CONV_2D, 3, "CONV_2D", TFL_OPT_CONV2D, 2,
-     tfl_read_conv_options, prep_conv, run_conv, count_weighted},
-    [MDL_OP_DEPTHWISE_CONV_2D] = {MDL_OP_DEPTHWISE_CONV_2D, 4, "DEPTHWISE_CONV_2D", TFL_OPT_DEPTHWISE, 2,
-     tfl_read_dwconv_options, prep_conv, run_dwconv, count_weighted},
-    [MDL_OP_FULLY_CONNECTED] = {MDL_OP_FULLY_CONNECTED, 9, "FULLY_CONNECTED", TFL_OPT_FC, 2,
-     tfl_read_fc_options, prep_fc, run_fc, count_weighted},
-    [MDL_OP_RESHAPE] = {MDL_OP_RESHAPE, 22, "RESHAPE", TFL_OPT_RESHAPE, 1,
-     tfl_read_reshape_options, prep_reshape, run_reshape, NULL},
-    [MDL_OP_SOFTMAX] = {MDL_OP_SOFTMAX, 25, "SOFTMAX", TFL_OPT_SOFTMAX, 1,
-     tfl_read_softmax_options, prep_softmax, run_softmax, count_softmax},
-    [MDL_OP_PAD] = {MDL_OP_PAD, 34, "PAD", TFL_OPT_NONE, 2, NULL, prep_misc, run_misc, NULL},
-    [MDL_OP_TRANSPOSE] = {MDL_OP_TRANSPOSE, 39, "TRANSPOSE", TFL_OPT_NONE, 2, NULL, prep_misc, run_misc, NULL},
-    [MDL_OP_MAX_POOL_2D] = {MDL_OP_MAX_POOL_2D, 17, "MAX_POOL_2D", TFL_OPT_POOL2D, 1,
-     tfl_read_pool_options, prep_misc, run_misc, NULL},
-    [MDL_OP_AVERAGE_POOL_2D] = {MDL_OP_AVERAGE_POOL_2D, 1, "AVERAGE_POOL_2D", TFL_OPT_POOL2D, 1,
-     tfl_read_pool_options, prep_misc, run_misc, count_avg_pool},
-    [MDL_OP_ADD] = {MDL_OP_ADD, 0, "ADD", TFL_OPT_ADD, 2, tfl_read_act_options, prep_misc, run_misc, count_binary},
-    [MDL_OP_MUL] = {MDL_OP_MUL, 18, "MUL", TFL_OPT_MUL, 2, tfl_read_act_options, prep_misc, run_misc, count_binary},
-    [MDL_OP_QUANTIZE] = {MDL_OP_QUANTIZE, 114, "QUANTIZE", TFL_OPT_NONE, 1, NULL, prep_misc, run_misc, NULL},
-    [MDL_OP_DEQUANTIZE] = {MDL_OP_DEQUANTIZE, 6, "DEQUANTIZE", TFL_OPT_NONE, 1, NULL, prep_misc, run_misc, NULL},
+    [MDL_OP_CONV_2D] = { MDL_OP_CONV_2D, 3, "CONV_2D", TFL_OPT_CONV2D, 2, tfl_read_conv_options,
+                         prep_conv, run_conv, count_weighted },
+    [MDL_OP_DEPTHWISE_CONV_2D] = { MDL_OP_DEPTHWISE_CONV_2D, 4, "DEPTHWISE_CONV_2D",
+                                   TFL_OPT_DEPTHWISE, 2, tfl_read_dwconv_options, prep_conv,
+                                   run_dwconv, count_weighted },
+    [MDL_OP_FULLY_CONNECTED] = { MDL_OP_FULLY_CONNECTED, 9, "FULLY_CONNECTED", TFL_OPT_FC, 2,
+                                 tfl_read_fc_options, prep_fc, run_fc, count_weighted },
+    [MDL_OP_RESHAPE] = { MDL_OP_RESHAPE, 22, "RESHAPE", TFL_OPT_RESHAPE, 1,
+                         tfl_read_reshape_options, prep_reshape, run_reshape, NULL },
+    [MDL_OP_SOFTMAX] = { MDL_OP_SOFTMAX, 25, "SOFTMAX", TFL_OPT_SOFTMAX, 1,
+                         tfl_read_softmax_options, prep_softmax, run_softmax, count_softmax },
+    [MDL_OP_PAD] = { MDL_OP_PAD, 34, "PAD", TFL_OPT_NONE, 2, NULL, prep_misc, run_misc, NULL },
+    [MDL_OP_TRANSPOSE] = { MDL_OP_TRANSPOSE, 39, "TRANSPOSE", TFL_OPT_NONE, 2, NULL, prep_misc,
+                           run_misc, NULL },
+    [MDL_OP_MAX_POOL_2D] = { MDL_OP_MAX_POOL_2D, 17, "MAX_POOL_2D", TFL_OPT_POOL2D, 1,
+                             tfl_read_pool_options, prep_misc, run_misc, NULL },
+    [MDL_OP_AVERAGE_POOL_2D] = { MDL_OP_AVERAGE_POOL_2D, 1, "AVERAGE_POOL_2D", TFL_OPT_POOL2D, 1,
+                                 tfl_read_pool_options, prep_misc, run_misc, count_avg_pool },
+    [MDL_OP_ADD] = { MDL_OP_ADD, 0, "ADD", TFL_OPT_ADD, 2, tfl_read_act_options, prep_misc,
+                     run_misc, count_binary },
+    [MDL_OP_MUL] = { MDL_OP_MUL, 18, "MUL", TFL_OPT_MUL, 2, tfl_read_act_options, prep_misc,
+                     run_misc, count_binary },
+    [MDL_OP_QUANTIZE] = { MDL_OP_QUANTIZE, 114, "QUANTIZE", TFL_OPT_NONE, 1, NULL, prep_misc,
+                          run_misc, NULL },
+    [MDL_OP_DEQUANTIZE] = { MDL_OP_DEQUANTIZE, 6, "DEQUANTIZE", TFL_OPT_NONE, 1, NULL, prep_misc,
+                            run_misc, NULL },
 };
 
 const struct mdl_op_reg *mdl_op_reg(enum mdl_op op)
@@ -346,7 +360,6 @@ const struct mdl_op_reg *mdl_op_reg(enum mdl_op op)
 const struct mdl_op_reg *mdl_op_reg_code(int code)
 {
     for (int i = 0; i < MDL_OP_COUNT; i++)
-        if (ops[i].code == code)
-            return &ops[i];
+        if (ops[i].code == code) return &ops[i];
     return NULL;
 }

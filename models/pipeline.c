@@ -12,7 +12,8 @@
 #include "dsp/dsp.h"
 #include "models.h"
 
-enum kws_status mdl_kws_init(struct mdl_kws *k, const struct mdl_model *m, char *err, size_t err_len)
+enum kws_status mdl_kws_init(struct mdl_kws *k, const struct mdl_model *m, char *err,
+                             size_t err_len)
 {
     return mdl_kws_init_arena(k, m, NULL, 0, err, err_len);
 }
@@ -22,15 +23,15 @@ enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m,
 {
     memset(k, 0, sizeof *k);
     enum kws_status st = mdl_interp_init_arena(&k->it, m, arena, arena_cap, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, NULL);
     const struct mdl_tensor *out = mdl_interp_output(&k->it, 0, NULL);
-    if ((in->type != MDL_T_INT8 && in->type != MDL_T_FLOAT32) || in->n_elems % KWS_FEATURE_CHANNELS ||
-        (in->type == MDL_T_INT8 && !in->n_quant)) {
+    if ((in->type != MDL_T_INT8 && in->type != MDL_T_FLOAT32) ||
+        in->n_elems % KWS_FEATURE_CHANNELS || (in->type == MDL_T_INT8 && !in->n_quant)) {
         mdl_interp_free(&k->it);
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                       "model input must be int8 or float32 frames x %d features", KWS_FEATURE_CHANNELS);
+                       "model input must be int8 or float32 frames x %d features",
+                       KWS_FEATURE_CHANNELS);
     }
     if ((out->type != MDL_T_INT8 && out->type != MDL_T_FLOAT32) || out->n_elems < 1 ||
         out->n_elems > MDL_DETECT_MAX_CLASSES || (out->type == MDL_T_INT8 && !out->n_quant)) {
@@ -44,7 +45,7 @@ enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m,
     k->out_zp = out->type == MDL_T_INT8 ? out->zero_point[0] : -128;
     /* micro_speech's input quantization (conformance README "Model facts"). */
     k->micro_conv = in->type == MDL_T_INT8 && in->zero_point[0] == -128 &&
-                    fabsf(in->scale[0] - 0.1017157f) < 1e-6f;
+        fabsf(in->scale[0] - 0.1017157f) < 1e-6f;
     return KWS_OK;
 }
 
@@ -56,8 +57,7 @@ void mdl_kws_free(struct mdl_kws *k)
 enum kws_status mdl_kws_input_i8(const struct mdl_kws *k, const uint16_t *feat_u16, int8_t *x)
 {
     const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, NULL);
-    if (in->type != MDL_T_INT8)
-        return KWS_ERR_UNSUPPORTED;
+    if (in->type != MDL_T_INT8) return KWS_ERR_UNSUPPORTED;
     size_t n = in->n_elems;
     if (k->micro_conv) {
         dsp_micro_to_int8_n(feat_u16, x, n);
@@ -74,8 +74,7 @@ static enum kws_status invoke_and_read(struct mdl_kws *k, int8_t *scores, char *
     void *out_d;
     const struct mdl_tensor *out = mdl_interp_output(&k->it, 0, &out_d);
     enum kws_status st = mdl_interp_invoke(&k->it, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     if (out->type == MDL_T_INT8) {
         memcpy(scores, out_d, (size_t)k->n_classes);
     } else {
@@ -86,8 +85,8 @@ static enum kws_status invoke_and_read(struct mdl_kws *k, int8_t *scores, char *
     return KWS_OK;
 }
 
-enum kws_status mdl_kws_score_i8(struct mdl_kws *k, const int8_t *x, int8_t *scores,
-                                 char *err, size_t err_len)
+enum kws_status mdl_kws_score_i8(struct mdl_kws *k, const int8_t *x, int8_t *scores, char *err,
+                                 size_t err_len)
 {
     void *in_d;
     const struct mdl_tensor *in = mdl_interp_input(&k->it, 0, &in_d);
@@ -106,8 +105,7 @@ enum kws_status mdl_kws_score(struct mdl_kws *k, const uint16_t *feat_u16, int8_
         mdl_kws_input_i8(k, feat_u16, in_d);
     } else {
         float *x = in_d;
-        for (size_t i = 0; i < in->n_elems; i++)
-            x[i] = feat_u16[i] / MDL_FEATURE_DIV;
+        for (size_t i = 0; i < in->n_elems; i++) x[i] = feat_u16[i] / MDL_FEATURE_DIV;
     }
     return invoke_and_read(k, scores, err, err_len);
 }
@@ -116,7 +114,6 @@ int mdl_kws_top(const int8_t *scores, int n)
 {
     int top = 0;
     for (int c = 1; c < n; c++)
-        if (scores[c] > scores[top])
-            top = c;
+        if (scores[c] > scores[top]) top = c;
     return top;
 }

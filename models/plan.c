@@ -17,10 +17,8 @@ static int by_size(const void *a, const void *b)
 {
     const struct mdl_plan_buf *x = *(const struct mdl_plan_buf *const *)a;
     const struct mdl_plan_buf *y = *(const struct mdl_plan_buf *const *)b;
-    if (x->size != y->size)
-        return x->size > y->size ? -1 : 1;
-    if (x->first != y->first)
-        return x->first < y->first ? -1 : 1;
+    if (x->size != y->size) return x->size > y->size ? -1 : 1;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
@@ -36,7 +34,8 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
         return kws_err(err, err_len, KWS_ERR_ARG, "planner: bad count or alignment");
     for (int i = 0; i < n; i++)
         if (b[i].first > b[i].last || b[i].size > MAX_BUF)
-            return kws_err(err, err_len, KWS_ERR_ARG, "planner: buffer %d has a bad lifetime or size", i);
+            return kws_err(err, err_len, KWS_ERR_ARG,
+                           "planner: buffer %d has a bad lifetime or size", i);
     struct mdl_plan_buf **order = malloc((size_t)(n ? n : 1) * sizeof *order);
     struct mdl_plan_buf **live = malloc((size_t)(n ? n : 1) * sizeof *live);
     if (!order || !live) {
@@ -44,8 +43,7 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
         free(live);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "planner: out of memory");
     }
-    for (int i = 0; i < n; i++)
-        order[i] = &b[i];
+    for (int i = 0; i < n; i++) order[i] = &b[i];
     qsort(order, (size_t)n, sizeof *order, by_size);
     /* live: the buffers placed so far, kept sorted by offset, so each
      * placement is one scan (O(n^2) overall, fine for 16384 tensors). */
@@ -57,16 +55,13 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
         for (int j = 0; j < n_placed && x->size; j++) {
             const struct mdl_plan_buf *y = live[j];
             if (!y->size || y->first > x->last || x->first > y->last)
-                continue;           /* never live at the same time */
-            if (off + x->size <= y->offset)
-                break;              /* fits in the gap before y */
+                continue;                          /* never live at the same time */
+            if (off + x->size <= y->offset) break; /* fits in the gap before y */
             size_t end = (y->offset + y->size + align - 1) / align * align;
-            if (end > off)
-                off = end;
+            if (end > off) off = end;
         }
         x->offset = off;
-        if (off + x->size > top)
-            top = off + x->size;
+        if (off + x->size > top) top = off + x->size;
         int at = n_placed;
         while (at > 0 && live[at - 1]->offset > off) {
             live[at] = live[at - 1];
@@ -81,8 +76,8 @@ enum kws_status mdl_plan_greedy(struct mdl_plan_buf *b, int n, size_t align, siz
     return KWS_OK;
 }
 
-enum kws_status mdl_plan_model(const struct mdl_model *m, struct mdl_plan *p,
-                               char *err, size_t err_len)
+enum kws_status mdl_plan_model(const struct mdl_model *m, struct mdl_plan *p, char *err,
+                               size_t err_len)
 {
     memset(p, 0, sizeof *p);
     int n = m->n_tensors, last_step = m->n_ops > 0 ? m->n_ops - 1 : 0;
@@ -101,44 +96,41 @@ enum kws_status mdl_plan_model(const struct mdl_model *m, struct mdl_plan *p,
         last[i] = -1;
         p->offset[i] = MDL_PLAN_NONE;
     }
-#define USE(t, s) do { int t_ = (t), s_ = (s); if (t_ >= 0 && t_ < n) { \
-    if (first[t_] < 0 || s_ < first[t_]) first[t_] = s_; \
-    if (s_ > last[t_]) last[t_] = s_; } } while (0)
-    for (int i = 0; i < m->n_inputs; i++)
-        USE(m->inputs[i], 0);
-    for (int i = 0; i < m->n_outputs; i++)
-        USE(m->outputs[i], last_step);
+#define USE(t, s) \
+    do { \
+        int t_ = (t), s_ = (s); \
+        if (t_ >= 0 && t_ < n) { \
+            if (first[t_] < 0 || s_ < first[t_]) first[t_] = s_; \
+            if (s_ > last[t_]) last[t_] = s_; \
+        } \
+    } while (0)
+    for (int i = 0; i < m->n_inputs; i++) USE(m->inputs[i], 0);
+    for (int i = 0; i < m->n_outputs; i++) USE(m->outputs[i], last_step);
     for (int s = 0; s < m->n_ops; s++) {
         const struct mdl_operator *o = &m->ops[s];
-        for (int k = 0; k < o->n_inputs; k++)
-            USE(o->inputs[k], s);
-        for (int k = 0; k < o->n_outputs; k++)
-            USE(o->outputs[k], s);
+        for (int k = 0; k < o->n_inputs; k++) USE(o->inputs[k], s);
+        for (int k = 0; k < o->n_outputs; k++) USE(o->outputs[k], s);
     }
     int nb = 0;
     for (int i = 0; i < n; i++) {
-        if (m->tensors[i].data || first[i] < 0)
-            continue;
+        if (m->tensors[i].data || first[i] < 0) continue;
         if (m->tensors[i].is_variable) {
             first[i] = 0;
             last[i] = last_step;
         }
-        b[nb] = (struct mdl_plan_buf){m->tensors[i].bytes, first[i], last[i], 0};
+        b[nb] = (struct mdl_plan_buf){ m->tensors[i].bytes, first[i], last[i], 0 };
         tensor_of[nb++] = i;
     }
 #undef USE
-    if ((st = mdl_plan_greedy(b, nb, MDL_ARENA_ALIGN, &p->arena_bytes, err, err_len)))
-        goto out;
-    for (int k = 0; k < nb; k++)
-        p->offset[tensor_of[k]] = b[k].offset;
+    if ((st = mdl_plan_greedy(b, nb, MDL_ARENA_ALIGN, &p->arena_bytes, err, err_len))) goto out;
+    for (int k = 0; k < nb; k++) p->offset[tensor_of[k]] = b[k].offset;
     p->n_tensors = n;
 out:
     free(first);
     free(last);
     free(b);
     free(tensor_of);
-    if (st)
-        mdl_plan_free(p);
+    if (st) mdl_plan_free(p);
     return st;
 }
 

@@ -30,7 +30,7 @@ void mdl_quantize_multiplier(double real, int32_t *mult, int *shift)
         e = 0;
         fixed = 0;
     }
-    if (e > 30) {           /* TFLite saturates shifts above 30 */
+    if (e > 30) { /* TFLite saturates shifts above 30 */
         e = 30;
         fixed = (1LL << 31) - 1;
     }
@@ -40,8 +40,7 @@ void mdl_quantize_multiplier(double real, int32_t *mult, int *shift)
 
 int32_t mdl_srdhm(int32_t a, int32_t b)
 {
-    if (a == b && a == INT32_MIN)
-        return INT32_MAX;             /* the one product that overflows */
+    if (a == b && a == INT32_MIN) return INT32_MAX; /* the one product that overflows */
     int64_t ab = (int64_t)a * (int64_t)b;
     int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
     /* C division truncates toward zero, as gemmlowp relies on. */
@@ -50,10 +49,8 @@ int32_t mdl_srdhm(int32_t a, int32_t b)
 
 int32_t mdl_rdbpot(int32_t x, int exponent)
 {
-    if (exponent <= 0)
-        return x;
-    if (exponent > 31)
-        exponent = 31;
+    if (exponent <= 0) return x;
+    if (exponent > 31) exponent = 31;
     int32_t mask = (int32_t)((1LL << exponent) - 1);
     int32_t remainder = x & mask;
     int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -71,25 +68,19 @@ int32_t mdl_mbqm(int32_t x, int32_t mult, int shift)
 
 int32_t mdl_sat_mul_pot(int32_t x, int exponent)
 {
-    if (exponent < 0)
-        return mdl_rdbpot(x, -exponent);
-    if (exponent == 0)
-        return x;
+    if (exponent < 0) return mdl_rdbpot(x, -exponent);
+    if (exponent == 0) return x;
     int32_t threshold = (int32_t)((1LL << (31 - exponent)) - 1);
-    if (x > threshold)
-        return INT32_MAX;
-    if (x < -threshold)
-        return INT32_MIN;
+    if (x > threshold) return INT32_MAX;
+    if (x < -threshold) return INT32_MIN;
     return (int32_t)((uint32_t)x << exponent);
 }
 
 int32_t mdl_quantize_value(float v, float scale, int32_t zero_point, int32_t lo, int32_t hi)
 {
     double q = (double)zero_point + round((double)v / (double)scale);
-    if (q < lo)
-        return lo;
-    if (q > hi)
-        return hi;
+    if (q < lo) return lo;
+    if (q > hi) return hi;
     return (int32_t)q;
 }
 

@@ -20,8 +20,7 @@ static enum mdl_simd cpu_best(void)
 {
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
     __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2"))
-        return MDL_SIMD_PORTABLE;
+    if (!__builtin_cpu_supports("avx2")) return MDL_SIMD_PORTABLE;
     if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl"))
         return MDL_SIMD_AVX512_VNNI;
     return MDL_SIMD_AVX2;
@@ -53,10 +52,8 @@ enum mdl_simd mdl_simd_level(void)
 enum mdl_simd mdl_simd_set(enum mdl_simd want)
 {
     int best = (int)mdl_simd_supported(), l = (int)want;
-    if (l > best)
-        l = best;
-    if (l < 0)
-        l = 0;
+    if (l > best) l = best;
+    if (l < 0) l = 0;
     atomic_store_explicit(&active, l, memory_order_relaxed);
     return (enum mdl_simd)l;
 }
@@ -64,11 +61,8 @@ enum mdl_simd mdl_simd_set(enum mdl_simd want)
 const char *mdl_simd_name(enum mdl_simd level)
 {
     switch (level) {
-    case MDL_SIMD_AVX2:
-        return "avx2";
-    case MDL_SIMD_AVX512_VNNI:
-        return "avx512-vnni";
-    default:
-        return "portable";
+    case MDL_SIMD_AVX2: return "avx2";
+    case MDL_SIMD_AVX512_VNNI: return "avx512-vnni";
+    default: return "portable";
     }
 }

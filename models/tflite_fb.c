@@ -28,8 +28,8 @@ enum kws_status fb_table_at(struct fb *f, size_t pos, struct fb_table *t, const 
     t->vt_len = fb_le16(f->b + t->vt);
     t->tbl_len = fb_le16(f->b + t->vt + 2);
     if (t->vt_len < 4 || (t->vt_len & 1) || !in_range(f, t->vt, t->vt_len))
-        return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
-                       "%s: bad vtable size %u at byte %zu", what, t->vt_len, t->vt);
+        return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: bad vtable size %u at byte %zu",
+                       what, t->vt_len, t->vt);
     if (t->tbl_len < 4 || !in_range(f, pos, t->tbl_len))
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
                        "%s: table size %u at byte %zu runs past the end of the file", what,
@@ -48,20 +48,18 @@ enum kws_status fb_root(struct fb *f, struct fb_table *t)
     return fb_table_at(f, off, t, "model root");
 }
 
-enum kws_status fb_field(struct fb *f, const struct fb_table *t, int id, size_t size,
-                         size_t *pos, const char *what)
+enum kws_status fb_field(struct fb *f, const struct fb_table *t, int id, size_t size, size_t *pos,
+                         const char *what)
 {
     size_t slot = 4 + 2 * (size_t)id;
     *pos = 0;
-    if (slot + 2 > t->vt_len)
-        return KWS_OK;
+    if (slot + 2 > t->vt_len) return KWS_OK;
     unsigned off = fb_le16(f->b + t->vt + slot);
-    if (off == 0)
-        return KWS_OK;
+    if (off == 0) return KWS_OK;
     if (off < 4 || off + size > t->tbl_len)
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
-                       "%s: field %d at offset %u lies outside its %u-byte table", what, id,
-                       off, t->tbl_len);
+                       "%s: field %d at offset %u lies outside its %u-byte table", what, id, off,
+                       t->tbl_len);
     *pos = t->pos + off;
     return KWS_OK;
 }
@@ -116,8 +114,7 @@ static enum kws_status follow(struct fb *f, size_t pos, size_t *target, const ch
                        "%s: offset 0 at byte %zu loops to itself", what, pos);
     if (!in_range(f, pos, (size_t)off) || !in_range(f, pos + off, 4))
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
-                       "%s: offset %u at byte %zu points past the end of the file", what, off,
-                       pos);
+                       "%s: offset %u at byte %zu points past the end of the file", what, off, pos);
     *target = pos + off;
     return KWS_OK;
 }
@@ -128,10 +125,8 @@ enum kws_status fb_sub(struct fb *f, const struct fb_table *t, int id, struct fb
     size_t p, target;
     enum kws_status st = fb_field(f, t, id, 4, &p, what);
     *present = false;
-    if (st || !p)
-        return st;
-    if ((st = follow(f, p, &target, what)))
-        return st;
+    if (st || !p) return st;
+    if ((st = follow(f, p, &target, what))) return st;
     *present = true;
     return fb_table_at(f, target, sub, what);
 }
@@ -143,14 +138,12 @@ enum kws_status fb_vector(struct fb *f, const struct fb_table *t, int id, size_t
     enum kws_status st = fb_field(f, t, id, 4, &p, what);
     v->start = 0;
     v->count = 0;
-    if (st || !p)
-        return st;
-    if ((st = follow(f, p, &target, what)))
-        return st;
+    if (st || !p) return st;
+    if ((st = follow(f, p, &target, what))) return st;
     uint32_t count = fb_le32(f->b + target);
     if (count > max_count)
-        return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
-                       "%s: absurd length %u (at most %u)", what, count, max_count);
+        return kws_err(f->err, f->err_len, KWS_ERR_FORMAT, "%s: absurd length %u (at most %u)",
+                       what, count, max_count);
     if (!in_range(f, target + 4, (size_t)count * elem))
         return kws_err(f->err, f->err_len, KWS_ERR_FORMAT,
                        "%s: %u elements of %zu bytes at byte %zu run past the end of the file",
@@ -160,8 +153,8 @@ enum kws_status fb_vector(struct fb *f, const struct fb_table *t, int id, size_t
     return KWS_OK;
 }
 
-enum kws_status fb_vec_table(struct fb *f, const struct fb_vec *v, uint32_t i,
-                             struct fb_table *t, const char *what)
+enum kws_status fb_vec_table(struct fb *f, const struct fb_vec *v, uint32_t i, struct fb_table *t,
+                             const char *what)
 {
     size_t target;
     enum kws_status st = follow(f, v->start + 4 * (size_t)i, &target, what);

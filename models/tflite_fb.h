@@ -20,14 +20,14 @@ struct fb {
 };
 
 struct fb_table {
-    size_t pos;          /* table start */
-    size_t vt;           /* vtable start */
-    unsigned vt_len;     /* vtable bytes */
-    unsigned tbl_len;    /* table bytes (inline part) */
+    size_t pos;       /* table start */
+    size_t vt;        /* vtable start */
+    unsigned vt_len;  /* vtable bytes */
+    unsigned tbl_len; /* table bytes (inline part) */
 };
 
 struct fb_vec {
-    size_t start;        /* first element */
+    size_t start; /* first element */
     uint32_t count;
 };
 
@@ -36,7 +36,10 @@ static inline uint32_t fb_le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static inline uint16_t fb_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint16_t fb_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static inline uint64_t fb_le64(const uint8_t *p)
 {
     return (uint64_t)fb_le32(p) | (uint64_t)fb_le32(p + 4) << 32;
@@ -47,8 +50,8 @@ enum kws_status fb_table_at(struct fb *f, size_t pos, struct fb_table *t, const 
 /* The root table (uoffset at byte 0). */
 enum kws_status fb_root(struct fb *f, struct fb_table *t);
 /* Position of field id with size bytes, or 0 when absent (the default). */
-enum kws_status fb_field(struct fb *f, const struct fb_table *t, int id, size_t size,
-                         size_t *pos, const char *what);
+enum kws_status fb_field(struct fb *f, const struct fb_table *t, int id, size_t size, size_t *pos,
+                         const char *what);
 /* Scalars with their schema defaults. */
 enum kws_status fb_u8(struct fb *f, const struct fb_table *t, int id, uint8_t def, uint8_t *v,
                       const char *what);
@@ -65,7 +68,7 @@ enum kws_status fb_sub(struct fb *f, const struct fb_table *t, int id, struct fb
 enum kws_status fb_vector(struct fb *f, const struct fb_table *t, int id, size_t elem,
                           uint32_t max_count, struct fb_vec *v, const char *what);
 /* Element i of a vector of tables. */
-enum kws_status fb_vec_table(struct fb *f, const struct fb_vec *v, uint32_t i,
-                             struct fb_table *t, const char *what);
+enum kws_status fb_vec_table(struct fb *f, const struct fb_vec *v, uint32_t i, struct fb_table *t,
+                             const char *what);
 
 #endif

@@ -16,13 +16,12 @@ static bool looks_like_text(const uint8_t *b, size_t n)
 {
     size_t k = n < 4096 ? n : 4096;
     for (size_t i = 0; i < k; i++)
-        if (b[i] == 0)
-            return false;
+        if (b[i] == 0) return false;
     return true;
 }
 
-enum kws_status mdl_model_load_mem(const void *data, size_t n, struct mdl_model *m,
-                                   char *err, size_t err_len)
+enum kws_status mdl_model_load_mem(const void *data, size_t n, struct mdl_model *m, char *err,
+                                   size_t err_len)
 {
     const uint8_t *b = data;
     memset(m, 0, sizeof *m);
@@ -32,14 +31,12 @@ enum kws_status mdl_model_load_mem(const void *data, size_t n, struct mdl_model 
     size_t len;
     if (n >= 8 && !memcmp(b + 4, "TFL3", 4)) {
         copy = malloc(n ? n : 1);
-        if (!copy)
-            return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory reading the model");
+        if (!copy) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory reading the model");
         memcpy(copy, b, n);
         len = n;
     } else if (n > 0 && looks_like_text(b, n) && memchr(b, '{', n)) {
         enum kws_status st = mdl_xxd_parse((const char *)b, n, &copy, &len, err, err_len);
-        if (st)
-            return st;
+        if (st) return st;
     } else {
         return kws_err(err, err_len, KWS_ERR_FORMAT,
                        n < 8 ? "model is truncated (%zu bytes)"
@@ -53,8 +50,7 @@ enum kws_status mdl_model_load(const char *path, struct mdl_model *m, char *err,
 {
     memset(m, 0, sizeof *m);
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     uint8_t *b = NULL;
     size_t n = 0, cap = 0;
     enum kws_status st = KWS_OK;
@@ -75,8 +71,7 @@ enum kws_status mdl_model_load(const char *path, struct mdl_model *m, char *err,
         size_t r = fread(b + n, 1, cap - n, f);
         n += r;
         if (r == 0) {
-            if (ferror(f))
-                st = kws_err(err, err_len, KWS_ERR_IO, "%s: read error", path);
+            if (ferror(f)) st = kws_err(err, err_len, KWS_ERR_IO, "%s: read error", path);
             break;
         }
     }
@@ -84,8 +79,7 @@ enum kws_status mdl_model_load(const char *path, struct mdl_model *m, char *err,
     if (!st) {
         char e[200] = "";
         st = mdl_model_load_mem(b, n, m, e, sizeof e);
-        if (st)
-            kws_err(err, err_len, st, "%s: %s", path, e);
+        if (st) kws_err(err, err_len, st, "%s: %s", path, e);
     }
     free(b);
     return st;
@@ -94,8 +88,7 @@ enum kws_status mdl_model_load(const char *path, struct mdl_model *m, char *err,
 static bool readable(const char *p)
 {
     FILE *f = fopen(p, "rb");
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
     return f != NULL;
 }
 
@@ -115,10 +108,10 @@ enum kws_status mdl_model_find(const char *arg, const char *datadir, char *path,
     if (datadir && *datadir) {
         if ((size_t)snprintf(path, len, "%s/%s", datadir, MDL_DEFAULT_MODEL) >= len)
             return kws_err(err, err_len, KWS_ERR_ARG, "model path too long");
-        if (readable(path))
-            return KWS_OK;
+        if (readable(path)) return KWS_OK;
     }
     return kws_err(err, err_len, KWS_ERR_ARG,
                    "no model given and no default model is bundled yet (%s); "
-                   "pass --model FILE or set KWSCOPE_MODEL", MDL_DEFAULT_MODEL);
+                   "pass --model FILE or set KWSCOPE_MODEL",
+                   MDL_DEFAULT_MODEL);
 }

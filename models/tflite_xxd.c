@@ -16,18 +16,15 @@
 static char *strip_comments(const char *t, size_t n)
 {
     char *s = malloc(n + 1);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     size_t i = 0;
     while (i < n) {
         if (t[i] == '/' && i + 1 < n && t[i + 1] == '/') {
-            while (i < n && t[i] != '\n')
-                s[i++] = ' ';
+            while (i < n && t[i] != '\n') s[i++] = ' ';
         } else if (t[i] == '/' && i + 1 < n && t[i + 1] == '*') {
             s[i] = s[i + 1] = ' ';
             i += 2;
-            while (i < n && !(t[i] == '*' && i + 1 < n && t[i + 1] == '/'))
-                s[i++] = ' ';
+            while (i < n && !(t[i] == '*' && i + 1 < n && t[i + 1] == '/')) s[i++] = ' ';
             if (i < n) {
                 s[i] = s[i + 1] = ' ';
                 i += 2;
@@ -43,8 +40,7 @@ static char *strip_comments(const char *t, size_t n)
 
 static const char *skip_ws(const char *p)
 {
-    while (isspace((unsigned char)*p))
-        p++;
+    while (isspace((unsigned char)*p)) p++;
     return p;
 }
 
@@ -54,18 +50,14 @@ static bool find_len(const char *p, unsigned long long *len)
     while ((p = strstr(p, "_len"))) {
         const char *q = skip_ws(p + 4);
         p += 4;
-        if (*q != '=')
-            continue;
+        if (*q != '=') continue;
         q = skip_ws(q + 1);
-        if (!isdigit((unsigned char)*q))
-            continue;
+        if (!isdigit((unsigned char)*q)) continue;
         char *end;
         *len = strtoull(q, &end, 0);
         end = (char *)skip_ws(end);
-        while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
-            end++;
-        if (*skip_ws(end) == ';')
-            return true;
+        while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L') end++;
+        if (*skip_ws(end) == ';') return true;
     }
     return false;
 }
@@ -83,23 +75,20 @@ static const char *snippet(const char *p, char *out, size_t cap)
     return out;
 }
 
-enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t *out_n,
-                              char *err, size_t err_len)
+enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t *out_n, char *err,
+                              size_t err_len)
 {
     *out = NULL;
     *out_n = 0;
     char *s = strip_comments(text, n);
-    if (!s)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory reading the C array");
+    if (!s) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory reading the C array");
     /* The initializer: the first '{' right after an '='. */
     const char *p = s;
     for (;;) {
         p = strchr(p, '=');
-        if (!p)
-            break;
+        if (!p) break;
         p = skip_ws(p + 1);
-        if (*p == '{')
-            break;
+        if (*p == '{') break;
     }
     if (!p) {
         free(s);
@@ -107,7 +96,7 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
                        "C array: no `= {` initializer found (expected `xxd -i` output)");
     }
     p++;
-    uint8_t *b = malloc(n / 2 + 1);  /* each byte needs at least two characters */
+    uint8_t *b = malloc(n / 2 + 1); /* each byte needs at least two characters */
     size_t count = 0;
     enum kws_status st = KWS_OK;
     if (!b) {
@@ -116,8 +105,7 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
     }
     for (;;) {
         p = skip_ws(p);
-        if (*p == '}')
-            break;
+        if (*p == '}') break;
         if (!*p) {
             st = kws_err(err, err_len, KWS_ERR_FORMAT,
                          "C array: unexpected end of file after %zu bytes (no closing '}')", count);
@@ -133,8 +121,9 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
         char *end;
         unsigned long v = strtoul(p, &end, 0);
         if (v > 255) {
-            st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array: value %s at byte %zu is not a byte",
-                         snippet(p, what, 13), count);
+            st =
+                kws_err(err, err_len, KWS_ERR_FORMAT, "C array: value %s at byte %zu is not a byte",
+                        snippet(p, what, 13), count);
             break;
         }
         b[count++] = (uint8_t)v;
@@ -142,8 +131,8 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
         if (*p == ',')
             p++;
         else if (*p != '}') {
-            st = kws_err(err, err_len, KWS_ERR_FORMAT,
-                         "C array: missing ',' after byte %zu", count - 1);
+            st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array: missing ',' after byte %zu",
+                         count - 1);
             break;
         }
     }
@@ -151,8 +140,7 @@ enum kws_status mdl_xxd_parse(const char *text, size_t n, uint8_t **out, size_t 
     if (!st && find_len(p, &len) && len != count)
         st = kws_err(err, err_len, KWS_ERR_FORMAT,
                      "C array: declares length %llu but holds %zu bytes", len, count);
-    if (!st && count == 0)
-        st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array is empty");
+    if (!st && count == 0) st = kws_err(err, err_len, KWS_ERR_FORMAT, "C array is empty");
     free(s);
     if (st) {
         free(b);

@@ -39,8 +39,7 @@ enum kws_status mdl_track_init(struct mdl_track *t, struct mdl_kws *k, char *err
         return kws_err(err, err_len, KWS_ERR_NOMEM, "score track: out of memory");
     }
     enum kws_status st = dsp_micro_init(t->fe, &mc, err, err_len);
-    if (st != KWS_OK)
-        mdl_track_free(t);
+    if (st != KWS_OK) mdl_track_free(t);
     return st;
 }
 
@@ -55,22 +54,20 @@ void mdl_track_free(struct mdl_track *t)
 
 void mdl_track_reset(struct mdl_track *t)
 {
-    if (t->fe)
-        dsp_micro_reset(t->fe);
+    if (t->fe) dsp_micro_reset(t->fe);
     t->win_frames = t->frames = t->samples = t->rows = 0;
 }
 
 static enum kws_status grow(struct mdl_track *t, char *err, size_t err_len)
 {
-    if (t->rows < t->cap_rows)
-        return KWS_OK;
+    if (t->rows < t->cap_rows) return KWS_OK;
     size_t cap = t->cap_rows ? 2 * t->cap_rows : 256;
     int8_t *s = realloc(t->scores, cap * (size_t)t->n_classes);
-    if (s)
-        t->scores = s;
+    if (s) t->scores = s;
     int32_t *tm = s ? realloc(t->t_ms, cap * sizeof *tm) : NULL;
     if (!s || !tm)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "score track: out of memory at %zu rows", t->rows);
+        return kws_err(err, err_len, KWS_ERR_NOMEM, "score track: out of memory at %zu rows",
+                       t->rows);
     t->t_ms = tm;
     t->cap_rows = cap;
     return KWS_OK;
@@ -86,28 +83,25 @@ enum kws_status mdl_track_feed(struct mdl_track *t, const int16_t *samples, size
         size_t used = 0;
         size_t got = dsp_micro_feed(t->fe, samples + pos, n - pos, &used, frame, 1);
         pos += used;
-        if (!got)
-            break;                    /* the rest is buffered in the frontend */
+        if (!got) break; /* the rest is buffered in the frontend */
         t->frames++;
-        if (t->win_frames == win) {   /* slide the window by one frame */
+        if (t->win_frames == win) { /* slide the window by one frame */
             memmove(t->window, t->window + ch, (win - 1) * ch * sizeof *t->window);
             t->win_frames--;
         }
         memcpy(t->window + t->win_frames * ch, frame, ch * sizeof *frame);
         t->win_frames++;
-        if (t->win_frames < win)
-            continue;
+        if (t->win_frames < win) continue;
         if ((st = grow(t, err, err_len)) != KWS_OK ||
-            (st = mdl_kws_score(t->kws, t->window, t->scores + t->rows * (size_t)t->n_classes,
-                                err, err_len)) != KWS_OK)
+            (st = mdl_kws_score(t->kws, t->window, t->scores + t->rows * (size_t)t->n_classes, err,
+                                err_len)) != KWS_OK)
             break;
         t->t_ms[t->rows] = mdl_track_stamp_ms(t->rows, (int)win);
         t->rows++;
         done++;
     }
     t->samples += pos;
-    if (consumed)
-        *consumed = pos;
+    if (consumed) *consumed = pos;
     return st;
 }
 
@@ -119,7 +113,7 @@ const int8_t *mdl_track_row(const struct mdl_track *t, size_t i)
 long mdl_track_row_at(const struct mdl_track *t, double t_s)
 {
     double ms = t_s * 1000.0;
-    size_t lo = 0, hi = t->rows;     /* first row stamped after ms */
+    size_t lo = 0, hi = t->rows; /* first row stamped after ms */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (t->t_ms[mid] <= ms)
@@ -135,24 +129,21 @@ int mdl_track_avg(const struct mdl_track *t, const struct mdl_detect_config *cfg
 {
     int n = t->n_classes;
     memset(avg, 0, (size_t)n * sizeof *avg);
-    if (i >= t->rows)
-        return 0;
+    if (i >= t->rows) return 0;
     /* The detector's queue at row i holds only rows inside the window (and
      * at most MDL_DETECT_QUEUE of them), so replaying those rows through the
      * detector itself gives exactly its averages there. */
     size_t j = i;
-    while (j > 0 && i - j + 1 < MDL_DETECT_QUEUE && (int64_t)t->t_ms[i] - t->t_ms[j - 1] <= cfg->window_ms)
+    while (j > 0 && i - j + 1 < MDL_DETECT_QUEUE &&
+           (int64_t)t->t_ms[i] - t->t_ms[j - 1] <= cfg->window_ms)
         j--;
     struct mdl_detect_config dc = *cfg;
     dc.n_classes = n;
     struct mdl_detect d;
-    struct mdl_detect_result r = {0};
-    if (mdl_detect_init(&d, &dc, NULL, 0) != KWS_OK)
-        return 0;
-    for (; j <= i; j++)
-        mdl_detect_process(&d, mdl_track_row(t, j), t->t_ms[j], &r, NULL, 0);
-    if (!r.valid)
-        return 0;
+    struct mdl_detect_result r = { 0 };
+    if (mdl_detect_init(&d, &dc, NULL, 0) != KWS_OK) return 0;
+    for (; j <= i; j++) mdl_detect_process(&d, mdl_track_row(t, j), t->t_ms[j], &r, NULL, 0);
+    if (!r.valid) return 0;
     memcpy(avg, r.avg, (size_t)n * sizeof *avg);
     return d.count;
 }

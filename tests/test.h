@@ -14,28 +14,48 @@
 
 static int test_failures;
 
-#define CHECK(cond) do { if (!(cond)) { \
-    fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    test_failures++; } } while (0)
+#define CHECK(cond) \
+    do { \
+        if (!(cond)) { \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            test_failures++; \
+        } \
+    } while (0)
 
-#define CHECK_INT(got, want) do { long long g_ = (long long)(got), w_ = (long long)(want); \
-    if (g_ != w_) { fprintf(stderr, "%s:%d: %s: got %lld, want %lld\n", \
-        __FILE__, __LINE__, #got, g_, w_); test_failures++; } } while (0)
+#define CHECK_INT(got, want) \
+    do { \
+        long long g_ = (long long)(got), w_ = (long long)(want); \
+        if (g_ != w_) { \
+            fprintf(stderr, "%s:%d: %s: got %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_); \
+            test_failures++; \
+        } \
+    } while (0)
 
-#define CHECK_NEAR(got, want, tol) do { double g_ = (double)(got), w_ = (double)(want); \
-    if (!(fabs(g_ - w_) <= (tol))) { fprintf(stderr, "%s:%d: %s: got %.9g, want %.9g (tol %g)\n", \
-        __FILE__, __LINE__, #got, g_, w_, (double)(tol)); test_failures++; } } while (0)
+#define CHECK_NEAR(got, want, tol) \
+    do { \
+        double g_ = (double)(got), w_ = (double)(want); \
+        if (!(fabs(g_ - w_) <= (tol))) { \
+            fprintf(stderr, "%s:%d: %s: got %.9g, want %.9g (tol %g)\n", __FILE__, __LINE__, #got, \
+                    g_, w_, (double)(tol)); \
+            test_failures++; \
+        } \
+    } while (0)
 
-#define CHECK_STR(got, want) do { const char *g_ = (got), *w_ = (want); \
-    if (!g_ || strcmp(g_, w_)) { fprintf(stderr, "%s:%d: %s: got \"%s\", want \"%s\"\n", \
-        __FILE__, __LINE__, #got, g_ ? g_ : "(null)", w_); test_failures++; } } while (0)
+#define CHECK_STR(got, want) \
+    do { \
+        const char *g_ = (got), *w_ = (want); \
+        if (!g_ || strcmp(g_, w_)) { \
+            fprintf(stderr, "%s:%d: %s: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, \
+                    g_ ? g_ : "(null)", w_); \
+            test_failures++; \
+        } \
+    } while (0)
 
 #define TEST_SKIP 77
 
 static inline int test_done(void)
 {
-    if (test_failures)
-        fprintf(stderr, "%d check(s) failed\n", test_failures);
+    if (test_failures) fprintf(stderr, "%d check(s) failed\n", test_failures);
     return test_failures ? 1 : 0;
 }
 

@@ -18,8 +18,8 @@
 #include "dsp/dsp.h"
 #include "train.h"
 
-static const char *const method_names[MDL_LAB_METHODS] = {"ptq", "qat", "unstructured",
-                                                          "structured"};
+static const char *const method_names[MDL_LAB_METHODS] = { "ptq", "qat", "unstructured",
+                                                           "structured" };
 
 const char *mdl_lab_method_name(enum mdl_lab_method m)
 {
@@ -41,10 +41,8 @@ enum kws_status mdl_lab_init(struct mdl_lab *lab, const struct mdl_dataset *ds,
     lab->ds = ds;
     lab->base = base;
     lab->n_test = 0;
-    for (size_t i = 0; i < ds->n; i++)
-        lab->n_test += ds->clips[i].split == MDL_SPLIT_TEST;
-    if (!lab->n_test)
-        return kws_err(err, err_len, KWS_ERR_ARG, "the data set has no test clips");
+    for (size_t i = 0; i < ds->n; i++) lab->n_test += ds->clips[i].split == MDL_SPLIT_TEST;
+    if (!lab->n_test) return kws_err(err, err_len, KWS_ERR_ARG, "the data set has no test clips");
     lab->test_label = malloc(lab->n_test * sizeof *lab->test_label);
     lab->test_x = malloc(lab->n_test * MDL_TC_IN * sizeof *lab->test_x);
     lab->test_i8 = malloc(lab->n_test * MDL_TC_IN);
@@ -54,18 +52,15 @@ enum kws_status mdl_lab_init(struct mdl_lab *lab, const struct mdl_dataset *ds,
         st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     for (size_t i = 0, j = 0; st == KWS_OK && i < ds->n; i++) {
         const struct mdl_clip *c = &ds->clips[i];
-        if (c->split != MDL_SPLIT_TEST)
-            continue;
+        if (c->split != MDL_SPLIT_TEST) continue;
         st = mdl_clip_features(ds, c, NULL, lab->test_x + j * MDL_TC_IN, u, err, err_len);
         for (int k = 0; k < MDL_TC_IN; k++)
             lab->test_i8[j * MDL_TC_IN + k] = dsp_micro_to_int8(u[k]);
         lab->test_label[j++] = c->label;
     }
     free(u);
-    if (st == KWS_OK)
-        st = mdl_tc_calibrate(base, ds, &lab->base_ranges, err, err_len);
-    if (st != KWS_OK)
-        mdl_lab_free(lab);
+    if (st == KWS_OK) st = mdl_tc_calibrate(base, ds, &lab->base_ranges, err, err_len);
+    if (st != KWS_OK) mdl_lab_free(lab);
     return st;
 }
 
@@ -89,9 +84,8 @@ void mdl_lab_result_free(struct mdl_lab_result *r)
 
 static uint64_t name_seed(uint64_t seed, const char *name)
 {
-    uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
-    for (; *name; name++)
-        h = (h ^ (uint8_t)*name) * 0x100000001b3ull;
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (; *name; name++) h = (h ^ (uint8_t)*name) * 0x100000001b3ull;
     return seed ^ h;
 }
 
@@ -105,10 +99,15 @@ static enum kws_status make_variant(struct mdl_lab *lab, const struct mdl_lab_va
     mdl_lab_variant_name(v, name, sizeof name);
     *m = *lab->base;
     mdl_tc_mask_all(mask);
-    struct mdl_tune_opts to = {.epochs = lab->ft_epochs, .batch = lab->batch, .lr = lab->ft_lr,
-                               .seed = name_seed(lab->seed, name), .progress = lab->progress,
-                               .user = lab->user, .stop = lab->stop, .global = lab->global,
-                               .sparsity = v->sparsity_pct / 100.0};
+    struct mdl_tune_opts to = { .epochs = lab->ft_epochs,
+                                .batch = lab->batch,
+                                .lr = lab->ft_lr,
+                                .seed = name_seed(lab->seed, name),
+                                .progress = lab->progress,
+                                .user = lab->user,
+                                .stop = lab->stop,
+                                .global = lab->global,
+                                .sparsity = v->sparsity_pct / 100.0 };
     struct mdl_tc_fq fq;
     enum kws_status st = KWS_OK;
     bool pruned = v->method == MDL_LAB_UNSTRUCTURED || v->method == MDL_LAB_STRUCTURED;
@@ -126,20 +125,16 @@ static enum kws_status make_variant(struct mdl_lab *lab, const struct mdl_lab_va
         if (v->finetune && lab->gradual && v->sparsity_pct > 0) {
             to.gradual = v->method == MDL_LAB_STRUCTURED ? 2 : 1;
             to.gradual_mask = mask;
-            *m = *lab->base;   /* the schedule starts from the dense model */
+            *m = *lab->base; /* the schedule starts from the dense model */
         }
         to.mask = mask;
-        if (v->finetune)
-            st = mdl_tc_finetune(lab->ds, &to, m, err, err_len);
+        if (v->finetune) st = mdl_tc_finetune(lab->ds, &to, m, err, err_len);
     }
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     /* QAT keeps the ranges it trained with; a pruned model is recalibrated. */
     struct mdl_tc_ranges r = lab->base_ranges;
-    if (pruned)
-        st = mdl_tc_calibrate(m, lab->ds, &r, err, err_len);
-    if (st == KWS_OK)
-        mdl_tc_quantize_bits(m, &r, (char (*)[32])lab->ds->labels, v->bits, q);
+    if (pruned) st = mdl_tc_calibrate(m, lab->ds, &r, err, err_len);
+    if (st == KWS_OK) mdl_tc_quantize_bits(m, &r, (char(*)[32])lab->ds->labels, v->bits, q);
     return st;
 }
 
@@ -153,8 +148,7 @@ static void evaluate(const struct mdl_lab *lab, const struct mdl_tinyconv *m,
         int8_t logits[MDL_TC_MAX_CLASSES];
         mdl_tc_forward(m, lab->test_x + i * MDL_TC_IN, NULL, act, probs);
         int best = 0;
-        for (int k = 1; k < m->n_classes; k++)
-            best = probs[k] > probs[best] ? k : best;
+        for (int k = 1; k < m->n_classes; k++) best = probs[k] > probs[best] ? k : best;
         fc += best == lab->test_label[i];
         r->pred[i] = (uint8_t)mdl_tc_quant_run(q, lab->test_i8 + i * MDL_TC_IN, logits);
         qc += r->pred[i] == lab->test_label[i];
@@ -184,8 +178,7 @@ static enum kws_status run_interp(const struct mdl_lab *lab, const struct mdl_mo
 {
     struct mdl_interp it;
     enum kws_status st = mdl_interp_init(&it, mm, err, err_len);
-    if (st != KWS_OK)
-        return st;
+    if (st != KWS_OK) return st;
     void *in, *out;
     const struct mdl_tensor *ti = mdl_interp_input(&it, 0, &in);
     const struct mdl_tensor *to = mdl_interp_output(&it, 0, &out);
@@ -216,11 +209,10 @@ static enum kws_status run_interp(const struct mdl_lab *lab, const struct mdl_mo
 static enum kws_status measure(const struct mdl_lab *lab, int nc, struct mdl_lab_result *r,
                                char *err, size_t err_len)
 {
-    struct mdl_model mm = {0};
-    struct mdl_info info = {0};
+    struct mdl_model mm = { 0 };
+    struct mdl_info info = { 0 };
     enum kws_status st = mdl_model_load_mem(r->model, r->model_len, &mm, err, err_len);
-    if (st == KWS_OK)
-        st = mdl_model_info(&mm, MDL_FLOPS_DEFAULT, &info, err, err_len);
+    if (st == KWS_OK) st = mdl_model_info(&mm, MDL_FLOPS_DEFAULT, &info, err, err_len);
     if (st == KWS_OK) {
         r->params = info.params;
         r->params_nonzero = info.nonzero_params;
@@ -236,13 +228,11 @@ static enum kws_status measure(const struct mdl_lab *lab, int nc, struct mdl_lab
                 r->conv_flops = l->flops;
                 r->channels = mm.tensors[o->inputs[1]].dims[3];
             }
-            if (l->op != MDL_OP_DEPTHWISE_CONV_2D && l->op != MDL_OP_FULLY_CONNECTED)
-                continue;
+            if (l->op != MDL_OP_DEPTHWISE_CONV_2D && l->op != MDL_OP_FULLY_CONNECTED) continue;
             const struct mdl_tensor *w = &mm.tensors[o->inputs[1]];
             const int8_t *d = w->data;
             r->weights += w->n_elems;
-            for (size_t k = 0; k < w->n_elems; k++)
-                r->weights_nonzero += d[k] != 0;
+            for (size_t k = 0; k < w->n_elems; k++) r->weights_nonzero += d[k] != 0;
         }
         mdl_info_free(&info);
         st = run_interp(lab, &mm, nc, r, err, err_len);
@@ -267,19 +257,16 @@ enum kws_status mdl_lab_run(struct mdl_lab *lab, const struct mdl_lab_variant *v
     enum kws_status st = KWS_OK;
     if (!m || !mask || !q || !r->pred || !r->scores)
         st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
-    if (st == KWS_OK)
-        st = make_variant(lab, v, m, mask, q, err, err_len);
+    if (st == KWS_OK) st = make_variant(lab, v, m, mask, q, err, err_len);
     if (st == KWS_OK) {
         evaluate(lab, m, q, r);
         st = mdl_tc_to_tflite_channels(q, v->method == MDL_LAB_STRUCTURED ? mask->chan : NULL,
                                        &r->model, &r->model_len, err, err_len);
     }
-    if (st == KWS_OK)
-        st = measure(lab, nc, r, err, err_len);
+    if (st == KWS_OK) st = measure(lab, nc, r, err, err_len);
     free(m);
     free(mask);
     free(q);
-    if (st != KWS_OK)
-        mdl_lab_result_free(r);
+    if (st != KWS_OK) mdl_lab_result_free(r);
     return st;
 }

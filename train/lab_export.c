@@ -25,16 +25,14 @@ static void resize(struct mdl_tensor *t, int dim, int n)
 {
     t->dims[dim] = n;
     t->n_elems = 1;
-    for (int d = 0; d < t->n_dims; d++)
-        t->n_elems *= (size_t)t->dims[d];
+    for (int d = 0; d < t->n_dims; d++) t->n_elems *= (size_t)t->dims[d];
     t->bytes = t->n_elems * mdl_type_size(t->type);
-    if (t->data)
-        t->data_size = t->bytes;
+    if (t->data) t->data_size = t->bytes;
 }
 
 /* Rewrites m's description in place to the kept channels; c holds the data. */
-static enum kws_status cut_channels(struct mdl_model *m, const uint8_t *keep, int k,
-                                    struct cut *c, char *err, size_t err_len)
+static enum kws_status cut_channels(struct mdl_model *m, const uint8_t *keep, int k, struct cut *c,
+                                    char *err, size_t err_len)
 {
     if (m->n_ops != 4 || m->ops[1].op != MDL_OP_DEPTHWISE_CONV_2D ||
         m->ops[2].op != MDL_OP_FULLY_CONNECTED)
@@ -46,10 +44,8 @@ static enum kws_status cut_channels(struct mdl_model *m, const uint8_t *keep, in
     const int32_t *b0 = b->data;
     int nc = fw->dims[0], taps = MDL_TC_KH * MDL_TC_KW, pos = MDL_TC_OUT_H * MDL_TC_OUT_W;
     for (int c0 = 0, j = 0; c0 < MDL_TC_FILTERS; c0++) {
-        if (!keep[c0])
-            continue;
-        for (int t = 0; t < taps; t++)
-            c->conv_w[t * k + j] = w0[t * MDL_TC_FILTERS + c0];
+        if (!keep[c0]) continue;
+        for (int t = 0; t < taps; t++) c->conv_w[t * k + j] = w0[t * MDL_TC_FILTERS + c0];
         c->conv_b[j] = b0[c0];
         c->w_scale[j] = w->scale[c0];
         c->b_scale[j] = b->scale[c0];
@@ -81,27 +77,19 @@ enum kws_status mdl_tc_to_tflite_channels(const struct mdl_tc_quant *q, const ui
                                           uint8_t **out, size_t *len, char *err, size_t err_len)
 {
     int k = 0;
-    for (int c = 0; chan_keep && c < MDL_TC_FILTERS; c++)
-        k += chan_keep[c] != 0;
-    if (!chan_keep || k == MDL_TC_FILTERS)
-        return mdl_tc_to_tflite(q, out, len, err, err_len);
-    if (k < 1)
-        return kws_err(err, err_len, KWS_ERR_ARG, "structured pruning kept no channel");
+    for (int c = 0; chan_keep && c < MDL_TC_FILTERS; c++) k += chan_keep[c] != 0;
+    if (!chan_keep || k == MDL_TC_FILTERS) return mdl_tc_to_tflite(q, out, len, err, err_len);
+    if (k < 1) return kws_err(err, err_len, KWS_ERR_ARG, "structured pruning kept no channel");
     uint8_t *full = NULL;
     size_t full_len = 0;
     enum kws_status st = mdl_tc_to_tflite(q, &full, &full_len, err, err_len);
-    if (st != KWS_OK)
-        return st;
-    struct mdl_model m = {0};
+    if (st != KWS_OK) return st;
+    struct mdl_model m = { 0 };
     struct cut *c = malloc(sizeof *c);
-    if (!c)
-        st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
-    if (st == KWS_OK)
-        st = mdl_model_load_mem(full, full_len, &m, err, err_len);
-    if (st == KWS_OK)
-        st = cut_channels(&m, chan_keep, k, c, err, err_len);
-    if (st == KWS_OK)
-        st = mdl_model_write(&m, out, len, err, err_len);
+    if (!c) st = kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (st == KWS_OK) st = mdl_model_load_mem(full, full_len, &m, err, err_len);
+    if (st == KWS_OK) st = cut_channels(&m, chan_keep, k, c, err, err_len);
+    if (st == KWS_OK) st = mdl_model_write(&m, out, len, err, err_len);
     mdl_model_free(&m);
     free(c);
     free(full);

@@ -12,8 +12,7 @@ enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char
                                   size_t err_len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     memset(m, 0, sizeof *m);
     char magic[8];
     enum kws_status st = KWS_OK;
@@ -26,8 +25,8 @@ enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char
     if (st == KWS_OK &&
         (fread(m->conv_w, sizeof m->conv_w, 1, f) != 1 ||
          fread(m->conv_b, sizeof m->conv_b, 1, f) != 1 ||
-         fread(m->fc_w, sizeof(float), nfc, f) != nfc || fread(m->fc_b, sizeof(float), nc, f) != nc ||
-         fgetc(f) != EOF))
+         fread(m->fc_w, sizeof(float), nfc, f) != nfc ||
+         fread(m->fc_b, sizeof(float), nc, f) != nc || fgetc(f) != EOF))
         st = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: truncated or oversized checkpoint", path);
     fclose(f);
     return st;
@@ -37,15 +36,14 @@ enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m
                                   size_t err_len)
 {
     FILE *f = fopen(path, "wb");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     size_t nfc = (size_t)m->n_classes * MDL_TC_ACT, nc = (size_t)m->n_classes;
     int ok = fwrite("KWTC0001", 1, 8, f) == 8 &&
-             fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
-             fwrite(m->conv_w, sizeof m->conv_w, 1, f) == 1 &&
-             fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
-             fwrite(m->fc_w, sizeof(float), nfc, f) == nfc &&
-             fwrite(m->fc_b, sizeof(float), nc, f) == nc;
+        fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
+        fwrite(m->conv_w, sizeof m->conv_w, 1, f) == 1 &&
+        fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
+        fwrite(m->fc_w, sizeof(float), nfc, f) == nfc &&
+        fwrite(m->fc_b, sizeof(float), nc, f) == nc;
     ok = fclose(f) == 0 && ok;
     return ok ? KWS_OK : kws_err(err, err_len, KWS_ERR_IO, "%s: write failed", path);
 }

@@ -25,10 +25,15 @@
 
 static int bits_ok(int bits)
 {
-    return bits < MDL_LAB_MIN_BITS ? MDL_LAB_MIN_BITS : bits > MDL_LAB_MAX_BITS ? MDL_LAB_MAX_BITS : bits;
+    return bits < MDL_LAB_MIN_BITS ? MDL_LAB_MIN_BITS
+        : bits > MDL_LAB_MAX_BITS  ? MDL_LAB_MAX_BITS
+                                   : bits;
 }
 
-static int wmax(int bits) { return (1 << (bits - 1)) - 1; }
+static int wmax(int bits)
+{
+    return (1 << (bits - 1)) - 1;
+}
 
 static int8_t qw(double v, int qmax)
 {
@@ -45,8 +50,7 @@ static int32_t q32(double v)
 /* The ReLU output grid: [0, hi] on 2^bits levels ending at 127. */
 static void relu_grid(float hi, int bits, float *scale, int *zp)
 {
-    if (hi < 1e-6f)
-        hi = 1e-6f;
+    if (hi < 1e-6f) hi = 1e-6f;
     *scale = hi / (float)((1 << bits) - 1);
     *zp = 128 - (1 << bits);
 }
@@ -54,12 +58,9 @@ static void relu_grid(float hi, int bits, float *scale, int *zp)
 /* The logits grid: [lo, hi] widened to contain 0, 8-bit (train_quant.c's). */
 static void logit_grid(float lo, float hi, float *scale, int *zp)
 {
-    if (lo > 0.0f)
-        lo = 0.0f;
-    if (hi < 0.0f)
-        hi = 0.0f;
-    if (hi - lo < 1e-6f)
-        hi = lo + 1e-6f;
+    if (lo > 0.0f) lo = 0.0f;
+    if (hi < 0.0f) hi = 0.0f;
+    if (hi - lo < 1e-6f) hi = lo + 1e-6f;
     *scale = (hi - lo) / 255.0f;
     long z = lround(-128.0 - lo / *scale);
     *zp = (int)(z < -128 ? -128 : z > 127 ? 127 : z);
@@ -85,13 +86,10 @@ static double grid_error(const float *w, int n, int stride, int qmax, float s)
 static float weight_scale(const float *w, int n, int stride, int qmax)
 {
     float mx = 0.0f;
-    for (int i = 0; i < n; i++)
-        mx = fmaxf(mx, fabsf(w[i * stride]));
-    if (!(mx > 0.0f))
-        return 1.0f;
+    for (int i = 0; i < n; i++) mx = fmaxf(mx, fabsf(w[i * stride]));
+    if (!(mx > 0.0f)) return 1.0f;
     float best = mx / (float)qmax;
-    if (qmax >= 127)
-        return best;
+    if (qmax >= 127) return best;
     double best_e = grid_error(w, n, stride, qmax, best);
     for (int k = 1; k < 100; k++) {
         float s = mx * (float)k / 100.0f / (float)qmax;
@@ -121,8 +119,7 @@ void mdl_tc_quantize_bits(const struct mdl_tinyconv *m, const struct mdl_tc_rang
     int qmax = wmax(bits);
     memset(q, 0, sizeof *q);
     q->n_classes = m->n_classes;
-    for (int c = 0; c < m->n_classes; c++)
-        memcpy(q->labels[c], labels[c], sizeof q->labels[c]);
+    for (int c = 0; c < m->n_classes; c++) memcpy(q->labels[c], labels[c], sizeof q->labels[c]);
     q->in_scale = MDL_TC_IN_SCALE;
     q->in_zp = -128;
     relu_grid(r->act_max, bits, &q->conv_out_scale, &q->conv_out_zp);
@@ -138,8 +135,7 @@ void mdl_tc_quantize_bits(const struct mdl_tinyconv *m, const struct mdl_tc_rang
     }
     int nfc = m->n_classes * MDL_TC_ACT;
     q->fc_scale = fc_scale(m->fc_w, nfc, qmax);
-    for (int i = 0; i < nfc; i++)
-        q->fc_w[i] = qw(m->fc_w[i] / q->fc_scale, qmax);
+    for (int i = 0; i < nfc; i++) q->fc_w[i] = qw(m->fc_w[i] / q->fc_scale, qmax);
     for (int c = 0; c < m->n_classes; c++)
         q->fc_b[c] = q32(m->fc_b[c] / ((double)q->conv_out_scale * q->fc_scale));
 }
@@ -147,8 +143,7 @@ void mdl_tc_quantize_bits(const struct mdl_tinyconv *m, const struct mdl_tc_rang
 void mdl_tc_fake_weights(const struct mdl_tinyconv *m, int bits, struct mdl_tinyconv *out)
 {
     int qmax = wmax(bits_ok(bits));
-    if (out != m)
-        *out = *m;
+    if (out != m) *out = *m;
     for (int c = 0; c < MDL_TC_FILTERS; c++) {
         float s = conv_scale(m->conv_w, c, qmax);
         for (int k = 0; k < MDL_TC_KH * MDL_TC_KW; k++) {
@@ -158,8 +153,7 @@ void mdl_tc_fake_weights(const struct mdl_tinyconv *m, int bits, struct mdl_tiny
     }
     int nfc = m->n_classes * MDL_TC_ACT;
     float s = fc_scale(m->fc_w, nfc, qmax);
-    for (int i = 0; i < nfc; i++)
-        out->fc_w[i] = (float)qw(m->fc_w[i] / s, qmax) * s;
+    for (int i = 0; i < nfc; i++) out->fc_w[i] = (float)qw(m->fc_w[i] / s, qmax) * s;
 }
 
 void mdl_tc_fq_for(const struct mdl_tc_ranges *r, int bits, struct mdl_tc_fq *fq)

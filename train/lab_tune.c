@@ -43,10 +43,8 @@ static enum kws_status tune_init(struct tune *t, const struct mdl_dataset *ds, i
                                  char *err, size_t err_len)
 {
     memset(t, 0, sizeof *t);
-    for (size_t i = 0; i < ds->n; i++)
-        t->nt += ds->clips[i].split == MDL_SPLIT_TRAIN;
-    if (!t->nt)
-        return kws_err(err, err_len, KWS_ERR_ARG, "no training clips");
+    for (size_t i = 0; i < ds->n; i++) t->nt += ds->clips[i].split == MDL_SPLIT_TRAIN;
+    if (!t->nt) return kws_err(err, err_len, KWS_ERR_ARG, "no training clips");
     t->order = malloc(t->nt * sizeof *t->order);
     t->ep_order = malloc(t->nt * sizeof *t->ep_order);
     t->g = malloc(sizeof *t->g);
@@ -58,14 +56,13 @@ static enum kws_status tune_init(struct tune *t, const struct mdl_dataset *ds, i
         tune_free(t);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     }
-    size_t per_class[MDL_TC_MAX_CLASSES] = {0}, n = 0;
+    size_t per_class[MDL_TC_MAX_CLASSES] = { 0 }, n = 0;
     for (size_t i = 0; i < ds->n; i++)
         if (ds->clips[i].split == MDL_SPLIT_TRAIN) {
             t->order[n++] = i;
             per_class[ds->clips[i].label]++;
         }
-    for (int k = 2; k < ds->n_classes; k++)
-        t->cap = per_class[k] > t->cap ? per_class[k] : t->cap;
+    for (int k = 2; k < ds->n_classes; k++) t->cap = per_class[k] > t->cap ? per_class[k] : t->cap;
     t->g->n_classes = n_classes;
     return KWS_OK;
 }
@@ -78,11 +75,10 @@ static size_t epoch_order(struct tune *t, const struct mdl_dataset *ds, struct m
         t->order[i] = t->order[j];
         t->order[j] = s;
     }
-    size_t ne = 0, taken[2] = {0, 0};
+    size_t ne = 0, taken[2] = { 0, 0 };
     for (size_t i = 0; i < t->nt; i++) {
         int lab = ds->clips[t->order[i]].label;
-        if (lab < 2 && taken[lab]++ >= t->cap)
-            continue;
+        if (lab < 2 && taken[lab]++ >= t->cap) continue;
         t->ep_order[ne++] = t->order[i];
     }
     return ne;
@@ -103,40 +99,36 @@ static int argmax(const float *p, int n)
 {
     int b = 0;
     for (int k = 1; k < n; k++)
-        if (p[k] > p[b])
-            b = k;
+        if (p[k] > p[b]) b = k;
     return b;
 }
 
 /* One mini-batch [b0, b1) of the epoch: gradients, Adam step, mask. */
 static enum kws_status batch_step(struct tune *t, const struct mdl_dataset *ds,
                                   const struct mdl_tune_opts *o, const struct mdl_tc_mask *mask,
-                                  struct mdl_tinyconv *m, struct mdl_rng *rng, size_t b0,
-                                  size_t b1, float lr, double *loss_sum, size_t *correct,
-                                  char *err, size_t err_len)
+                                  struct mdl_tinyconv *m, struct mdl_rng *rng, size_t b0, size_t b1,
+                                  float lr, double *loss_sum, size_t *correct, char *err,
+                                  size_t err_len)
 {
     mdl_tc_zero(t->g);
-    if (o->qat_bits)
-        mdl_tc_fake_weights(m, o->qat_bits, t->fwd);
+    if (o->qat_bits) mdl_tc_fake_weights(m, o->qat_bits, t->fwd);
     const struct mdl_tinyconv *f = o->qat_bits ? t->fwd : m;
     for (size_t b = b0; b < b1; b++) {
         const struct mdl_clip *c = &ds->clips[t->ep_order[b]];
         enum kws_status st = mdl_clip_features(ds, c, rng, t->x, NULL, err, err_len);
-        if (st != KWS_OK)
-            return st;
+        if (st != KWS_OK) return st;
         for (int i = 0; i < MDL_TC_ACT; i += 64) {
             uint64_t r = mdl_rng_next(rng);
             for (int k = 0; k < 64 && i + k < MDL_TC_ACT; k++)
                 t->drop[i + k] = (uint8_t)((r >> k) & 1);
         }
         float probs[MDL_TC_MAX_CLASSES];
-        *loss_sum += mdl_tc_backward_fq(f, o->qat_bits ? o->fq : NULL, t->x, c->label, t->drop,
-                                        t->g, probs);
+        *loss_sum +=
+            mdl_tc_backward_fq(f, o->qat_bits ? o->fq : NULL, t->x, c->label, t->drop, t->g, probs);
         *correct += argmax(probs, m->n_classes) == c->label;
     }
     mdl_tc_adam_step(m, t->g, (int)(b1 - b0), t->adam, lr);
-    if (mask)
-        mdl_tc_mask_apply(m, mask);
+    if (mask) mdl_tc_mask_apply(m, mask);
     return KWS_OK;
 }
 
@@ -149,9 +141,8 @@ enum kws_status mdl_tc_finetune(const struct mdl_dataset *ds, const struct mdl_t
         return kws_err(err, err_len, KWS_ERR_ARG, "gradual pruning needs a mask to fill");
     struct tune t;
     enum kws_status st = tune_init(&t, ds, m->n_classes, err, err_len);
-    if (st != KWS_OK)
-        return st;
-    struct mdl_rng rng = {o->seed ^ 0xF1E7A11Dull};
+    if (st != KWS_OK) return st;
+    struct mdl_rng rng = { o->seed ^ 0xF1E7A11Dull };
     const struct mdl_tc_mask *mask = o->gradual ? o->gradual_mask : o->mask;
     for (int ep = 1; ep <= o->epochs && st == KWS_OK; ep++) {
         float lr = ep > o->epochs - o->epochs / 5 ? o->lr * 0.1f : o->lr;
@@ -160,11 +151,10 @@ enum kws_status mdl_tc_finetune(const struct mdl_dataset *ds, const struct mdl_t
             mdl_tc_mask_apply(m, mask);
         }
         size_t ne = epoch_order(&t, ds, &rng), correct = 0;
-        struct mdl_train_progress pr = {.epoch = ep, .epochs = o->epochs, .total = ne};
+        struct mdl_train_progress pr = { .epoch = ep, .epochs = o->epochs, .total = ne };
         double loss_sum = 0.0;
         for (size_t b0 = 0; b0 < ne && st == KWS_OK; b0 += (size_t)o->batch) {
-            if (o->stop && *o->stop)
-                st = kws_err(err, err_len, KWS_ERR_CLOSED, "interrupted");
+            if (o->stop && *o->stop) st = kws_err(err, err_len, KWS_ERR_CLOSED, "interrupted");
             size_t b1 = b0 + (size_t)o->batch < ne ? b0 + (size_t)o->batch : ne;
             if (st == KWS_OK)
                 st = batch_step(&t, ds, o, mask, m, &rng, b0, b1, lr, &loss_sum, &correct, err,
@@ -172,12 +162,10 @@ enum kws_status mdl_tc_finetune(const struct mdl_dataset *ds, const struct mdl_t
             pr.done = b1;
             pr.loss = (float)(loss_sum / (double)b1);
             pr.acc = (float)correct / (float)b1;
-            if (o->progress && st == KWS_OK)
-                o->progress(&pr, o->user);
+            if (o->progress && st == KWS_OK) o->progress(&pr, o->user);
         }
         pr.epoch_done = true;
-        if (o->progress && st == KWS_OK)
-            o->progress(&pr, o->user);
+        if (o->progress && st == KWS_OK) o->progress(&pr, o->user);
     }
     tune_free(&t);
     return st;

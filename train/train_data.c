@@ -19,14 +19,19 @@
 #include "dsp/dsp.h"
 #include "train.h"
 
-static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint16_t le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 
 enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *err, size_t err_len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot open", path);
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot open", path);
     uint8_t h[12];
     enum kws_status st = KWS_ERR_FORMAT;
     int fmt_ok = 0;
@@ -36,24 +41,21 @@ enum kws_status mdl_wav_read(const char *path, int16_t **out, size_t *n, char *e
     }
     for (;;) {
         uint8_t c[8];
-        if (fread(c, 1, 8, f) != 8)
-            break;
+        if (fread(c, 1, 8, f) != 8) break;
         uint32_t len = le32(c + 4);
         if (!memcmp(c, "fmt ", 4)) {
             uint8_t fm[16];
-            if (len < 16 || fread(fm, 1, 16, f) != 16)
-                break;
-            if (le16(fm) != 1 || le16(fm + 2) != 1 || le32(fm + 4) != KWS_RATE_HZ || le16(fm + 14) != 16) {
+            if (len < 16 || fread(fm, 1, 16, f) != 16) break;
+            if (le16(fm) != 1 || le16(fm + 2) != 1 || le32(fm + 4) != KWS_RATE_HZ ||
+                le16(fm + 14) != 16) {
                 fclose(f);
                 return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
                                "%s: training needs 16-bit PCM mono 16 kHz WAV", path);
             }
             fmt_ok = 1;
-            if (fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR))
-                break;
+            if (fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR)) break;
         } else if (!memcmp(c, "data", 4)) {
-            if (!fmt_ok || len > 64u * 1024 * 1024)
-                break;
+            if (!fmt_ok || len > 64u * 1024 * 1024) break;
             size_t cnt = len / 2;
             int16_t *s = malloc(cnt ? cnt * 2 : 2);
             if (!s) {
@@ -88,32 +90,27 @@ static char **list_dir(const char *dir, size_t *n)
 {
     DIR *d = opendir(dir);
     *n = 0;
-    if (!d)
-        return NULL;
+    if (!d) return NULL;
     size_t cap = 64;
     char **v = malloc(cap * sizeof *v);
     struct dirent *e;
     while (v && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         if (*n == cap) {
             char **nv = realloc(v, (cap *= 2) * sizeof *v);
-            if (!nv)
-                break;
+            if (!nv) break;
             v = nv;
         }
         v[(*n)++] = strdup(e->d_name);
     }
     closedir(d);
-    if (v)
-        qsort(v, *n, sizeof *v, cmp_str);
+    if (v) qsort(v, *n, sizeof *v, cmp_str);
     return v;
 }
 
 static void free_list(char **v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
+    for (size_t i = 0; i < n; i++) free(v[i]);
     free(v);
 }
 
@@ -123,14 +120,13 @@ static int is_wav(const char *name)
     return l > 4 && !strcmp(name + l - 4, ".wav");
 }
 
-static enum kws_status add_clip(struct mdl_dataset *ds, const char *path, int label,
-                                int16_t *s, size_t n, char *err, size_t err_len)
+static enum kws_status add_clip(struct mdl_dataset *ds, const char *path, int label, int16_t *s,
+                                size_t n, char *err, size_t err_len)
 {
     if (ds->n == ds->cap) {
         size_t cap = ds->cap ? ds->cap * 2 : 256;
         struct mdl_clip *c = realloc(ds->clips, cap * sizeof *c);
-        if (!c)
-            return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+        if (!c) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
         ds->clips = c;
         ds->cap = cap;
     }
@@ -139,8 +135,7 @@ static enum kws_status add_clip(struct mdl_dataset *ds, const char *path, int la
     snprintf(c->name, sizeof c->name, "%s", path);
     c->label = label;
     c->split = mdl_split_of(path, ds->val_pct, ds->test_pct);
-    if (s)
-        memcpy(c->samples, s, (n < MDL_CLIP_SAMPLES ? n : MDL_CLIP_SAMPLES) * sizeof *s);
+    if (s) memcpy(c->samples, s, (n < MDL_CLIP_SAMPLES ? n : MDL_CLIP_SAMPLES) * sizeof *s);
     return KWS_OK;
 }
 
@@ -161,36 +156,31 @@ enum kws_status mdl_dataset_load(const char *dir, const char *const *words, int 
 
     size_t nd;
     char **sub = list_dir(dir, &nd);
-    if (!sub)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot read directory", dir);
+    if (!sub) return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot read directory", dir);
     enum kws_status st = KWS_OK;
     int have_silence = 0;
     char path[4096];
     for (size_t i = 0; i < nd && st == KWS_OK; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
         struct stat sb;
-        if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
-            continue;
+        if (stat(path, &sb) || !S_ISDIR(sb.st_mode)) continue;
         int label = 1, noise = !strcmp(sub[i], "_background_noise_");
         if (!strcmp(sub[i], "_silence_")) {
             label = 0;
             have_silence = 1;
         }
         for (int w = 0; w < n_words; w++)
-            if (!strcmp(sub[i], words[w]))
-                label = w + 2;
+            if (!strcmp(sub[i], words[w])) label = w + 2;
         size_t nf;
         char **files = list_dir(path, &nf);
         for (size_t j = 0; j < nf && st == KWS_OK; j++) {
-            if (!is_wav(files[j]))
-                continue;
+            if (!is_wav(files[j])) continue;
             char fp[4096 + 256];
             snprintf(fp, sizeof fp, "%s/%s", path, files[j]);
             int16_t *s;
             size_t n;
             st = mdl_wav_read(fp, &s, &n, err, err_len);
-            if (st != KWS_OK)
-                break;
+            if (st != KWS_OK) break;
             if (noise) {
                 if (ds->n_noise < MDL_MAX_NOISE && n >= MDL_CLIP_SAMPLES) {
                     ds->noise[ds->n_noise] = s;
@@ -224,25 +214,23 @@ enum kws_status mdl_dataset_load(const char *dir, const char *const *words, int 
         for (size_t i = 0; i < ds->n && !seen; i++)
             seen = ds->clips[i].label == c && ds->clips[i].split == MDL_SPLIT_TRAIN;
         if (!seen && st == KWS_OK)
-            st = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no training clips for class %s",
-                         dir, ds->labels[c]);
+            st = kws_err(err, err_len, KWS_ERR_FORMAT, "%s: no training clips for class %s", dir,
+                         ds->labels[c]);
     }
-    if (st != KWS_OK)
-        mdl_dataset_free(ds);
+    if (st != KWS_OK) mdl_dataset_free(ds);
     return st;
 }
 
 void mdl_dataset_free(struct mdl_dataset *ds)
 {
     free(ds->clips);
-    for (size_t i = 0; i < ds->n_noise; i++)
-        free(ds->noise[i]);
+    for (size_t i = 0; i < ds->n_noise; i++) free(ds->noise[i]);
     memset(ds, 0, sizeof *ds);
 }
 
 enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl_clip *c,
-                                  struct mdl_rng *aug, float *x, uint16_t *u16,
-                                  char *err, size_t err_len)
+                                  struct mdl_rng *aug, float *x, uint16_t *u16, char *err,
+                                  size_t err_len)
 {
     static const struct dsp_micro_config *cfgp;
     static struct dsp_micro_config cfg;
@@ -271,14 +259,12 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
             size_t off = (size_t)(mdl_rng_next(aug) % (ds->noise_len[k] - MDL_CLIP_SAMPLES + 1));
             noise = ds->noise[k] + off;
             double u = mdl_rng_uniform(aug), v = mdl_rng_uniform(aug);
-            if (u < 0.8)
-                vol = 0.1 * v;
+            if (u < 0.8) vol = 0.1 * v;
         }
         for (int i = 0; i < MDL_CLIP_SAMPLES; i++) {
             int j = i - shift;
             double s = (j >= 0 && j < MDL_CLIP_SAMPLES) ? c->samples[j] : 0.0;
-            if (noise)
-                s += vol * noise[i];
+            if (noise) s += vol * noise[i];
             s = s > 32767.0 ? 32767.0 : s < -32768.0 ? -32768.0 : s;
             buf[i] = (int16_t)s;
         }
@@ -287,11 +273,9 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
     uint16_t *f = NULL;
     size_t frames = 0;
     enum kws_status st = dsp_micro_clip(cfgp, in, n_in, &f, &frames, err, err_len);
-    if (st != KWS_OK)
-        return st;
-    if (frames > MDL_TC_IN_H) {   /* context first: keep the window's frames */
-        memmove(f, f + (frames - MDL_TC_IN_H) * KWS_FEATURE_CHANNELS,
-                MDL_TC_IN * sizeof *f);
+    if (st != KWS_OK) return st;
+    if (frames > MDL_TC_IN_H) { /* context first: keep the window's frames */
+        memmove(f, f + (frames - MDL_TC_IN_H) * KWS_FEATURE_CHANNELS, MDL_TC_IN * sizeof *f);
         frames = MDL_TC_IN_H;
     }
     if (frames != MDL_TC_IN_H) {
@@ -299,10 +283,8 @@ enum kws_status mdl_clip_features(const struct mdl_dataset *ds, const struct mdl
         return kws_err(err, err_len, KWS_ERR_FORMAT, "micro frontend gave %zu frames, want %d",
                        frames, MDL_TC_IN_H);
     }
-    for (int i = 0; i < MDL_TC_IN; i++)
-        x[i] = (float)f[i] / MDL_FEATURE_DIV;
-    if (u16)
-        memcpy(u16, f, MDL_TC_IN * sizeof *u16);
+    for (int i = 0; i < MDL_TC_IN; i++) x[i] = (float)f[i] / MDL_FEATURE_DIV;
+    if (u16) memcpy(u16, f, MDL_TC_IN * sizeof *u16);
     free(f);
     return KWS_OK;
 }

@@ -49,8 +49,7 @@ static void op(struct mdl_operator *o, enum mdl_op code, const int *in, int nin,
     memset(o, 0, sizeof *o);
     o->op = code;
     o->n_inputs = nin;
-    for (int i = 0; i < nin; i++)
-        o->inputs[i] = in[i];
+    for (int i = 0; i < nin; i++) o->inputs[i] = in[i];
     o->n_outputs = 1;
     o->outputs[0] = out;
     /* The defaults struct mdl_op_params documents. */
@@ -76,16 +75,17 @@ static void describe(const struct mdl_tc_quant *q, struct tc_desc *d, struct mdl
     d->reshape_shape[3] = 1;
     memcpy(d->conv_b, q->conv_b, sizeof d->conv_b);
     memcpy(d->fc_b, q->fc_b, sizeof d->fc_b);
-    const int32_t in_dims[2] = {1, MDL_TC_IN}, four[1] = {4};
-    const int32_t w_dims[4] = {1, MDL_TC_KH, MDL_TC_KW, MDL_TC_FILTERS}, b_dims[1] = {MDL_TC_FILTERS};
-    const int32_t a_dims[4] = {1, MDL_TC_OUT_H, MDL_TC_OUT_W, MDL_TC_FILTERS};
-    const int32_t fw_dims[2] = {nc, MDL_TC_ACT}, fb_dims[1] = {nc}, out_dims[2] = {1, nc};
+    const int32_t in_dims[2] = { 1, MDL_TC_IN }, four[1] = { 4 };
+    const int32_t w_dims[4] = { 1, MDL_TC_KH, MDL_TC_KW, MDL_TC_FILTERS },
+                  b_dims[1] = { MDL_TC_FILTERS };
+    const int32_t a_dims[4] = { 1, MDL_TC_OUT_H, MDL_TC_OUT_W, MDL_TC_FILTERS };
+    const int32_t fw_dims[2] = { nc, MDL_TC_ACT }, fb_dims[1] = { nc }, out_dims[2] = { 1, nc };
 
     d->scale[0][0] = d->scale[2][0] = q->in_scale;
     d->zp[0][0] = d->zp[2][0] = q->in_zp;
     for (int c = 0; c < MDL_TC_FILTERS; c++) {
         d->scale[3][c] = q->conv_scale[c];
-        d->scale[4][c] = q->in_scale * q->conv_scale[c];  /* bias: input * weight scale */
+        d->scale[4][c] = q->in_scale * q->conv_scale[c]; /* bias: input * weight scale */
     }
     d->scale[5][0] = q->conv_out_scale;
     d->zp[5][0] = q->conv_out_zp;
@@ -108,7 +108,8 @@ static void describe(const struct mdl_tc_quant *q, struct tc_desc *d, struct mdl
     tensor(d, 8, "logits", MDL_T_INT8, out_dims, 2, NULL, 1, 0);
     tensor(d, 9, "labels_softmax", MDL_T_INT8, out_dims, 2, NULL, 1, 0);
 
-    static const int r_in[2] = {0, 1}, dw_in[3] = {2, 3, 4}, fc_in[3] = {5, 6, 7}, sm_in[1] = {8};
+    static const int r_in[2] = { 0, 1 }, dw_in[3] = { 2, 3, 4 }, fc_in[3] = { 5, 6, 7 },
+                     sm_in[1] = { 8 };
     op(&d->ops[0], MDL_OP_RESHAPE, r_in, 2, 2);
     d->ops[0].p.n_new_shape = 4;
     memcpy(d->ops[0].p.new_shape, d->reshape_shape, sizeof d->reshape_shape);
@@ -139,8 +140,7 @@ enum kws_status mdl_tc_to_tflite(const struct mdl_tc_quant *q, uint8_t **out, si
     if (q->n_classes < 2 || q->n_classes > MDL_TC_MAX_CLASSES)
         return kws_err(err, err_len, KWS_ERR_ARG, "bad class count %d", q->n_classes);
     struct tc_desc *d = malloc(sizeof *d);
-    if (!d)
-        return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
+    if (!d) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     struct mdl_model m;
     describe(q, d, &m);
     enum kws_status st = mdl_model_write(&m, out, len, err, err_len);
@@ -164,10 +164,8 @@ enum kws_status mdl_write_cc(const char *path, const char *name, const uint8_t *
                              char *err, size_t err_len)
 {
     FILE *f = fopen(path, "w");
-    if (!f)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot create", path);
+    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: cannot create", path);
     int ok = mdl_write_cc_to(f, name, data, len);
-    if (fclose(f) || !ok)
-        return kws_err(err, err_len, KWS_ERR_IO, "%s: write failed", path);
+    if (fclose(f) || !ok) return kws_err(err, err_len, KWS_ERR_IO, "%s: write failed", path);
     return KWS_OK;
 }

@@ -9,29 +9,26 @@
 
 static const struct mdl_tensor *tin(const struct mdl_model *m, const struct mdl_operator *op, int i)
 {
-    if (i >= op->n_inputs || op->inputs[i] < 0 || op->inputs[i] >= m->n_tensors)
-        return NULL;
+    if (i >= op->n_inputs || op->inputs[i] < 0 || op->inputs[i] >= m->n_tensors) return NULL;
     return &m->tensors[op->inputs[i]];
 }
 
 static const struct mdl_tensor *tout(const struct mdl_model *m, const struct mdl_operator *op)
 {
-    if (op->n_outputs < 1 || op->outputs[0] < 0 || op->outputs[0] >= m->n_tensors)
-        return NULL;
+    if (op->n_outputs < 1 || op->outputs[0] < 0 || op->outputs[0] >= m->n_tensors) return NULL;
     return &m->tensors[op->outputs[0]];
 }
 
 static int q1(const struct mdl_tensor *t, float *scale, int *zp)
 {
-    if (!t || t->n_quant < 1)
-        return 0;
+    if (!t || t->n_quant < 1) return 0;
     *scale = t->scale[0];
     *zp = (int)t->zero_point[0];
     return 1;
 }
 
-enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q,
-                                  char *err, size_t err_len)
+enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant *q, char *err,
+                                  size_t err_len)
 {
     memset(q, 0, sizeof *q);
     if (m->n_ops != 4 || m->ops[0].op != MDL_OP_RESHAPE ||
@@ -45,11 +42,11 @@ enum kws_status mdl_tc_from_model(const struct mdl_model *m, struct mdl_tc_quant
     if (!in || !w || !b || !a || !fw || !fb || !lo || !so || in->type != MDL_T_INT8 ||
         in->n_elems != MDL_TC_IN || w->type != MDL_T_INT8 || w->n_elems != MDL_TC_CONV_W ||
         !w->data || b->type != MDL_T_INT32 || b->n_elems != MDL_TC_FILTERS || !b->data ||
-        a->n_elems != MDL_TC_ACT || fw->type != MDL_T_INT8 || !fw->data || fb->type != MDL_T_INT32 ||
-        !fb->data || dw->p.stride_w != MDL_TC_STRIDE || dw->p.stride_h != MDL_TC_STRIDE ||
-        dw->p.padding != MDL_PAD_SAME || dw->p.depth_multiplier != MDL_TC_FILTERS ||
-        dw->p.act != MDL_ACT_RELU || w->n_dims != 4 || w->dims[1] != MDL_TC_KH ||
-        w->dims[2] != MDL_TC_KW)
+        a->n_elems != MDL_TC_ACT || fw->type != MDL_T_INT8 || !fw->data ||
+        fb->type != MDL_T_INT32 || !fb->data || dw->p.stride_w != MDL_TC_STRIDE ||
+        dw->p.stride_h != MDL_TC_STRIDE || dw->p.padding != MDL_PAD_SAME ||
+        dw->p.depth_multiplier != MDL_TC_FILTERS || dw->p.act != MDL_ACT_RELU || w->n_dims != 4 ||
+        w->dims[1] != MDL_TC_KH || w->dims[2] != MDL_TC_KW)
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "not a TinyConv graph (shapes/types)");
     int nc = (int)lo->n_elems;
     if (nc < 2 || nc > MDL_TC_MAX_CLASSES || fw->n_elems != (size_t)nc * MDL_TC_ACT ||

@@ -31,25 +31,26 @@ double mdl_rng_uniform(struct mdl_rng *r)
 double mdl_rng_normal(struct mdl_rng *r)
 {
     double u1 = mdl_rng_uniform(r), u2 = mdl_rng_uniform(r);
-    if (u1 < 1e-300)
-        u1 = 1e-300;
+    if (u1 < 1e-300) u1 = 1e-300;
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
 void mdl_tc_init(struct mdl_tinyconv *m, int n_classes, uint64_t seed)
 {
-    struct mdl_rng r = {seed};
+    struct mdl_rng r = { seed };
     memset(m, 0, sizeof *m);
     m->n_classes = n_classes;
     /* TF's tiny_conv uses truncated normal with stddev 0.01 and zero bias. */
     for (int i = 0; i < MDL_TC_CONV_W; i++) {
         double v;
-        do v = mdl_rng_normal(&r); while (fabs(v) > 2.0);
+        do v = mdl_rng_normal(&r);
+        while (fabs(v) > 2.0);
         m->conv_w[i] = (float)(0.01 * v);
     }
     for (int i = 0; i < n_classes * MDL_TC_ACT; i++) {
         double v;
-        do v = mdl_rng_normal(&r); while (fabs(v) > 2.0);
+        do v = mdl_rng_normal(&r);
+        while (fabs(v) > 2.0);
         m->fc_w[i] = (float)(0.01 * v);
     }
 }
@@ -60,20 +61,16 @@ static void conv_forward(const struct mdl_tinyconv *m, const float *x, float *z)
     for (int oh = 0; oh < MDL_TC_OUT_H; oh++)
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {
             float acc[MDL_TC_FILTERS];
-            for (int c = 0; c < MDL_TC_FILTERS; c++)
-                acc[c] = m->conv_b[c];
+            for (int c = 0; c < MDL_TC_FILTERS; c++) acc[c] = m->conv_b[c];
             for (int kh = 0; kh < MDL_TC_KH; kh++) {
                 int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                if (ih < 0 || ih >= MDL_TC_IN_H)
-                    continue;
+                if (ih < 0 || ih >= MDL_TC_IN_H) continue;
                 for (int kw = 0; kw < MDL_TC_KW; kw++) {
                     int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                    if (iw < 0 || iw >= MDL_TC_IN_W)
-                        continue;
+                    if (iw < 0 || iw >= MDL_TC_IN_W) continue;
                     float xv = x[ih * MDL_TC_IN_W + iw];
                     const float *w = &m->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS];
-                    for (int c = 0; c < MDL_TC_FILTERS; c++)
-                        acc[c] += w[c] * xv;
+                    for (int c = 0; c < MDL_TC_FILTERS; c++) acc[c] += w[c] * xv;
                 }
             }
             memcpy(&z[(oh * MDL_TC_OUT_W + ow) * MDL_TC_FILTERS], acc, sizeof acc);
@@ -107,39 +104,33 @@ static float head(const struct mdl_tinyconv *m, const struct mdl_tc_fq *fq, cons
             act_pass[i] = z[i] > 0.0f && pass;
         }
         /* Inverted dropout with keep probability 0.5: kept units doubled. */
-        if (drop)
-            a = drop[i] ? 2.0f * a : 0.0f;
+        if (drop) a = drop[i] ? 2.0f * a : 0.0f;
         act[i] = a;
     }
     float mx = -INFINITY;
     for (int k = 0; k < m->n_classes; k++) {
         const float *w = &m->fc_w[k * MDL_TC_ACT];
         float s = m->fc_b[k];
-        for (int i = 0; i < MDL_TC_ACT; i++)
-            s += w[i] * act[i];
-        if (fq)
-            s = fake_quant(&fq->logit, s, &logit_pass[k]);
+        for (int i = 0; i < MDL_TC_ACT; i++) s += w[i] * act[i];
+        if (fq) s = fake_quant(&fq->logit, s, &logit_pass[k]);
         logits[k] = s;
-        if (s > mx)
-            mx = s;
+        if (s > mx) mx = s;
     }
     double sum = 0.0;
-    for (int k = 0; k < m->n_classes; k++)
-        sum += exp((double)(logits[k] - mx));
-    for (int k = 0; k < m->n_classes; k++)
-        probs[k] = (float)(exp((double)(logits[k] - mx)) / sum);
+    for (int k = 0; k < m->n_classes; k++) sum += exp((double)(logits[k] - mx));
+    for (int k = 0; k < m->n_classes; k++) probs[k] = (float)(exp((double)(logits[k] - mx)) / sum);
     return mx;
 }
 
-float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop,
-                     float *act, float *probs)
+float mdl_tc_forward(const struct mdl_tinyconv *m, const float *x, const uint8_t *drop, float *act,
+                     float *probs)
 {
     conv_forward(m, x, act);
     return head(m, NULL, act, drop, act, probs, NULL, NULL);
 }
 
-float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label,
-                      const uint8_t *drop, struct mdl_tinyconv *grad, float *probs_out)
+float mdl_tc_backward(const struct mdl_tinyconv *m, const float *x, int label, const uint8_t *drop,
+                      struct mdl_tinyconv *grad, float *probs_out)
 {
     return mdl_tc_backward_fq(m, NULL, x, label, drop, grad, probs_out);
 }
@@ -154,16 +145,14 @@ float mdl_tc_backward_fq(const struct mdl_tinyconv *m, const struct mdl_tc_fq *f
     bool logit_pass[MDL_TC_MAX_CLASSES];
     conv_forward(m, x, z);
     head(m, fq, z, drop, act, probs, act_pass, logit_pass);
-    if (probs_out)
-        memcpy(probs_out, probs, (size_t)m->n_classes * sizeof *probs);
+    if (probs_out) memcpy(probs_out, probs, (size_t)m->n_classes * sizeof *probs);
     float p = probs[label] > 1e-30f ? probs[label] : 1e-30f;
     float loss = -logf(p);
 
     /* d(cross-entropy of softmax)/d(logits) = probs - one_hot. */
     for (int k = 0; k < m->n_classes; k++)
         dlog[k] = fq && !logit_pass[k] ? 0.0f : probs[k] - (k == label ? 1.0f : 0.0f);
-    for (int i = 0; i < MDL_TC_ACT; i++)
-        dz[i] = 0.0f;
+    for (int i = 0; i < MDL_TC_ACT; i++) dz[i] = 0.0f;
     for (int k = 0; k < m->n_classes; k++) {
         const float *w = &m->fc_w[k * MDL_TC_ACT];
         float *gw = &grad->fc_w[k * MDL_TC_ACT];
@@ -177,27 +166,22 @@ float mdl_tc_backward_fq(const struct mdl_tinyconv *m, const struct mdl_tc_fq *f
     /* Back through dropout and ReLU to the convolution's pre-activation. */
     for (int i = 0; i < MDL_TC_ACT; i++) {
         float g = dz[i];
-        if (drop)
-            g = drop[i] ? 2.0f * g : 0.0f;
+        if (drop) g = drop[i] ? 2.0f * g : 0.0f;
         dz[i] = (fq ? act_pass[i] : z[i] > 0.0f) ? g : 0.0f;
     }
     for (int oh = 0; oh < MDL_TC_OUT_H; oh++)
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {
             const float *d = &dz[(oh * MDL_TC_OUT_W + ow) * MDL_TC_FILTERS];
-            for (int c = 0; c < MDL_TC_FILTERS; c++)
-                grad->conv_b[c] += d[c];
+            for (int c = 0; c < MDL_TC_FILTERS; c++) grad->conv_b[c] += d[c];
             for (int kh = 0; kh < MDL_TC_KH; kh++) {
                 int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                if (ih < 0 || ih >= MDL_TC_IN_H)
-                    continue;
+                if (ih < 0 || ih >= MDL_TC_IN_H) continue;
                 for (int kw = 0; kw < MDL_TC_KW; kw++) {
                     int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                    if (iw < 0 || iw >= MDL_TC_IN_W)
-                        continue;
+                    if (iw < 0 || iw >= MDL_TC_IN_W) continue;
                     float xv = x[ih * MDL_TC_IN_W + iw];
                     float *gw = &grad->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS];
-                    for (int c = 0; c < MDL_TC_FILTERS; c++)
-                        gw[c] += d[c] * xv;
+                    for (int c = 0; c < MDL_TC_FILTERS; c++) gw[c] += d[c] * xv;
                 }
             }
         }
@@ -213,8 +197,7 @@ void mdl_tc_zero(struct mdl_tinyconv *g)
 
 /* Adam (Kingma & Ba 2015) with the usual beta1 0.9, beta2 0.999, eps 1e-8;
  * grad holds the sum over `batch` examples. */
-static void adam_vec(float *p, const float *g, float *m1, float *m2, int n, float scale,
-                     float lr_t)
+static void adam_vec(float *p, const float *g, float *m1, float *m2, int n, float scale, float lr_t)
 {
     for (int i = 0; i < n; i++) {
         float gi = g[i] * scale;

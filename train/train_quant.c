@@ -32,12 +32,9 @@ static int32_t q32(double v)
 
 static void asym(float lo, float hi, float *scale, int *zp)
 {
-    if (lo > 0.0f)
-        lo = 0.0f;
-    if (hi < 0.0f)
-        hi = 0.0f;
-    if (hi - lo < 1e-6f)
-        hi = lo + 1e-6f;
+    if (lo > 0.0f) lo = 0.0f;
+    if (hi < 0.0f) hi = 0.0f;
+    if (hi - lo < 1e-6f) hi = lo + 1e-6f;
     *scale = (hi - lo) / 255.0f;
     long z = lround(-128.0 - lo / *scale);
     *zp = (int)(z < -128 ? -128 : z > 127 ? 127 : z);
@@ -48,8 +45,7 @@ void mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r
 {
     memset(q, 0, sizeof *q);
     q->n_classes = m->n_classes;
-    for (int c = 0; c < m->n_classes; c++)
-        memcpy(q->labels[c], labels[c], sizeof q->labels[c]);
+    for (int c = 0; c < m->n_classes; c++) memcpy(q->labels[c], labels[c], sizeof q->labels[c]);
     q->in_scale = MDL_TC_IN_SCALE;
     q->in_zp = -128;
     asym(0.0f, r->act_max, &q->conv_out_scale, &q->conv_out_zp);
@@ -69,11 +65,9 @@ void mdl_tc_quantize(const struct mdl_tinyconv *m, const struct mdl_tc_ranges *r
     }
     float mx = 0.0f;
     int nfc = m->n_classes * MDL_TC_ACT;
-    for (int i = 0; i < nfc; i++)
-        mx = fmaxf(mx, fabsf(m->fc_w[i]));
+    for (int i = 0; i < nfc; i++) mx = fmaxf(mx, fabsf(m->fc_w[i]));
     q->fc_scale = mx > 0.0f ? mx / 127.0f : 1.0f;
-    for (int i = 0; i < nfc; i++)
-        q->fc_w[i] = q8(m->fc_w[i] / q->fc_scale);
+    for (int i = 0; i < nfc; i++) q->fc_w[i] = q8(m->fc_w[i] / q->fc_scale);
     for (int c = 0; c < m->n_classes; c++)
         q->fc_b[c] = q32(m->fc_b[c] / ((double)q->conv_out_scale * q->fc_scale));
 }
@@ -100,10 +94,8 @@ static int32_t mul_q(int32_t x, int32_t q, int shift)
 {
     int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
     int64_t a = (int64_t)x * (int64_t)(1ll << left);
-    if (a > INT32_MAX)
-        a = INT32_MAX;
-    if (a < INT32_MIN)
-        a = INT32_MIN;
+    if (a > INT32_MAX) a = INT32_MAX;
+    if (a < INT32_MIN) a = INT32_MIN;
     int32_t hi;
     if (a == INT32_MIN && q == INT32_MIN) {
         hi = INT32_MAX;
@@ -112,8 +104,7 @@ static int32_t mul_q(int32_t x, int32_t q, int shift)
         int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
         hi = (int32_t)((ab + nudge) / (1ll << 31));
     }
-    if (!right)
-        return hi;
+    if (!right) return hi;
     int32_t mask = (int32_t)((1u << right) - 1), rem = hi & mask;
     int32_t thr = (mask >> 1) + (hi < 0 ? 1 : 0);
     return (hi >> right) + (rem > thr ? 1 : 0);
@@ -130,21 +121,20 @@ int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *log
     int32_t cq[MDL_TC_FILTERS];
     int cs[MDL_TC_FILTERS];
     for (int c = 0; c < MDL_TC_FILTERS; c++)
-        quantize_multiplier((double)q->in_scale * q->conv_scale[c] / q->conv_out_scale, &cq[c], &cs[c]);
+        quantize_multiplier((double)q->in_scale * q->conv_scale[c] / q->conv_out_scale, &cq[c],
+                            &cs[c]);
     for (int oh = 0; oh < MDL_TC_OUT_H; oh++)
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++)
             for (int c = 0; c < MDL_TC_FILTERS; c++) {
                 int32_t acc = q->conv_b[c];
                 for (int kh = 0; kh < MDL_TC_KH; kh++) {
                     int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                    if (ih < 0 || ih >= MDL_TC_IN_H)
-                        continue;
+                    if (ih < 0 || ih >= MDL_TC_IN_H) continue;
                     for (int kw = 0; kw < MDL_TC_KW; kw++) {
                         int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                        if (iw < 0 || iw >= MDL_TC_IN_W)
-                            continue;
+                        if (iw < 0 || iw >= MDL_TC_IN_W) continue;
                         acc += (in[ih * MDL_TC_IN_W + iw] - q->in_zp) *
-                               q->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS + c];
+                            q->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS + c];
                     }
                 }
                 /* Fused ReLU: the lower clamp is the output zero point. */
@@ -158,11 +148,9 @@ int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *log
     for (int k = 0; k < q->n_classes; k++) {
         int32_t acc = q->fc_b[k];
         const int8_t *w = &q->fc_w[k * MDL_TC_ACT];
-        for (int i = 0; i < MDL_TC_ACT; i++)
-            acc += (act[i] - q->conv_out_zp) * w[i];
+        for (int i = 0; i < MDL_TC_ACT; i++) acc += (act[i] - q->conv_out_zp) * w[i];
         logits[k] = clamp8(mul_q(acc, fq, fs) + q->fc_out_zp, -128);
-        if (logits[k] > logits[best])
-            best = k;
+        if (logits[k] > logits[best]) best = k;
     }
     return best;
 }

@@ -8,15 +8,18 @@
 
 struct tui_timeline tui_timeline_full(double duration_s)
 {
-    return (struct tui_timeline){
-        .t0_s = 0, .t1_s = duration_s > 0 ? duration_s : 1.0,
-        .cursor_s = -1, .sel0_s = 0, .sel1_s = 0, .play_s = -1, .probe_y = -1};
+    return (struct tui_timeline){ .t0_s = 0,
+                                  .t1_s = duration_s > 0 ? duration_s : 1.0,
+                                  .cursor_s = -1,
+                                  .sel0_s = 0,
+                                  .sel1_s = 0,
+                                  .play_s = -1,
+                                  .probe_y = -1 };
 }
 
 void tui_format_time(double t_s, double step_s, char *buf, size_t len)
 {
-    if (fabs(t_s) < 1e-9)
-        t_s = 0; /* no "-0.0s" */
+    if (fabs(t_s) < 1e-9) t_s = 0; /* no "-0.0s" */
     if (t_s >= 60 && step_s >= 1) {
         snprintf(buf, len, "%d:%02d", (int)(t_s / 60), (int)fmod(t_s, 60));
         return;
@@ -43,8 +46,7 @@ void tui_format_hz(double hz, char *buf, size_t len)
 int tui_time_to_col(const struct tui_timeline *tl, int x, int w, double t_s)
 {
     double span = tl->t1_s - tl->t0_s;
-    if (!(span > 0) || t_s < tl->t0_s || t_s > tl->t1_s)
-        return -1;
+    if (!(span > 0) || t_s < tl->t0_s || t_s > tl->t1_s) return -1;
     int col = x + (int)floor((t_s - tl->t0_s) / span * w);
     return col >= x + w ? x + w - 1 : col;
 }
@@ -60,19 +62,16 @@ static void time_label(double v, double step, char *buf, size_t len)
 void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct tui_timeline *tl)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS), mark_fg = tui_ui_color(c->color, TUI_UI_GOOD);
-    if (w < 4 || !(tl->t1_s > tl->t0_s) || w > 4096)
-        return;
-    bool used[4096] = {false};
+    if (w < 4 || !(tl->t1_s > tl->t0_s) || w > 4096) return;
+    bool used[4096] = { false };
     for (size_t i = 0; i < tl->n_marks; i++) {
         int col = tui_time_to_col(tl, x, w, tl->marks[i].t_s);
-        if (col < 0 || used[col - x])
-            continue;
+        if (col < 0 || used[col - x]) continue;
         tui_canvas_set(c, col, y, c->unicode ? 0x25B2 : '^', mark_fg, TUI_COLOR_DEFAULT);
         used[col - x] = true;
         const char *l = tl->marks[i].label ? tl->marks[i].label : "";
         int n = 0;
-        while (l[n] && col + 1 + n < x + w && !used[col + 1 + n - x])
-            n++;
+        while (l[n] && col + 1 + n < x + w && !used[col + 1 + n - x]) n++;
         if (n == (int)strlen(l)) { /* the word whole, or only the mark */
             tui_canvas_text(c, col + 1, y, n, mark_fg, TUI_COLOR_DEFAULT, l);
             for (int k = 0; k <= n && col + 1 + k < x + w; k++)
@@ -80,16 +79,14 @@ void tui_draw_time_axis(struct tui_canvas *c, int x, int y, int w, const struct 
         }
     }
     double o = tl->origin_s;
-    struct tui_axis ax = {.lo = tl->t0_s + o, .hi = tl->t1_s + o, .len = w, .format = time_label};
+    struct tui_axis ax = { .lo = tl->t0_s + o, .hi = tl->t1_s + o, .len = w, .format = time_label };
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
     for (int i = 0; i < n; i++) {
         bool free = true;
         for (int k = t[i].start - 1; k <= t[i].start + t[i].w; k++)
-            if (k >= 0 && k < w && used[k])
-                free = false;
-        if (free)
-            tui_canvas_text(c, x + t[i].start, y, t[i].w, fg, TUI_COLOR_DEFAULT, t[i].label);
+            if (k >= 0 && k < w && used[k]) free = false;
+        if (free) tui_canvas_text(c, x + t[i].start, y, t[i].w, fg, TUI_COLOR_DEFAULT, t[i].label);
     }
 }
 
@@ -103,12 +100,12 @@ void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct 
     if (tl->sel1_s > tl->sel0_s) {
         int a = tui_time_to_col(tl, plot.x, plot.w, tl->sel0_s > tl->t0_s ? tl->sel0_s : tl->t0_s);
         int b = tui_time_to_col(tl, plot.x, plot.w, tl->sel1_s < tl->t1_s ? tl->sel1_s : tl->t1_s);
-        int tint = tui_ui_color(c->color, TUI_UI_SELECT), edge = tui_ui_color(c->color, TUI_UI_AXIS);
+        int tint = tui_ui_color(c->color, TUI_UI_SELECT),
+            edge = tui_ui_color(c->color, TUI_UI_AXIS);
         for (int x = a; a >= 0 && x <= b; x++)
             for (int y = plot.y; y < plot.y + plot.h; y++) {
                 struct tui_cell *cell = tui_canvas_at(c, x, y);
-                if (!cell)
-                    continue;
+                if (!cell) continue;
                 bool data_bg = cell->bg != TUI_COLOR_DEFAULT;
                 if ((x == a && tl->sel0_s >= tl->t0_s) || (x == b && tl->sel1_s <= tl->t1_s)) {
                     if (cell->ch == ' ' || cell->ch == 0x2800) { /* never over data */
@@ -116,21 +113,20 @@ void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct 
                         cell->fg = (int16_t)edge;
                     }
                 }
-                if (!data_bg && c->color != TUI_COLOR_NONE)
-                    cell->bg = (int16_t)tint;
+                if (!data_bg && c->color != TUI_COLOR_NONE) cell->bg = (int16_t)tint;
             }
     }
-    struct { double t; enum tui_ui_color color; } lines[2] = {
-        {tl->play_s, TUI_UI_PLAY}, {tl->cursor_s, TUI_UI_CURSOR}};
+    struct {
+        double t;
+        enum tui_ui_color color;
+    } lines[2] = { { tl->play_s, TUI_UI_PLAY }, { tl->cursor_s, TUI_UI_CURSOR } };
     for (int i = 0; i < 2; i++) {
         int col = lines[i].t >= 0 ? tui_time_to_col(tl, plot.x, plot.w, lines[i].t) : -1;
-        if (col < 0)
-            continue;
+        if (col < 0) continue;
         int fg = tui_ui_color(c->color, lines[i].color);
         for (int y = plot.y; y < plot.y + plot.h; y++) {
             struct tui_cell *cell = tui_canvas_at(c, col, y);
-            if (!cell)
-                continue;
+            if (!cell) continue;
             cell->ch = c->unicode ? 0x2502 : '|';
             cell->fg = (int16_t)fg;
         }
@@ -141,13 +137,13 @@ void tui_draw_title(struct tui_canvas *c, struct tui_rect r, const char *title, 
 {
     int fg = tui_ui_color(c->color, TUI_UI_TITLE);
     int n = tui_canvas_text(c, r.x, r.y, r.w, fg, TUI_COLOR_DEFAULT, title);
-    tui_canvas_attr(c, (struct tui_rect){r.x, r.y, n, 1}, TUI_ATTR_BOLD);
+    tui_canvas_attr(c, (struct tui_rect){ r.x, r.y, n, 1 }, TUI_ATTR_BOLD);
     if (info && *info) {
         int len = (int)strlen(info);
         int x = r.x + r.w - len;
         if (x > r.x + n + 1)
-            tui_canvas_text(c, x, r.y, len, tui_ui_color(c->color, TUI_UI_AXIS),
-                            TUI_COLOR_DEFAULT, info);
+            tui_canvas_text(c, x, r.y, len, tui_ui_color(c->color, TUI_UI_AXIS), TUI_COLOR_DEFAULT,
+                            info);
     }
 }
 
@@ -157,11 +153,9 @@ const char *tui_format_grouped(uint64_t v, char *buf, size_t len)
     int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
     size_t o = 0;
     for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf[o++] = ',';
+        if (i > 0 && (n - i) % 3 == 0) buf[o++] = ',';
         buf[o++] = tmp[i];
     }
-    if (len)
-        buf[o < len ? o : len - 1] = '\0';
+    if (len) buf[o < len ? o : len - 1] = '\0';
     return buf;
 }

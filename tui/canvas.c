@@ -12,11 +12,9 @@
 
 struct tui_canvas *tui_canvas_new(int w, int h, bool unicode, enum tui_color_mode color)
 {
-    if (w <= 0 || h <= 0 || w > 4096 || h > 4096)
-        return NULL;
+    if (w <= 0 || h <= 0 || w > 4096 || h > 4096) return NULL;
     struct tui_canvas *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->cells = calloc((size_t)w * (size_t)h, sizeof *c->cells);
     if (!c->cells) {
         free(c);
@@ -32,29 +30,26 @@ struct tui_canvas *tui_canvas_new(int w, int h, bool unicode, enum tui_color_mod
 
 void tui_canvas_free(struct tui_canvas *c)
 {
-    if (c)
-        free(c->cells);
+    if (c) free(c->cells);
     free(c);
 }
 
 void tui_canvas_clear(struct tui_canvas *c)
 {
     for (int i = 0; i < c->w * c->h; i++)
-        c->cells[i] = (struct tui_cell){' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, 0};
+        c->cells[i] = (struct tui_cell){ ' ', TUI_COLOR_DEFAULT, TUI_COLOR_DEFAULT, 0 };
 }
 
 struct tui_cell *tui_canvas_at(struct tui_canvas *c, int x, int y)
 {
-    if (x < 0 || y < 0 || x >= c->w || y >= c->h)
-        return NULL;
+    if (x < 0 || y < 0 || x >= c->w || y >= c->h) return NULL;
     return &c->cells[y * c->w + x];
 }
 
 void tui_canvas_set(struct tui_canvas *c, int x, int y, uint32_t ch, int fg, int bg)
 {
     struct tui_cell *cell = tui_canvas_at(c, x, y);
-    if (cell)
-        *cell = (struct tui_cell){ch, (int16_t)fg, (int16_t)bg, 0};
+    if (cell) *cell = (struct tui_cell){ ch, (int16_t)fg, (int16_t)bg, 0 };
 }
 
 /* Decodes one UTF-8 sequence; returns its length (1 on invalid bytes). */
@@ -81,16 +76,14 @@ static int utf8_decode(const unsigned char *s, uint32_t *cp)
     return len;
 }
 
-int tui_canvas_text(struct tui_canvas *c, int x, int y, int max_w, int fg, int bg,
-                    const char *utf8)
+int tui_canvas_text(struct tui_canvas *c, int x, int y, int max_w, int fg, int bg, const char *utf8)
 {
     int n = 0;
     const unsigned char *s = (const unsigned char *)utf8;
     while (*s && (max_w < 0 || n < max_w) && x + n < c->w) {
         uint32_t cp;
         s += utf8_decode(s, &cp);
-        if (!c->unicode && cp >= 0x80)
-            cp = '?';
+        if (!c->unicode && cp >= 0x80) cp = '?';
         tui_canvas_set(c, x + n, y, cp, fg, bg);
         n++;
     }
@@ -111,8 +104,7 @@ int tui_canvas_printf(struct tui_canvas *c, int x, int y, int max_w, int fg, int
 void tui_canvas_fill(struct tui_canvas *c, struct tui_rect r, uint32_t ch, int fg, int bg)
 {
     for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++)
-            tui_canvas_set(c, x, y, ch, fg, bg);
+        for (int x = r.x; x < r.x + r.w; x++) tui_canvas_set(c, x, y, ch, fg, bg);
 }
 
 void tui_canvas_attr(struct tui_canvas *c, struct tui_rect r, uint8_t attr)
@@ -120,15 +112,13 @@ void tui_canvas_attr(struct tui_canvas *c, struct tui_rect r, uint8_t attr)
     for (int y = r.y; y < r.y + r.h; y++)
         for (int x = r.x; x < r.x + r.w; x++) {
             struct tui_cell *cell = tui_canvas_at(c, x, y);
-            if (cell)
-                cell->attr |= attr;
+            if (cell) cell->attr |= attr;
         }
 }
 
 void tui_canvas_box(struct tui_canvas *c, struct tui_rect r, int fg)
 {
-    if (r.w < 2 || r.h < 2)
-        return;
+    if (r.w < 2 || r.h < 2) return;
     uint32_t hz = c->unicode ? 0x2500 : '-', vt = c->unicode ? 0x2502 : '|';
     uint32_t tl = c->unicode ? 0x250C : '+', tr = c->unicode ? 0x2510 : '+';
     uint32_t bl = c->unicode ? 0x2514 : '+', br = c->unicode ? 0x2518 : '+';
@@ -148,14 +138,12 @@ void tui_canvas_box(struct tui_canvas *c, struct tui_rect r, int fg)
 
 void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int fg)
 {
-    if (px < 0 || py < 0 || px >= r.w * 2 || py >= r.h * 4)
-        return;
+    if (px < 0 || py < 0 || px >= r.w * 2 || py >= r.h * 4) return;
     struct tui_cell *cell = tui_canvas_at(c, r.x + px / 2, r.y + py / 4);
-    if (!cell)
-        return;
+    if (!cell) return;
     if (!c->unicode) {
         /* One glyph per cell: ' above, - middle, . below, : for several. */
-        static const char rows[4] = {'\'', '-', '-', '.'};
+        static const char rows[4] = { '\'', '-', '-', '.' };
         char g = rows[py % 4];
         if (cell->ch == ' ' || cell->ch == (uint32_t)g)
             cell->ch = (uint32_t)g;
@@ -164,7 +152,9 @@ void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int
         cell->fg = (int16_t)fg;
         return;
     }
-    static const uint8_t bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+    static const uint8_t bit[4][2] = {
+        { 0x01, 0x08 }, { 0x02, 0x10 }, { 0x04, 0x20 }, { 0x40, 0x80 }
+    };
     uint32_t base = (cell->ch >= 0x2800 && cell->ch <= 0x28FF) ? cell->ch : 0x2800;
     cell->ch = base | bit[py % 4][px % 2];
     cell->fg = (int16_t)fg;

@@ -12,31 +12,30 @@
 #include <stdlib.h>
 
 static const unsigned char viridis[][3] = {
-    {0x44, 0x01, 0x54}, {0x48, 0x18, 0x6a}, {0x47, 0x2d, 0x7b}, {0x42, 0x40, 0x86},
-    {0x3b, 0x52, 0x8b}, {0x33, 0x63, 0x8d}, {0x2c, 0x72, 0x8e}, {0x26, 0x82, 0x8e},
-    {0x21, 0x91, 0x8c}, {0x1f, 0xa0, 0x88}, {0x28, 0xae, 0x80}, {0x3f, 0xbc, 0x73},
-    {0x5e, 0xc9, 0x62}, {0x84, 0xd4, 0x4b}, {0xad, 0xdc, 0x30}, {0xd8, 0xe2, 0x19},
-    {0xfd, 0xe7, 0x25},
+    { 0x44, 0x01, 0x54 }, { 0x48, 0x18, 0x6a }, { 0x47, 0x2d, 0x7b }, { 0x42, 0x40, 0x86 },
+    { 0x3b, 0x52, 0x8b }, { 0x33, 0x63, 0x8d }, { 0x2c, 0x72, 0x8e }, { 0x26, 0x82, 0x8e },
+    { 0x21, 0x91, 0x8c }, { 0x1f, 0xa0, 0x88 }, { 0x28, 0xae, 0x80 }, { 0x3f, 0xbc, 0x73 },
+    { 0x5e, 0xc9, 0x62 }, { 0x84, 0xd4, 0x4b }, { 0xad, 0xdc, 0x30 }, { 0xd8, 0xe2, 0x19 },
+    { 0xfd, 0xe7, 0x25 },
 };
 static const unsigned char magma[][3] = {
-    {0x00, 0x00, 0x04}, {0x14, 0x0e, 0x36}, {0x3b, 0x0f, 0x70}, {0x64, 0x1a, 0x80},
-    {0x8c, 0x29, 0x81}, {0xb7, 0x37, 0x79}, {0xde, 0x49, 0x68}, {0xf7, 0x70, 0x5c},
-    {0xfe, 0x9f, 0x6d}, {0xfe, 0xcf, 0x92}, {0xfc, 0xfd, 0xbf},
+    { 0x00, 0x00, 0x04 }, { 0x14, 0x0e, 0x36 }, { 0x3b, 0x0f, 0x70 }, { 0x64, 0x1a, 0x80 },
+    { 0x8c, 0x29, 0x81 }, { 0xb7, 0x37, 0x79 }, { 0xde, 0x49, 0x68 }, { 0xf7, 0x70, 0x5c },
+    { 0xfe, 0x9f, 0x6d }, { 0xfe, 0xcf, 0x92 }, { 0xfc, 0xfd, 0xbf },
 };
 
 /* A diverging map for signed values (MFCC coefficients normalised per
  * row): matplotlib's RdBu reversed, blue below the mean, white at it, red
  * above, at its 11 key colours. */
 static const unsigned char diverging[][3] = {
-    {0x05, 0x30, 0x61}, {0x21, 0x66, 0xac}, {0x43, 0x93, 0xc3}, {0x92, 0xc5, 0xde},
-    {0xd1, 0xe5, 0xf0}, {0xf7, 0xf7, 0xf7}, {0xfd, 0xdb, 0xc7}, {0xf4, 0xa5, 0x82},
-    {0xd6, 0x60, 0x4d}, {0xb2, 0x18, 0x2b}, {0x67, 0x00, 0x1f},
+    { 0x05, 0x30, 0x61 }, { 0x21, 0x66, 0xac }, { 0x43, 0x93, 0xc3 }, { 0x92, 0xc5, 0xde },
+    { 0xd1, 0xe5, 0xf0 }, { 0xf7, 0xf7, 0xf7 }, { 0xfd, 0xdb, 0xc7 }, { 0xf4, 0xa5, 0x82 },
+    { 0xd6, 0x60, 0x4d }, { 0xb2, 0x18, 0x2b }, { 0x67, 0x00, 0x1f },
 };
 
 const char *tui_colormap_name(enum tui_colormap m)
 {
-    if (m == TUI_CMAP_DIVERGING)
-        return "diverging";
+    if (m == TUI_CMAP_DIVERGING) return "diverging";
     switch (m) {
     case TUI_CMAP_VIRIDIS: return "viridis";
     case TUI_CMAP_MAGMA: return "magma";
@@ -47,18 +46,20 @@ const char *tui_colormap_name(enum tui_colormap m)
 }
 
 /* xterm's cube levels for indices 16..231. */
-static const int cube_level[6] = {0, 95, 135, 175, 215, 255};
+static const int cube_level[6] = { 0, 95, 135, 175, 215, 255 };
 
 static int nearest_level(int v)
 {
     int best = 0;
     for (int i = 1; i < 6; i++)
-        if (abs(cube_level[i] - v) < abs(cube_level[best] - v))
-            best = i;
+        if (abs(cube_level[i] - v) < abs(cube_level[best] - v)) best = i;
     return best;
 }
 
-static int sq(int v) { return v * v; }
+static int sq(int v)
+{
+    return v * v;
+}
 
 int tui_rgb_to_256(int r, int g, int b)
 {
@@ -85,25 +86,20 @@ static int interpolate(enum tui_colormap m, float t);
 int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
 {
     t = clamp01(t);
-    if (mode == TUI_COLOR_NONE)
-        return TUI_COLOR_DEFAULT;
+    if (mode == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
     if (mode == TUI_COLOR_8) {
         /* A dark-to-bright ramp of ANSI colours: black blue magenta red yellow white
          * (magma-like), or black blue cyan green yellow (viridis-like). */
-        static const int ramp_v[] = {0, 4, 6, 2, 3};
-        static const int ramp_m[] = {0, 4, 5, 1, 3, 7};
-        static const int ramp_g[] = {0, 7};
-        static const int ramp_d[] = {4, 6, 7, 3, 1};
-        if (m == TUI_CMAP_DIVERGING)
-            return ramp_d[(int)(t * 4.999f)];
-        if (m == TUI_CMAP_MAGMA)
-            return ramp_m[(int)(t * 5.999f)];
-        if (m == TUI_CMAP_GRAY)
-            return ramp_g[t >= 0.5f];
+        static const int ramp_v[] = { 0, 4, 6, 2, 3 };
+        static const int ramp_m[] = { 0, 4, 5, 1, 3, 7 };
+        static const int ramp_g[] = { 0, 7 };
+        static const int ramp_d[] = { 4, 6, 7, 3, 1 };
+        if (m == TUI_CMAP_DIVERGING) return ramp_d[(int)(t * 4.999f)];
+        if (m == TUI_CMAP_MAGMA) return ramp_m[(int)(t * 5.999f)];
+        if (m == TUI_CMAP_GRAY) return ramp_g[t >= 0.5f];
         return ramp_v[(int)(t * 4.999f)];
     }
-    if (m == TUI_CMAP_GRAY)
-        return 232 + (int)(t * 23.999f);
+    if (m == TUI_CMAP_GRAY) return 232 + (int)(t * 23.999f);
     /* Every heatmap cell asks this, every frame: interpolating and snapping
      * once per 1/16383 step and looking it up is what keeps a live 256-colour
      * screen cheap. */
@@ -111,8 +107,7 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
     static short lut[TUI_CMAP_COUNT + 1][STEPS];
     static bool ready[TUI_CMAP_COUNT + 1];
     if (!ready[m]) {
-        for (int k = 0; k < STEPS; k++)
-            lut[m][k] = (short)interpolate(m, (float)k / (STEPS - 1));
+        for (int k = 0; k < STEPS; k++) lut[m][k] = (short)interpolate(m, (float)k / (STEPS - 1));
         ready[m] = true;
     }
     return lut[m][(int)lroundf(t * (STEPS - 1))];
@@ -125,15 +120,15 @@ void tui_colormap_rgb(enum tui_colormap m, float t, int rgb[3])
         rgb[0] = rgb[1] = rgb[2] = 8 + (int)lroundf(t * 230);
         return;
     }
-    const unsigned char (*a)[3] = m == TUI_CMAP_MAGMA ? magma
-                                : m == TUI_CMAP_DIVERGING ? diverging : viridis;
-    int n = m == TUI_CMAP_MAGMA ? (int)(sizeof magma / sizeof magma[0])
-          : m == TUI_CMAP_DIVERGING ? (int)(sizeof diverging / sizeof diverging[0])
-                                    : (int)(sizeof viridis / sizeof viridis[0]);
+    const unsigned char(*a)[3] = m == TUI_CMAP_MAGMA ? magma
+        : m == TUI_CMAP_DIVERGING                    ? diverging
+                                                     : viridis;
+    int n = m == TUI_CMAP_MAGMA   ? (int)(sizeof magma / sizeof magma[0])
+        : m == TUI_CMAP_DIVERGING ? (int)(sizeof diverging / sizeof diverging[0])
+                                  : (int)(sizeof viridis / sizeof viridis[0]);
     float pos = t * (float)(n - 1);
     int i = (int)pos;
-    if (i >= n - 1)
-        i = n - 2;
+    if (i >= n - 1) i = n - 2;
     float f = pos - (float)i;
     for (int k = 0; k < 3; k++)
         rgb[k] = (int)lroundf((float)a[i][k] + f * (float)(a[i + 1][k] - a[i][k]));
@@ -156,9 +151,8 @@ char tui_density_glyph(float t)
 
 int tui_ui_color(enum tui_color_mode mode, enum tui_ui_color which)
 {
-    if (mode == TUI_COLOR_NONE)
-        return TUI_COLOR_DEFAULT;
-    static const int c256[] = {252, 244, 81, 226, 24, 196, 46, 255, 208};
-    static const int c8[] = {7, 7, 6, 3, 4, 1, 2, 7, 3};
+    if (mode == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
+    static const int c256[] = { 252, 244, 81, 226, 24, 196, 46, 255, 208 };
+    static const int c8[] = { 7, 7, 6, 3, 4, 1, 2, 7, 3 };
     return mode == TUI_COLOR_256 ? c256[which] : c8[which];
 }

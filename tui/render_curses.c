@@ -32,12 +32,12 @@
 #include <time.h>
 #include <wchar.h>
 
-#define PAIR_SLOTS 8192      /* power of two */
+#define PAIR_SLOTS 8192 /* power of two */
 #define HALF_UPPER 0x2580
 #define HALF_LOWER 0x2584
 #define FULL_BLOCK 0x2588
-#define SHIFT_MIN_RUN 16     /* changed runs shorter than this are not scrolled */
-#define SHIFT_MAX 32         /* largest scroll looked for, in columns */
+#define SHIFT_MIN_RUN 16 /* changed runs shorter than this are not scrolled */
+#define SHIFT_MAX 32     /* largest scroll looked for, in columns */
 
 struct tui_curses {
     SCREEN *screen;
@@ -45,12 +45,12 @@ struct tui_curses {
     enum tui_color_mode color;
     bool unicode, direct;
     int next_pair, max_pairs;
-    int32_t pair_key[PAIR_SLOTS];  /* (fg+1) * 257 + (bg+1), or -1 */
+    int32_t pair_key[PAIR_SLOTS]; /* (fg+1) * 257 + (bg+1), or -1 */
     int pair_id[PAIR_SLOTS];
-    struct tui_cell *prev;         /* what is on screen */
+    struct tui_cell *prev; /* what is on screen */
     int prev_w, prev_h;
-    int cur_fg, cur_bg;            /* colours of the cell written last */
-    const char *dch, *ich, *cup;   /* parm_dch, parm_ich, cursor_address */
+    int cur_fg, cur_bg;          /* colours of the cell written last */
+    const char *dch, *ich, *cup; /* parm_dch, parm_ich, cursor_address */
     FILE *out;
 };
 
@@ -68,38 +68,35 @@ static double now_ms(void)
 static SCREEN *open_direct(FILE *out, FILE *in)
 {
     const char *ct = getenv("COLORTERM"), *term = getenv("TERM");
-    if (!ct || (strcmp(ct, "truecolor") && strcmp(ct, "24bit")) || !term || !*term)
-        return NULL;
+    if (!ct || (strcmp(ct, "truecolor") && strcmp(ct, "24bit")) || !term || !*term) return NULL;
     char name[2][128];
     size_t base = strcspn(term, "-");
     snprintf(name[0], sizeof name[0], "%s-direct", term);
     snprintf(name[1], sizeof name[1], "%.*s-direct", (int)base, term);
     for (int i = 0; i < 2; i++) {
-        if (i == 1 && !strcmp(name[0], name[1]))
-            break;
+        if (i == 1 && !strcmp(name[0], name[1])) break;
         SCREEN *s = newterm(name[i], out, in);
-        if (!s)
-            continue;
+        if (!s) continue;
         start_color();
-        if (tigetflag("RGB") > 0 || COLORS >= 0x1000000)
-            return s;
+        if (tigetflag("RGB") > 0 || COLORS >= 0x1000000) return s;
         endwin();
         delscreen(s);
     }
     return NULL;
 }
 
-static bool usable(const char *cap) { return cap && cap != (const char *)-1; }
+static bool usable(const char *cap)
+{
+    return cap && cap != (const char *)-1;
+}
 
 struct tui_curses *tui_curses_start(FILE *out, FILE *in)
 {
     struct tui_curses *t = calloc(1, sizeof *t);
-    if (!t)
-        return NULL;
+    if (!t) return NULL;
     t->screen = open_direct(out, in);
     t->direct = t->screen != NULL;
-    if (!t->screen)
-        t->screen = newterm(NULL, out, in);
+    if (!t->screen) t->screen = newterm(NULL, out, in);
     if (!t->screen) {
         free(t);
         return NULL;
@@ -120,7 +117,9 @@ struct tui_curses *tui_curses_start(FILE *out, FILE *in)
         use_default_colors();
         /* Canvases carry palette indices; a direct-colour terminal gets them
          * as the RGB of the xterm palette (tui_curses_truecolor). */
-        t->color = t->direct || COLORS >= 256 ? TUI_COLOR_256 : COLORS >= 8 ? TUI_COLOR_8 : TUI_COLOR_NONE;
+        t->color = t->direct || COLORS >= 256 ? TUI_COLOR_256
+            : COLORS >= 8                     ? TUI_COLOR_8
+                                              : TUI_COLOR_NONE;
         t->max_pairs = COLOR_PAIRS;
     }
     memset(t->pair_key, 0xFF, sizeof t->pair_key);
@@ -136,8 +135,7 @@ struct tui_curses *tui_curses_start(FILE *out, FILE *in)
 
 void tui_curses_stop(struct tui_curses *t)
 {
-    if (!t || !t->active)
-        return;
+    if (!t || !t->active) return;
     t->active = false;
     endwin();
     delscreen(t->screen);
@@ -145,10 +143,22 @@ void tui_curses_stop(struct tui_curses *t)
     t->prev = NULL;
 }
 
-enum tui_color_mode tui_curses_color_mode(const struct tui_curses *t) { return t->color; }
-bool tui_curses_unicode(const struct tui_curses *t) { return t->unicode; }
-bool tui_curses_truecolor(const struct tui_curses *t) { return t->direct; }
-void tui_curses_stats(struct tui_curses_stats *out) { *out = totals; }
+enum tui_color_mode tui_curses_color_mode(const struct tui_curses *t)
+{
+    return t->color;
+}
+bool tui_curses_unicode(const struct tui_curses *t)
+{
+    return t->unicode;
+}
+bool tui_curses_truecolor(const struct tui_curses *t)
+{
+    return t->direct;
+}
+void tui_curses_stats(struct tui_curses_stats *out)
+{
+    *out = totals;
+}
 
 void tui_curses_size(struct tui_curses *t, int *w, int *h)
 {
@@ -168,16 +178,15 @@ void tui_curses_invalidate(struct tui_curses *t)
  * black is nudged to 0x010101 to stay RGB. */
 static int palette_rgb(int i)
 {
-    static const int sys[16] = {0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
-                                0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
-                                0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff};
+    static const int sys[16] = { 0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
+                                 0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
+                                 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff };
     int rgb;
-    if (i < 0)
-        return i;
+    if (i < 0) return i;
     if (i < 16) {
         rgb = sys[i];
     } else if (i < 232) {
-        static const int lv[6] = {0, 95, 135, 175, 215, 255};
+        static const int lv[6] = { 0, 95, 135, 175, 215, 255 };
         i -= 16;
         rgb = lv[i / 36] << 16 | lv[i / 6 % 6] << 8 | lv[i % 6];
     } else {
@@ -189,15 +198,12 @@ static int palette_rgb(int i)
 
 static int pair_for(struct tui_curses *t, int fg, int bg, bool *reset)
 {
-    if (t->color == TUI_COLOR_NONE || (fg < 0 && bg < 0))
-        return 0;
+    if (t->color == TUI_COLOR_NONE || (fg < 0 && bg < 0)) return 0;
     int32_t key = (fg + 1) * 257 + (bg + 1);
     unsigned h = ((unsigned)key * 2654435761u) & (PAIR_SLOTS - 1);
     for (;;) {
-        if (t->pair_key[h] == key)
-            return t->pair_id[h];
-        if (t->pair_key[h] < 0)
-            break;
+        if (t->pair_key[h] == key) return t->pair_id[h];
+        if (t->pair_key[h] < 0) break;
         h = (h + 1) & (PAIR_SLOTS - 1);
     }
     if (t->next_pair >= t->max_pairs || t->next_pair >= PAIR_SLOTS / 2) {
@@ -224,18 +230,21 @@ static bool same(const struct tui_cell *a, const struct tui_cell *b)
 
 /* Box-drawing characters and bars frame plots and split a plot's rows at
  * overlays (cursors, marks): scrolled runs never cross them. */
-static bool is_separator(uint32_t ch) { return (ch >= 0x2500 && ch <= 0x257F) || ch == '|'; }
+static bool is_separator(uint32_t ch)
+{
+    return (ch >= 0x2500 && ch <= 0x257F) || ch == '|';
+}
 
 /* The glyph and colours for a cell. A half block's picture (top over bottom)
  * can be drawn several ways; the one sharing the last written pair needs no
  * colour escape. */
-static void choose(const struct tui_curses *t, const struct tui_cell *c, uint32_t *ch, int *fg, int *bg)
+static void choose(const struct tui_curses *t, const struct tui_cell *c, uint32_t *ch, int *fg,
+                   int *bg)
 {
     *ch = c->ch;
     *fg = c->fg;
     *bg = c->bg;
-    if (c->ch != HALF_UPPER || c->attr || c->fg < 0 || c->bg < 0)
-        return;
+    if (c->ch != HALF_UPPER || c->attr || c->fg < 0 || c->bg < 0) return;
     int top = c->fg, bottom = c->bg;
     /* Never a blank on the background: a plot cell keeps a visible glyph,
      * so a screen read without colours (tmux capture-pane -p, a log)
@@ -257,7 +266,7 @@ static void put(struct tui_curses *t, int x, int y, const struct tui_cell *cell,
     uint32_t ch;
     int fg, bg;
     choose(t, cell, &ch, &fg, &bg);
-    wchar_t wch[2] = {(wchar_t)ch, 0};
+    wchar_t wch[2] = { (wchar_t)ch, 0 };
     attr_t attr = A_NORMAL;
     if (cell->attr & TUI_ATTR_BOLD) attr |= A_BOLD;
     if (cell->attr & TUI_ATTR_REVERSE) attr |= A_REVERSE;
@@ -277,19 +286,18 @@ static void put(struct tui_curses *t, int x, int y, const struct tui_cell *cell,
  * best one is counted in full. */
 static int run_shift(const struct tui_curses *t, const struct tui_canvas *c, int y, int a, int b)
 {
-    const struct tui_cell *now = &c->cells[(size_t)y * (size_t)c->w], *was = &t->prev[(size_t)y * (size_t)c->w];
+    const struct tui_cell *now = &c->cells[(size_t)y * (size_t)c->w],
+                          *was = &t->prev[(size_t)y * (size_t)c->w];
     int best = -1, best_k = 0;
     for (int k = 1; k <= SHIFT_MAX && k <= (b - a) / 2; k++) {
         int m = 0;
-        for (int x = a; x < b - k; x += 4)
-            m += same(&now[x], &was[x + k]);
+        for (int x = a; x < b - k; x += 4) m += same(&now[x], &was[x + k]);
         if (m > best) {
             best = m;
             best_k = k;
         }
     }
-    if (best_k == 0)
-        return 0;
+    if (best_k == 0) return 0;
     int same0 = 0, shifted = 0;
     for (int x = a; x < b; x++) {
         same0 += same(&now[x], &was[x]);
@@ -322,8 +330,8 @@ static void out_str(struct scroll_out *o, const char *s)
  * and our copies of the screen; [b - k, b) becomes blank (unknown to prev):
  * "delete k characters" at a, then "insert k blanks" at b - k, which puts
  * what is right of b back in its place. */
-static void shift_run(struct tui_curses *t, struct scroll_out *o, const struct tui_canvas *c, int y, int a,
-                      int b, int k)
+static void shift_run(struct tui_curses *t, struct scroll_out *o, const struct tui_canvas *c, int y,
+                      int a, int b, int k)
 {
     out_str(o, tiparm(t->cup, y, a));
     out_str(o, tiparm(t->dch, k));
@@ -331,19 +339,17 @@ static void shift_run(struct tui_curses *t, struct scroll_out *o, const struct t
     out_str(o, tiparm(t->ich, k));
     cchar_t blank;
     setcchar(&blank, L" ", A_NORMAL, 0, NULL);
-    WINDOW *wins[2] = {curscr, stdscr};
+    WINDOW *wins[2] = { curscr, stdscr };
     for (int i = 0; i < 2; i++) {
         wmove(wins[i], y, a);
-        for (int j = 0; j < k; j++)
-            wdelch(wins[i]);
+        for (int j = 0; j < k; j++) wdelch(wins[i]);
         wmove(wins[i], y, b - k);
-        for (int j = 0; j < k; j++)
-            wins_wch(wins[i], &blank);
+        for (int j = 0; j < k; j++) wins_wch(wins[i], &blank);
     }
     struct tui_cell *row = &t->prev[(size_t)y * (size_t)c->w];
     memmove(&row[a], &row[a + k], (size_t)(b - a - k) * sizeof *row);
     for (int x = b - k; x < b; x++)
-        row[x] = (struct tui_cell){.ch = 0xFFFFFFFFu, .fg = -2, .bg = -2, .attr = 0};
+        row[x] = (struct tui_cell){ .ch = 0xFFFFFFFFu, .fg = -2, .bg = -2, .attr = 0 };
     totals.shifted_runs++;
 }
 
@@ -353,8 +359,7 @@ static void shift_run(struct tui_curses *t, struct scroll_out *o, const struct t
  * ours go out in one write, and curses is told where the cursor ended. */
 static void scroll_runs(struct tui_curses *t, const struct tui_canvas *c)
 {
-    if (!t->prev || !t->dch)
-        return;
+    if (!t->prev || !t->dch) return;
     struct scroll_out *o = NULL;
     int end_y = 0, end_x = 0;
     for (int y = 0; y < c->h - 1; y++) {
@@ -366,20 +371,15 @@ static void scroll_runs(struct tui_curses *t, const struct tui_canvas *c)
                 continue;
             }
             int a = x;
-            while (x < c->w && !is_separator(row[x].ch))
-                x++;
+            while (x < c->w && !is_separator(row[x].ch)) x++;
             /* the part of the segment [a, x) that changed */
             int b = x;
-            while (a < b && same(&row[a], &was[a]))
-                a++;
-            while (b > a && same(&row[b - 1], &was[b - 1]))
-                b--;
+            while (a < b && same(&row[a], &was[a])) a++;
+            while (b > a && same(&row[b - 1], &was[b - 1])) b--;
             int k = b - a >= SHIFT_MIN_RUN ? run_shift(t, c, y, a, b) : 0;
-            if (k <= 0)
-                continue;
+            if (k <= 0) continue;
             if (!o) {
-                if (!(o = malloc(sizeof *o)))
-                    return;
+                if (!(o = malloc(sizeof *o))) return;
                 o->n = 0;
                 o->f = t->out;
                 vid_attr(A_NORMAL, 0, NULL);
@@ -390,8 +390,7 @@ static void scroll_runs(struct tui_curses *t, const struct tui_canvas *c)
             end_x = b - k;
         }
     }
-    if (!o)
-        return;
+    if (!o) return;
     fwrite(o->buf, 1, o->n, o->f);
     fflush(o->f);
     free(o);
@@ -414,14 +413,11 @@ void tui_curses_show(struct tui_curses *t, const struct tui_canvas *c)
         for (int x = 0; x < c->w; x++) {
             size_t i = (size_t)y * (size_t)c->w + (size_t)x;
             const struct tui_cell *cell = &c->cells[i];
-            if (t->prev && !reset && same(cell, &t->prev[i]))
-                continue;
+            if (t->prev && !reset && same(cell, &t->prev[i])) continue;
             /* Skip the bottom-right cell: writing it scrolls some terminals. */
-            if (y == c->h - 1 && x == c->w - 1)
-                continue;
+            if (y == c->h - 1 && x == c->w - 1) continue;
             put(t, x, y, cell, &reset);
-            if (t->prev && !reset)
-                t->prev[i] = *cell;
+            if (t->prev && !reset) t->prev[i] = *cell;
         }
     }
     if (reset) {
@@ -429,8 +425,7 @@ void tui_curses_show(struct tui_curses *t, const struct tui_canvas *c)
         tui_curses_invalidate(t);
     } else if (!t->prev) {
         t->prev = malloc(n * sizeof *t->prev);
-        if (t->prev)
-            memcpy(t->prev, c->cells, n * sizeof *t->prev);
+        if (t->prev) memcpy(t->prev, c->cells, n * sizeof *t->prev);
         t->prev_w = c->w;
         t->prev_h = c->h;
     }

@@ -28,16 +28,15 @@ static void put_utf8(FILE *out, uint32_t cp)
 static void sgr(FILE *out, enum tui_color_mode mode, const struct tui_cell *c)
 {
     fputs("\033[0", out);
-    if (c->attr & TUI_ATTR_BOLD)
-        fputs(";1", out);
-    if (c->attr & TUI_ATTR_DIM)
-        fputs(";2", out);
-    if (c->attr & TUI_ATTR_REVERSE)
-        fputs(";7", out);
+    if (c->attr & TUI_ATTR_BOLD) fputs(";1", out);
+    if (c->attr & TUI_ATTR_DIM) fputs(";2", out);
+    if (c->attr & TUI_ATTR_REVERSE) fputs(";7", out);
     if (c->fg >= 0)
-        mode == TUI_COLOR_256 ? fprintf(out, ";38;5;%d", c->fg) : fprintf(out, ";%d", 30 + c->fg % 8);
+        mode == TUI_COLOR_256 ? fprintf(out, ";38;5;%d", c->fg)
+                              : fprintf(out, ";%d", 30 + c->fg % 8);
     if (c->bg >= 0)
-        mode == TUI_COLOR_256 ? fprintf(out, ";48;5;%d", c->bg) : fprintf(out, ";%d", 40 + c->bg % 8);
+        mode == TUI_COLOR_256 ? fprintf(out, ";48;5;%d", c->bg)
+                              : fprintf(out, ";%d", 40 + c->bg % 8);
     fputc('m', out);
 }
 
@@ -48,20 +47,19 @@ void tui_render_text(const struct tui_canvas *c, FILE *out)
         const struct tui_cell *row = &c->cells[y * c->w];
         int end = c->w;
         /* Trim trailing plain blanks (a coloured blank still shows). */
-        while (end > 0 && row[end - 1].ch == ' ' && (!colour || (row[end - 1].bg < 0 &&
-               !(row[end - 1].attr & TUI_ATTR_REVERSE))))
+        while (end > 0 && row[end - 1].ch == ' ' &&
+               (!colour || (row[end - 1].bg < 0 && !(row[end - 1].attr & TUI_ATTR_REVERSE))))
             end--;
         const struct tui_cell *prev = NULL;
         for (int x = 0; x < end; x++) {
             const struct tui_cell *cell = &row[x];
-            if (colour && (!prev || prev->fg != cell->fg || prev->bg != cell->bg ||
-                           prev->attr != cell->attr))
+            if (colour &&
+                (!prev || prev->fg != cell->fg || prev->bg != cell->bg || prev->attr != cell->attr))
                 sgr(out, c->color, cell);
             put_utf8(out, cell->ch);
             prev = cell;
         }
-        if (colour && prev)
-            fputs("\033[0m", out);
+        if (colour && prev) fputs("\033[0m", out);
         fputc('\n', out);
     }
 }

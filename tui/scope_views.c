@@ -31,8 +31,7 @@ void tui_fit_db(const float *v, size_t n, float span_db, float *lo, float *hi)
     }
     *hi = ceilf(mx / 10) * 10;
     *lo = fmaxf(*hi - span_db, floorf(mn / 10) * 10);
-    if (!(*hi > *lo))
-        *lo = *hi - 10;
+    if (!(*hi > *lo)) *lo = *hi - 10;
 }
 
 /* Min/max over the rows not scanned yet (a live scope grows). */
@@ -97,7 +96,7 @@ static void value_range(struct tui_scope *s, enum tui_view_id v, size_t rows,
         return;
     case TUI_SCALE_DB:
         scan_range(s, v, rows);
-        float ext[2] = {s->raw_lo[v], s->raw_hi[v]};
+        float ext[2] = { s->raw_lo[v], s->raw_hi[v] };
         tui_fit_db(ext, 2, DB_SPAN, &m->vmin, &m->vmax);
         return;
     }
@@ -107,14 +106,20 @@ int tui_scope_heatmap(struct tui_scope *s, enum tui_view_id v, const struct tui_
                       struct tui_heatmap_model *m)
 {
     const struct tui_view_desc *d = tui_view_desc(v);
-    if (!d || d->kind != TUI_KIND_HEATMAP || !s->mat[v].data)
-        return 0;
+    if (!d || d->kind != TUI_KIND_HEATMAP || !s->mat[v].data) return 0;
     const struct dsp_matrix *mat = &s->mat[v];
-    *m = (struct tui_heatmap_model){
-        .title = d->title, .data = mat->data, .rows = s->rows_ready[v], .cols = mat->cols,
-        .rows_total = s->computed[v] ? 0 : mat->rows,
-        .hop_s = d->hop_s, .frame_s = d->frame_s, .unit = d->unit, .axis = d->axis,
-        .axis_name = d->axis_name, .cmap = s->cmap, .tl = *tl};
+    *m = (struct tui_heatmap_model){ .title = d->title,
+                                     .data = mat->data,
+                                     .rows = s->rows_ready[v],
+                                     .cols = mat->cols,
+                                     .rows_total = s->computed[v] ? 0 : mat->rows,
+                                     .hop_s = d->hop_s,
+                                     .frame_s = d->frame_s,
+                                     .unit = d->unit,
+                                     .axis = d->axis,
+                                     .axis_name = d->axis_name,
+                                     .cmap = s->cmap,
+                                     .tl = *tl };
     value_range(s, v, m->rows, m);
     if (d->axis == TUI_AXIS_HZ)
         m->row_hz = (float)((double)CAP_RATE_HZ / s->cfg.stft.n_fft);
@@ -135,15 +140,14 @@ static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_
     bool latest = s->live && tl->cursor_s < 0;
     size_t frame = latest ? ready - 1 : tl->cursor_s >= 0 ? (size_t)(tl->cursor_s / hop) : 0;
     if (latest && ready == 0) {
-        for (size_t i = 0; i < bins; i++)
-            s->frame_db[i] = -100;
+        for (size_t i = 0; i < bins; i++) s->frame_db[i] = -100;
         db = s->frame_db;
         snprintf(title, sizeof title, "Spectrum (waiting for audio)");
     } else if ((latest || tl->cursor_s >= 0) && frame < ready) {
         memcpy(s->frame_db, &spec->data[frame * spec->cols], bins * sizeof *s->frame_db);
         db = s->frame_db;
-        snprintf(title, sizeof title, "Spectrum (%s %zu @ %.3f s)", latest ? "latest frame" : "frame",
-                 frame, frame * hop + s->origin_s);
+        snprintf(title, sizeof title, "Spectrum (%s %zu @ %.3f s)",
+                 latest ? "latest frame" : "frame", frame, frame * hop + s->origin_s);
     } else if (!s->computed[TUI_VIEW_SPECTRUM]) {
         size_t n = s->clip.n_samples, nfft = (size_t)s->cfg.stft.n_fft;
         size_t total = n < nfft ? 1 : (n - nfft) / (size_t)s->cfg.stft.hop_length + 1;
@@ -152,9 +156,11 @@ static void draw_spectrum(struct tui_scope *s, struct tui_canvas *c, struct tui_
     } else {
         snprintf(title, sizeof title, "Spectrum (Welch, whole clip)");
     }
-    struct tui_spectrum_model m = {
-        .title = title, .db = db, .n_bins = bins,
-        .bin_hz = (float)CAP_RATE_HZ / (float)s->cfg.stft.n_fft, .log_freq = s->spectrum_log};
+    struct tui_spectrum_model m = { .title = title,
+                                    .db = db,
+                                    .n_bins = bins,
+                                    .bin_hz = (float)CAP_RATE_HZ / (float)s->cfg.stft.n_fft,
+                                    .log_freq = s->spectrum_log };
     tui_fit_db(db + 1, bins - 1, DB_SPAN, &m.db_min, &m.db_max); /* DC says nothing */
     tui_view_spectrum(c, r, &m);
 }
@@ -164,8 +170,9 @@ void tui_scope_draw(struct tui_scope *s, enum tui_view_id v, struct tui_canvas *
 {
     bool done = true;
     const struct tui_view_desc *d = tui_view_desc(v);
-    enum kws_status st = !d->compute || s->computed[v] ? KWS_OK
-                       : tui_scope_step(s, v, 0, &done); /* set up, compute later */
+    enum kws_status st = !d->compute || s->computed[v]
+        ? KWS_OK
+        : tui_scope_step(s, v, 0, &done); /* set up, compute later */
     if (st != KWS_OK) {
         tui_draw_title(c, r, d->title, "");
         tui_canvas_text(c, r.x, r.y + 1, r.w, tui_ui_color(c->color, TUI_UI_ALERT),
@@ -173,15 +180,17 @@ void tui_scope_draw(struct tui_scope *s, enum tui_view_id v, struct tui_canvas *
         return;
     }
     if (d->kind == TUI_KIND_WAVE) {
-        struct tui_wave_model m = {
-            .title = d->title, .samples = s->clip.samples, .n = s->clip.n_samples,
-            .rate_hz = CAP_RATE_HZ, .db_axis = s->wave_db, .tl = *tl};
+        struct tui_wave_model m = { .title = d->title,
+                                    .samples = s->clip.samples,
+                                    .n = s->clip.n_samples,
+                                    .rate_hz = CAP_RATE_HZ,
+                                    .db_axis = s->wave_db,
+                                    .tl = *tl };
         tui_view_wave(c, r, &m);
     } else if (d->kind == TUI_KIND_SPECTRUM) {
         draw_spectrum(s, c, r, tl);
     } else {
         struct tui_heatmap_model m;
-        if (tui_scope_heatmap(s, v, tl, &m))
-            tui_view_heatmap(c, r, &m);
+        if (tui_scope_heatmap(s, v, tl, &m)) tui_view_heatmap(c, r, &m);
     }
 }

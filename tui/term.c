@@ -11,13 +11,10 @@
 int tui_term_colors(int fd)
 {
     const char *term = getenv("TERM");
-    if (!isatty(fd) || !term || !*term || !strcmp(term, "dumb") || getenv("NO_COLOR"))
-        return 0;
+    if (!isatty(fd) || !term || !*term || !strcmp(term, "dumb") || getenv("NO_COLOR")) return 0;
     const char *ct = getenv("COLORTERM");
-    if (strstr(term, "256") || (ct && *ct))
-        return 256;
-    if (!strncmp(term, "vt100", 5) || !strncmp(term, "vt220", 5))
-        return 0;
+    if (strstr(term, "256") || (ct && *ct)) return 256;
+    if (!strncmp(term, "vt100", 5) || !strncmp(term, "vt220", 5)) return 0;
     return 8;
 }
 

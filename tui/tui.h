@@ -23,28 +23,30 @@
 #define TUI_COLOR_DEFAULT (-1)
 
 enum tui_color_mode {
-    TUI_COLOR_NONE,   /* no colour: ASCII density ramps carry the values */
-    TUI_COLOR_8,      /* the 8 ANSI colours */
-    TUI_COLOR_256,    /* xterm 256-colour palette */
+    TUI_COLOR_NONE, /* no colour: ASCII density ramps carry the values */
+    TUI_COLOR_8,    /* the 8 ANSI colours */
+    TUI_COLOR_256,  /* xterm 256-colour palette */
 };
 
 enum tui_attr { TUI_ATTR_BOLD = 1, TUI_ATTR_REVERSE = 2, TUI_ATTR_DIM = 4 };
 
 struct tui_cell {
-    uint32_t ch;   /* Unicode code point; ASCII only when !unicode */
-    int16_t fg;    /* palette index 0..255, or TUI_COLOR_DEFAULT */
+    uint32_t ch; /* Unicode code point; ASCII only when !unicode */
+    int16_t fg;  /* palette index 0..255, or TUI_COLOR_DEFAULT */
     int16_t bg;
-    uint8_t attr;  /* enum tui_attr bits */
+    uint8_t attr; /* enum tui_attr bits */
 };
 
 struct tui_canvas {
-    int w, h;                    /* size in cells */
-    struct tui_cell *cells;      /* w*h, row-major; owned */
-    bool unicode;                /* braille and block glyphs allowed */
+    int w, h;               /* size in cells */
+    struct tui_cell *cells; /* w*h, row-major; owned */
+    bool unicode;           /* braille and block glyphs allowed */
     enum tui_color_mode color;
 };
 
-struct tui_rect { int x, y, w, h; };
+struct tui_rect {
+    int x, y, w, h;
+};
 
 /* NULL on allocation failure or non-positive size. */
 struct tui_canvas *tui_canvas_new(int w, int h, bool unicode, enum tui_color_mode color);
@@ -73,8 +75,13 @@ void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int
 /* ---- colour ---- */
 /* The first TUI_CMAP_COUNT are the user's choice ('c', --cmap); the
  * diverging map is for signed data (MFCC) and chosen by the view. */
-enum tui_colormap { TUI_CMAP_VIRIDIS, TUI_CMAP_MAGMA, TUI_CMAP_GRAY, TUI_CMAP_COUNT,
-                    TUI_CMAP_DIVERGING = TUI_CMAP_COUNT };
+enum tui_colormap {
+    TUI_CMAP_VIRIDIS,
+    TUI_CMAP_MAGMA,
+    TUI_CMAP_GRAY,
+    TUI_CMAP_COUNT,
+    TUI_CMAP_DIVERGING = TUI_CMAP_COUNT
+};
 const char *tui_colormap_name(enum tui_colormap m);
 /* Palette index for t in [0, 1] (clamped) under the canvas's colour mode. */
 int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t);
@@ -87,8 +94,17 @@ char tui_density_glyph(float t);
 int tui_rgb_to_256(int r, int g, int b);
 
 /* Fixed UI colours, chosen per mode. */
-enum tui_ui_color { TUI_UI_TEXT, TUI_UI_AXIS, TUI_UI_TRACE, TUI_UI_CURSOR, TUI_UI_SELECT,
-                    TUI_UI_ALERT, TUI_UI_GOOD, TUI_UI_TITLE, TUI_UI_PLAY };
+enum tui_ui_color {
+    TUI_UI_TEXT,
+    TUI_UI_AXIS,
+    TUI_UI_TRACE,
+    TUI_UI_CURSOR,
+    TUI_UI_SELECT,
+    TUI_UI_ALERT,
+    TUI_UI_GOOD,
+    TUI_UI_TITLE,
+    TUI_UI_PLAY
+};
 int tui_ui_color(enum tui_color_mode mode, enum tui_ui_color which);
 
 /* ======== view: views and their view models ======== */
@@ -98,16 +114,21 @@ int tui_ui_color(enum tui_color_mode mode, enum tui_ui_color which);
  * points to are borrowed: the caller keeps them alive while drawing. */
 
 enum tui_view_id {
-    TUI_VIEW_WAVE, TUI_VIEW_SPECTRUM, TUI_VIEW_SPECTROGRAM, TUI_VIEW_MEL,
-    TUI_VIEW_MFCC, TUI_VIEW_FEATURES, TUI_VIEW_COUNT
+    TUI_VIEW_WAVE,
+    TUI_VIEW_SPECTRUM,
+    TUI_VIEW_SPECTROGRAM,
+    TUI_VIEW_MEL,
+    TUI_VIEW_MFCC,
+    TUI_VIEW_FEATURES,
+    TUI_VIEW_COUNT
 };
 struct tui_scope;
 enum tui_view_kind { TUI_KIND_WAVE, TUI_KIND_SPECTRUM, TUI_KIND_HEATMAP };
 /* How a heatmap's values become colours. */
 enum tui_value_scale {
-    TUI_SCALE_DB,      /* dB, the top 80 dB of the data (fitted to 10 dB steps) */
-    TUI_SCALE_COL_Z,   /* each column (coefficient) to its own mean and spread, diverging */
-    TUI_SCALE_INT8,    /* the model's int8 range */
+    TUI_SCALE_DB,    /* dB, the top 80 dB of the data (fitted to 10 dB steps) */
+    TUI_SCALE_COL_Z, /* each column (coefficient) to its own mean and spread, diverging */
+    TUI_SCALE_INT8,  /* the model's int8 range */
 };
 enum tui_axis_kind {
     TUI_AXIS_HZ,      /* row r is r * row_hz Hz (spectrogram bins) */
@@ -118,21 +139,21 @@ enum tui_axis_kind {
  * its data are computed and what its axes mean. Adding a view is adding a
  * row here (scope.c) and, for a new kind, a drawing function. */
 struct tui_view_desc {
-    const char *name;            /* --view name: "wave", "mel", ... */
-    const char *title;           /* "Mel spectrogram" */
+    const char *name;  /* --view name: "wave", "mel", ... */
+    const char *title; /* "Mel spectrogram" */
     enum tui_view_kind kind;
     /* Computes up to budget more frames (*done when complete); NULL: the
      * view draws straight from the samples. */
     enum kws_status (*compute)(struct tui_scope *s, enum tui_view_id v, size_t budget, bool *done);
-    enum tui_axis_kind axis;     /* heatmaps: what a row is */
-    const char *axis_name;       /* "Hz", "coef" */
-    const char *unit;            /* colour bar unit: "dB", "int8", "z" */
+    enum tui_axis_kind axis; /* heatmaps: what a row is */
+    const char *axis_name;   /* "Hz", "coef" */
+    const char *unit;        /* colour bar unit: "dB", "int8", "z" */
     enum tui_value_scale scale;
-    double hop_s, frame_s;       /* frame spacing and length */
+    double hop_s, frame_s; /* frame spacing and length */
 };
 const struct tui_view_desc *tui_view_desc(enum tui_view_id v);
-const char *tui_view_name(enum tui_view_id v);   /* "wave", "spectrum", ... */
-const char *tui_view_title(enum tui_view_id v);  /* "Waveform", ... */
+const char *tui_view_name(enum tui_view_id v);  /* "wave", "spectrum", ... */
+const char *tui_view_title(enum tui_view_id v); /* "Waveform", ... */
 /* Parses a --view name; returns TUI_VIEW_COUNT when unknown. */
 enum tui_view_id tui_view_parse(const char *name);
 
@@ -144,53 +165,53 @@ struct tui_mark {
 
 /* What every time-based view shares: the visible window and the overlays. */
 struct tui_timeline {
-    double t0_s, t1_s;        /* visible time range, t1 > t0 */
-    double cursor_s;          /* < 0: no cursor */
-    double sel0_s, sel1_s;    /* selection; sel1 <= sel0: none */
-    double play_s;            /* < 0: not playing */
+    double t0_s, t1_s;     /* visible time range, t1 > t0 */
+    double cursor_s;       /* < 0: no cursor */
+    double sel0_s, sel1_s; /* selection; sel1 <= sel0: none */
+    double play_s;         /* < 0: not playing */
     const struct tui_mark *marks;
     size_t n_marks;
-    double origin_s;          /* added to time labels: a live view that dropped
+    double origin_s; /* added to time labels: a live view that dropped
                                  old history still shows time since the start */
-    double probe_y;           /* heatmaps: the readout row, 0 (top) .. 1; < 0: none */
+    double probe_y;  /* heatmaps: the readout row, 0 (top) .. 1; < 0: none */
 };
 struct tui_timeline tui_timeline_full(double duration_s);
 
 struct tui_wave_model {
     const char *title;
-    const int16_t *samples;   /* 16 kHz mono */
+    const int16_t *samples; /* 16 kHz mono */
     size_t n;
     int rate_hz;
-    int db_axis;              /* amplitude axis in dBFS (mirrored) instead of linear */
+    int db_axis; /* amplitude axis in dBFS (mirrored) instead of linear */
     struct tui_timeline tl;
 };
 
 struct tui_heatmap_model {
     const char *title;
-    const float *data;        /* rows x cols, row-major: rows are frames (time) */
+    const float *data; /* rows x cols, row-major: rows are frames (time) */
     size_t rows, cols;
-    size_t rows_total;        /* frames once complete (> rows: still computing); 0: rows */
-    double hop_s;             /* frame k starts at k * hop_s */
-    double frame_s;           /* frame length */
-    float vmin, vmax;         /* colour range; values outside are clamped */
-    const char *unit;         /* "dB", "int8", "" */
+    size_t rows_total; /* frames once complete (> rows: still computing); 0: rows */
+    double hop_s;      /* frame k starts at k * hop_s */
+    double frame_s;    /* frame length */
+    float vmin, vmax;  /* colour range; values outside are clamped */
+    const char *unit;  /* "dB", "int8", "" */
     enum tui_axis_kind axis;
-    float row_hz;             /* TUI_AXIS_HZ */
-    const float *band_hz;     /* TUI_AXIS_BAND_HZ: cols entries */
-    const char *axis_name;    /* "Hz", "mel band", "coef", "channel" */
-    const float *col_mean;    /* cols entries: colour shows (v - mean) / spread per column */
-    const float *col_spread;  /* (both NULL: the raw value) */
+    float row_hz;            /* TUI_AXIS_HZ */
+    const float *band_hz;    /* TUI_AXIS_BAND_HZ: cols entries */
+    const char *axis_name;   /* "Hz", "mel band", "coef", "channel" */
+    const float *col_mean;   /* cols entries: colour shows (v - mean) / spread per column */
+    const float *col_spread; /* (both NULL: the raw value) */
     enum tui_colormap cmap;
     struct tui_timeline tl;
 };
 
 struct tui_spectrum_model {
-    const char *title;        /* e.g. "Spectrum (Welch, whole clip)" */
-    const float *db;          /* n_bins values in dB */
+    const char *title; /* e.g. "Spectrum (Welch, whole clip)" */
+    const float *db;   /* n_bins values in dB */
     size_t n_bins;
-    float bin_hz;             /* bin spacing */
-    int log_freq;             /* logarithmic frequency axis */
-    float db_min, db_max;     /* vertical range */
+    float bin_hz;         /* bin spacing */
+    int log_freq;         /* logarithmic frequency axis */
+    float db_min, db_max; /* vertical range */
 };
 /* dB range of n values fitted to the data: the top rounded up to 10 dB, the
  * bottom the data's floor rounded down, at most span_db below the top. */
@@ -202,19 +223,19 @@ void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui
 
 /* Line plots (view_lines.c): named series over numeric axes with a legend. */
 struct tui_series {
-    const char *name;          /* legend text */
-    const double *x, *y;       /* n points each, drawn in order; non-finite skipped */
+    const char *name;    /* legend text */
+    const double *x, *y; /* n points each, drawn in order; non-finite skipped */
     size_t n;
-    char marker;               /* ASCII letter at each point and in the legend */
+    char marker; /* ASCII letter at each point and in the legend */
 };
 struct tui_lines_model {
     const char *title;
-    const char *x_label;       /* shown at the right of the legend row */
-    const char *y_label;       /* shown at the right of the title row */
+    const char *x_label; /* shown at the right of the legend row */
+    const char *y_label; /* shown at the right of the title row */
     const struct tui_series *series;
     size_t n_series;
-    double x_min, x_max;       /* x_max <= x_min: from the data */
-    double y_min, y_max;       /* likewise */
+    double x_min, x_max; /* x_max <= x_min: from the data */
+    double y_min, y_max; /* likewise */
 };
 /* Title row, plot, x tick labels, legend row: needs r.h >= 6. */
 void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_lines_model *m);
@@ -226,8 +247,8 @@ void tui_format_tick(double v, double step, char *buf, size_t len);
 /* What lies under the time cursor of a heatmap: frame index, row (band/bin)
  * index for a vertical position in [0, 1) from the top, and the value.
  * Returns 0 when the cursor is outside the data. */
-int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_frac,
-                      size_t *frame, size_t *row, float *value);
+int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_frac, size_t *frame,
+                      size_t *row, float *value);
 /* Frequency label of a heatmap row ("1.2 kHz", "band 7", "c3"). */
 void tui_heatmap_row_label(const struct tui_heatmap_model *m, size_t row, char *buf, size_t len);
 
@@ -237,19 +258,19 @@ double tui_nice_step(double span, int max_ticks);
 
 #define TUI_MAX_TICKS 32
 struct tui_tick {
-    double v;                 /* value, inside the axis's [lo, hi] */
-    int pos;                  /* cell of the value: column from the left, or row from the top */
-    int start, w;             /* the label's first cell and width (horizontal: may sit left of
+    double v;     /* value, inside the axis's [lo, hi] */
+    int pos;      /* cell of the value: column from the left, or row from the top */
+    int start, w; /* the label's first cell and width (horizontal: may sit left of
                                  pos when the last label would pass the end) */
     char label[16];
 };
 struct tui_axis {
-    double lo, hi;            /* data range; ticks stay inside it */
-    int len;                  /* cells along the axis */
-    bool vertical;            /* rows: hi at row 0, lo at row len - 1 */
-    int max_ticks;            /* density cap; 0: a label per 10 columns / 4 rows */
-    double min_step;          /* smallest step allowed (1: integers only); 0: any */
-    bool decades;             /* non-linear axes: values m x 10^k (every m, else 1 2 5, else 1) */
+    double lo, hi;   /* data range; ticks stay inside it */
+    int len;         /* cells along the axis */
+    bool vertical;   /* rows: hi at row 0, lo at row len - 1 */
+    int max_ticks;   /* density cap; 0: a label per 10 columns / 4 rows */
+    double min_step; /* smallest step allowed (1: integers only); 0: any */
+    bool decades;    /* non-linear axes: values m x 10^k (every m, else 1 2 5, else 1) */
     /* Where v falls, 0 (lo end) .. 1 (hi end); NULL: linear in v. */
     double (*to_frac)(double v, const void *ctx);
     const void *ctx;
@@ -285,35 +306,35 @@ const char *tui_format_grouped(uint64_t v, char *buf, size_t len);
  * dashboard both draw through it, so a view looks the same in both. */
 
 struct tui_scope {
-    char name[256];                 /* file name shown in headers */
-    char format[160];               /* original format, for the info line */
+    char name[256];   /* file name shown in headers */
+    char format[160]; /* original format, for the info line */
     struct cap_clip clip;
     struct dsp_analysis_config cfg;
     struct dsp_matrix mat[TUI_VIEW_COUNT]; /* spectrogram, mel, mfcc, features */
-    bool computed[TUI_VIEW_COUNT];  /* complete */
-    size_t rows_ready[TUI_VIEW_COUNT]; /* frames computed so far (progressive fill) */
-    float *welch_db;                /* whole-clip spectrum, n_fft/2 + 1 */
-    double *welch_sum;              /* its power summed over welch_rows frames so far */
+    bool computed[TUI_VIEW_COUNT];         /* complete */
+    size_t rows_ready[TUI_VIEW_COUNT];     /* frames computed so far (progressive fill) */
+    float *welch_db;                       /* whole-clip spectrum, n_fft/2 + 1 */
+    double *welch_sum;                     /* its power summed over welch_rows frames so far */
     size_t welch_rows;
-    float *frame_db;                /* spectrum of one frame (cursor) */
-    float mel_hz[256];              /* centre of each mel band */
+    float *frame_db;                        /* spectrum of one frame (cursor) */
+    float mel_hz[256];                      /* centre of each mel band */
     float micro_hz[DSP_MICRO_MAX_CHANNELS]; /* centre of each micro channel */
-    double col_sum[64], col_sum2[64]; /* MFCC per-coefficient statistics ... */
-    size_t col_rows;                /* ... over this many frames */
+    double col_sum[64], col_sum2[64];       /* MFCC per-coefficient statistics ... */
+    size_t col_rows;                        /* ... over this many frames */
     float col_mean[64], col_spread[64];
     enum tui_colormap cmap;
-    int wave_db;                    /* waveform amplitude axis in dBFS */
-    int spectrum_log;               /* spectrum frequency axis logarithmic */
-    char error[256];                /* why a view could not be computed */
+    int wave_db;      /* waveform amplitude axis in dBFS */
+    int spectrum_log; /* spectrum frequency axis logarithmic */
+    char error[256];  /* why a view could not be computed */
     /* Live sources (tui_scope_append): the clip grows while it is shown. */
     bool live;
-    size_t cap_samples;             /* allocated length of clip.samples */
-    size_t mat_cap[TUI_VIEW_COUNT]; /* allocated rows of mat[v] */
+    size_t cap_samples;                                   /* allocated length of clip.samples */
+    size_t mat_cap[TUI_VIEW_COUNT];                       /* allocated rows of mat[v] */
     float raw_lo[TUI_VIEW_COUNT], raw_hi[TUI_VIEW_COUNT]; /* min/max over rows_scanned */
     size_t rows_scanned[TUI_VIEW_COUNT];
-    struct dsp_micro_state *micro;  /* streaming frontend for the features view */
-    size_t micro_fed;               /* samples of the clip fed to it */
-    double origin_s;                /* time of sample 0 since the source started
+    struct dsp_micro_state *micro; /* streaming frontend for the features view */
+    size_t micro_fed;              /* samples of the clip fed to it */
+    double origin_s;               /* time of sample 0 since the source started
                                        (old history is trimmed in live mode) */
 };
 

@@ -17,22 +17,21 @@
 
 /* Frame range [*a, *b) covering time [ta, tb). Frame k is drawn over
  * [k*hop, (k+1)*hop): consecutive frames tile the axis. */
-static int frame_range(const struct tui_heatmap_model *m, double ta, double tb, size_t *a, size_t *b)
+static int frame_range(const struct tui_heatmap_model *m, double ta, double tb, size_t *a,
+                       size_t *b)
 {
-    if (!(m->hop_s > 0) || m->rows == 0)
-        return 0;
+    if (!(m->hop_s > 0) || m->rows == 0) return 0;
     double fa = floor(ta / m->hop_s), fb = ceil(tb / m->hop_s);
-    if (fb <= 0 || fa >= (double)m->rows)
-        return 0;
+    if (fb <= 0 || fa >= (double)m->rows) return 0;
     *a = fa < 0 ? 0 : (size_t)fa;
     *b = fb > (double)m->rows ? m->rows : (size_t)fb;
-    if (*b <= *a)
-        *b = *a + 1;
+    if (*b <= *a) *b = *a + 1;
     return 1;
 }
 
 /* Largest value over frames [fa, fb) and rows [ra, rb). */
-static float block_max(const struct tui_heatmap_model *m, size_t fa, size_t fb, size_t ra, size_t rb)
+static float block_max(const struct tui_heatmap_model *m, size_t fa, size_t fb, size_t ra,
+                       size_t rb)
 {
     float best = -INFINITY;
     for (size_t f = fa; f < fb; f++)
@@ -40,8 +39,7 @@ static float block_max(const struct tui_heatmap_model *m, size_t fa, size_t fb, 
             float v = m->data[f * m->cols + r];
             if (m->col_mean) /* largest deviation from the column's mean, either sign */
                 v = (v - m->col_mean[r]) / m->col_spread[r];
-            if (m->col_mean ? fabsf(v) > fabsf(best) || best == -INFINITY : v > best)
-                best = v;
+            if (m->col_mean ? fabsf(v) > fabsf(best) || best == -INFINITY : v > best) best = v;
         }
     return best;
 }
@@ -70,17 +68,15 @@ void tui_heatmap_row_label(const struct tui_heatmap_model *m, size_t row, char *
     }
 }
 
-int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_frac,
-                      size_t *frame, size_t *row, float *value)
+int tui_heatmap_probe(const struct tui_heatmap_model *m, double t_s, double y_frac, size_t *frame,
+                      size_t *row, float *value)
 {
     if (!(m->hop_s > 0) || m->rows == 0 || m->cols == 0 || t_s < 0 || y_frac < 0 || y_frac >= 1)
         return 0;
     size_t f = (size_t)(t_s / m->hop_s);
-    if (f >= m->rows)
-        return 0;
+    if (f >= m->rows) return 0;
     size_t r = (size_t)((1 - y_frac) * (double)m->cols);
-    if (r >= m->cols)
-        r = m->cols - 1;
+    if (r >= m->cols) r = m->cols - 1;
     *frame = f;
     *row = r;
     *value = m->data[f * m->cols + r];
@@ -100,8 +96,7 @@ static double band_frac(double hz, const void *ctx)
     const struct tui_heatmap_model *m = ctx;
     const float *b = m->band_hz;
     size_t i = 0;
-    while (i + 2 < m->cols && b[i + 1] < hz)
-        i++;
+    while (i + 2 < m->cols && b[i + 1] < hz) i++;
     double u = i + (hz - b[i]) / (b[i + 1] - b[i]); /* fractional band index */
     return (u + 0.5) / (double)m->cols;
 }
@@ -126,10 +121,11 @@ static void coef_label(double v, double step, char *buf, size_t len)
 
 /* Nice ticks on the row axis, in Hz (band centres for mel and the model's
  * channels) or coefficient numbers; the unit goes under the labels. */
-static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot, const struct tui_heatmap_model *m)
+static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot,
+                            const struct tui_heatmap_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    struct tui_axis ax = {.len = plot.h, .vertical = true, .ctx = m};
+    struct tui_axis ax = { .len = plot.h, .vertical = true, .ctx = m };
     switch (m->axis) {
     case TUI_AXIS_HZ:
         ax.lo = 0;
@@ -138,8 +134,7 @@ static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot, const st
         ax.format = hz_label;
         break;
     case TUI_AXIS_BAND_HZ:
-        if (!m->band_hz || m->cols < 2)
-            return;
+        if (!m->band_hz || m->cols < 2) return;
         ax.lo = m->band_hz[0];
         ax.hi = m->band_hz[m->cols - 1];
         ax.to_frac = band_frac;
@@ -157,8 +152,8 @@ static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot, const st
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
     for (int i = 0; i < n; i++)
-        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
-                          "%5s", t[i].label);
+        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg,
+                          TUI_COLOR_DEFAULT, "%5s", t[i].label);
     const char *unit = m->axis == TUI_AXIS_INDEX ? "" : "Hz";
     tui_canvas_printf(c, plot.x - LABEL_W, plot.y + plot.h, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
                       "%5s", unit);
@@ -166,7 +161,8 @@ static void draw_row_labels(struct tui_canvas *c, struct tui_rect plot, const st
 
 /* The colour bar: the map from bottom (vmin) to top, nice ticks beside it
  * (at least three when it is three rows tall), the unit under it. */
-static void draw_colorbar(struct tui_canvas *c, struct tui_rect bar, const struct tui_heatmap_model *m)
+static void draw_colorbar(struct tui_canvas *c, struct tui_rect bar,
+                          const struct tui_heatmap_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
     for (int y = 0; y < bar.h; y++) {
@@ -181,21 +177,23 @@ static void draw_colorbar(struct tui_canvas *c, struct tui_rect bar, const struc
             tui_canvas_set(c, bar.x + 2, bar.y + y, ' ', TUI_COLOR_DEFAULT, col);
         }
     }
-    struct tui_axis ax = {.lo = m->vmin, .hi = m->vmax, .len = bar.h, .vertical = true,
-                          .max_ticks = bar.h / 4 + 3};
+    struct tui_axis ax = {
+        .lo = m->vmin, .hi = m->vmax, .len = bar.h, .vertical = true, .max_ticks = bar.h / 4 + 3
+    };
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
     for (int i = 0; i < n; i++)
-        tui_canvas_text(c, bar.x + 3, bar.y + t[i].pos, BAR_W - 3, fg, TUI_COLOR_DEFAULT, t[i].label);
+        tui_canvas_text(c, bar.x + 3, bar.y + t[i].pos, BAR_W - 3, fg, TUI_COLOR_DEFAULT,
+                        t[i].label);
     if (m->unit)
         tui_canvas_text(c, bar.x + 1, bar.y + bar.h, BAR_W - 1, fg, TUI_COLOR_DEFAULT, m->unit);
 }
 
 /* The readout row: a pointer on each side of the plot. */
-static void draw_probe(struct tui_canvas *c, struct tui_rect plot, const struct tui_heatmap_model *m)
+static void draw_probe(struct tui_canvas *c, struct tui_rect plot,
+                       const struct tui_heatmap_model *m)
 {
-    if (m->tl.probe_y < 0 || m->tl.cursor_s < 0 || plot.h < 1)
-        return;
+    if (m->tl.probe_y < 0 || m->tl.cursor_s < 0 || plot.h < 1) return;
     int y = plot.y + (int)(m->tl.probe_y * plot.h);
     y = y >= plot.y + plot.h ? plot.y + plot.h - 1 : y;
     int fg = tui_ui_color(c->color, TUI_UI_CURSOR);
@@ -207,7 +205,9 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
 {
     char info[64];
     snprintf(info, sizeof info, "%zu frames x %zu %s  %s%s", m->rows, m->cols,
-             m->axis == TUI_AXIS_HZ ? "bins" : m->axis == TUI_AXIS_INDEX ? "coef" : "bands",
+             m->axis == TUI_AXIS_HZ          ? "bins"
+                 : m->axis == TUI_AXIS_INDEX ? "coef"
+                                             : "bands",
              m->col_mean ? "per-coef z, " : "", tui_colormap_name(m->cmap));
     if (m->rows_total > m->rows) /* a long clip filling in: how far it is */
         snprintf(info, sizeof info, "%zu frames, computing %d%%", m->rows,
@@ -215,16 +215,13 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
     /* The frame count always shows (it says whether there are data); the
      * rest of the info only when the title row has room for it. */
     int room = r.w - (int)strlen(m->title ? m->title : "") - 2;
-    if ((int)strlen(info) > room)
-        snprintf(info, sizeof info, "%zu frames x %zu", m->rows, m->cols);
-    if ((int)strlen(info) > room)
-        snprintf(info, sizeof info, "%zu frames", m->rows);
+    if ((int)strlen(info) > room) snprintf(info, sizeof info, "%zu frames x %zu", m->rows, m->cols);
+    if ((int)strlen(info) > room) snprintf(info, sizeof info, "%zu frames", m->rows);
     tui_draw_title(c, r, m->title ? m->title : "", info);
-    struct tui_rect plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W - BAR_W, r.h - 2};
-    if (plot.w < 2 || plot.h < 1 || m->cols == 0)
-        return;
+    struct tui_rect plot = { r.x + LABEL_W, r.y + 1, r.w - LABEL_W - BAR_W, r.h - 2 };
+    if (plot.w < 2 || plot.h < 1 || m->cols == 0) return;
     draw_row_labels(c, plot, m);
-    draw_colorbar(c, (struct tui_rect){plot.x + plot.w, plot.y, BAR_W, plot.h}, m);
+    draw_colorbar(c, (struct tui_rect){ plot.x + plot.w, plot.y, BAR_W, plot.h }, m);
     tui_draw_time_axis(c, plot.x, plot.y + plot.h, plot.w, &m->tl);
 
     int pix_rows = plot.h * (c->unicode ? 2 : 1);
@@ -232,15 +229,13 @@ void tui_view_heatmap(struct tui_canvas *c, struct tui_rect r, const struct tui_
     for (int x = 0; x < plot.w; x++) {
         size_t fa, fb;
         double ta = m->tl.t0_s + span * x / plot.w, tb = m->tl.t0_s + span * (x + 1) / plot.w;
-        if (!frame_range(m, ta, tb, &fa, &fb))
-            continue;
+        if (!frame_range(m, ta, tb, &fa, &fb)) continue;
         float px[2 * 4096];
         for (int p = 0; p < pix_rows; p++) {
             /* Pixel p counts from the top; rows count from the bottom. */
             size_t ra = (size_t)((double)(pix_rows - 1 - p) / pix_rows * (double)m->cols);
             size_t rb = (size_t)((double)(pix_rows - p) / pix_rows * (double)m->cols);
-            if (rb <= ra)
-                rb = ra + 1;
+            if (rb <= ra) rb = ra + 1;
             px[p] = norm(m, block_max(m, fa, fb, ra, rb));
         }
         for (int y = 0; y < plot.h; y++) {

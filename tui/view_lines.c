@@ -17,13 +17,11 @@
 
 double tui_nice_step125(double span, int max_ticks)
 {
-    if (!(span > 0) || max_ticks < 1)
-        return 1;
+    if (!(span > 0) || max_ticks < 1) return 1;
     double raw = span / max_ticks, mag = pow(10, floor(log10(raw)));
-    static const double steps[] = {1, 2, 5, 10};
+    static const double steps[] = { 1, 2, 5, 10 };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (steps[i] * mag >= raw * (1 - 1e-9))
-            return steps[i] * mag;
+        if (steps[i] * mag >= raw * (1 - 1e-9)) return steps[i] * mag;
     return 10 * mag;
 }
 
@@ -32,7 +30,7 @@ void tui_format_tick(double v, double step, char *buf, size_t len)
     const char *unit = "";
     double div = 1;
     if (fabs(v) < step * 1e-9) {
-        snprintf(buf, len, "0");   /* not "0k" or "-0" */
+        snprintf(buf, len, "0"); /* not "0k" or "-0" */
         return;
     }
     if (step >= 1e6 || fabs(v) >= 1e7) {
@@ -49,16 +47,15 @@ void tui_format_tick(double v, double step, char *buf, size_t len)
 
 static int series_color(const struct tui_canvas *c, size_t i)
 {
-    static const int ansi[] = {1, 4, 2, 5, 6, 3};   /* red blue green magenta cyan yellow */
-    static const int x256[] = {203, 75, 114, 177, 80, 221};
-    if (c->color == TUI_COLOR_NONE)
-        return TUI_COLOR_DEFAULT;
+    static const int ansi[] = { 1, 4, 2, 5, 6, 3 }; /* red blue green magenta cyan yellow */
+    static const int x256[] = { 203, 75, 114, 177, 80, 221 };
+    if (c->color == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
     return c->color == TUI_COLOR_256 ? x256[i % 6] : ansi[i % 6];
 }
 
 /* Data range of the model, widened to whole steps. */
-static void axis_range(const struct tui_lines_model *m, bool y, int ticks, double *lo,
-                       double *hi, double *step)
+static void axis_range(const struct tui_lines_model *m, bool y, int ticks, double *lo, double *hi,
+                       double *step)
 {
     double a = y ? m->y_min : m->x_min, b = y ? m->y_max : m->x_max;
     if (!(b > a)) {
@@ -100,15 +97,14 @@ static int to_dot(double v, double lo, double hi, int n, bool flip)
     return flip ? n - 1 - d : d;
 }
 
-static void draw_segment(struct tui_canvas *c, struct tui_rect plot, int x0, int y0, int x1,
-                         int y1, int fg)
+static void draw_segment(struct tui_canvas *c, struct tui_rect plot, int x0, int y0, int x1, int y1,
+                         int fg)
 {
     int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
     int e = dx + dy;
     for (;;) {
         tui_canvas_dot(c, plot, x0, y0, fg);
-        if (x0 == x1 && y0 == y1)
-            break;
+        if (x0 == x1 && y0 == y1) break;
         int e2 = 2 * e;
         if (e2 >= dy) {
             e += dy;
@@ -138,8 +134,7 @@ static void draw_axes(struct tui_canvas *c, const struct frame *f, double xs, do
         int col = p->x + to_dot(v, f->x0, f->x1, p->w * 2, false) / 2;
         tui_format_tick(v, xs, buf, sizeof buf);
         int lw = (int)strlen(buf), at = col - lw / 2;
-        if (at < next_free || at + lw > p->x + p->w + 2)
-            continue;
+        if (at < next_free || at + lw > p->x + p->w + 2) continue;
         tui_canvas_set(c, col, p->y + p->h, c->unicode ? 0x252C : '+', fg, TUI_COLOR_DEFAULT);
         tui_canvas_text(c, at, p->y + p->h + 1, lw, fg, TUI_COLOR_DEFAULT, buf);
         next_free = at + lw + 1;
@@ -154,8 +149,7 @@ static void draw_legend(struct tui_canvas *c, struct tui_rect r, const struct tu
         char item[80];
         snprintf(item, sizeof item, "%c %s", m->series[s].marker, m->series[s].name);
         int w = (int)strlen(item);
-        if (x + w + 2 > r.x + r.w)
-            break;
+        if (x + w + 2 > r.x + r.w) break;
         tui_canvas_text(c, x, y, w, fg, TUI_COLOR_DEFAULT, item);
         x += w + 3;
     }
@@ -170,9 +164,8 @@ static void draw_legend(struct tui_canvas *c, struct tui_rect r, const struct tu
 void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_lines_model *m)
 {
     tui_draw_title(c, r, m->title ? m->title : "", m->y_label);
-    struct frame f = {.plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W - 2, r.h - 4}};
-    if (f.plot.w < 4 || f.plot.h < 2)
-        return;
+    struct frame f = { .plot = { r.x + LABEL_W, r.y + 1, r.w - LABEL_W - 2, r.h - 4 } };
+    if (f.plot.w < 4 || f.plot.h < 2) return;
     double xs, ys;
     axis_range(m, false, f.plot.w / 8 > 1 ? f.plot.w / 8 : 1, &f.x0, &f.x1, &xs);
     axis_range(m, true, f.plot.h / 3 > 1 ? f.plot.h / 3 : 1, &f.y0, &f.y1, &ys);
@@ -182,8 +175,7 @@ void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_li
         const struct tui_series *se = &m->series[s];
         int fg = series_color(c, s), px = -1, py = -1;
         for (size_t i = 0; i < se->n; i++) {
-            if (!isfinite(se->x[i]) || !isfinite(se->y[i]))
-                continue;
+            if (!isfinite(se->x[i]) || !isfinite(se->y[i])) continue;
             int x = to_dot(se->x[i], f.x0, f.x1, cols, false);
             int y = to_dot(se->y[i], f.y0, f.y1, rows, true);
             if (px >= 0)
@@ -198,12 +190,11 @@ void tui_view_lines(struct tui_canvas *c, struct tui_rect r, const struct tui_li
     for (size_t s = 0; s < m->n_series; s++)
         for (size_t i = 0; i < m->series[s].n; i++) {
             const struct tui_series *se = &m->series[s];
-            if (!isfinite(se->x[i]) || !isfinite(se->y[i]))
-                continue;
+            if (!isfinite(se->x[i]) || !isfinite(se->y[i])) continue;
             int x = to_dot(se->x[i], f.x0, f.x1, cols, false) / 2;
             int y = to_dot(se->y[i], f.y0, f.y1, rows, true) / 4;
-            tui_canvas_set(c, f.plot.x + x, f.plot.y + y, (uint32_t)se->marker,
-                           series_color(c, s), TUI_COLOR_DEFAULT);
+            tui_canvas_set(c, f.plot.x + x, f.plot.y + y, (uint32_t)se->marker, series_color(c, s),
+                           TUI_COLOR_DEFAULT);
         }
     draw_legend(c, r, m);
 }

@@ -12,8 +12,7 @@
 static double col_to_hz(const struct tui_spectrum_model *m, double frac)
 {
     double top = (m->n_bins - 1) * (double)m->bin_hz;
-    if (!m->log_freq)
-        return frac * top;
+    if (!m->log_freq) return frac * top;
     double lo = m->bin_hz > 0 ? m->bin_hz : 1;
     return lo * pow(top / lo, frac);
 }
@@ -41,19 +40,25 @@ static void hz_label(double v, double step, char *buf, size_t len)
 /* Frequency ticks: multiples of a nice step, or the 1-2-5 values of each
  * decade on the log axis; "Hz" under the dB labels. A dot column px covers
  * [px, px + 1) / cols of the range, so a value's cell is floor(frac * w). */
-static void draw_freq_axis(struct tui_canvas *c, struct tui_rect plot, const struct tui_spectrum_model *m)
+static void draw_freq_axis(struct tui_canvas *c, struct tui_rect plot,
+                           const struct tui_spectrum_model *m)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
     double top = (m->n_bins - 1) * (double)m->bin_hz;
-    struct tui_axis ax = {.lo = m->log_freq ? m->bin_hz : 0, .hi = top, .len = plot.w,
-                          .decades = m->log_freq, .to_frac = m->log_freq ? log_frac : NULL,
-                          .ctx = m, .format = hz_label};
+    struct tui_axis ax = { .lo = m->log_freq ? m->bin_hz : 0,
+                           .hi = top,
+                           .len = plot.w,
+                           .decades = m->log_freq,
+                           .to_frac = m->log_freq ? log_frac : NULL,
+                           .ctx = m,
+                           .format = hz_label };
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&ax, t, TUI_MAX_TICKS);
     for (int i = 0; i < n; i++)
         tui_canvas_text(c, plot.x + t[i].start, plot.y + plot.h, t[i].w, fg, TUI_COLOR_DEFAULT,
                         t[i].label);
-    tui_canvas_text(c, plot.x - LABEL_W, plot.y + plot.h, LABEL_W - 1, fg, TUI_COLOR_DEFAULT, "   Hz");
+    tui_canvas_text(c, plot.x - LABEL_W, plot.y + plot.h, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
+                    "   Hz");
 }
 
 void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui_spectrum_model *m)
@@ -61,16 +66,15 @@ void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui
     char info[48];
     snprintf(info, sizeof info, "dB, %s frequency", m->log_freq ? "log" : "linear");
     tui_draw_title(c, r, m->title ? m->title : "Spectrum", info);
-    struct tui_rect plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W - 1, r.h - 2};
-    if (plot.w < 2 || plot.h < 1 || m->n_bins < 2 || !(m->db_max > m->db_min))
-        return;
+    struct tui_rect plot = { r.x + LABEL_W, r.y + 1, r.w - LABEL_W - 1, r.h - 2 };
+    if (plot.w < 2 || plot.h < 1 || m->n_bins < 2 || !(m->db_max > m->db_min)) return;
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    struct tui_axis ay = {.lo = m->db_min, .hi = m->db_max, .len = plot.h, .vertical = true};
+    struct tui_axis ay = { .lo = m->db_min, .hi = m->db_max, .len = plot.h, .vertical = true };
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&ay, t, TUI_MAX_TICKS);
     for (int i = 0; i < n; i++)
-        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg, TUI_COLOR_DEFAULT,
-                          "%5s", t[i].label);
+        tui_canvas_printf(c, plot.x - LABEL_W, plot.y + t[i].pos, LABEL_W - 1, fg,
+                          TUI_COLOR_DEFAULT, "%5s", t[i].label);
     draw_freq_axis(c, plot, m);
 
     int trace = tui_ui_color(c->color, TUI_UI_TRACE);
@@ -79,20 +83,15 @@ void tui_view_spectrum(struct tui_canvas *c, struct tui_rect r, const struct tui
     for (int px = 0; px < cols; px++) {
         double ha = col_to_hz(m, (double)px / cols), hb = col_to_hz(m, (double)(px + 1) / cols);
         size_t a = (size_t)floor(ha / m->bin_hz), b = (size_t)ceil(hb / m->bin_hz);
-        if (b <= a)
-            b = a + 1;
-        if (b > m->n_bins)
-            b = m->n_bins;
-        if (a >= b)
-            continue;
+        if (b <= a) b = a + 1;
+        if (b > m->n_bins) b = m->n_bins;
+        if (a >= b) continue;
         float best = -INFINITY;
         for (size_t i = a; i < b; i++)
-            if (m->db[i] > best)
-                best = m->db[i];
+            if (m->db[i] > best) best = m->db[i];
         int y = db_to_dot(m, best, rows);
         int y0 = prev >= 0 && prev < y ? prev : y, y1 = prev > y ? prev : y;
-        for (int yy = y0; yy <= y1; yy++)
-            tui_canvas_dot(c, plot, px, yy, trace);
+        for (int yy = y0; yy <= y1; yy++) tui_canvas_dot(c, plot, px, yy, trace);
         prev = y;
     }
 }

@@ -26,16 +26,15 @@ static int amp_to_dot(double v, int db_axis, int rows)
 static void draw_amp_labels(struct tui_canvas *c, struct tui_rect plot, int db_axis)
 {
     int fg = tui_ui_color(c->color, TUI_UI_AXIS);
-    static const double lin[] = {1, 0.5, 0, -0.5, -1};
-    static const double dbv[] = {0, -12, -60, -12, 0};
-    static const double dbpos[] = {1, 0.8, 0, -0.8, -1}; /* where -12 dB lands: 1 - 12/60 */
+    static const double lin[] = { 1, 0.5, 0, -0.5, -1 };
+    static const double dbv[] = { 0, -12, -60, -12, 0 };
+    static const double dbpos[] = { 1, 0.8, 0, -0.8, -1 }; /* where -12 dB lands: 1 - 12/60 */
     int rows = plot.h * 4;
     int last = -2;
     for (int i = 0; i < 5; i++) {
         double pos = db_axis ? dbpos[i] : lin[i];
         int y = plot.y + amp_to_dot(pos, 0, rows) / 4;
-        if (y <= last || (plot.h < 5 && i % 2))
-            continue;
+        if (y <= last || (plot.h < 5 && i % 2)) continue;
         char label[16];
         if (db_axis)
             snprintf(label, sizeof label, i == 2 ? "-inf" : "%.0fdB", dbv[i]);
@@ -51,9 +50,8 @@ void tui_view_wave(struct tui_canvas *c, struct tui_rect r, const struct tui_wav
     char info[64];
     snprintf(info, sizeof info, "%s", m->db_axis ? "dBFS" : "linear");
     tui_draw_title(c, r, m->title ? m->title : "Waveform", info);
-    struct tui_rect plot = {r.x + LABEL_W, r.y + 1, r.w - LABEL_W, r.h - 2};
-    if (plot.w < 2 || plot.h < 1)
-        return;
+    struct tui_rect plot = { r.x + LABEL_W, r.y + 1, r.w - LABEL_W, r.h - 2 };
+    if (plot.w < 2 || plot.h < 1) return;
     draw_amp_labels(c, plot, m->db_axis);
     tui_draw_time_axis(c, plot.x, plot.y + plot.h, plot.w, &m->tl);
 
@@ -68,14 +66,10 @@ void tui_view_wave(struct tui_canvas *c, struct tui_rect r, const struct tui_wav
     for (int px = 0; px < cols && m->n > 0; px++) {
         double ta = m->tl.t0_s + span * px / cols, tb = m->tl.t0_s + span * (px + 1) / cols;
         long a = (long)floor(ta * m->rate_hz), b = (long)ceil(tb * m->rate_hz);
-        if (a >= (long)m->n || b <= 0)
-            continue;
-        if (a < 0)
-            a = 0;
-        if (b > (long)m->n)
-            b = (long)m->n;
-        if (b <= a)
-            b = a + 1;
+        if (a >= (long)m->n || b <= 0) continue;
+        if (a < 0) a = 0;
+        if (b > (long)m->n) b = (long)m->n;
+        if (b <= a) b = a + 1;
         int lo = 32767, hi = -32768;
         for (long i = a; i < b; i++) {
             if (m->samples[i] < lo) lo = m->samples[i];
@@ -83,17 +77,14 @@ void tui_view_wave(struct tui_canvas *c, struct tui_rect r, const struct tui_wav
         }
         int y0 = amp_to_dot(hi / 32768.0, m->db_axis, rows);
         int y1 = amp_to_dot(lo / 32768.0, m->db_axis, rows);
-        if (m->db_axis && lo >= 0)
-            y1 = amp_to_dot(-hi / 32768.0, 1, rows); /* mirrored envelope */
-        if (m->db_axis && hi <= 0)
-            y0 = amp_to_dot(-lo / 32768.0, 1, rows);
+        if (m->db_axis && lo >= 0) y1 = amp_to_dot(-hi / 32768.0, 1, rows); /* mirrored envelope */
+        if (m->db_axis && hi <= 0) y0 = amp_to_dot(-lo / 32768.0, 1, rows);
         /* Join to the previous column so a zoomed-in trace stays connected. */
         if (prev_y >= 0 && !m->db_axis) {
             if (prev_y < y0) y0 = prev_y;
             if (prev_y > y1) y1 = prev_y;
         }
-        for (int y = y0; y <= y1; y++)
-            tui_canvas_dot(c, plot, c->unicode ? px : px * 2, y, fg);
+        for (int y = y0; y <= y1; y++) tui_canvas_dot(c, plot, c->unicode ? px : px * 2, y, fg);
         prev_y = amp_to_dot(m->samples[b - 1] / 32768.0, m->db_axis, rows);
     }
     tui_draw_overlays(c, plot, &m->tl);

@@ -84,8 +84,8 @@ int main(int argc, char **argv)
         }
         struct cap_clip c = load(argv[4]);
         if (c.n_samples != want || n_ref < want) {
-            fprintf(stderr, "FAIL: %zu samples recorded, want %zu (ref %zu)\n", c.n_samples,
-                    want, n_ref);
+            fprintf(stderr, "FAIL: %zu samples recorded, want %zu (ref %zu)\n", c.n_samples, want,
+                    n_ref);
             return 1;
         }
         int maxd = 0;

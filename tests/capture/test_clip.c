@@ -23,10 +23,10 @@ static const char *tmp(const char *name)
 
 /* Write a tone of freq Hz, amplitude amp (full scale 1), duration secs. In a
  * stereo file the right channel carries the same tone (mean = the tone). */
-static void write_tone(const char *path, int format, int rate, int ch, double freq,
-                       double amp, double secs)
+static void write_tone(const char *path, int format, int rate, int ch, double freq, double amp,
+                       double secs)
 {
-    SF_INFO info = {.samplerate = rate, .channels = ch, .format = format};
+    SF_INFO info = { .samplerate = rate, .channels = ch, .format = format };
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     if (!sf) {
         fprintf(stderr, "cannot write %s: %s\n", path, sf_strerror(NULL));
@@ -100,8 +100,7 @@ static void check_bad(const char *name, const void *bytes, size_t n, int create)
     const char *p = name[0] == '/' ? name : tmp(name);
     if (create) {
         FILE *f = fopen(p, "wb");
-        if (n)
-            fwrite(bytes, 1, n, f);
+        if (n) fwrite(bytes, 1, n, f);
         fclose(f);
     }
     char err[256] = "";
@@ -134,15 +133,13 @@ static void check_roundtrip(const char *name)
     struct cap_clip clip;
     CHECK_INT(cap_clip_load(p, &clip, err, sizeof err), KWS_OK);
     CHECK_INT(clip.n_samples, 5000);
-    if (clip.n_samples == 5000)
-        CHECK(memcmp(clip.samples, s, sizeof s) == 0);
+    if (clip.n_samples == 5000) CHECK(memcmp(clip.samples, s, sizeof s) == 0);
     cap_clip_free(&clip);
 }
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
+    if (!mkdtemp(dir)) return 1;
     /* every format, at 16 kHz mono */
     check_tone_file("u8.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_U8, 16000, 1);
     check_tone_file("s16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1);
@@ -160,8 +157,9 @@ int main(void)
 
     /* downmix is the mean: left +0.5, right -0.5 cancel */
     {
-        SF_INFO info = {.samplerate = 16000, .channels = 2,
-                        .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
+        SF_INFO info = { .samplerate = 16000,
+                         .channels = 2,
+                         .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
         SNDFILE *sf = sf_open(tmp("lr.wav"), SFM_WRITE, &info);
         short b[2000];
         for (int i = 0; i < 1000; i++) {
@@ -198,7 +196,7 @@ int main(void)
     check_roundtrip("rt.flac");
     {
         char err[256] = "";
-        int16_t s[10] = {0};
+        int16_t s[10] = { 0 };
         CHECK_INT(cap_clip_save(tmp("x.mp3"), s, 10, 16000, 0, err, sizeof err), KWS_ERR_ARG);
         CHECK(strstr(err, ".wav") != NULL);
         CHECK(access(tmp("x.mp3"), F_OK) != 0);
@@ -215,7 +213,6 @@ int main(void)
     }
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     return test_done();
 }

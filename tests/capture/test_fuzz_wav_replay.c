@@ -20,13 +20,11 @@ int main(void)
     static uint8_t buf[1 << 16], mut[1 << 16];
     struct dirent *e;
     while (dp && (e = readdir(dp))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         char p[8192];
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         FILE *f = fopen(p, "rb");
-        if (!f)
-            continue;
+        if (!f) continue;
         size_t n = fread(buf, 1, sizeof buf, f);
         fclose(f);
         LLVMFuzzerTestOneInput(buf, n);
@@ -37,14 +35,12 @@ int main(void)
             memcpy(mut, buf, n);
             x = x * 1103515245u + 12345u;
             size_t at = n ? (x >> 8) % (n < 64 ? n : 64) : 0;
-            if (n)
-                mut[at] ^= (uint8_t)(x >> 24 | 1);
+            if (n) mut[at] ^= (uint8_t)(x >> 24 | 1);
             LLVMFuzzerTestOneInput(mut, n);
         }
         files++;
     }
-    if (dp)
-        closedir(dp);
+    if (dp) closedir(dp);
     CHECK(files >= 4);
     return test_done();
 }

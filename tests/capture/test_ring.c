@@ -36,21 +36,16 @@ static void *producer(void *arg)
     size_t i = 0, k = 0;
     while (i < n_total) {
         size_t want = 1 + (k++ * 7919) % 333;
-        if (want > n_total - i)
-            want = n_total - i;
+        if (want > n_total - i) want = n_total - i;
         if (!lossy) {
-            while (cap_ring_space(&ring) < want)
-                sched_yield();
+            while (cap_ring_space(&ring) < want) sched_yield();
         }
-        for (size_t j = 0; j < want; j++)
-            chunk[j] = pattern(i + j);
+        for (size_t j = 0; j < want; j++) chunk[j] = pattern(i + j);
         size_t w = cap_ring_write(&ring, chunk, want);
         if (lossy) {
             memset(accepted + i, 1, w);
-            if (k % 16 == 0)
-                sched_yield(); /* let the consumer in now and then */
-        }
-        else if (w != want)
+            if (k % 16 == 0) sched_yield(); /* let the consumer in now and then */
+        } else if (w != want)
             fprintf(stderr, "lossless write short: %zu of %zu\n", w, want);
         i += want;
     }
@@ -68,10 +63,9 @@ static void *consumer(void *arg)
         size_t n = cap_ring_read(&ring, buf, 1 + (k++ * 31) % 512);
         memcpy(received + n_received, buf, n * sizeof *buf);
         n_received += n;
-        if (!n && done && !cap_ring_available(&ring))
-            break;
+        if (!n && done && !cap_ring_available(&ring)) break;
         if (lossy && (k % 64) == 0) {
-            struct timespec ts = {0, 20000};
+            struct timespec ts = { 0, 20000 };
             nanosleep(&ts, NULL);
         }
     }
@@ -100,26 +94,23 @@ static double run(int is_lossy, size_t cap)
         CHECK_INT(n_received, n_total);
         CHECK_INT(over, 0);
         size_t bad = 0;
-        for (size_t i = 0; i < n_received && i < n_total; i++)
-            bad += received[i] != pattern(i);
+        for (size_t i = 0; i < n_received && i < n_total; i++) bad += received[i] != pattern(i);
         CHECK_INT(bad, 0);
     } else {
         size_t j = 0, bad = 0, acc = 0;
         for (size_t i = 0; i < n_total; i++) {
-            if (!accepted[i])
-                continue;
+            if (!accepted[i]) continue;
             acc++;
-            if (j < n_received && received[j] != pattern(i))
-                bad++;
+            if (j < n_received && received[j] != pattern(i)) bad++;
             j++;
         }
         CHECK_INT(n_received, acc);
         CHECK_INT(over, n_total - acc);
         CHECK_INT(bad, 0);
-        CHECK(over > 0); /* the slow consumer really lost some */
+        CHECK(over > 0);                       /* the slow consumer really lost some */
         CHECK(n_received > 4 * ring.capacity); /* ... and really read some */
-        fprintf(stderr, "lossy: %zu sent, %zu received, %llu overruns\n", n_total,
-                n_received, (unsigned long long)over);
+        fprintf(stderr, "lossy: %zu sent, %zu received, %llu overruns\n", n_total, n_received,
+                (unsigned long long)over);
     }
     cap_ring_free(&ring);
     return secs;
@@ -131,8 +122,7 @@ int main(void)
     n_total = e ? strtoull(e, NULL, 10) : 8000000;
     accepted = malloc(n_total);
     received = malloc(n_total * sizeof *received);
-    if (!accepted || !received)
-        return 1;
+    if (!accepted || !received) return 1;
 
     /* single-thread edge cases first */
     {
@@ -141,7 +131,7 @@ int main(void)
         CHECK_INT(cap_ring_init(&r, 1, err, sizeof err), KWS_ERR_ARG);
         CHECK_INT(cap_ring_init(&r, 5, err, sizeof err), KWS_OK);
         CHECK_INT(r.capacity, 8);
-        int16_t in[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, out[10];
+        int16_t in[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, out[10];
         CHECK_INT(cap_ring_write(&r, in, 10), 8);
         CHECK_INT(cap_ring_overruns(&r), 2);
         CHECK_INT(cap_ring_read(&r, out, 3), 3);

@@ -74,7 +74,7 @@ static void test_output(void)
 
     CHECK_INT(cap_output_open(&o, p, 1, err, sizeof err), KWS_OK);
     fputs("new content", o.fp);
-    CHECK(slurp(p, b, sizeof b) == 8);  /* untouched until commit */
+    CHECK(slurp(p, b, sizeof b) == 8); /* untouched until commit */
     CHECK_INT(cap_output_commit(&o, err, sizeof err), KWS_OK);
     CHECK(slurp(p, b, sizeof b) == 11 && !memcmp(b, "new content", 11));
     CHECK_INT(count_like("kwscope-"), 0);
@@ -112,7 +112,10 @@ static void test_names(void)
     CHECK(!cap_name_is_component("tab\there"));
 }
 
-static uint32_t rd32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint32_t rd32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 static void test_recorder_full(void)
 {
@@ -124,7 +127,7 @@ static void test_recorder_full(void)
     static int16_t chunk[1000];
     for (int i = 0; i < 1000; i++) chunk[i] = (int16_t)(i * 7);
     signal(SIGXFSZ, SIG_IGN);
-    set_fsize(20000);   /* ~0.6 s of 16 kHz int16 fits */
+    set_fsize(20000); /* ~0.6 s of 16 kHz int16 fits */
     enum kws_status st = KWS_OK;
     int writes = 0;
     while (st == KWS_OK && writes < 100) {
@@ -136,7 +139,7 @@ static void test_recorder_full(void)
     uint64_t kept = cap_recorder_samples(r);
     CHECK(kept > 0 && kept < 10000);
     char cerr[512];
-    CHECK(cap_recorder_close(r, cerr, sizeof cerr) != KWS_OK);  /* the error again */
+    CHECK(cap_recorder_close(r, cerr, sizeof cerr) != KWS_OK); /* the error again */
     set_fsize(RLIM_INFINITY);
     static unsigned char b[40000];
     long n = slurp(p, (char *)b, sizeof b);
@@ -171,7 +174,7 @@ static long killed_at(const char *p, size_t chunk, long data_bytes)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        struct rlimit no_core = {0, 0};
+        struct rlimit no_core = { 0, 0 };
         setrlimit(RLIMIT_CORE, &no_core);
         signal(SIGXFSZ, SIG_DFL);
         char err[512];
@@ -179,13 +182,11 @@ static long killed_at(const char *p, size_t chunk, long data_bytes)
         if (cap_recorder_open(p, 16000, 1, &r, err, sizeof err) != KWS_OK) _exit(3);
         set_fsize((rlim_t)(44 + data_bytes));
         static int16_t x[20000];
-        for (int i = 0; i < 100; i++)
-            cap_recorder_write(r, x, chunk, err, sizeof err);
-        _exit(4);   /* never killed: the limit was not reached */
+        for (int i = 0; i < 100; i++) cap_recorder_write(r, x, chunk, err, sizeof err);
+        _exit(4); /* never killed: the limit was not reached */
     }
     int ws;
-    if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFSIGNALED(ws))
-        return -1;
+    if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFSIGNALED(ws)) return -1;
     unsigned char h[44];
     struct stat st;
     if (slurp(p, (char *)h, sizeof h) != 44 || stat(p, &st) != 0 || memcmp(h + 36, "data", 4))
@@ -197,7 +198,7 @@ static void test_recorder_lag(void)
 {
     char p[600];
     snprintf(p, sizeof p, "%s/lag.wav", dir);
-    static const size_t sizes[] = {512, 333, 7999, 8001};
+    static const size_t sizes[] = { 512, 333, 7999, 8001 };
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         long worst = -1;
         for (long d = 2 * 7900; d <= 2 * 8300; d += 2 * 25) {
@@ -216,18 +217,21 @@ static void test_symlink(void)
     char p[600], target[600], err[512];
     snprintf(p, sizeof p, "%s/link.wav", dir);
     snprintf(target, sizeof target, "%s/victim.wav", dir);
-    CHECK_INT(symlink(target, p), 0);   /* dangling */
+    CHECK_INT(symlink(target, p), 0); /* dangling */
     struct cap_recorder *r;
     CHECK(cap_recorder_open(p, 16000, 0, &r, err, sizeof err) != KWS_OK);
     CHECK(cap_recorder_open(p, 16000, 1, &r, err, sizeof err) != KWS_OK);
     CHECK(strstr(err, "symbolic link") != NULL);
     CHECK(access(target, F_OK) != 0);
-    int16_t x[10] = {0};
+    int16_t x[10] = { 0 };
     CHECK(cap_clip_save(p, x, 10, 16000, 1, err, sizeof err) != KWS_OK);
     CHECK(access(target, F_OK) != 0);
 }
 
-static void on_alarm(int sig) { (void)sig; }
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
 
 static void test_inputs(void)
 {
@@ -236,7 +240,7 @@ static void test_inputs(void)
     /* a FIFO with no writer: a signal ends the wait (no SA_RESTART) */
     snprintf(p, sizeof p, "%s/fifo", dir);
     CHECK_INT(mkfifo(p, 0600), 0);
-    struct sigaction sa = {0};
+    struct sigaction sa = { 0 };
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
     alarm(1);
@@ -248,11 +252,15 @@ static void test_inputs(void)
     CHECK(cap_clip_load("/dev/zero", &c, err, sizeof err) != KWS_OK);
     CHECK(strstr(err, "not a regular file") != NULL);
     /* a WAV claiming 0 Hz */
-    unsigned char h[44 + 32] = {0};
+    unsigned char h[44 + 32] = { 0 };
     memcpy(h, "RIFF", 4);
     h[4] = sizeof h - 8;
     memcpy(h + 8, "WAVEfmt ", 8);
-    h[16] = 16; h[20] = 1; h[22] = 1; h[32] = 2; h[34] = 16;   /* rate (24..27) stays 0 */
+    h[16] = 16;
+    h[20] = 1;
+    h[22] = 1;
+    h[32] = 2;
+    h[34] = 16; /* rate (24..27) stays 0 */
     memcpy(h + 36, "data", 4);
     h[40] = 32;
     snprintf(p, sizeof p, "%s/zero.wav", dir);

@@ -26,10 +26,9 @@ static void stamp_path(time_t t, char *p, size_t n)
 
 int main(void)
 {
-    if (!mkdtemp(dir))
-        return 1;
+    if (!mkdtemp(dir)) return 1;
     time_t now = time(NULL);
-    for (int s = 0; s < 30; s++) {   /* generous: a busy machine may take long */
+    for (int s = 0; s < 30; s++) { /* generous: a busy machine may take long */
         char p[256];
         stamp_path(now + s, p, sizeof p);
         FILE *f = fopen(p, "w");
@@ -51,17 +50,15 @@ int main(void)
         CHECK(access(seen[k], F_OK) == 0);
     }
     CHECK(strcmp(seen[0], seen[1]) && strcmp(seen[1], seen[2]) && strcmp(seen[0], seen[2]));
-    for (int s = 0; s < 30; s++) {   /* the files that were there are intact */
+    for (int s = 0; s < 30; s++) { /* the files that were there are intact */
         char p[256], b[16] = "";
         stamp_path(now + s, p, sizeof p);
         FILE *f = fopen(p, "r");
         CHECK(f && fgets(b, sizeof b, f) && !strcmp(b, "precious"));
-        if (f)
-            fclose(f);
+        if (f) fclose(f);
     }
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd))
-        fprintf(stderr, "cleanup failed\n");
+    if (system(cmd)) fprintf(stderr, "cleanup failed\n");
     return test_done();
 }

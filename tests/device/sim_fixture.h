@@ -21,7 +21,7 @@ static inline int fake_features(void *user, const int16_t *clip, size_t n, int8_
 static inline int fake_infer(void *user, const int8_t *feat, int8_t *scores)
 {
     (void)user;
-    long sum[4] = {0, 0, 0, 0};
+    long sum[4] = { 0, 0, 0, 0 };
     for (size_t i = 0; i < DEV_FEAT_ROWS * DEV_FEAT_COLS; i++) sum[i % 4] += feat[i];
     for (int j = 0; j < 4; j++) scores[j] = (int8_t)((sum[j] & 0xFF) - 128);
     return 4;
@@ -32,7 +32,7 @@ static inline void fixture_info(struct dev_info *info)
     memset(info, 0, sizeof *info);
     snprintf(info->model, sizeof info->model, "fake");
     info->n_labels = 4;
-    const char *l[4] = {"silence", "unknown", "yes", "no"};
+    const char *l[4] = { "silence", "unknown", "yes", "no" };
     for (int i = 0; i < 4; i++) snprintf(info->labels[i], DEV_LABEL_LEN, "%s", l[i]);
 }
 
@@ -70,13 +70,14 @@ static inline void sim_stop(struct sim_thread *t)
 
 /* Drive a session for up to secs; on_event sees every event; stop when
  * done(user) says so. Returns 1 if done, 0 on timeout. */
-static inline int drive(struct dev_session *s, double secs, void (*on_event)(const struct dev_event *, void *),
-                 int (*done)(struct dev_session *, void *), void *user)
+static inline int drive(struct dev_session *s, double secs,
+                        void (*on_event)(const struct dev_event *, void *),
+                        int (*done)(struct dev_session *, void *), void *user)
 {
     double end = dev_now() + secs;
     struct dev_event ev;
     while (dev_now() < end) {
-        struct pollfd p = {dev_session_fd(s), POLLIN, 0};
+        struct pollfd p = { dev_session_fd(s), POLLIN, 0 };
         poll(&p, p.fd >= 0, 5);
         if (p.revents) dev_session_on_readable(s, dev_now());
         dev_session_tick(s, dev_now());

@@ -5,7 +5,10 @@
 #include "device/device.h"
 #include "test.h"
 
-static void parse(const char *s, struct dev_line *o) { dev_line_parse(s, strlen(s), o); }
+static void parse(const char *s, struct dev_line *o)
+{
+    dev_line_parse(s, strlen(s), o);
+}
 
 int main(void)
 {
@@ -69,8 +72,13 @@ int main(void)
     CHECK_STR(o.label, "no");
 
     /* base64: RFC 4648 section 10 test vectors */
-    const char *vec[][2] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-                            {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    const char *vec[][2] = { { "", "" },
+                             { "f", "Zg==" },
+                             { "fo", "Zm8=" },
+                             { "foo", "Zm9v" },
+                             { "foob", "Zm9vYg==" },
+                             { "fooba", "Zm9vYmE=" },
+                             { "foobar", "Zm9vYmFy" } };
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
         char e[32];
         uint8_t d[32];

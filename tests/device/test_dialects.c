@@ -8,34 +8,58 @@
 #include "sim_fixture.h"
 #include "test.h"
 
-struct seen { int results, heard, scores, profiles, errors; struct dev_event last_heard, last_scores, last; };
+struct seen {
+    int results, heard, scores, profiles, errors;
+    struct dev_event last_heard, last_scores, last;
+};
 
 static void on_ev(const struct dev_event *e, void *u)
 {
     struct seen *w = u;
-    if (e->kind == DEV_EV_ERROR) { w->errors++; fprintf(stderr, "board error: %s\n", e->text); }
+    if (e->kind == DEV_EV_ERROR) {
+        w->errors++;
+        fprintf(stderr, "board error: %s\n", e->text);
+    }
     if (e->kind == DEV_EV_LOG) fprintf(stderr, "board log: %s\n", e->text);
     if (e->kind == DEV_EV_PROFILE) w->profiles++;
     if (e->kind != DEV_EV_RESULT) return;
     w->results++;
     w->last = *e;
-    if (e->line.kind == DEV_LINE_HEARD) { w->heard++; w->last_heard = *e; }
-    if (e->has_scores) { w->scores++; w->last_scores = *e; }
+    if (e->line.kind == DEV_LINE_HEARD) {
+        w->heard++;
+        w->last_heard = *e;
+    }
+    if (e->has_scores) {
+        w->scores++;
+        w->last_scores = *e;
+    }
 }
 
-static int ms_done(struct dev_session *s, void *u) { (void)s; struct seen *w = u; return w->profiles >= 3 && w->scores; }
-static int ei_done(struct dev_session *s, void *u) { (void)s; return ((struct seen *)u)->results >= 3; }
+static int ms_done(struct dev_session *s, void *u)
+{
+    (void)s;
+    struct seen *w = u;
+    return w->profiles >= 3 && w->scores;
+}
+static int ei_done(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct seen *)u)->results >= 3;
+}
 
 static void test_micro_speech(void)
 {
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     cfg.dialect = DEV_DIALECT_MICRO_SPEECH;
     cfg.pipe.features = fake_features;
     cfg.pipe.infer = fake_infer;
     fixture_info(&cfg.info);
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
-    struct dev_session_config sc = {0};
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     sc.dialect = DEV_DIALECT_MICRO_SPEECH;
     struct dev_session *s;
@@ -45,13 +69,14 @@ static void test_micro_speech(void)
     for (int i = 0; i < 16000; i++) clip[i] = (int16_t)(i * 13 - 5000);
     CHECK_INT(dev_session_push(s, clip, 16000), KWS_OK);
     CHECK_INT(dev_session_classify(s), KWS_OK);
-    struct seen w = {0};
+    struct seen w = { 0 };
     CHECK(drive(s, 60, on_ev, ms_done, &w));
     int8_t feat[DEV_FEAT_ROWS * DEV_FEAT_COLS], want[4];
     fake_features(NULL, clip, 16000, feat);
     fake_infer(NULL, feat, want);
     int best = 0;
-    for (int j = 1; j < 4; j++) if (want[j] > want[best]) best = j;
+    for (int j = 1; j < 4; j++)
+        if (want[j] > want[best]) best = j;
     CHECK_INT(w.heard, 1);
     CHECK_STR(w.last_heard.label, cfg.info.labels[best]);
     CHECK_INT(w.last_heard.code, want[best] + 128);
@@ -68,7 +93,7 @@ static void test_edge_impulse(void)
 {
     static int16_t m[8000];
     for (int i = 0; i < 8000; i++) m[i] = (int16_t)(i * 101);
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     cfg.dialect = DEV_DIALECT_EDGE_IMPULSE;
     cfg.mic = m;
     cfg.mic_n = 8000;
@@ -78,20 +103,23 @@ static void test_edge_impulse(void)
     cfg.pipe.infer = fake_infer;
     fixture_info(&cfg.info);
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
-    struct dev_session_config sc = {0};
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     sc.dialect = DEV_DIALECT_EDGE_IMPULSE;
     struct dev_session *s;
     char err[256];
     CHECK_INT(dev_session_open(&s, &sc, dev_now(), err, sizeof err), KWS_OK);
-    struct seen w = {0};
+    struct seen w = { 0 };
     CHECK(drive(s, 60, on_ev, ei_done, &w));
     CHECK(w.last.has_timings);
     CHECK_INT(w.last.result.n_scores, 4);
     const struct dev_info *info = dev_session_info(s);
     CHECK(info && info->n_labels == 4);
-    if (info) CHECK_STR(info->labels[2], "yes");   /* learnt from the block */
+    if (info) CHECK_STR(info->labels[2], "yes"); /* learnt from the block */
     /* %.5f of (q+128)/256 maps back to q exactly */
     int sum = 0;
     for (int j = 0; j < 4; j++) sum += w.last.result.scores[j] + 128;

@@ -20,7 +20,7 @@ struct proxy {
     const char *board_path;
     char link[256];
     pthread_t th;
-    volatile int stop, close_now, clean;   /* clean: forward without damage */
+    volatile int stop, close_now, clean; /* clean: forward without damage */
     int master, slave;
     uint64_t rng;
     unsigned long host_frames, damaged, garbage, audio_forwarded, host_dropped, closes;
@@ -50,9 +50,13 @@ static void put(int fd, const uint8_t *b, size_t n)
 {
     while (n) {
         ssize_t w = write(fd, b, n);
-        if (w > 0) { b += w; n -= (size_t)w; }
-        else if (w < 0 && errno != EAGAIN) return;
-        else usleep(100);
+        if (w > 0) {
+            b += w;
+            n -= (size_t)w;
+        } else if (w < 0 && errno != EAGAIN)
+            return;
+        else
+            usleep(100);
     }
 }
 
@@ -62,11 +66,11 @@ static void forward(struct proxy *p, uint8_t *body, size_t n)
     uint8_t out[DEV_MAX_WIRE + 64];
     size_t k = 0;
     int is_audio = 0;
-    {   /* peek the type: decode COBS's first block (type is byte 0) */
+    { /* peek the type: decode COBS's first block (type is byte 0) */
         is_audio = n > 1 && body[0] > 1 && body[1] == DEV_MSG_AUDIO;
     }
     unsigned r = p->clean ? 1000 : rnd(p, 1000);
-    if (!p->clean && rnd(p, 1000) < 10) {   /* 1%: a garbage run before the frame */
+    if (!p->clean && rnd(p, 1000) < 10) { /* 1%: a garbage run before the frame */
         out[k++] = 0;
         unsigned g = 1 + rnd(p, 20);
         for (unsigned i = 0; i < g; i++) out[k++] = (uint8_t)(1 + rnd(p, 255));
@@ -74,14 +78,14 @@ static void forward(struct proxy *p, uint8_t *body, size_t n)
         p->garbage++;
     }
     out[k++] = 0;
-    if (r < 20 && n > 2) {             /* 2%: one byte flipped (never to 0x00) */
+    if (r < 20 && n > 2) { /* 2%: one byte flipped (never to 0x00) */
         size_t at = rnd(p, (unsigned)n);
         uint8_t m = (uint8_t)(1 + rnd(p, 255));
         if ((body[at] ^ m) == 0) m ^= 0x01;
         body[at] ^= m;
         p->damaged++;
         is_audio = 0;
-    } else if (r < 40 && n > 2) {      /* 2%: one byte dropped */
+    } else if (r < 40 && n > 2) { /* 2%: one byte dropped */
         size_t at = rnd(p, (unsigned)n);
         memmove(body + at, body + at + 1, n - at - 1);
         n--;
@@ -105,13 +109,16 @@ static void *proxy_main(void *arg)
     uint8_t hbuf[DEV_MAX_WIRE];
     size_t hn = 0;
     while (!p->stop) {
-        struct pollfd pf[2] = {{board.fd, POLLIN, 0}, {p->master, POLLIN, 0}};
+        struct pollfd pf[2] = { { board.fd, POLLIN, 0 }, { p->master, POLLIN, 0 } };
         poll(pf, 2, 2);
         uint8_t buf[4096];
         long r;
         while ((r = board.read(&board, buf, sizeof buf)) > 0) {
             for (long i = 0; i < r; i++) {
-                if (buf[i]) { if (bn < sizeof body) body[bn++] = buf[i]; continue; }
+                if (buf[i]) {
+                    if (bn < sizeof body) body[bn++] = buf[i];
+                    continue;
+                }
                 if (bn) forward(p, body, bn);
                 bn = 0;
             }
@@ -120,9 +127,13 @@ static void *proxy_main(void *arg)
         ssize_t h;
         while ((h = read(p->master, buf, sizeof buf)) > 0) {
             for (ssize_t i = 0; i < h; i++) {
-                if (buf[i]) { if (hn < sizeof hbuf) hbuf[hn++] = buf[i]; continue; }
+                if (buf[i]) {
+                    if (hn < sizeof hbuf) hbuf[hn++] = buf[i];
+                    continue;
+                }
                 if (hn) {
-                    if (++p->host_frames % 3 == 2) p->host_dropped++;
+                    if (++p->host_frames % 3 == 2)
+                        p->host_dropped++;
                     else {
                         uint8_t z = 0;
                         dev_transport_write_all(&board, &z, 1);
@@ -133,7 +144,7 @@ static void *proxy_main(void *arg)
                 hn = 0;
             }
         }
-        if (p->close_now) {          /* the cable is pulled, then plugged back */
+        if (p->close_now) { /* the cable is pulled, then plugged back */
             p->close_now = 0;
             close(p->slave);
             close(p->master);
@@ -173,26 +184,44 @@ static void on_ev(const struct dev_event *e, void *u)
         t->first_chunk = (long)e->audio.chunk;
         for (size_t p = 0; p < len; p++) {
             int ok = 1;
-            for (int i = 0; i < e->audio.n && ok; i++) ok = e->audio.samples[i] == mic[(p + (size_t)i) % len];
-            if (ok) { t->origin = p; break; }
+            for (int i = 0; i < e->audio.n && ok; i++)
+                ok = e->audio.samples[i] == mic[(p + (size_t)i) % len];
+            if (ok) {
+                t->origin = p;
+                break;
+            }
         }
     }
     t->chunks++;
     for (int i = 0; i < e->audio.n; i++) {
-        uint64_t pos = t->origin + (uint64_t)(e->audio.chunk - (uint32_t)t->first_chunk) * DEV_AUDIO_MAX_SAMPLES + (uint64_t)i;
+        uint64_t pos = t->origin +
+            (uint64_t)(e->audio.chunk - (uint32_t)t->first_chunk) * DEV_AUDIO_MAX_SAMPLES +
+            (uint64_t)i;
         if (e->audio.samples[i] != mic[pos % len]) t->bad_samples++;
     }
     t->samples += e->audio.n;
 }
 
-static int enough(struct dev_session *s, void *u) { (void)s; return ((struct tally *)u)->samples >= 8u * 16000; }
-static int lots(struct dev_session *s, void *u) { (void)s; return ((struct tally *)u)->samples >= 20u * 16000; }
-static int answered(struct dev_session *s, void *u) { (void)s; return ((struct tally *)u)->answers > 0; }
+static int enough(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct tally *)u)->samples >= 8u * 16000;
+}
+static int lots(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct tally *)u)->samples >= 20u * 16000;
+}
+static int answered(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct tally *)u)->answers > 0;
+}
 
 int main(void)
 {
     for (size_t i = 0; i < sizeof mic / sizeof mic[0]; i++) mic[i] = (int16_t)(i * 40503u + 7);
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     cfg.mic = mic;
     cfg.mic_n = sizeof mic / sizeof mic[0];
     cfg.speed = 10;
@@ -200,28 +229,34 @@ int main(void)
     struct sim_thread st;
     if (sim_start(&st, &cfg)) return 1;
 
-    struct proxy p = {0};
+    struct proxy p = { 0 };
     p.board_path = dev_sim_path(st.sim);
     p.rng = 12345;
     /* a private folder: a PID alone may repeat across machines sharing /tmp */
     char dir[] = "/tmp/kwscope-test-fault-XXXXXX";
-    if (!mkdtemp(dir)) { CHECK(!"mkdtemp"); return test_done(); }
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return test_done();
+    }
     snprintf(p.link, sizeof p.link, "%s/port", dir);
-    if (open_host_side(&p)) { CHECK(!"proxy pty"); return test_done(); }
+    if (open_host_side(&p)) {
+        CHECK(!"proxy pty");
+        return test_done();
+    }
     pthread_create(&p.th, NULL, proxy_main, &p);
 
-    struct dev_session_config sc = {0};
+    struct dev_session_config sc = { 0 };
     sc.path = p.link;
     sc.timeout_ms = 40;
     sc.reconnect_ms = 50;
     struct dev_session *s;
     char err[256];
     CHECK_INT(dev_session_open(&s, &sc, dev_now(), err, sizeof err), KWS_OK);
-    struct tally t = {0};
+    struct tally t = { 0 };
     t.first_chunk = -1;
     dev_session_mic(s, 1);
     CHECK(drive(s, 60, on_ev, enough, &t));
-    p.close_now = 1;                    /* mid-stream */
+    p.close_now = 1; /* mid-stream */
     CHECK(drive(s, 90, on_ev, lots, &t));
     dev_session_mic(s, 0);
     /* Drain: the proxy stops damaging, then the board is asked for features.
@@ -242,16 +277,16 @@ int main(void)
             c.frames_ok, c.bad_frames, c.chunks, c.lost_chunks, c.resends, c.reconnects);
     CHECK(p.damaged > 10);
     CHECK(p.host_dropped > 0);
-    CHECK_INT(c.bad_frames, p.damaged + p.garbage);   /* exactly the damaged runs */
+    CHECK_INT(c.bad_frames, p.damaged + p.garbage); /* exactly the damaged runs */
     CHECK_INT(c.bad_payload, 0);
-    CHECK_INT(t.bad_samples, 0);                      /* nothing corrupted delivered */
+    CHECK_INT(t.bad_samples, 0); /* nothing corrupted delivered */
     CHECK(t.samples >= 20u * 16000);
     CHECK(c.resends > 0);
     CHECK_INT(p.closes, 1);
     CHECK(c.disconnects >= 1);
     CHECK(c.reconnects >= 1);
     CHECK(t.states_disc >= 1);
-    CHECK(t.states_ready >= 2);                       /* ready again after the return */
+    CHECK(t.states_ready >= 2); /* ready again after the return */
     /* every good audio frame the proxy passed arrived, except those lost with
      * the closed port (bounded: the port was away 150 ms at 10x real time) */
     CHECK(c.chunks <= p.audio_forwarded);

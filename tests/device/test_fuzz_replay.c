@@ -14,8 +14,12 @@ int main(void)
     uint32_t x = 1;
     for (int i = 0; i < 2000; i++) {
         uint8_t pl[64], w[DEV_MAX_WIRE];
-        for (int k = 0; k < 64; k++) { x = x * 1103515245u + 12345u; pl[k] = (uint8_t)(x >> 16); }
-        size_t n = dev_frame_encode((uint8_t)(0x80 + i % 9), (uint16_t)i, pl, (size_t)(i % 64), w, sizeof w);
+        for (int k = 0; k < 64; k++) {
+            x = x * 1103515245u + 12345u;
+            pl[k] = (uint8_t)(x >> 16);
+        }
+        size_t n = dev_frame_encode((uint8_t)(0x80 + i % 9), (uint16_t)i, pl, (size_t)(i % 64), w,
+                                    sizeof w);
         if (i % 3) w[(x >> 8) % n] ^= (uint8_t)(x >> 3);
         LLVMFuzzerTestOneInput(w, n);
     }

@@ -35,19 +35,38 @@ static void led(void *user, const char *label, int score, const struct dev_resul
     if (r->label && !strcmp(label, "yes")) leds++;
 }
 
-struct seen { int results, detections, errors; struct dev_event last; };
+struct seen {
+    int results, detections, errors;
+    struct dev_event last;
+};
 static void on_ev(const struct dev_event *e, void *u)
 {
     struct seen *w = u;
-    if (e->kind == DEV_EV_ERROR) { w->errors++; fprintf(stderr, "board error: %s\n", e->text); }
+    if (e->kind == DEV_EV_ERROR) {
+        w->errors++;
+        fprintf(stderr, "board error: %s\n", e->text);
+    }
     if (e->kind != DEV_EV_RESULT) return;
     w->results++;
     w->detections += e->result.detected;
     w->last = *e;
 }
-static int led_lit(struct dev_session *s, void *u) { (void)s; (void)u; return leds > 0; }
-static int detected(struct dev_session *s, void *u) { (void)s; return ((struct seen *)u)->detections > 0; }
-static int idle(struct dev_session *s, void *u) { (void)u; return dev_session_pending(s) == 0; }
+static int led_lit(struct dev_session *s, void *u)
+{
+    (void)s;
+    (void)u;
+    return leds > 0;
+}
+static int detected(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct seen *)u)->detections > 0;
+}
+static int idle(struct dev_session *s, void *u)
+{
+    (void)u;
+    return dev_session_pending(s) == 0;
+}
 static int got_result(struct dev_session *s, void *u)
 {
     (void)s;
@@ -65,8 +84,9 @@ static void sim_config(struct dev_sim_config *c, enum dev_dialect d, size_t stri
     c->live_stride = stride;
     c->pipe = dev_pipeline_stages(&pl);
     c->on_detect = led;
-    CHECK_INT(dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &c->info, err,
-                                    sizeof err), KWS_OK);
+    CHECK_INT(
+        dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &c->info, err, sizeof err),
+        KWS_OK);
 }
 
 static void test_kwscope_live(void)
@@ -74,8 +94,11 @@ static void test_kwscope_live(void)
     struct dev_sim_config cfg;
     sim_config(&cfg, DEV_DIALECT_KWSCOPE, 4000);
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
-    struct dev_session_config sc = {0};
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     struct dev_session *s;
     char err[256];
@@ -83,7 +106,7 @@ static void test_kwscope_live(void)
     /* mic off: the LED lights, nothing is sent. The deadlines here and below
      * are generous: they bound a hang, not the speed (the sim thread runs the
      * real pipeline, slow under ASan on a loaded machine). */
-    struct seen w = {0};
+    struct seen w = { 0 };
     CHECK(drive(s, 60, on_ev, led_lit, &w));
     CHECK_INT(w.results, 0);
     /* mic on: detections come as RESULT frames */
@@ -95,42 +118,52 @@ static void test_kwscope_live(void)
     int8_t want[DEV_MAX_LABELS];
     host_scores(noise, want);
     CHECK_INT(dev_session_push(s, noise, DEV_BOARD_CLIP), KWS_OK);
-    CHECK(drive(s, 60, on_ev, idle, &w));   /* while pushing, only stale live results may arrive */
+    CHECK(drive(s, 60, on_ev, idle, &w)); /* while pushing, only stale live results may arrive */
     memset(&w, 0, sizeof w);
     CHECK_INT(dev_session_classify(s), KWS_OK);
     CHECK(drive(s, 60, on_ev, got_result, &w));
-    CHECK_INT(w.last.requested, 1);   /* (detected depends on the detector's history) */
+    CHECK_INT(w.last.requested, 1); /* (detected depends on the detector's history) */
     for (int j = 0; j < 4; j++) CHECK_INT(w.last.result.scores[j], want[j]);
     CHECK_INT(w.errors, 0);
     dev_session_close(s);
     sim_stop(&st);
 }
 
-struct ei { int blocks; int bad; };
+struct ei {
+    int blocks;
+    int bad;
+};
 static void on_ei(const struct dev_event *e, void *u)
 {
     struct ei *w = u;
     if (e->kind != DEV_EV_RESULT || !e->has_scores) return;
     int8_t want[DEV_MAX_LABELS];
-    host_scores(yes, want);   /* stride = clip length: every window is the clip */
+    host_scores(yes, want); /* stride = clip length: every window is the clip */
     w->blocks++;
     for (int j = 0; j < 4; j++) w->bad += e->result.scores[j] != want[j];
 }
-static int three(struct dev_session *s, void *u) { (void)s; return ((struct ei *)u)->blocks >= 3; }
+static int three(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct ei *)u)->blocks >= 3;
+}
 
 static void test_edge_impulse(void)
 {
     struct dev_sim_config cfg;
     sim_config(&cfg, DEV_DIALECT_EDGE_IMPULSE, DEV_BOARD_CLIP);
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
-    struct dev_session_config sc = {0};
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     sc.dialect = DEV_DIALECT_EDGE_IMPULSE;
     struct dev_session *s;
     char err[256];
     CHECK_INT(dev_session_open(&s, &sc, dev_now(), err, sizeof err), KWS_OK);
-    struct ei w = {0};
+    struct ei w = { 0 };
     CHECK(drive(s, 60, on_ei, three, &w));
     CHECK_INT(w.bad, 0);
     dev_session_close(s);
@@ -154,7 +187,7 @@ int main(void)
         return 1;
     }
     /* the demo's first second says "yes" (classify: yes 127) */
-    struct cap_clip demo = {0};
+    struct cap_clip demo = { 0 };
     if (cap_clip_load(SOURCE_PATH("assets/demo.wav", p), &demo, err, sizeof err) != KWS_OK ||
         demo.n_samples < DEV_BOARD_CLIP) {
         fprintf(stderr, "demo.wav: %s\n", err);

@@ -14,8 +14,17 @@
 #include "test.h"
 
 static uint32_t fake_us;
-static uint32_t fake_micros(void *io) { (void)io; return fake_us += 3; }
-static void no_write(void *io, const uint8_t *p, size_t n) { (void)io; (void)p; (void)n; }
+static uint32_t fake_micros(void *io)
+{
+    (void)io;
+    return fake_us += 3;
+}
+static void no_write(void *io, const uint8_t *p, size_t n)
+{
+    (void)io;
+    (void)p;
+    (void)n;
+}
 
 static struct dev_board board;
 static struct dev_pipeline pl;
@@ -59,9 +68,9 @@ static void test_host_parity(const struct mdl_model *m)
     CHECK_INT(mdl_kws_init(&host, m, err, sizeof err), KWS_OK);
     CHECK_INT(dev_pipeline_init(&pl, m, NULL, NULL, 0, err, sizeof err), KWS_OK);
     struct dev_board_pipeline st = dev_pipeline_stages(&pl);
-    struct dev_info info = {0};
+    struct dev_info info = { 0 };
     dev_board_init(&board, &info, &st, no_write, fake_micros, NULL);
-    struct cap_clip demo = {0};
+    struct cap_clip demo = { 0 };
     CHECK_INT(cap_clip_load(SOURCE_PATH("assets/demo.wav", p), &demo, err, sizeof err), KWS_OK);
     static int16_t x[DEV_BOARD_CLIP];
     for (size_t off = 0; demo.n_samples >= DEV_BOARD_CLIP && off + DEV_BOARD_CLIP <= demo.n_samples;
@@ -90,23 +99,30 @@ static void test_conformance(void)
 {
     char p[4096], err[256];
     FILE *f = fopen(SHARED_PATH("conformance/manifest.json", p), "rb");
-    if (!f) { fprintf(stderr, "conformance: ../shared absent, skipped\n"); return; }
+    if (!f) {
+        fprintf(stderr, "conformance: ../shared absent, skipped\n");
+        return;
+    }
     fclose(f);
     static struct mdl_model m;
     CHECK_INT(mdl_model_load(SHARED_PATH("conformance/micro_speech_quantized.tflite", p), &m, err,
-                             sizeof err), KWS_OK);
+                             sizeof err),
+              KWS_OK);
     CHECK_INT(dev_pipeline_init(&pl, &m, NULL, NULL, 0, err, sizeof err), KWS_OK);
     struct dev_board_pipeline st = dev_pipeline_stages(&pl);
-    struct dev_info info = {0};
+    struct dev_info info = { 0 };
     dev_board_init(&board, &info, &st, no_write, fake_micros, NULL);
-    static const char *const names[4] = {"yes", "no", "silence", "noise"};
+    static const char *const names[4] = { "yes", "no", "silence", "noise" };
     for (int i = 0; i < 4; i++) {
         char rel[128];
-        struct cap_clip c = {0};
+        struct cap_clip c = { 0 };
         snprintf(rel, sizeof rel, "conformance/%s_1000ms.wav", names[i]);
         CHECK_INT(cap_clip_load(SHARED_PATH(rel, p), &c, err, sizeof err), KWS_OK);
         CHECK_INT(c.n_samples, DEV_BOARD_CLIP);
-        if (c.n_samples != DEV_BOARD_CLIP) { cap_clip_free(&c); continue; }
+        if (c.n_samples != DEV_BOARD_CLIP) {
+            cap_clip_free(&c);
+            continue;
+        }
         dev_board_feed(&board, c.samples, DEV_BOARD_CLIP);
         cap_clip_free(&c);
         struct dev_result r;
@@ -144,7 +160,7 @@ static void test_arena(const struct mdl_model *m)
     struct dev_board_pipeline st = dev_pipeline_stages(&pl);
     CHECK_INT(st.features(st.user, x, DEV_BOARD_CLIP, feat), 0);
     CHECK_INT(st.infer(st.user, feat, s1), 4);
-    dev_pipeline_free(&pl);   /* must not free the static arena (ASan would say) */
+    dev_pipeline_free(&pl); /* must not free the static arena (ASan would say) */
     CHECK_INT(dev_pipeline_init(&pl, m, NULL, NULL, 0, err, sizeof err), KWS_OK);
     st = dev_pipeline_stages(&pl);
     CHECK_INT(st.features(st.user, x, DEV_BOARD_CLIP, feat), 0);
@@ -157,9 +173,10 @@ static void test_describe(const struct mdl_model *m, const uint8_t *bytes, size_
 {
     char err[256];
     CHECK_INT(dev_pipeline_init(&pl, m, NULL, NULL, 0, err, sizeof err), KWS_OK);
-    struct dev_info info = {0};
+    struct dev_info info = { 0 };
     CHECK_INT(dev_pipeline_describe(&pl, m, "a_model_name_longer_than_thirty_one_chars.tflite",
-                                    NULL, &info, err, sizeof err), KWS_OK);
+                                    NULL, &info, err, sizeof err),
+              KWS_OK);
     CHECK_INT(strlen(info.model), 31);
     CHECK_INT(info.model_hash, dev_crc32(0, bytes, n));
     CHECK_INT(info.n_labels, 4);
@@ -184,13 +201,17 @@ static void test_post(const struct mdl_model *m)
     char err[256];
     CHECK_INT(dev_pipeline_init(&pl, m, NULL, NULL, 0, err, sizeof err), KWS_OK);
     struct dev_board_pipeline st = dev_pipeline_stages(&pl);
-    const int8_t yes[4] = {-128, -128, 127, -128};
+    const int8_t yes[4] = { -128, -128, 127, -128 };
     uint8_t label, det, score = 0;
     int fired = 0;
     for (uint32_t t = 4000000; t < 4000000 + 1000; t += 100) {
         label = 2;
         st.post(st.user, yes, 4, t, &label, &det, &score);
-        if (det) { fired++; CHECK_INT(label, 2); CHECK_INT(score, 255); }
+        if (det) {
+            fired++;
+            CHECK_INT(label, 2);
+            CHECK_INT(score, 255);
+        }
     }
     CHECK_INT(fired, 1);
     /* micros() wrapped: the detector starts over instead of failing */
@@ -208,7 +229,8 @@ int main(void)
 {
     char p[4096], err[256];
     static struct mdl_model m;
-    if (mdl_model_load(SOURCE_PATH("assets/default_model.tflite", p), &m, err, sizeof err) != KWS_OK) {
+    if (mdl_model_load(SOURCE_PATH("assets/default_model.tflite", p), &m, err, sizeof err) !=
+        KWS_OK) {
         fprintf(stderr, "default model: %s\n", err);
         return 1;
     }

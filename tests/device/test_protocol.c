@@ -9,8 +9,8 @@
 static uint8_t wire[DEV_MAX_WIRE];
 
 /* Feed everything; count frames; remember the last one's bytes. */
-static int feed_all(struct dev_decoder *d, const uint8_t *p, size_t n,
-                    uint8_t *type, uint16_t *seq, uint8_t *pl, size_t *pl_len)
+static int feed_all(struct dev_decoder *d, const uint8_t *p, size_t n, uint8_t *type, uint16_t *seq,
+                    uint8_t *pl, size_t *pl_len)
 {
     int frames = 0;
     while (n) {
@@ -44,7 +44,7 @@ static void test_roundtrip_sizes(void)
     struct dev_decoder d;
     dev_decoder_init(&d);
     /* lengths around COBS block boundaries, zeros and 0xFF patterns */
-    size_t lens[] = {0, 1, 2, 244, 245, 246, 253, 254, 255, 500, 1000, DEV_MAX_PAYLOAD};
+    size_t lens[] = { 0, 1, 2, 244, 245, 246, 253, 254, 255, 500, 1000, DEV_MAX_PAYLOAD };
     for (int pat = 0; pat < 3; pat++) {
         for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
             size_t L = lens[k];
@@ -56,8 +56,13 @@ static void test_roundtrip_sizes(void)
             CHECK_INT(wire[0], 0);
             CHECK_INT(wire[n - 1], 0);
             for (size_t i = 1; i + 1 < n; i++)
-                if (!wire[i]) { CHECK(!"zero inside a frame"); break; }
-            uint8_t t = 0; uint16_t s = 0; size_t bl = 99999;
+                if (!wire[i]) {
+                    CHECK(!"zero inside a frame");
+                    break;
+                }
+            uint8_t t = 0;
+            uint16_t s = 0;
+            size_t bl = 99999;
             CHECK_INT(feed_all(&d, wire, n, &t, &s, back, &bl), 1);
             CHECK_INT(t, 0x42);
             CHECK_INT(s, k * 1000 + pat);
@@ -78,7 +83,7 @@ static void test_resync_and_crc(void)
     uint8_t buf[4096];
     size_t n = 0;
     /* garbage before anything (hunting: not a frame, not counted) */
-    const uint8_t junk[] = {0x13, 0x37, 0xFF, 0x01, 0x02};
+    const uint8_t junk[] = { 0x13, 0x37, 0xFF, 0x01, 0x02 };
     memcpy(buf, junk, sizeof junk);
     n += sizeof junk;
     n += dev_frame_encode(1, 1, "abc", 3, buf + n, sizeof buf - n);
@@ -90,7 +95,8 @@ static void test_resync_and_crc(void)
     size_t m = dev_frame_encode(3, 3, "truncated frame", 15, buf + n, sizeof buf - n);
     n += m - 5;
     n += dev_frame_encode(4, 4, "last", 4, buf + n, sizeof buf - n);
-    uint8_t t = 0; uint16_t s = 0;
+    uint8_t t = 0;
+    uint16_t s = 0;
     CHECK_INT(feed_all(&d, buf, n, &t, &s, NULL, NULL), 2);
     CHECK_INT(t, 4);
     CHECK_INT(s, 4);
@@ -118,7 +124,8 @@ static void test_resync_and_crc(void)
             memcpy(g, f0, fn);
             g[i] ^= (uint8_t)(1 << bit);
             dev_decoder_init(&d);
-            uint8_t pl[64]; size_t pn = 0;
+            uint8_t pl[64];
+            size_t pn = 0;
             if (feed_all(&d, g, fn, &t, &s, pl, &pn) &&
                 !(t == 5 && s == 77 && pn == 8 && !memcmp(pl, "payload!", 8)))
                 delivered_bad++;
@@ -138,16 +145,20 @@ static void test_resync_and_crc(void)
 static void test_messages(void)
 {
     uint8_t pl[DEV_MAX_PAYLOAD];
-    struct dev_info in = {0}, out;
+    struct dev_info in = { 0 }, out;
     in.proto = DEV_PROTO_VERSION;
     strcpy(in.firmware, "kwscope-board 0.1.0");
     strcpy(in.model, "micro_speech");
     in.model_hash = 0xDEADBEEF;
     in.sample_rate = 16000;
     in.n_labels = 4;
-    strcpy(in.labels[0], "silence"); strcpy(in.labels[1], "unknown");
-    strcpy(in.labels[2], "yes"); strcpy(in.labels[3], "no");
-    in.arena_bytes = 10 * 1024; in.flash_bytes = 123456; in.ram_bytes = 54321;
+    strcpy(in.labels[0], "silence");
+    strcpy(in.labels[1], "unknown");
+    strcpy(in.labels[2], "yes");
+    strcpy(in.labels[3], "no");
+    in.arena_bytes = 10 * 1024;
+    in.flash_bytes = 123456;
+    in.ram_bytes = 54321;
     size_t n = dev_info_encode(&in, pl, sizeof pl);
     CHECK(n > 0);
     CHECK_INT(dev_info_decode(pl, n, &out), KWS_OK);
@@ -159,8 +170,9 @@ static void test_messages(void)
     CHECK_INT(dev_info_decode(pl, n - 1, &out), KWS_ERR_FORMAT);
     CHECK_INT(dev_info_decode(pl, n + 1, &out), KWS_ERR_FORMAT);
 
-    struct dev_audio a = {0}, b;
-    a.chunk = 123456789; a.n = DEV_AUDIO_MAX_SAMPLES;
+    struct dev_audio a = { 0 }, b;
+    a.chunk = 123456789;
+    a.n = DEV_AUDIO_MAX_SAMPLES;
     for (int i = 0; i < a.n; i++) a.samples[i] = (int16_t)(i * 257 - 32768);
     n = dev_audio_encode(&a, pl, sizeof pl);
     CHECK_INT(n, 6 + 2 * DEV_AUDIO_MAX_SAMPLES);
@@ -173,10 +185,18 @@ static void test_messages(void)
     n = dev_audio_encode(&a, pl, sizeof pl);
     CHECK(dev_frame_encode(DEV_MSG_PUSH, 65535, pl, n, wire, sizeof wire) <= 63);
 
-    struct dev_result r = {0}, q;
-    r.label = 2; r.detected = 1; r.n_scores = 4;
-    r.scores[0] = -128; r.scores[1] = -100; r.scores[2] = 127; r.scores[3] = -5;
-    r.preprocess_us = 1234; r.inference_us = 56789; r.postprocess_us = 12; r.board_ms = 4800;
+    struct dev_result r = { 0 }, q;
+    r.label = 2;
+    r.detected = 1;
+    r.n_scores = 4;
+    r.scores[0] = -128;
+    r.scores[1] = -100;
+    r.scores[2] = 127;
+    r.scores[3] = -5;
+    r.preprocess_us = 1234;
+    r.inference_us = 56789;
+    r.postprocess_us = 12;
+    r.board_ms = 4800;
     n = dev_result_encode(&r, pl, sizeof pl);
     CHECK_INT(dev_result_decode(pl, n, &q), KWS_OK);
     CHECK_INT(q.scores[0], -128);
@@ -187,7 +207,8 @@ static void test_messages(void)
     CHECK_INT(dev_result_decode(pl, n, &q), KWS_ERR_FORMAT);
 
     static struct dev_features fe, fb;
-    fe.rows = DEV_FEAT_ROWS; fe.cols = DEV_FEAT_COLS;
+    fe.rows = DEV_FEAT_ROWS;
+    fe.cols = DEV_FEAT_COLS;
     for (int i = 0; i < DEV_FEAT_ROWS * DEV_FEAT_COLS; i++) fe.data[i] = (int8_t)(i % 251 - 128);
     n = dev_features_encode(&fe, pl, sizeof pl);
     CHECK_INT(n, 2 + DEV_FEAT_ROWS * DEV_FEAT_COLS);
@@ -195,7 +216,8 @@ static void test_messages(void)
     CHECK_INT(dev_features_decode(pl, n, &fb), KWS_OK);
     CHECK(!memcmp(fe.data, fb.data, sizeof fe.data));
 
-    uint8_t at; uint16_t as;
+    uint8_t at;
+    uint16_t as;
     n = dev_ack_encode(DEV_MSG_PUSH, 999, pl, sizeof pl);
     CHECK_INT(dev_ack_decode(pl, n, &at, &as), KWS_OK);
     CHECK_INT(at, DEV_MSG_PUSH);
@@ -209,7 +231,7 @@ static void test_messages(void)
 static void test_optional_tails(void)
 {
     uint8_t pl[DEV_MAX_PAYLOAD];
-    struct dev_info i = {0}, gi;
+    struct dev_info i = { 0 }, gi;
     i.proto = 1;
     i.n_labels = 1;
     strcpy(i.labels[0], "yes");
@@ -228,7 +250,7 @@ static void test_optional_tails(void)
     CHECK_INT(dev_info_decode(pl, plain, &gi), KWS_OK);
     CHECK_INT(gi.has_mem, 0);
     CHECK_INT(dev_info_decode(pl, plain + 8, &gi), KWS_ERR_FORMAT);
-    struct dev_result r = {0}, gr;
+    struct dev_result r = { 0 }, gr;
     r.n_scores = 2;
     r.scores[1] = 5;
     r.label = 1;

@@ -45,14 +45,14 @@ static void test_ports(void)
     CHECK(n == 24 && !memcmp(b, "RIFF1234WAVEfmt precious", 24));
 
     struct dev_session *s;
-    struct dev_session_config c = {0};
+    struct dev_session_config c = { 0 };
     c.path = p;
     CHECK(dev_session_open(&s, &c, dev_now(), err, sizeof err) != KWS_OK);
     CHECK(strstr(err, "not a serial port") != NULL);
 
     snprintf(p, sizeof p, "%s/fifo", dir);
     CHECK_INT(mkfifo(p, 0600), 0);
-    CHECK(dev_transport_open(&t, p, err, sizeof err) != KWS_OK);   /* returns: no writer needed */
+    CHECK(dev_transport_open(&t, p, err, sizeof err) != KWS_OK); /* returns: no writer needed */
     CHECK(strstr(err, "(FIFO)") != NULL);
     CHECK(dev_transport_open(&t, dir, err, sizeof err) != KWS_OK);
     CHECK(strstr(err, "(directory)") != NULL);
@@ -64,7 +64,7 @@ static void test_ports(void)
 
 static int sim_open(struct dev_sim **s, const char *link, char *err, size_t n)
 {
-    struct dev_sim_config c = {0};
+    struct dev_sim_config c = { 0 };
     c.link = link;
     return dev_sim_open(s, &c, err, n) == KWS_OK;
 }
@@ -125,7 +125,11 @@ static void test_links(void)
 
 /* ---- a hostile board on a loopback transport ---- */
 
-struct board { struct dev_transport host, dev; struct dev_session *s; uint16_t seq; };
+struct board {
+    struct dev_transport host, dev;
+    struct dev_session *s;
+    uint16_t seq;
+};
 
 static void send_frame(struct board *b, uint8_t type, const void *pl, size_t n)
 {
@@ -136,7 +140,7 @@ static void send_frame(struct board *b, uint8_t type, const void *pl, size_t n)
 
 static void send_info(struct board *b, const char *fw, const char *label, int n_labels_override)
 {
-    struct dev_info i = {0};
+    struct dev_info i = { 0 };
     i.proto = DEV_PROTO_VERSION;
     snprintf(i.firmware, sizeof i.firmware, "%s", fw);
     snprintf(i.model, sizeof i.model, "m\x1b[31m");
@@ -158,7 +162,7 @@ static int board_open(struct board *b, enum dev_dialect d)
 {
     memset(b, 0, sizeof *b);
     if (dev_loopback_pair(&b->host, &b->dev) != KWS_OK) return 0;
-    struct dev_session_config c = {0};
+    struct dev_session_config c = { 0 };
     c.transport = &b->host;
     c.dialect = d;
     c.timeout_ms = 100;
@@ -175,7 +179,7 @@ static void board_close(struct board *b)
 
 static void send_audio(struct board *b, uint32_t chunk)
 {
-    struct dev_audio a = {0};
+    struct dev_audio a = { 0 };
     a.chunk = chunk;
     a.n = 16;
     uint8_t pl[64];
@@ -186,7 +190,10 @@ static void test_hostile(void)
 {
     struct board b;
     char err[512];
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "\x1b]0;PWNED\x07\x1b[2J", "ye\x1bs", 0);
     CHECK_INT(dev_session_wait_ready(b.s, 5, NULL, err, sizeof err), KWS_OK);
     const struct dev_info *i = dev_session_info(b.s);
@@ -196,12 +203,12 @@ static void test_hostile(void)
         CHECK_STR(i->labels[0], "ye\\x1bs");
     }
     /* an ERROR answering a push: escaped in the message */
-    int16_t x[16] = {0};
+    int16_t x[16] = { 0 };
     dev_session_push(b.s, x, 16);
     dev_session_classify(b.s);
-    uint8_t e[] = {DEV_ERR_NO_MODEL, 'n', 'o', 0x1b, '[', '2', 'J', '\n', 0xff};
+    uint8_t e[] = { DEV_ERR_NO_MODEL, 'n', 'o', 0x1b, '[', '2', 'J', '\n', 0xff };
     send_frame(&b, DEV_MSG_ERROR, e, sizeof e);
-    uint8_t lg[] = {'h', 'i', 0x07, 0x9b, 0xc3, 0xa9};
+    uint8_t lg[] = { 'h', 'i', 0x07, 0x9b, 0xc3, 0xa9 };
     send_frame(&b, DEV_MSG_LOG, lg, sizeof lg);
     struct dev_event ev;
     CHECK(dev_session_wait_result(b.s, 5, NULL, &ev, err, sizeof err) != KWS_OK);
@@ -211,7 +218,7 @@ static void test_hostile(void)
     while (dev_session_next_event(b.s, &ev))
         if (ev.kind == DEV_EV_LOG) {
             saw_log = 1;
-            CHECK_STR(ev.text, "hi\\x07\\x9b\xc3\xa9");   /* a valid UTF-8 é passes */
+            CHECK_STR(ev.text, "hi\\x07\\x9b\xc3\xa9"); /* a valid UTF-8 é passes */
         }
     CHECK(saw_log);
 
@@ -219,7 +226,7 @@ static void test_hostile(void)
     send_audio(&b, 0xFFFFFFFEu);
     send_audio(&b, 0xFFFFFFFFu);
     send_audio(&b, 0);
-    send_audio(&b, 2);          /* one lost */
+    send_audio(&b, 2);           /* one lost */
     send_audio(&b, 0xFFFFFFFFu); /* jump back: a restart */
     send_audio(&b, 5);           /* forward again modulo 2^32: 5 lost */
     dev_session_on_readable(b.s, dev_now());
@@ -231,7 +238,10 @@ static void test_hostile(void)
     board_close(&b);
 
     /* an INFO with 9 labels: named, not "no answer after N tries" */
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "fw", "yes", 9);
     CHECK(dev_session_wait_ready(b.s, 5, NULL, err, sizeof err) != KWS_OK);
     CHECK(strstr(err, "lists 9 labels") != NULL);
@@ -240,7 +250,9 @@ static void test_hostile(void)
 
 static enum kws_status sink(void *user, const int16_t *x, size_t n, char *err, size_t len)
 {
-    (void)x; (void)err; (void)len;
+    (void)x;
+    (void)err;
+    (void)len;
     *(size_t *)user += n;
     return KWS_OK;
 }
@@ -251,14 +263,17 @@ static void test_deadlines(void)
     char err[512];
     size_t got = 0;
     struct dev_stream_result r;
-    struct dev_stream_config sc = {0};
+    struct dev_stream_config sc = { 0 };
     sc.max_samples = 16000 * 5;
     sc.idle_s = 0.5;
     sc.sink = sink;
     sc.user = &got;
 
     /* a board that stops answering after HELLO: no audio, an error */
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "fw", "yes", 0);
     CHECK_INT(dev_session_wait_ready(b.s, 5, NULL, err, sizeof err), KWS_OK);
     enum kws_status st = dev_session_stream(b.s, &sc, &r, err, sizeof err);
@@ -267,13 +282,16 @@ static void test_deadlines(void)
     board_close(&b);
 
     /* a port that closes mid-stream */
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "fw", "yes", 0);
     dev_session_wait_ready(b.s, 5, NULL, err, sizeof err);
     for (uint32_t k = 0; k < 4; k++) send_audio(&b, k);
-    dev_session_on_readable(b.s, dev_now());   /* the chunks arrived before the close */
+    dev_session_on_readable(b.s, dev_now()); /* the chunks arrived before the close */
     dev_transport_close(&b.dev);
-    sc.idle_s = 30;    /* the close, not the idle deadline, must end it */
+    sc.idle_s = 30; /* the close, not the idle deadline, must end it */
     st = dev_session_stream(b.s, &sc, &r, err, sizeof err);
     CHECK_INT(st, KWS_ERR_CLOSED);
     CHECK(strstr(err, "disconnected") != NULL);
@@ -281,10 +299,13 @@ static void test_deadlines(void)
     dev_session_close(b.s);
 
     /* a push whose board goes away: an error, not a 30 s wait */
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "fw", "yes", 0);
     dev_session_wait_ready(b.s, 5, NULL, err, sizeof err);
-    int16_t x[16000] = {0};
+    int16_t x[16000] = { 0 };
     dev_session_push(b.s, x, 16000);
     dev_session_classify(b.s);
     dev_transport_close(&b.dev);
@@ -292,13 +313,16 @@ static void test_deadlines(void)
     double t0 = dev_now();
     st = dev_session_wait_result(b.s, 30, NULL, &ev, err, sizeof err);
     CHECK_INT(st, KWS_ERR_CLOSED);
-    CHECK(dev_now() - t0 < 25);   /* ended by the close, not by the 30 s deadline */
+    CHECK(dev_now() - t0 < 25); /* ended by the close, not by the 30 s deadline */
     dev_session_close(b.s);
 
     /* a stop request: with nothing recorded an error, with audio a success */
     volatile int stop = 1;
     sc.stop = &stop;
-    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_KWSCOPE)) {
+        test_failures++;
+        return;
+    }
     send_info(&b, "fw", "yes", 0);
     dev_session_wait_ready(b.s, 5, NULL, err, sizeof err);
     CHECK_INT(dev_session_stream(b.s, &sc, &r, err, sizeof err), KWS_ERR_CLOSED);
@@ -311,7 +335,10 @@ static void test_deadlines(void)
     board_close(&b);
 
     /* stock dialects have no mic stream: an error at once */
-    if (!board_open(&b, DEV_DIALECT_MICRO_SPEECH)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_MICRO_SPEECH)) {
+        test_failures++;
+        return;
+    }
     sc.stop = NULL;
     CHECK_INT(dev_session_stream(b.s, &sc, &r, err, sizeof err), KWS_ERR_UNSUPPORTED);
     CHECK(strstr(err, "micro_speech") != NULL);
@@ -321,10 +348,12 @@ static void test_deadlines(void)
 static void test_lines(void)
 {
     struct dev_line l;
-    const char *bad[] = {"    yes: nan", "    yes: inf", "    no: -inf",
-                         "Predictions (DSP: nan ms., Classification: 3 ms., Anomaly: 0 ms.): ",
-                         "Predictions (DSP: 1 ms., Classification: inf ms.): ",
-                         "## time: min nanms  max 5ms  avg 4ms"};
+    const char *bad[] = { "    yes: nan",
+                          "    yes: inf",
+                          "    no: -inf",
+                          "Predictions (DSP: nan ms., Classification: 3 ms., Anomaly: 0 ms.): ",
+                          "Predictions (DSP: 1 ms., Classification: inf ms.): ",
+                          "## time: min nanms  max 5ms  avg 4ms" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         dev_line_parse(bad[i], strlen(bad[i]), &l);
         CHECK_INT(l.kind, DEV_LINE_NONE);
@@ -334,7 +363,10 @@ static void test_lines(void)
 
     /* a huge finite score on an Edge Impulse board: clamped, no overflow */
     struct board b;
-    if (!board_open(&b, DEV_DIALECT_EDGE_IMPULSE)) { test_failures++; return; }
+    if (!board_open(&b, DEV_DIALECT_EDGE_IMPULSE)) {
+        test_failures++;
+        return;
+    }
     const char *t = "Predictions (DSP: 1e30 ms., Classification: -5 ms.): \n    yes: 1e30\n"
                     "    \x1b]0;x\x07: 0.5\nHello \x1b[2J\n";
     b.dev.write(&b.dev, t, strlen(t));

@@ -10,7 +10,7 @@
 #include "sim_fixture.h"
 #include "test.h"
 
-static int16_t mic[16000 * 3 + 77];   /* an odd length: chunks straddle the loop */
+static int16_t mic[16000 * 3 + 77]; /* an odd length: chunks straddle the loop */
 
 struct watch {
     int results, features, errors;
@@ -19,7 +19,7 @@ struct watch {
     struct dev_features feat;
     unsigned long chunks, bad_samples, samples;
     long first_chunk;
-    size_t origin;   /* mic position of the first chunk's first sample */
+    size_t origin; /* mic position of the first chunk's first sample */
 };
 
 static void on_ev(const struct dev_event *e, void *u)
@@ -43,58 +43,92 @@ static void on_ev(const struct dev_event *e, void *u)
                 int ok = 1;
                 for (int i = 0; i < e->audio.n && ok; i++)
                     ok = e->audio.samples[i] == mic[(p + (size_t)i) % len];
-                if (ok) { w->origin = p; break; }
+                if (ok) {
+                    w->origin = p;
+                    break;
+                }
             }
         }
         w->chunks++;
         for (int i = 0; i < e->audio.n; i++) {
-            uint64_t pos = w->origin + (uint64_t)(e->audio.chunk - (uint32_t)w->first_chunk) *
-                           DEV_AUDIO_MAX_SAMPLES + (uint64_t)i;
+            uint64_t pos = w->origin +
+                (uint64_t)(e->audio.chunk - (uint32_t)w->first_chunk) * DEV_AUDIO_MAX_SAMPLES +
+                (uint64_t)i;
             if (e->audio.samples[i] != mic[pos % len]) w->bad_samples++;
         }
         w->samples += e->audio.n;
     }
 }
 
-static int is_ready(struct dev_session *s, void *u) { (void)u; return dev_session_state(s) == DEV_ST_READY; }
-static int got_result(struct dev_session *s, void *u) { (void)s; return ((struct watch *)u)->results > 0; }
-static int got_features(struct dev_session *s, void *u) { (void)s; return ((struct watch *)u)->features > 0; }
-static int minute(struct dev_session *s, void *u) { (void)s; return ((struct watch *)u)->samples >= 60u * 16000; }
+static int is_ready(struct dev_session *s, void *u)
+{
+    (void)u;
+    return dev_session_state(s) == DEV_ST_READY;
+}
+static int got_result(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct watch *)u)->results > 0;
+}
+static int got_features(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct watch *)u)->features > 0;
+}
+static int minute(struct dev_session *s, void *u)
+{
+    (void)s;
+    return ((struct watch *)u)->samples >= 60u * 16000;
+}
 /* Conditions for drive(): states the session reaches on its own clock. The
  * deadlines given to drive() bound a hang, not the speed. */
-static int idle(struct dev_session *s, void *u) { (void)u; return dev_session_pending(s) == 0; }
+static int idle(struct dev_session *s, void *u)
+{
+    (void)u;
+    return dev_session_pending(s) == 0;
+}
 static int mismatched(struct dev_session *s, void *u)
 {
     (void)u;
     return dev_session_state(s) == DEV_ST_VERSION_MISMATCH;
 }
-static int timed_out(struct dev_session *s, void *u) { (void)u; return dev_session_state(s) == DEV_ST_TIMEOUT; }
+static int timed_out(struct dev_session *s, void *u)
+{
+    (void)u;
+    return dev_session_state(s) == DEV_ST_TIMEOUT;
+}
 
 static void test_end_to_end(void)
 {
     for (size_t i = 0; i < sizeof mic / sizeof mic[0]; i++)
         mic[i] = (int16_t)((i * 7919u) ^ (i >> 3));
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     /* a private folder: a PID alone may repeat across machines sharing /tmp */
     char dir[] = "/tmp/kwscope-test-sim-XXXXXX", link[256];
-    if (!mkdtemp(dir)) { CHECK(!"mkdtemp"); return; }
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
     snprintf(link, sizeof link, "%s/port", dir);
     cfg.link = link;
     cfg.mic = mic;
     cfg.mic_n = sizeof mic / sizeof mic[0];
-    cfg.speed = 30;   /* a minute of audio in two seconds */
+    cfg.speed = 30; /* a minute of audio in two seconds */
     cfg.pipe.features = fake_features;
     cfg.pipe.infer = fake_infer;
     fixture_info(&cfg.info);
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
 
-    struct dev_session_config sc = {0};
-    sc.path = link;     /* through the symlink, as a user would */
+    struct dev_session_config sc = { 0 };
+    sc.path = link; /* through the symlink, as a user would */
     struct dev_session *s;
     char err[256];
     CHECK_INT(dev_session_open(&s, &sc, dev_now(), err, sizeof err), KWS_OK);
-    struct watch w = {0};
+    struct watch w = { 0 };
     w.first_chunk = -1;
     CHECK(drive(s, 30, on_ev, is_ready, &w));
     const struct dev_info *info = dev_session_info(s);
@@ -134,7 +168,7 @@ static void test_end_to_end(void)
     CHECK_INT(dev_session_mic(s, 1), KWS_OK);
     CHECK(drive(s, 120, on_ev, minute, &w));
     CHECK_INT(dev_session_mic(s, 0), KWS_OK);
-    CHECK(drive(s, 30, on_ev, idle, &w));   /* the mic-off acknowledged */
+    CHECK(drive(s, 30, on_ev, idle, &w)); /* the mic-off acknowledged */
     struct dev_counters c;
     dev_session_counters(s, &c);
     CHECK(w.samples >= 60u * 16000);
@@ -144,18 +178,21 @@ static void test_end_to_end(void)
     CHECK_INT(dev_session_pending(s), 0);
     dev_session_close(s);
     sim_stop(&st);
-    CHECK(access(link, F_OK) != 0);   /* the symlink went with the sim */
+    CHECK(access(link, F_OK) != 0); /* the symlink went with the sim */
     rmdir(dir);
 }
 
 static void test_version_mismatch(void)
 {
-    struct dev_sim_config cfg = {0};
+    struct dev_sim_config cfg = { 0 };
     fixture_info(&cfg.info);
     cfg.proto_override = DEV_PROTO_VERSION + 1;
     struct sim_thread st;
-    if (sim_start(&st, &cfg)) { CHECK(!"sim"); return; }
-    struct dev_session_config sc = {0};
+    if (sim_start(&st, &cfg)) {
+        CHECK(!"sim");
+        return;
+    }
+    struct dev_session_config sc = { 0 };
     sc.path = dev_sim_path(st.sim);
     struct dev_session *s;
     char err[256];
@@ -173,7 +210,7 @@ static void test_silent_board(void)
     /* a pty nobody answers on */
     int m = posix_openpt(O_RDWR | O_NOCTTY);
     CHECK(m >= 0 && !grantpt(m) && !unlockpt(m));
-    struct dev_session_config sc = {0};
+    struct dev_session_config sc = { 0 };
     sc.path = ptsname(m);
     sc.timeout_ms = 50;
     sc.retries = 2;

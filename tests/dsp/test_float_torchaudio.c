@@ -25,7 +25,7 @@
 #include "dsp.h"
 #include "test.h"
 
-#define RANGE_DB 60.0 /* dB below a frame's maximum still held to 1e-3 dB */
+#define RANGE_DB 60.0  /* dB below a frame's maximum still held to 1e-3 dB */
 #define FLOOR_REL 1e-6 /* the same 60 dB as a power ratio */
 #define TOL_DB 1e-3
 #define TOL_REL 1e-3
@@ -48,8 +48,7 @@ static int load_ref(const char *clip, const char *kind, struct ref *r)
     unsigned char h[16];
     if (!f || fread(h, 1, 16, f) != 16 || memcmp(h, "KWSF", 4)) {
         fprintf(stderr, "cannot read %s\n", path);
-        if (f)
-            fclose(f);
+        if (f) fclose(f);
         return 0;
     }
     r->rows = le32(h + 4);
@@ -74,8 +73,7 @@ static int16_t *load_wav(const char *clip, size_t *n)
     char rel[256], path[4096];
     snprintf(rel, sizeof rel, "tests/dsp/fixtures/torchaudio/%s.wav", clip);
     FILE *f = fopen(SOURCE_PATH(rel, path), "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     unsigned char h[44];
     if (fread(h, 1, 44, f) != 44 || memcmp(h, "RIFF", 4) || memcmp(h + 36, "data", 4)) {
         fclose(f);
@@ -88,8 +86,7 @@ static int16_t *load_wav(const char *clip, size_t *n)
         free(x);
         x = NULL;
     }
-    for (size_t i = 0; x && i < *n; i++)
-        x[i] = (int16_t)(uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
+    for (size_t i = 0; x && i < *n; i++) x[i] = (int16_t)(uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
     free(b);
     fclose(f);
     return x;
@@ -99,8 +96,7 @@ static int16_t *load_wav(const char *clip, size_t *n)
 static float row_max(const float *v, size_t n)
 {
     float mx = -1e30f;
-    for (size_t k = 0; k < n; k++)
-        mx = v[k] > mx ? v[k] : mx;
+    for (size_t k = 0; k < n; k++) mx = v[k] > mx ? v[k] : mx;
     return mx;
 }
 
@@ -126,9 +122,10 @@ static void cmp_db(const char *what, const struct dsp_matrix *m, const struct re
                 below++;
         }
     }
-    fprintf(stderr, "%s: max |diff| %.3g dB within %.0f dB of frame max (tol %g); %zu values "
-            "below; max |dp| / (1e-3 max(p, 1e-6 frame max)) = %.3g (tol 1)\n", what, worst,
-            RANGE_DB, TOL_DB, below, worst_floor);
+    fprintf(stderr,
+            "%s: max |diff| %.3g dB within %.0f dB of frame max (tol %g); %zu values "
+            "below; max |dp| / (1e-3 max(p, 1e-6 frame max)) = %.3g (tol 1)\n",
+            what, worst, RANGE_DB, TOL_DB, below, worst_floor);
     CHECK(worst <= TOL_DB);
     CHECK(worst_floor <= 1.0);
 }
@@ -158,13 +155,13 @@ static void cmp_mfcc(const char *what, const struct dsp_matrix *m, const struct 
             double dd = fabs((double)c[k] - ref[k]) / lim;
             worst_dct = dd > worst_dct ? dd : worst_dct;
             double d = fabs((double)got[k] - ref[k]);
-            if (ok_range)
-                worst_in = d / lim > worst_in ? d / lim : worst_in;
+            if (ok_range) worst_in = d / lim > worst_in ? d / lim : worst_in;
             double b = d / (sqrt(e2) + 1e-3);
             worst_bound = b > worst_bound ? b : worst_bound;
         }
     }
-    fprintf(stderr, "%s: DCT of ref mel: max |d|/(1e-3 max(1,|ref|)) = %.3g; %zu frames in "
+    fprintf(stderr,
+            "%s: DCT of ref mel: max |d|/(1e-3 max(1,|ref|)) = %.3g; %zu frames in "
             "range: %.3g; all frames: max |d| / (||mel diff|| + 1e-3) = %.3g (tol 1 each)\n",
             what, worst_dct, in_range, worst_in, worst_bound);
     CHECK(r->cols <= 64);
@@ -178,8 +175,7 @@ static void check_clip(const char *clip)
     size_t n = 0;
     int16_t *x = load_wav(clip, &n);
     CHECK(x != NULL);
-    if (!x)
-        return;
+    if (!x) return;
     struct dsp_analysis_config cfg = dsp_analysis_config_default();
     char err[256] = "", what[128];
     static const struct {
@@ -187,19 +183,19 @@ static void check_clip(const char *clip)
         enum dsp_kind k;
         bool slaney;
     } cases[] = {
-        {"spec_db", DSP_KIND_SPECTROGRAM, false},
-        {"mel_slaney_db", DSP_KIND_MEL, true},
-        {"mel_db", DSP_KIND_MEL, false}, /* kept for the MFCC case after it */
-        {"mfcc", DSP_KIND_MFCC, false},
+        { "spec_db", DSP_KIND_SPECTROGRAM, false },
+        { "mel_slaney_db", DSP_KIND_MEL, true },
+        { "mel_db", DSP_KIND_MEL, false }, /* kept for the MFCC case after it */
+        { "mfcc", DSP_KIND_MFCC, false },
     };
-    struct dsp_matrix mel = {0};
-    struct ref mel_ref = {0};
+    struct dsp_matrix mel = { 0 };
+    struct ref mel_ref = { 0 };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        struct ref r = {0};
+        struct ref r = { 0 };
         CHECK(load_ref(clip, cases[c].kind, &r));
         cfg.mel.scale = cases[c].slaney ? DSP_MEL_SLANEY : DSP_MEL_HTK;
         cfg.mel.slaney_norm = cases[c].slaney;
-        struct dsp_matrix m = {0};
+        struct dsp_matrix m = { 0 };
         CHECK_INT(dsp_analyze(&cfg, cases[c].k, x, n, &m, err, sizeof err), KWS_OK);
         CHECK_INT(m.cols, r.cols);
         size_t want_rows = r.step ? (m.rows + r.step - 1) / r.step : 0;

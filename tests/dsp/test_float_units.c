@@ -20,7 +20,7 @@ static void test_tone_bin(void)
 {
     struct dsp_analysis_config cfg = dsp_analysis_config_default();
     int16_t *x = tone(16000, 1000.0, 0.5);
-    struct dsp_matrix m = {0};
+    struct dsp_matrix m = { 0 };
     char err[256];
     CHECK_INT(dsp_analyze(&cfg, DSP_KIND_SPECTROGRAM, x, 16000, &m, err, sizeof err), KWS_OK);
     CHECK_INT(m.rows, (16000 - 512) / 160 + 1);
@@ -28,8 +28,7 @@ static void test_tone_bin(void)
     for (size_t r = 0; r < m.rows; r += 17) {
         size_t best = 0;
         for (size_t k = 1; k < m.cols; k++)
-            if (m.data[r * m.cols + k] > m.data[r * m.cols + best])
-                best = k;
+            if (m.data[r * m.cols + k] > m.data[r * m.cols + best]) best = k;
         CHECK_INT(best, 32);
         /* Peak power: (A * sum(w) / 2)^2, sum of a periodic Hann of 480 = 240. */
         double want = 10.0 * log10(pow(0.5 * 32767.0 / 32768.0 * 240.0 / 2.0, 2));
@@ -41,8 +40,7 @@ static void test_tone_bin(void)
     float w[257];
     CHECK_INT(dsp_welch_db(&cfg.stft, x, 16000, w), 97);
     size_t best = 0;
-    for (size_t k = 1; k < 257; k++)
-        best = w[k] > w[best] ? k : best;
+    for (size_t k = 1; k < 257; k++) best = w[k] > w[best] ? k : best;
     CHECK_INT(best, 32);
     free(x);
 }
@@ -55,14 +53,14 @@ static void test_hann(void)
         CHECK(w[i] == 0.0f);
         CHECK(w[511 - i] == 0.0f);
     }
-    CHECK(w[16] == 0.0f);                       /* periodic: starts at 0 ... */
-    CHECK_NEAR(w[16 + 240], 1.0, 1e-7);         /* ... peaks at N/2 ... */
+    CHECK(w[16] == 0.0f);               /* periodic: starts at 0 ... */
+    CHECK_NEAR(w[16 + 240], 1.0, 1e-7); /* ... peaks at N/2 ... */
     CHECK_NEAR(w[16 + 479], 0.5 - 0.5 * cos(2 * M_PI * 479 / 480.0), 1e-7); /* ... no final 0 */
     CHECK_NEAR(w[16 + 120], 0.5, 1e-6);
-    for (int i = 1; i < 240; i++)              /* symmetric about N/2 */
+    for (int i = 1; i < 240; i++) /* symmetric about N/2 */
         CHECK_NEAR(w[16 + 240 - i], w[16 + 240 + i], 1e-6);
     float odd[9];
-    dsp_hann_periodic(odd, 4, 9);               /* left pad (9 - 4) / 2 = 2 */
+    dsp_hann_periodic(odd, 4, 9); /* left pad (9 - 4) / 2 = 2 */
     CHECK(odd[0] == 0.0f && odd[1] == 0.0f && odd[2] == 0.0f);
     CHECK_NEAR(odd[3], 0.5, 1e-7);
     CHECK_NEAR(odd[4], 1.0, 1e-7);
@@ -101,27 +99,22 @@ static void test_mel(void)
                 peak = k;
             }
         }
-        CHECK(nonzero >= 1);            /* 40 bands over 257 bins: none empty */
-        CHECK(peak >= prev_peak);       /* centres rise */
+        CHECK(nonzero >= 1);      /* 40 bands over 257 bins: none empty */
+        CHECK(peak >= prev_peak); /* centres rise */
         prev_peak = peak;
         /* Triangle: rises to the peak, then falls. */
-        for (int k = 1; k <= peak; k++)
-            CHECK(w[b * nb + k] >= w[b * nb + k - 1]);
-        for (int k = peak + 1; k < nb; k++)
-            CHECK(w[b * nb + k] <= w[b * nb + k - 1]);
+        for (int k = 1; k <= peak; k++) CHECK(w[b * nb + k] >= w[b * nb + k - 1]);
+        for (int k = peak + 1; k < nb; k++) CHECK(w[b * nb + k] <= w[b * nb + k - 1]);
     }
     /* No weight below f_min (bin 0 = 0 Hz) or above f_max. */
-    for (int b = 0; b < nm; b++)
-        CHECK(w[b * nb + 0] == 0.0f);
+    for (int b = 0; b < nm; b++) CHECK(w[b * nb + 0] == 0.0f);
     /* Apply: a flat spectrum of ones gives each band the sum of its weights. */
     float ones[257], out[40];
-    for (int k = 0; k < 257; k++)
-        ones[k] = 1.0f;
+    for (int k = 0; k < 257; k++) ones[k] = 1.0f;
     dsp_mel_apply(m, ones, out);
     for (int b = 0; b < nm; b++) {
         double s = 0.0;
-        for (int k = 0; k < nb; k++)
-            s += w[b * nb + k];
+        for (int k = 0; k < nb; k++) s += w[b * nb + k];
         CHECK_NEAR(out[b], s, 1e-4);
     }
     dsp_mel_free(m);
@@ -134,8 +127,7 @@ static void test_mel(void)
     w = dsp_mel_weights(m, &nm, &nb);
     for (int b = 0; b < nm; b++) {
         double area = 0.0;
-        for (int k = 0; k < nb; k++)
-            area += w[b * nb + k] * (8000.0 / (nb - 1));
+        for (int k = 0; k < nb; k++) area += w[b * nb + k] * (8000.0 / (nb - 1));
         CHECK_NEAR(area, 1.0, 0.05);
     }
     dsp_mel_free(m);
@@ -150,25 +142,20 @@ static void test_dct(void)
     for (int a = 0; a < N; a++)
         for (int b = 0; b < N; b++) {
             double s = 0.0;
-            for (int i = 0; i < N; i++)
-                s += (double)t[a * N + i] * t[b * N + i];
+            for (int i = 0; i < N; i++) s += (double)t[a * N + i] * t[b * N + i];
             CHECK_NEAR(s, a == b ? 1.0 : 0.0, 1e-5);
         }
     /* dsp_dct_ortho agrees with the matrix; a constant maps to c0 only. */
     float in[N], out[13];
-    for (int i = 0; i < N; i++)
-        in[i] = 3.0f;
+    for (int i = 0; i < N; i++) in[i] = 3.0f;
     dsp_dct_ortho(in, N, out, 13);
     CHECK_NEAR(out[0], 3.0 * sqrt((double)N), 1e-4);
-    for (int k = 1; k < 13; k++)
-        CHECK_NEAR(out[k], 0.0, 1e-4);
-    for (int i = 0; i < N; i++)
-        in[i] = (float)sin(i * 0.37) * 10.0f;
+    for (int k = 1; k < 13; k++) CHECK_NEAR(out[k], 0.0, 1e-4);
+    for (int i = 0; i < N; i++) in[i] = (float)sin(i * 0.37) * 10.0f;
     dsp_dct_ortho(in, N, out, 13);
     for (int k = 0; k < 13; k++) {
         double s = 0.0;
-        for (int i = 0; i < N; i++)
-            s += (double)t[k * N + i] * in[i];
+        for (int i = 0; i < N; i++) s += (double)t[k * N + i] * in[i];
         CHECK_NEAR(out[k], s, 1e-4);
     }
     free(t);
@@ -185,12 +172,12 @@ static void test_streaming(void)
         s = s * 1664525u + 1013904223u;
         x[i] = (int16_t)(s >> 16);
     }
-    struct dsp_matrix whole = {0};
+    struct dsp_matrix whole = { 0 };
     char err[256];
     float *db = NULL;
     CHECK_INT(dsp_analyze(&cfg, DSP_KIND_SPECTROGRAM, x, n, &whole, err, sizeof err), KWS_OK);
-    static const size_t chunks[] = {1, 7, 159, 161, 513, 1001, 16333};
-    static const size_t caps[] = {1000, 1, 2, 1000, 1, 3, 1000};
+    static const size_t chunks[] = { 1, 7, 159, 161, 513, 1001, 16333 };
+    static const size_t caps[] = { 1000, 1, 2, 1000, 1, 3, 1000 };
     size_t bins = 257;
     float *frames = malloc(sizeof *frames * bins * 200);
     for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
@@ -203,16 +190,14 @@ static void test_streaming(void)
         }
         while (got < 200) { /* drain what the caps held back */
             size_t k = dsp_stft_feed(st, NULL, 0, frames + got * bins, caps[c]);
-            if (!k)
-                break;
+            if (!k) break;
             got += k;
         }
         CHECK_INT(got, whole.rows);
         db = frames;
         dsp_power_to_db(db, got * bins);
         size_t diff = 0;
-        for (size_t i = 0; i < got * bins && got == whole.rows; i++)
-            diff += db[i] != whole.data[i];
+        for (size_t i = 0; i < got * bins && got == whole.rows; i++) diff += db[i] != whole.data[i];
         CHECK_INT(diff, 0);
         /* After a reset the stream starts over. */
         dsp_stft_reset(st);
@@ -241,8 +226,8 @@ static void test_streaming(void)
 static void expect_bad(struct dsp_analysis_config cfg, const char *needle)
 {
     char err[256] = "";
-    struct dsp_matrix m = {0};
-    int16_t x[1024] = {0};
+    struct dsp_matrix m = { 0 };
+    int16_t x[1024] = { 0 };
     CHECK_INT(dsp_analyze(&cfg, DSP_KIND_MFCC, x, 1024, &m, err, sizeof err), KWS_ERR_ARG);
     CHECK(m.data == NULL);
     if (!strstr(err, needle)) {
@@ -254,31 +239,62 @@ static void expect_bad(struct dsp_analysis_config cfg, const char *needle)
 static void test_validation(void)
 {
     struct dsp_analysis_config d = dsp_analysis_config_default(), c;
-    c = d; c.stft.n_fft = 256;            expect_bad(c, "win_length");
-    c = d; c.stft.hop_length = 0;         expect_bad(c, "hop_length");
-    c = d; c.stft.win_length = 0;         expect_bad(c, "win_length");
-    c = d; c.stft.rate_hz = 0;            expect_bad(c, "rate");
-    c = d; c.stft.n_fft = 1 << 20;        expect_bad(c, "n_fft");
-    c = d; c.mel.f_max_hz = 9000.0f;      expect_bad(c, "f_max");
-    c = d; c.mel.f_min_hz = -1.0f;        expect_bad(c, "f_min");
-    c = d; c.mel.f_min_hz = 8000.0f;      expect_bad(c, "f_min");
-    c = d; c.mel.n_mels = 0;              expect_bad(c, "n_mels");
-    c = d; c.n_mfcc = 41;                 expect_bad(c, "n_mfcc");
-    c = d; c.n_mfcc = 0;                  expect_bad(c, "n_mfcc");
-    c = d; c.mel.scale = (enum dsp_mel_scale)7; expect_bad(c, "scale");
+    c = d;
+    c.stft.n_fft = 256;
+    expect_bad(c, "win_length");
+    c = d;
+    c.stft.hop_length = 0;
+    expect_bad(c, "hop_length");
+    c = d;
+    c.stft.win_length = 0;
+    expect_bad(c, "win_length");
+    c = d;
+    c.stft.rate_hz = 0;
+    expect_bad(c, "rate");
+    c = d;
+    c.stft.n_fft = 1 << 20;
+    expect_bad(c, "n_fft");
+    c = d;
+    c.mel.f_max_hz = 9000.0f;
+    expect_bad(c, "f_max");
+    c = d;
+    c.mel.f_min_hz = -1.0f;
+    expect_bad(c, "f_min");
+    c = d;
+    c.mel.f_min_hz = 8000.0f;
+    expect_bad(c, "f_min");
+    c = d;
+    c.mel.n_mels = 0;
+    expect_bad(c, "n_mels");
+    c = d;
+    c.n_mfcc = 41;
+    expect_bad(c, "n_mfcc");
+    c = d;
+    c.n_mfcc = 0;
+    expect_bad(c, "n_mfcc");
+    c = d;
+    c.mel.scale = (enum dsp_mel_scale)7;
+    expect_bad(c, "scale");
     struct dsp_stft *st = (struct dsp_stft *)&c;
-    c = d; c.stft.hop_length = -3;
+    c = d;
+    c.stft.hop_length = -3;
     CHECK_INT(dsp_stft_init(&st, &c.stft), KWS_ERR_ARG);
     CHECK(st == NULL);
     char err[128];
-    c = d; c.mel.f_max_hz = 8001.0f;
+    c = d;
+    c.mel.f_max_hz = 8001.0f;
     CHECK(dsp_mel_create(&c.mel, 512, 16000, err, sizeof err) == NULL);
     CHECK(strstr(err, "f_max") != NULL);
     /* A valid non-default configuration works: 1024-point FFT, Slaney, 64 mels. */
-    c = d; c.stft.n_fft = 1024; c.stft.win_length = 1024; c.stft.hop_length = 256;
-    c.mel.n_mels = 64; c.mel.scale = DSP_MEL_SLANEY; c.n_mfcc = 20;
+    c = d;
+    c.stft.n_fft = 1024;
+    c.stft.win_length = 1024;
+    c.stft.hop_length = 256;
+    c.mel.n_mels = 64;
+    c.mel.scale = DSP_MEL_SLANEY;
+    c.n_mfcc = 20;
     int16_t *x = tone(8000, 440.0, 0.3);
-    struct dsp_matrix m = {0};
+    struct dsp_matrix m = { 0 };
     CHECK_INT(dsp_analyze(&c, DSP_KIND_MFCC, x, 8000, &m, err, sizeof err), KWS_OK);
     CHECK_INT(m.rows, (8000 - 1024) / 256 + 1);
     CHECK_INT(m.cols, 20);
@@ -289,10 +305,10 @@ static void test_validation(void)
 static void test_short(void)
 {
     struct dsp_analysis_config cfg = dsp_analysis_config_default();
-    int16_t x[600] = {0};
+    int16_t x[600] = { 0 };
     char err[128];
     for (int k = DSP_KIND_SPECTROGRAM; k <= DSP_KIND_MFCC; k++) {
-        struct dsp_matrix m = {0};
+        struct dsp_matrix m = { 0 };
         CHECK_INT(dsp_analyze(&cfg, (enum dsp_kind)k, x, 511, &m, err, sizeof err), KWS_OK);
         CHECK_INT(m.rows, 0);
         dsp_matrix_free(&m);

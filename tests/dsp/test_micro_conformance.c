@@ -10,8 +10,7 @@
 static unsigned char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -21,7 +20,10 @@ static unsigned char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static uint32_t le32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint32_t le32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 /* Minimal RIFF/WAVE reader: PCM 16-bit mono only; returns samples (malloc). */
 static int16_t *read_wav(const char *path, size_t *n)
@@ -36,11 +38,10 @@ static int16_t *read_wav(const char *path, size_t *n)
     int fmt_ok = 0;
     for (size_t p = 12; p + 8 <= len;) {
         uint32_t sz = le32(b + p + 4);
-        if (p + 8 + sz > len)
-            break;
+        if (p + 8 + sz > len) break;
         if (!memcmp(b + p, "fmt ", 4) && sz >= 16)
             fmt_ok = (b[p + 8] | b[p + 9] << 8) == 1 && (b[p + 10] | b[p + 11] << 8) == 1 &&
-                     (b[p + 22] | b[p + 23] << 8) == 16;
+                (b[p + 22] | b[p + 23] << 8) == 16;
         if (!memcmp(b + p, "data", 4) && fmt_ok) {
             *n = sz / 2;
             out = malloc(*n * 2 + 2);
@@ -61,8 +62,7 @@ static void check_clip(const char *name)
     snprintf(rel, sizeof rel, "conformance/%s.wav", name);
     int16_t *s = read_wav(SHARED_PATH(rel, p), &n);
     CHECK(s != NULL);
-    if (!s)
-        return;
+    if (!s) return;
     snprintf(rel, sizeof rel, "conformance/%s.frontend_u16.bin", name);
     unsigned char *u = slurp(SHARED_PATH(rel, p), &ulen);
     snprintf(rel, sizeof rel, "conformance/%s.features_i8.bin", name);
@@ -80,7 +80,8 @@ static void check_clip(const char *name)
     for (size_t k = 0; u && f8 && out && k < frames * 40 && k * 2 + 1 < ulen && k < ilen; k++) {
         uint16_t want = (uint16_t)(u[2 * k] | u[2 * k + 1] << 8);
         if (out[k] != want && bad_u++ < 5)
-            fprintf(stderr, "%s frame %zu ch %zu: u16 %u, want %u\n", name, k / 40, k % 40, out[k], want);
+            fprintf(stderr, "%s frame %zu ch %zu: u16 %u, want %u\n", name, k / 40, k % 40, out[k],
+                    want);
         if (dsp_micro_to_int8(out[k]) != (int8_t)f8[k] && bad_i++ < 5)
             fprintf(stderr, "%s frame %zu ch %zu: int8 %d, want %d\n", name, k / 40, k % 40,
                     dsp_micro_to_int8(out[k]), (int8_t)f8[k]);
@@ -101,8 +102,7 @@ static size_t json_ints(const char *text, const char *key, int32_t *v, size_t ma
     char k[128];
     snprintf(k, sizeof k, "\"%s\"", key);
     const char *p = strstr(text, k);
-    if (!p || !(p = strchr(p + strlen(k), '[')))
-        return 0;
+    if (!p || !(p = strchr(p + strlen(k), '['))) return 0;
     size_t n = 0;
     int depth = 0;
     for (; *p; p++) {
@@ -129,8 +129,7 @@ static void check_tables(void)
     size_t len = 0;
     char *text = (char *)slurp(SHARED_PATH("conformance/frontend_tables.json", p), &len);
     CHECK(text != NULL);
-    if (!text)
-        return;
+    if (!text) return;
     text = realloc(text, len + 1);
     text[len] = 0;
     static struct dsp_micro_state st;
@@ -140,8 +139,7 @@ static void check_tables(void)
     static int32_t v[1024];
     size_t n = json_ints(text, "window_q12", v, 1024);
     CHECK_INT(n, 480);
-    for (size_t i = 0; i < n && i < 480; i++)
-        CHECK_INT(st.window_q12[i], v[i]);
+    for (size_t i = 0; i < n && i < 480; i++) CHECK_INT(st.window_q12[i], v[i]);
     CHECK_INT(st.window_q12[17], 53);
     n = json_ints(text, "twiddles_q15", v, 1024);
     CHECK_INT(n, 512);
@@ -159,12 +157,10 @@ static void check_tables(void)
     n = json_ints(text, "gain_lut", v, 1024);
     CHECK_INT(n, 125);
     for (size_t i = 0; i < n && i < 125; i++)
-        if (v[i] != INT32_MIN)
-            CHECK_INT(st.gain_lut[i], v[i]);
+        if (v[i] != INT32_MIN) CHECK_INT(st.gain_lut[i], v[i]);
     n = json_ints(text, "log_lut_q16", v, 1024);
     CHECK(n >= 129);
-    for (size_t i = 0; i < n && i < 129; i++)
-        CHECK_INT(st.log_lut[i], v[i]);
+    for (size_t i = 0; i < n && i < 129; i++) CHECK_INT(st.log_lut[i], v[i]);
     CHECK_INT(st.start_bin, 5);
     CHECK_INT(st.end_bin, 241);
     /* segments: weights then unweights per segment, in bin order */
@@ -173,10 +169,10 @@ static void check_tables(void)
     for (int s = 0; seg && s <= 40; s++) {
         int32_t w[300], u[300], bins[2];
         seg = strstr(seg, "\"bins\"");
-        if (!seg)
-            break;
+        if (!seg) break;
         CHECK_INT(json_ints(seg, "bins", bins, 2), 2);
-        size_t nw = json_ints(seg, "weights_q12", w, 300), nu = json_ints(seg, "unweights_q12", u, 300);
+        size_t nw = json_ints(seg, "weights_q12", w, 300),
+               nu = json_ints(seg, "unweights_q12", u, 300);
         CHECK_INT(nw, (size_t)(bins[1] - bins[0] + 1));
         CHECK_INT(nu, nw);
         for (size_t j = 0; j < nw && j < nu; j++) {
@@ -197,9 +193,8 @@ int main(void)
 {
     test_require_shared();
     check_tables();
-    static const char *clips[] = { "yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms",
-                                   "yes_30ms", "no_30ms" };
-    for (size_t i = 0; i < sizeof clips / sizeof *clips; i++)
-        check_clip(clips[i]);
+    static const char *clips[] = { "yes_1000ms",   "no_1000ms", "silence_1000ms",
+                                   "noise_1000ms", "yes_30ms",  "no_30ms" };
+    for (size_t i = 0; i < sizeof clips / sizeof *clips; i++) check_clip(clips[i]);
     return test_done();
 }

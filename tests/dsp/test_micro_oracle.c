@@ -134,8 +134,7 @@ static void ref_fft(const int16_t *in, cpx *z)
 static uint32_t ref_sqrt(uint64_t n)
 {
     uint64_t rem = n, res = 0;
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     int top = (n >> 32) ? 32 + micro_msb32((uint32_t)(n >> 32)) - 1 : micro_msb32((uint32_t)n) - 1;
     for (uint64_t bit = (uint64_t)1 << (top & ~1); bit; bit >>= 2) {
         if (rem >= res + bit) {
@@ -146,8 +145,7 @@ static uint32_t ref_sqrt(uint64_t n)
         }
     }
     uint64_t cap = (n >> 32) ? 0xFFFFFFFFu : 0xFFFFu;
-    if (rem > res && res != cap)
-        res++;
+    if (rem > res && res != cap) res++;
     return (uint32_t)res;
 }
 
@@ -160,14 +158,12 @@ static void ref_filterbank(const cpx *z, int shift, uint32_t *out)
         work[st.seg[b]] += (uint64_t)st.weight_q12[b] * e64;
         work[st.seg[b] + 1] += (uint64_t)st.unweight_q12[b] * e64;
     }
-    for (int i = 0; i < st.cfg.num_channels; i++)
-        out[i] = ref_sqrt(work[i + 1]) >> shift;
+    for (int i = 0; i < st.cfg.num_channels; i++) out[i] = ref_sqrt(work[i + 1]) >> shift;
 }
 
 static int16_t ref_pcan_gain(uint32_t x)
 {
-    if (x <= 2)
-        return st.gain_lut[x];
+    if (x <= 2) return st.gain_lut[x];
     int v = micro_msb32(x);
     const int16_t *l = st.gain_lut + 4 * v - 6;
     int32_t frac = (int32_t)((v < 11 ? x << (11 - v) : x >> (v - 11)) & 0x3FF);
@@ -180,8 +176,7 @@ static int16_t ref_pcan_gain(uint32_t x)
 
 static uint32_t ref_log(uint32_t value, int scale_shift)
 {
-    if (value <= 1)
-        return 0;
+    if (value <= 1) return 0;
     int n = micro_msb32(value) - 1;
     int32_t frac = (int32_t)(value - ((uint32_t)1 << n));
     frac = n < 16 ? frac << (16 - n) : frac >> (n - 16);
@@ -220,8 +215,7 @@ static void check_size(int window_ms, int rate_hz, int nch)
     static cpx want[DSP_MICRO_MAX_CFFT + 1];
     int fft_bad = 0, fb_bad = 0;
     for (int trial = 0; trial < 400; trial++) {
-        for (int i = 0; i < st.fft_size; i++)
-            in[i] = sample(trial % 5, i, trial);
+        for (int i = 0; i < st.fft_size; i++) in[i] = sample(trial % 5, i, trial);
         memcpy(st.fft_in, in, sizeof in);
         micro_fft_real(&st);
         ref_fft(in, want);
@@ -232,8 +226,7 @@ static void check_size(int window_ms, int rate_hz, int nch)
         uint32_t ref[DSP_MICRO_MAX_CHANNELS];
         ref_filterbank(want, shift, ref);
         micro_filterbank_apply(&st, shift);
-        for (int i = 0; i < nch; i++)
-            fb_bad += st.signal[i] != ref[i];
+        for (int i = 0; i < nch; i++) fb_bad += st.signal[i] != ref[i];
     }
     if (fft_bad || fb_bad)
         fprintf(stderr, "FFT size %d: %d FFT / %d filterbank mismatches\n", st.fft_size, fft_bad,
@@ -317,7 +310,8 @@ static void test_window(void)
         for (int i = 0; i < n; i++) {
             uint64_t r = rnd();
             st.window_q12[i] = (int16_t)(r % 4097);
-            st.input[i] = (r >> 20) % 4 == 0 ? ((r >> 24) & 1 ? 32767 : -32768) : (int16_t)(r >> 32);
+            st.input[i] =
+                (r >> 20) % 4 == 0 ? ((r >> 24) & 1 ? 32767 : -32768) : (int16_t)(r >> 32);
         }
         int16_t max_abs = 0;
         int got = micro_window_apply(&st, out);
@@ -338,8 +332,7 @@ int main(void)
     uint64_t seed = rng;
     for (int pass = 0; pass < 2; pass++) {
         bool on = dsp_micro_simd_set(pass == 1);
-        if (pass == 1 && !on)
-            break;
+        if (pass == 1 && !on) break;
         printf("micro frontend loops: %s\n", on ? "avx2" : "portable");
         rng = seed;
         test_fft_and_filterbank();

@@ -31,26 +31,22 @@ static void test_window(void)
     CHECK_INT(st.window_q12[239], 4096);
     CHECK_INT(st.window_q12[240], 4096);
     int sym = 1;
-    for (int i = 0; i < 480; i++)
-        sym &= st.window_q12[i] == st.window_q12[479 - i];
+    for (int i = 0; i < 480; i++) sym &= st.window_q12[i] == st.window_q12[479 - i];
     CHECK(sym);
     /* a constant 4096 windowed is the table itself: (4096 w) >> 12 = w;
      * max_abs is the largest coefficient, 4096 */
-    for (int i = 0; i < 480; i++)
-        st.input[i] = 4096;
+    for (int i = 0; i < 480; i++) st.input[i] = 4096;
     int16_t out[512];
     CHECK_INT(micro_window_apply(&st, out), 4096);
     CHECK_INT(out[17], 53);
     /* -1 * w >> 12 is -1 wherever w > 0 (arithmetic shift floors) */
-    for (int i = 0; i < 480; i++)
-        st.input[i] = -1;
+    for (int i = 0; i < 480; i++) st.input[i] = -1;
     CHECK_INT(micro_window_apply(&st, out), 1);
     CHECK_INT(out[0], 0);
     CHECK_INT(out[17], -1);
     /* -32768 at the centre gives -32768, which negates to itself in int16
      * and is ignored for max_abs; its neighbours are -32767 or so */
-    for (int i = 0; i < 480; i++)
-        st.input[i] = 0;
+    for (int i = 0; i < 480; i++) st.input[i] = 0;
     st.input[239] = -32768;
     st.input[100] = 1000;
     int m = micro_window_apply(&st, out);
@@ -75,18 +71,15 @@ static void test_fft(void)
     st.fft_in[0] = 16384;
     micro_fft_real(&st);
     int flat = 1;
-    for (int k = 0; k <= 256; k++)
-        flat &= st.fft_re[k] == 32 && st.fft_im[k] == 0;
+    for (int k = 0; k <= 256; k++) flat &= st.fft_re[k] == 32 && st.fft_im[k] == 0;
     CHECK(flat);
     /* DC: 512 everywhere; the FFT scales by 1/N so bin 0 ~ 512, the rest ~0
      * (a few units of rounding noise at most). */
-    for (int i = 0; i < 512; i++)
-        st.fft_in[i] = 512;
+    for (int i = 0; i < 512; i++) st.fft_in[i] = 512;
     micro_fft_real(&st);
     CHECK_NEAR(st.fft_re[0], 512, 4);
     int quiet = 1;
-    for (int k = 1; k <= 256; k++)
-        quiet &= abs(st.fft_re[k]) <= 4 && abs(st.fft_im[k]) <= 4;
+    for (int k = 1; k <= 256; k++) quiet &= abs(st.fft_re[k]) <= 4 && abs(st.fft_im[k]) <= 4;
     CHECK(quiet);
     /* Cosine of amplitude 16000 at bin 32 (1000 Hz): X[32] = 16000 / 2 = 8000
      * after the 1/N scaling; other bins near zero. */
@@ -97,20 +90,18 @@ static void test_fft(void)
     CHECK_NEAR(mag, 8000, 40);
     int leak = 0;
     for (int k = 0; k <= 256; k++)
-        if (k != 32)
-            leak = leak > abs(st.fft_re[k]) ? leak : abs(st.fft_re[k]);
+        if (k != 32) leak = leak > abs(st.fft_re[k]) ? leak : abs(st.fft_re[k]);
     CHECK(leak <= 8);
 }
 
 static void test_filterbank(void)
 {
     init_default();
-    CHECK_INT(st.start_bin, 5);  /* int(1.5 + 125 / 31.25) */
-    CHECK_INT(st.end_bin, 241);  /* 240 * 31.25 = 7500 Hz is the last bin */
+    CHECK_INT(st.start_bin, 5); /* int(1.5 + 125 / 31.25) */
+    CHECK_INT(st.end_bin, 241); /* 240 * 31.25 = 7500 Hz is the last bin */
     /* weight + unweight = 4096 up to the separate roundings */
     int sums = 1;
-    for (int b = 5; b < 241; b++)
-        sums &= abs(st.weight_q12[b] + st.unweight_q12[b] - 4096) <= 1;
+    for (int b = 5; b < 241; b++) sums &= abs(st.weight_q12[b] + st.unweight_q12[b] - 4096) <= 1;
     CHECK(sums);
     /* Single-bin energy: bin 10 = (1000, 0), energy 10^6. Bin 10 is in
      * segment s with weight w, unweight u: channel s-1 gets w * 10^6, channel
@@ -125,15 +116,14 @@ static void test_filterbank(void)
     CHECK_INT(st.signal[s], llround(sqrt((double)st.unweight_q12[10] * 1e6)));
     int others = 0;
     for (int i = 0; i < 40; i++)
-        if (i != s && i != s - 1)
-            others |= (int)st.signal[i];
+        if (i != s && i != s - 1) others |= (int)st.signal[i];
     CHECK_INT(others, 0);
     micro_filterbank_apply(&st, 2); /* the input shift divides by 4 */
     CHECK_INT(st.signal[s], llround(sqrt((double)st.unweight_q12[10] * 1e6)) >> 2);
     /* rounded sqrt: +1 when n - r^2 > r; caps 0xFFFF (n < 2^32), 0xFFFFFFFF */
     CHECK_INT(micro_sqrt64_round(0), 0);
-    CHECK_INT(micro_sqrt64_round(2), 1);  /* 2 - 1 = 1, not > 1 */
-    CHECK_INT(micro_sqrt64_round(3), 2);  /* 3 - 1 = 2 > 1 */
+    CHECK_INT(micro_sqrt64_round(2), 1); /* 2 - 1 = 1, not > 1 */
+    CHECK_INT(micro_sqrt64_round(3), 2); /* 3 - 1 = 2 > 1 */
     CHECK_INT(micro_sqrt64_round(4), 2);
     CHECK_INT(micro_sqrt64_round(0xFFFFFFFFu), 0xFFFF);
     CHECK_INT(micro_sqrt64_round(0x100000000ull), 0x10000);
@@ -153,13 +143,11 @@ static void test_noise(void)
      * Channel 1 (odd): est1 = 102400*983 >> 14 = 6143, out = 94. */
     static const uint32_t want0[3] = { 97, 95, 92 }, est0[3] = { 2556, 5048, 7478 };
     for (int f = 0; f < 3; f++) {
-        for (int i = 0; i < 40; i++)
-            st.signal[i] = 100;
+        for (int i = 0; i < 40; i++) st.signal[i] = 100;
         micro_noise_apply(&st);
         CHECK_INT(st.signal[0], want0[f]);
         CHECK_INT(st.estimate[0], est0[f]);
-        if (f == 0)
-            CHECK_INT(st.signal[1], 94);
+        if (f == 0) CHECK_INT(st.signal[1], 94);
     }
     /* an estimate far above the signal leaves the floor: 100*819 >> 14 = 4 */
     st.estimate[0] = 1000000000u;
@@ -205,8 +193,7 @@ static void test_log(void)
     /* Powers of two have no fraction and L[0] = 0, so log2 = k << 16, ln =
      * 45426 k, out = round(45426 k * 64 / 65536): 44, 89, 133, 177 for k = 1..4 */
     static const int want[5] = { 0, 44, 89, 133, 177 };
-    for (int k = 1; k <= 4; k++)
-        CHECK_INT(micro_log_value(st.log_lut, 1u << k, 6), want[k]);
+    for (int k = 1; k <= 4; k++) CHECK_INT(micro_log_value(st.log_lut, 1u << k, 6), want[k]);
     CHECK_INT(micro_log_value(st.log_lut, 0, 6), 0);
     CHECK_INT(micro_log_value(st.log_lut, 1, 6), 0);
     /* monotonic over a sweep, and the largest input stays below the cap:
@@ -254,7 +241,8 @@ static void make_signal(int16_t *x, size_t n)
     for (size_t i = 0; i < n; i++) {
         seed = seed * 1664525u + 1013904223u;
         double t = (double)i / 16000.0;
-        double v = 8000.0 * sin(2 * M_PI * (200.0 + 3000.0 * t) * t) + (double)((seed >> 16) & 0x3FF) - 512;
+        double v = 8000.0 * sin(2 * M_PI * (200.0 + 3000.0 * t) * t) +
+            (double)((seed >> 16) & 0x3FF) - 512;
         x[i] = (int16_t)lround(v);
     }
 }
@@ -280,8 +268,7 @@ static void test_streaming(void)
     size_t pos = 0, nf = 0;
     for (int c = 0; pos < N; c++) {
         size_t len = chunks[c % 8], consumed = 0;
-        if (len > N - pos)
-            len = N - pos;
+        if (len > N - pos) len = N - pos;
         /* 1000 samples can complete several frames: allow them all */
         nf += dsp_micro_feed(&st, x + pos, len, &consumed, got + nf * 40, 60 - nf);
         CHECK_INT(consumed, len);
@@ -312,8 +299,7 @@ static void run_clip(const int16_t *x, size_t n, uint16_t *out)
     char err[256];
     CHECK_INT(dsp_micro_clip(&cfg, x, n, &u, &frames, err, sizeof err), KWS_OK);
     CHECK_INT(frames, 49);
-    if (u && frames == 49)
-        memcpy(out, u, 49 * 40 * sizeof *out);
+    if (u && frames == 49) memcpy(out, u, 49 * 40 * sizeof *out);
     free(u);
 }
 
@@ -327,13 +313,11 @@ static void test_edges(void)
     memset(x, 0, sizeof x);
     run_clip(x, N, out);
     int zero = 1;
-    for (int i = 0; i < 49 * 40; i++)
-        zero &= out[i] == 0 && dsp_micro_to_int8(out[i]) == -128;
+    for (int i = 0; i < 49 * 40; i++) zero &= out[i] == 0 && dsp_micro_to_int8(out[i]) == -128;
     CHECK(zero);
     /* full-scale 500 Hz square (+-32767, period 32): energy in the channel
      * around 500 Hz, odd harmonics above; no overflow trap (UBSan run) */
-    for (int i = 0; i < N; i++)
-        x[i] = (i / 16) % 2 ? -32767 : 32767;
+    for (int i = 0; i < N; i++) x[i] = (i / 16) % 2 ? -32767 : 32767;
     run_clip(x, N, out);
     int ch500 = -1, best = -1;
     for (int c = 0; c < 40; c++)
@@ -345,14 +329,12 @@ static void test_edges(void)
     CHECK(ch500 >= 6 && ch500 <= 10); /* mel(500 Hz) sits near channel 8 of 40 */
     /* clipping: -32768/+32767 square and constant -32768 (the windowed centre
      * is -32768, ignored by max_abs); the result is defined and repeatable */
-    for (int i = 0; i < N; i++)
-        x[i] = (i / 3) % 2 ? -32768 : 32767;
+    for (int i = 0; i < N; i++) x[i] = (i / 3) % 2 ? -32768 : 32767;
     static uint16_t again[49 * 40];
     run_clip(x, N, out);
     run_clip(x, N, again);
     CHECK(memcmp(out, again, sizeof out) == 0);
-    for (int i = 0; i < N; i++)
-        x[i] = -32768;
+    for (int i = 0; i < N; i++) x[i] = -32768;
     run_clip(x, N, out);
     /* A constant has no energy above bin 2 of a Hann-windowed frame: the
      * 125-7500 Hz channels see only FFT rounding noise, which is the same in

@@ -42,7 +42,7 @@ int main(void)
     CHECK(r.valid && !r.is_new && r.label == 2);
     /* After more than 1500 ms since the detection at 40 ms: new again. */
     CHECK(mdl_detect_process(&d, s, 1540, &r, err, sizeof err) == KWS_OK);
-    CHECK(!r.is_new);      /* exactly 1500 ms: not more than suppression */
+    CHECK(!r.is_new); /* exactly 1500 ms: not more than suppression */
     CHECK(mdl_detect_process(&d, s, 1541, &r, err, sizeof err) == KWS_OK);
     CHECK(r.is_new);
     /* Going back in time is an error. */
@@ -51,11 +51,11 @@ int main(void)
     /* Threshold is strict and averages use integer division:
      * (200+128)+(201+... ) -> scores + 128 = 72,73,... */
     CHECK(mdl_detect_init(&d, &cfg, err, sizeof err) == KWS_OK);
-    one_hot(s, 3, 200 - 128);     /* 200 on the 0..255 scale */
+    one_hot(s, 3, 200 - 128); /* 200 on the 0..255 scale */
     for (int i = 0; i < 5; i++)
         CHECK(mdl_detect_process(&d, s, i * 100, &r, err, sizeof err) == KWS_OK);
     CHECK(r.valid && r.label == 3 && r.score == 200 && !r.is_new);
-    one_hot(s, 3, 127);           /* average (5*200 + 255) / 6 = 209.16 -> 209 */
+    one_hot(s, 3, 127); /* average (5*200 + 255) / 6 = 209.16 -> 209 */
     CHECK(mdl_detect_process(&d, s, 500, &r, err, sizeof err) == KWS_OK);
     CHECK_INT(r.score, 209);
     CHECK(r.is_new);
@@ -68,11 +68,11 @@ int main(void)
     CHECK(r.is_new && r.label == 1);
     one_hot(s, 2, 127);
     CHECK(mdl_detect_process(&d, s, 1010, &r, err, sizeof err) == KWS_OK);
-    CHECK(r.valid);   /* 0 ms dropped (1010 > 1000); 10, 20, 1010 remain */
-    CHECK_INT(r.avg[1], 170);     /* (255 + 255 + 0) / 3 */
+    CHECK(r.valid);           /* 0 ms dropped (1010 > 1000); 10, 20, 1010 remain */
+    CHECK_INT(r.avg[1], 170); /* (255 + 255 + 0) / 3 */
     CHECK_INT(r.avg[2], 85);
     CHECK(mdl_detect_process(&d, s, 2015, &r, err, sizeof err) == KWS_OK);
-    CHECK(!r.valid);  /* only 1010 and 2015 within the window: fewer than 3 */
+    CHECK(!r.valid); /* only 1010 and 2015 within the window: fewer than 3 */
 
     /* A different label fires at once, without waiting for suppression. */
     CHECK(mdl_detect_init(&d, &cfg, err, sizeof err) == KWS_OK);

@@ -28,7 +28,8 @@ static const char *script =
     "    t = b[1]\n"
     "    print(n, list(t.GetShape()), t.GetDataType(), '%.9g' % t.GetQuantizationScale(),\n"
     "          t.GetQuantizationOffset())\n"
-    "opt, _ = ann.Optimize(net, [ann.BackendId('CpuRef')], rt.GetDeviceSpec(), ann.OptimizerOptions())\n"
+    "opt, _ = ann.Optimize(net, [ann.BackendId('CpuRef')], rt.GetDeviceSpec(), "
+    "ann.OptimizerOptions())\n"
     "nid, _ = rt.LoadNetwork(opt)\n"
     "x = (np.arange(i[1].GetNumElements()) % 20 / 4 - 2).astype(np.float32)\n"
     "if i[1].GetDataType() == 8:\n"
@@ -48,8 +49,7 @@ int main(void)
     snprintf(py, sizeof py, "%s/kws_armnn_%d.py", tmp, (int)getpid());
     CHECK(mdl_model_save(&fx.m, model, err, sizeof err) == KWS_OK);
     FILE *f = fopen(py, "w");
-    if (!f)
-        return 1;
+    if (!f) return 1;
     fputs(script, f);
     fclose(f);
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s 2>/dev/null", py, model);
@@ -61,8 +61,10 @@ int main(void)
     remove(py);
     remove(model);
     if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 77) {
-        fprintf(stderr, "skipped: pyarmnn not importable with /usr/bin/python3 (%s); "
-                        "apt-get install python3-pyarmnn\n", out);
+        fprintf(stderr,
+                "skipped: pyarmnn not importable with /usr/bin/python3 (%s); "
+                "apt-get install python3-pyarmnn\n",
+                out);
         return TEST_SKIP;
     }
     fprintf(stderr, "%s", out);
@@ -82,8 +84,7 @@ int main(void)
     snprintf(model, sizeof model, "%s/kws_armnn8_%d.tflite", tmp, (int)getpid());
     CHECK(mdl_model_save(&fx.m, model, err, sizeof err) == KWS_OK);
     f = fopen(py, "w");
-    if (!f)
-        return 1;
+    if (!f) return 1;
     fputs(script, f);
     fclose(f);
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s 2>/dev/null", py, model);

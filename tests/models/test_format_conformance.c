@@ -38,7 +38,7 @@ int main(void)
     CHECK_INT(in->n_elems, 1960);
     CHECK_INT(in->zero_point[0], -128);
     CHECK_NEAR(in->scale[0], 0.10171568393707275, 1e-9);
-    CHECK_INT(w->n_quant, 8);              /* per-channel along the last axis */
+    CHECK_INT(w->n_quant, 8); /* per-channel along the last axis */
     CHECK_INT(w->quant_dim, 3);
     CHECK_INT(m.tensors[m.outputs[0]].n_elems, 4);
 
@@ -48,7 +48,7 @@ int main(void)
     CHECK_INT(def.layers[1].flops, 644000);
     CHECK_INT(seed.layers[1].flops, 640008);
     CHECK_INT(seed.layers[2].flops, 32004);
-    CHECK_INT(seed.layers[3].flops, 12);     /* softmax over 4 classes */
+    CHECK_INT(seed.layers[3].flops, 12); /* softmax over 4 classes */
     CHECK_INT(seed.flops, 672024);
     CHECK_INT(def.flops, 644000 + 32004 + 12);
     CHECK_INT(def.macs, 336000);

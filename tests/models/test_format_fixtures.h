@@ -50,8 +50,8 @@ static inline void fx_tensor(struct fixture *f, int i, const char *name, enum md
     }
 }
 
-static inline struct mdl_operator *fx_op(struct fixture *f, int i, enum mdl_op op, int n_in,
-                                         int i0, int i1, int i2, int out)
+static inline struct mdl_operator *fx_op(struct fixture *f, int i, enum mdl_op op, int n_in, int i0,
+                                         int i1, int i2, int out)
 {
     struct mdl_operator *o = &f->o[i];
     memset(o, 0, sizeof *o);
@@ -77,12 +77,9 @@ static inline void fixture_all_ops(struct fixture *f)
     memset(f, 0, sizeof *f);
     uint32_t r = 12345;
 #define RND8() (r = r * 1103515245u + 12345u, (int8_t)((r >> 16) % 255 - 127))
-    for (size_t i = 0; i < sizeof f->conv_w; i++)
-        f->conv_w[i] = RND8();
-    for (size_t i = 0; i < sizeof f->dw_w; i++)
-        f->dw_w[i] = RND8();
-    for (size_t i = 0; i < sizeof f->fc_w; i++)
-        f->fc_w[i] = RND8();
+    for (size_t i = 0; i < sizeof f->conv_w; i++) f->conv_w[i] = RND8();
+    for (size_t i = 0; i < sizeof f->dw_w; i++) f->dw_w[i] = RND8();
+    for (size_t i = 0; i < sizeof f->fc_w; i++) f->fc_w[i] = RND8();
     for (int i = 0; i < 4; i++) {
         f->conv_s[i] = 0.01f * (float)(i + 1);
         f->conv_b[i] = 100 * (i - 2);
@@ -93,20 +90,19 @@ static inline void fixture_all_ops(struct fixture *f)
         f->dw_b[i] = 50 * (i - 4);
         f->dw_bs[i] = 0.05f * f->dw_s[i];
     }
-    for (int i = 0; i < 3; i++)
-        f->fc_b[i] = 1000 * (i - 1);
+    for (int i = 0; i < 3; i++) f->fc_b[i] = 1000 * (i - 1);
 #undef RND8
-    static const int32_t pads[8] = {0, 0, 1, 1, 1, 1, 0, 0}, perm[4] = {0, 3, 1, 2},
-                         shape[2] = {1, 128};
+    static const int32_t pads[8] = { 0, 0, 1, 1, 1, 1, 0, 0 }, perm[4] = { 0, 3, 1, 2 },
+                         shape[2] = { 1, 128 };
     memcpy(f->pads, pads, sizeof pads);
     memcpy(f->perm, perm, sizeof perm);
     memcpy(f->shape, shape, sizeof shape);
 
-    static const int32_t d_in[4] = {1, 8, 8, 2}, d_cw[4] = {4, 3, 3, 2}, d4[1] = {4},
-                         d_c[4] = {1, 4, 4, 4}, d_dw[4] = {1, 3, 3, 8}, d8[1] = {8},
-                         d_d[4] = {1, 4, 4, 8}, d_p[4] = {1, 2, 2, 8}, d_pad[2] = {4, 2},
-                         d_t[4] = {1, 8, 4, 4}, d2[1] = {2}, d_r[2] = {1, 128},
-                         d_fw[2] = {3, 128}, d3[1] = {3}, d_o[2] = {1, 3};
+    static const int32_t d_in[4] = { 1, 8, 8, 2 }, d_cw[4] = { 4, 3, 3, 2 }, d4[1] = { 4 },
+                         d_c[4] = { 1, 4, 4, 4 }, d_dw[4] = { 1, 3, 3, 8 }, d8[1] = { 8 },
+                         d_d[4] = { 1, 4, 4, 8 }, d_p[4] = { 1, 2, 2, 8 }, d_pad[2] = { 4, 2 },
+                         d_t[4] = { 1, 8, 4, 4 }, d2[1] = { 2 }, d_r[2] = { 1, 128 },
+                         d_fw[2] = { 3, 128 }, d3[1] = { 3 }, d_o[2] = { 1, 3 };
     fx_tensor(f, 0, "input", MDL_T_FLOAT32, 4, d_in, NULL, 0, 0);
     fx_tensor(f, 1, "input_int8", MDL_T_INT8, 4, d_in, NULL, 0.0625f, -3);
     fx_tensor(f, 2, "conv_w", MDL_T_INT8, 4, d_cw, f->conv_w, 0, 0);

@@ -30,22 +30,18 @@ static void same_model(const struct mdl_model *a, const struct mdl_model *b)
         CHECK_STR(y->name, x->name);
         CHECK_INT(y->type, x->type);
         CHECK_INT(y->n_dims, x->n_dims);
-        for (int d = 0; d < x->n_dims; d++)
-            CHECK_INT(y->dims[d], x->dims[d]);
+        for (int d = 0; d < x->n_dims; d++) CHECK_INT(y->dims[d], x->dims[d]);
         CHECK_INT(y->n_elems, x->n_elems);
         CHECK_INT(y->bytes, x->bytes);
         CHECK_INT(y->data != NULL, x->data != NULL);
-        if (x->data && y->data)
-            CHECK(!memcmp(x->data, y->data, x->bytes));
-        if (y->data)
-            CHECK_INT((uintptr_t)y->data % 16, 0);
+        if (x->data && y->data) CHECK(!memcmp(x->data, y->data, x->bytes));
+        if (y->data) CHECK_INT((uintptr_t)y->data % 16, 0);
         CHECK_INT(y->n_quant, x->n_quant);
         for (int q = 0; q < x->n_quant && q < y->n_quant; q++) {
             CHECK(y->scale[q] == x->scale[q]);
             CHECK_INT(y->zero_point[q], x->zero_point[q]);
         }
-        if (x->n_quant > 1)
-            CHECK_INT(y->quant_dim, x->quant_dim);
+        if (x->n_quant > 1) CHECK_INT(y->quant_dim, x->quant_dim);
     }
     for (int i = 0; i < a->n_ops && i < b->n_ops; i++) {
         const struct mdl_operator *x = &a->ops[i], *y = &b->ops[i];
@@ -87,7 +83,7 @@ static struct fb_table root_table(void)
 static struct fb_table nth(const struct fb_table *t, int field, uint32_t i)
 {
     struct fb_vec v;
-    struct fb_table r = {0};
+    struct fb_table r = { 0 };
     CHECK(fb_vector(&F, t, field, 4, 1u << 20, &v, "test") == KWS_OK);
     CHECK(fb_vec_table(&F, &v, i, &r, "test") == KWS_OK);
     return r;
@@ -110,8 +106,7 @@ static size_t vec_start(const struct fb_table *t, int id)
 
 static void put32(uint8_t *b, size_t p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        b[p + (size_t)i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 4; i++) b[p + (size_t)i] = (uint8_t)(v >> (8 * i));
 }
 
 /* A patched copy of the fixture bytes. */
@@ -135,12 +130,12 @@ static void corrupt(size_t pos, uint32_t v, int size, const char *want)
 
 static void test_errors(void)
 {
-    F = (struct fb){bytes, n_bytes, NULL, 0};
+    F = (struct fb){ bytes, n_bytes, NULL, 0 };
     struct fb_table root = root_table();
-    struct fb_table code0 = nth(&root, 1, 0);        /* QUANTIZE */
+    struct fb_table code0 = nth(&root, 1, 0); /* QUANTIZE */
     struct fb_table sg = nth(&root, 2, 0);
-    struct fb_table t2 = nth(&sg, 0, 2);             /* conv_w [4,3,3,2] int8 */
-    struct fb_table op1 = nth(&sg, 3, 1);            /* CONV_2D */
+    struct fb_table t2 = nth(&sg, 0, 2);  /* conv_w [4,3,3,2] int8 */
+    struct fb_table op1 = nth(&sg, 3, 1); /* CONV_2D */
 
     /* Unsupported op: both code fields say LSTM (16). */
     uint8_t *c = patched(field_pos(&code0, 0, 1), 16, 1);
@@ -211,9 +206,10 @@ static char *xxd_text(const uint8_t *b, size_t n, long declared, bool decorate)
     size_t cap = n * 7 + 512;
     char *s = malloc(cap), *p = s;
     if (decorate)
-        p += sprintf(p, "// model.cc: pasted model /* not a comment end\n#include \"model.h\"\n"
-                        "/* block { comment = { 0x99 } */\n"
-                        "alignas(16) const unsigned char g_model[] __attribute__((aligned(16))) = {");
+        p += sprintf(p,
+                     "// model.cc: pasted model /* not a comment end\n#include \"model.h\"\n"
+                     "/* block { comment = { 0x99 } */\n"
+                     "alignas(16) const unsigned char g_model[] __attribute__((aligned(16))) = {");
     else
         p += sprintf(p, "unsigned char model_tflite[] = {");
     for (size_t i = 0; i < n; i++)
@@ -243,13 +239,13 @@ static void test_xxd(const struct mdl_model *orig)
     expect_error((const uint8_t *)s, strlen(s), "declares length");
     free(s);
     const char *bad[][2] = {
-        {"int x[] = { 0x1c, 0x00, zz };", "unexpected 'zz"},
-        {"int x[] = { 0x1c, 0x300 };", "is not a byte"},
-        {"int x[] = { 0x1c 0x00 };", "missing ','"},
-        {"int x[] = { };", "empty"},
-        {"int x[] = { 0x1c, 0x00,", "unexpected end of file"},
-        {"no initializer here {", "no `= {`"},
-        {"char x[] = { 0x1c, 0x00, 0x00, 0x00, 0x54, 0x46, 0x4c, 0x33 };", "outside"},
+        { "int x[] = { 0x1c, 0x00, zz };", "unexpected 'zz" },
+        { "int x[] = { 0x1c, 0x300 };", "is not a byte" },
+        { "int x[] = { 0x1c 0x00 };", "missing ','" },
+        { "int x[] = { };", "empty" },
+        { "int x[] = { 0x1c, 0x00,", "unexpected end of file" },
+        { "no initializer here {", "no `= {`" },
+        { "char x[] = { 0x1c, 0x00, 0x00, 0x00, 0x54, 0x46, 0x4c, 0x33 };", "outside" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_error((const uint8_t *)bad[i][0], strlen(bad[i][0]), bad[i][1]);
@@ -271,7 +267,8 @@ static void test_find(void)
     setenv("KWSCOPE_MODEL", f, 1);
     CHECK(mdl_model_find(NULL, "/nonexistent-dir", path, sizeof path, err, sizeof err) == KWS_OK);
     CHECK_STR(path, f);
-    CHECK(mdl_model_find("/no/such/model.tflite", NULL, path, sizeof path, err, sizeof err) != KWS_OK);
+    CHECK(mdl_model_find("/no/such/model.tflite", NULL, path, sizeof path, err, sizeof err) !=
+          KWS_OK);
     CHECK(strstr(err, "/no/such/model.tflite") != NULL);
     unsetenv("KWSCOPE_MODEL");
     struct mdl_model m;
@@ -291,15 +288,19 @@ static void test_quant_ranges(void)
     int ti = -1;
     for (int i = 0; i < fx.m.n_tensors && ti < 0; i++)
         if (fx.m.tensors[i].type == MDL_T_INT8 && fx.m.tensors[i].n_quant == 1 &&
-            fx.m.tensors[i].scale == &fx.s[i]) ti = i;
+            fx.m.tensors[i].scale == &fx.s[i])
+            ti = i;
     CHECK(ti >= 0);
     if (ti < 0) return;
     /* the fixture's own (writable) arrays behind the model's const pointers */
-    struct { float *scale; int32_t *zero_point; } q = {&fx.s[ti], &fx.z[ti]}, *x = &q;
+    struct {
+        float *scale;
+        int32_t *zero_point;
+    } q = { &fx.s[ti], &fx.z[ti] }, *x = &q;
     const int32_t zp0 = x->zero_point[0];
     const float sc0 = x->scale[0];
-    const int32_t bad_zp[] = {1000, INT32_MIN, -129, 128};
-    const float bad_scale[] = {NAN, INFINITY, 0.0f, -1.0f};
+    const int32_t bad_zp[] = { 1000, INT32_MIN, -129, 128 };
+    const float bad_scale[] = { NAN, INFINITY, 0.0f, -1.0f };
     char err[256];
     for (int k = 0; k < 8; k++) {
         x->zero_point[0] = k < 4 ? bad_zp[k] : zp0;
@@ -311,7 +312,8 @@ static void test_quant_ranges(void)
         err[0] = 0;
         CHECK(mdl_model_load_mem(b, n, &m, err, sizeof err) == KWS_ERR_FORMAT);
         CHECK(strstr(err, "tensor ") != NULL);
-        CHECK(strstr(err, k < 4 ? "out of range for int8 (-128..127)" : "not a positive number") != NULL);
+        CHECK(strstr(err, k < 4 ? "out of range for int8 (-128..127)" : "not a positive number") !=
+              NULL);
         if (test_failures) fprintf(stderr, "case %d: %s\n", k, err);
         free(b);
     }
@@ -322,7 +324,8 @@ static void test_quant_ranges(void)
 /* A .cc error quotes the source on one line: never a newline of the file. */
 static void test_xxd_one_line(void)
 {
-    const char *bad[] = {"unsigned char m[] = {0x01, x\n\n\x1b[2J};", "unsigned char m[] = {0x01, 0x1\n0000};"};
+    const char *bad[] = { "unsigned char m[] = {0x01, x\n\n\x1b[2J};",
+                          "unsigned char m[] = {0x01, 0x1\n0000};" };
     for (int i = 0; i < 2; i++) {
         char err[256] = "";
         uint8_t *b = NULL;

@@ -45,8 +45,9 @@ int main(void)
     CHECK_INT(in.layers[10].weight_bytes, 384 + 12);
     /* Softmax 3 per output (exp, sum, divide); data movement is free. */
     CHECK_INT(in.layers[11].flops, 9);
-    CHECK_INT(in.layers[0].flops + in.layers[3].flops + in.layers[5].flops + in.layers[8].flops
-              + in.layers[9].flops + in.layers[12].flops, 0);
+    CHECK_INT(in.layers[0].flops + in.layers[3].flops + in.layers[5].flops + in.layers[8].flops +
+                  in.layers[9].flops + in.layers[12].flops,
+              0);
     CHECK_INT(in.macs, 2688);
     CHECK_INT(in.flops, 5955 + 9);
     CHECK_INT(seed.flops, 5775 + 9);

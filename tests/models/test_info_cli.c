@@ -28,8 +28,7 @@ static int run(const char *env, const char *args)
     FILE *f = fopen(ef, "r");
     n = f ? fread(errtext, 1, sizeof errtext - 1, f) : 0;
     errtext[n] = '\0';
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
     remove(ef);
     return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -37,8 +36,7 @@ static int run(const char *env, const char *args)
 static int lines(const char *s)
 {
     int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
+    for (; *s; s++) n += *s == '\n';
     return n;
 }
 
@@ -47,8 +45,7 @@ static void expect_fail(int want, const char *env, const char *args, const char 
     int rc = run(env, args);
     CHECK_INT(rc, want);
     CHECK_INT(lines(errtext) >= 1, 1);
-    if (want == 1)
-        CHECK_INT(lines(errtext), 1);
+    if (want == 1) CHECK_INT(lines(errtext), 1);
     if (msg && !strstr(errtext, msg)) {
         fprintf(stderr, "kwscope %s: stderr \"%s\" lacks \"%s\"\n", args, errtext, msg);
         test_failures++;
@@ -57,8 +54,7 @@ static void expect_fail(int want, const char *env, const char *args, const char 
 
 int main(void)
 {
-    if (!getenv("KWSCOPE_BIN"))
-        return TEST_SKIP;
+    if (!getenv("KWSCOPE_BIN")) return TEST_SKIP;
     static struct fixture fx;
     fixture_all_ops(&fx);
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -71,7 +67,7 @@ int main(void)
     CHECK_INT(run("", args), 0);
     CHECK(strstr(out, "CONV_2D") && strstr(out, "DEQUANTIZE"));
     CHECK(strstr(out, "1x8x8x2") != NULL);
-    CHECK(strstr(out, "5,964") != NULL);          /* total FLOPs (test_info.c) */
+    CHECK(strstr(out, "5,964") != NULL); /* total FLOPs (test_info.c) */
     CHECK(strstr(out, "of 256 KB") && strstr(out, "of 1 MB"));
 
     snprintf(args, sizeof args, "model info --json --convention seed --model '%s'", model);
@@ -87,8 +83,8 @@ int main(void)
     CHECK(strstr(out, "\"macs\": 2688") != NULL);
 
     char shared[4096];
-    if (getenv("KWSCOPE_SHARED_DIR")
-        && access(SHARED_PATH("conformance/micro_speech_quantized.tflite", shared), R_OK) == 0) {
+    if (getenv("KWSCOPE_SHARED_DIR") &&
+        access(SHARED_PATH("conformance/micro_speech_quantized.tflite", shared), R_OK) == 0) {
         snprintf(args, sizeof args, "model info --convention seed '%s'", shared);
         CHECK_INT(run("", args), 0);
         CHECK(strstr(out, "640,008") && strstr(out, "32,004") && strstr(out, "672,024"));

@@ -32,7 +32,10 @@
  * PAD: Arm NN 22.0 pads int8 with raw 0 where TFLM pads with the output zero
  * point; the fixture's pool/pad zero points are set to 0 here so both mean
  * real 0 and PAD is compared exactly. */
-struct cut { const char *name; int first, n, tol; };
+struct cut {
+    const char *name;
+    int first, n, tol;
+};
 
 static const struct cut cuts[] = {
     { "CONV_2D per-channel, stride 2, SAME, ReLU", 1, 1, 1 },
@@ -70,13 +73,13 @@ int main(void)
     int compared = 0;
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
         fixture_all_ops(&fx);
-        fx.z[7] = fx.z[8] = fx.z[9] = fx.z[11] = 0;   /* see PAD above */
+        fx.z[7] = fx.z[8] = fx.z[9] = fx.z[11] = 0; /* see PAD above */
         fx.m.ops = &fx.o[cuts[c].first];
         fx.m.n_ops = cuts[c].n;
         fx.in[0] = fx.m.ops[0].inputs[0];
         fx.out[0] = fx.m.ops[cuts[c].n - 1].outputs[0];
         CHECK(mdl_model_save(&fx.m, model, err, sizeof err) == KWS_OK);
-        struct mdl_model m = {0};
+        struct mdl_model m = { 0 };
         CHECK(mdl_model_load(model, &m, err, sizeof err) == KWS_OK);
         struct mdl_interp it;
         enum kws_status st = mdl_interp_init(&it, &m, err, sizeof err);
@@ -100,15 +103,15 @@ int main(void)
             }
             FILE *f = fopen(inp, "wb");
             CHECK(f != NULL);
-            if (!f)
-                break;
+            if (!f) break;
             fwrite(in_d, 1, ti->bytes, f);
             fclose(f);
             CHECK(mdl_interp_invoke(&it, err, sizeof err) == KWS_OK);
             int rc = run_oracle(model, inp, outp);
             if (rc == 77) {
-                fprintf(stderr, "skipped: pyarmnn cannot be imported by /usr/bin/python3 "
-                                "(apt-get install python3-pyarmnn)\n");
+                fprintf(stderr,
+                        "skipped: pyarmnn cannot be imported by /usr/bin/python3 "
+                        "(apt-get install python3-pyarmnn)\n");
                 remove(model);
                 remove(inp);
                 return TEST_SKIP;
@@ -117,11 +120,9 @@ int main(void)
             uint8_t want[4096];
             f = fopen(outp, "rb");
             size_t n = f ? fread(want, 1, sizeof want, f) : 0;
-            if (f)
-                fclose(f);
+            if (f) fclose(f);
             CHECK_INT(n, to->bytes);
-            if (n != to->bytes)
-                break;
+            if (n != to->bytes) break;
             int diff = 0, maxd = 0;
             double maxf = 0.0;
             for (size_t i = 0; i < to->n_elems; i++) {
@@ -140,7 +141,7 @@ int main(void)
                 fprintf(stderr, "%s, trial %d: %d of %zu differ (max %d), float max %.3g\n",
                         cuts[c].name, trial, diff, to->n_elems, maxd, maxf);
             CHECK(maxd <= cuts[c].tol);
-            CHECK((size_t)diff * 4 <= to->n_elems);   /* occasional, not systematic */
+            CHECK((size_t)diff * 4 <= to->n_elems); /* occasional, not systematic */
             /* Float outputs (after DEQUANTIZE of equal int8) are exact. */
             CHECK(maxf <= (cuts[c].tol ? 1.0 / 256 + 1e-7 : 0.0));
             compared++;

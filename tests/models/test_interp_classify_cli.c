@@ -24,8 +24,7 @@ int main(void)
     test_require_shared();
     const char *bin = getenv("KWSCOPE_BIN");
     CHECK(bin != NULL);
-    if (!bin)
-        return test_done();
+    if (!bin) return test_done();
     static const char *clips[] = { "yes_1000ms", "no_1000ms", "silence_1000ms", "noise_1000ms" };
     static const char *want_label[] = { "yes", "no", "silence", "silence" };
     char model[4096], cmd[16384], out[8192], p[4096];
@@ -40,12 +39,10 @@ int main(void)
         snprintf(rel, sizeof rel, "conformance/%s.scores_i8.bin", clips[i]);
         FILE *f = fopen(SHARED_PATH(rel, p), "rb");
         CHECK(f && fread(s, 1, 4, f) == 4);
-        if (f)
-            fclose(f);
+        if (f) fclose(f);
         char want[128];
         snprintf(want, sizeof want, "\"scores_i8\": [%d, %d, %d, %d]", s[0], s[1], s[2], s[3]);
-        if (!strstr(out, want))
-            fprintf(stderr, "%s: want %s in %s", clips[i], want, out);
+        if (!strstr(out, want)) fprintf(stderr, "%s: want %s in %s", clips[i], want, out);
         CHECK(strstr(out, want) != NULL);
         snprintf(want, sizeof want, "\"label\": \"%s\"", want_label[i]);
         CHECK(strstr(out, want) != NULL);

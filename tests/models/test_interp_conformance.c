@@ -13,8 +13,7 @@
 static long read_file(const char *path, void *buf, size_t cap)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     size_t n = fread(buf, 1, cap, f);
     fclose(f);
     return (long)n;
@@ -26,13 +25,12 @@ int main(void)
 {
     test_require_shared();
     char path[4096], err[256] = "";
-    struct mdl_model m = {0};
-    CHECK(mdl_model_load(SHARED_PATH("conformance/micro_speech_quantized.tflite", path), &m,
-                         err, sizeof err) == KWS_OK);
+    struct mdl_model m = { 0 };
+    CHECK(mdl_model_load(SHARED_PATH("conformance/micro_speech_quantized.tflite", path), &m, err,
+                         sizeof err) == KWS_OK);
     struct mdl_interp it;
     enum kws_status st = mdl_interp_init(&it, &m, err, sizeof err);
-    if (st != KWS_OK)
-        fprintf(stderr, "init: %s\n", err);
+    if (st != KWS_OK) fprintf(stderr, "init: %s\n", err);
     CHECK(st == KWS_OK);
     void *in_data = NULL, *out_data = NULL;
     const struct mdl_tensor *in = mdl_interp_input(&it, 0, &in_data);
@@ -57,17 +55,18 @@ int main(void)
             const int8_t *got = mdl_interp_tensor_data(&it, dw_t);
             int diff = 0;
             for (int i = 0; i < 4000; i++)
-                if (got[i] != dw[i]) { diff++; fprintf(stderr, "  [%d] ch %d got %d want %d\n", i, i % 8, got[i], dw[i]); }
-            if (diff)
-                fprintf(stderr, "%s: %d dwconv values differ\n", clips[c], diff);
+                if (got[i] != dw[i]) {
+                    diff++;
+                    fprintf(stderr, "  [%d] ch %d got %d want %d\n", i, i % 8, got[i], dw[i]);
+                }
+            if (diff) fprintf(stderr, "%s: %d dwconv values differ\n", clips[c], diff);
             CHECK_INT(diff, 0);
         }
         /* The planner may reuse the input's memory once it is dead: refill. */
         memcpy(in_data, feat, sizeof feat);
         CHECK(mdl_interp_invoke(&it, err, sizeof err) == KWS_OK);
         const int8_t *got = out_data;
-        for (int k = 0; k < 4; k++)
-            CHECK_INT(got[k], want[k]);
+        for (int k = 0; k < 4; k++) CHECK_INT(got[k], want[k]);
         printf("%s: %d %d %d %d\n", clips[c], got[0], got[1], got[2], got[3]);
     }
     mdl_interp_free(&it);

@@ -25,13 +25,15 @@ static uint32_t rnext(void)
     rng ^= rng << 5;
     return rng;
 }
-static int rint_in(int lo, int hi) { return lo + (int)(rnext() % (uint32_t)(hi - lo + 1)); }
+static int rint_in(int lo, int hi)
+{
+    return lo + (int)(rnext() % (uint32_t)(hi - lo + 1));
+}
 
 static bool extremes;
 static int8_t r8(void)
 {
-    if (extremes)
-        return (rnext() & 1) ? 127 : -128;
+    if (extremes) return (rnext() & 1) ? 127 : -128;
     return (int8_t)(rnext() >> 24);
 }
 
@@ -50,26 +52,26 @@ static void ref_dwconv(const struct mdl_conv_geom *g, const struct mdl_rq *q, co
 {
     int out_c = g->in_c * g->depth_mul;
     for (int b = 0; b < g->batch; b++)
-    for (int oy = 0; oy < g->out_h; oy++)
-    for (int ox = 0; ox < g->out_w; ox++)
-    for (int ic = 0; ic < g->in_c; ic++)
-    for (int m = 0; m < g->depth_mul; m++) {
-        int oc = m + ic * g->depth_mul;
-        int32_t acc = 0;
-        for (int ky = 0; ky < g->k_h; ky++)
-        for (int kx = 0; kx < g->k_w; kx++) {
-            int iy = oy * g->stride_h - g->pad_top + g->dil_h * ky;
-            int ix = ox * g->stride_w - g->pad_left + g->dil_w * kx;
-            if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w)
-                continue;
-            int32_t x = in[(((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic];
-            int32_t f = w[((size_t)ky * g->k_w + kx) * out_c + oc];
-            acc += f * (x + q->in_offset);
-        }
-        if (bias)
-            acc += bias[oc];
-        out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * out_c + oc] = ref_requant(acc, q, oc);
-    }
+        for (int oy = 0; oy < g->out_h; oy++)
+            for (int ox = 0; ox < g->out_w; ox++)
+                for (int ic = 0; ic < g->in_c; ic++)
+                    for (int m = 0; m < g->depth_mul; m++) {
+                        int oc = m + ic * g->depth_mul;
+                        int32_t acc = 0;
+                        for (int ky = 0; ky < g->k_h; ky++)
+                            for (int kx = 0; kx < g->k_w; kx++) {
+                                int iy = oy * g->stride_h - g->pad_top + g->dil_h * ky;
+                                int ix = ox * g->stride_w - g->pad_left + g->dil_w * kx;
+                                if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) continue;
+                                int32_t x =
+                                    in[(((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic];
+                                int32_t f = w[((size_t)ky * g->k_w + kx) * out_c + oc];
+                                acc += f * (x + q->in_offset);
+                            }
+                        if (bias) acc += bias[oc];
+                        out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * out_c + oc] =
+                            ref_requant(acc, q, oc);
+                    }
 }
 
 /* TFLM reference_integer_ops::ConvPerChannel. */
@@ -77,26 +79,27 @@ static void ref_conv(const struct mdl_conv_geom *g, int out_c, const struct mdl_
                      const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out)
 {
     for (int b = 0; b < g->batch; b++)
-    for (int oy = 0; oy < g->out_h; oy++)
-    for (int ox = 0; ox < g->out_w; ox++)
-    for (int oc = 0; oc < out_c; oc++) {
-        int32_t acc = 0;
-        for (int ky = 0; ky < g->k_h; ky++)
-        for (int kx = 0; kx < g->k_w; kx++) {
-            int iy = oy * g->stride_h - g->pad_top + g->dil_h * ky;
-            int ix = ox * g->stride_w - g->pad_left + g->dil_w * kx;
-            if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w)
-                continue;
-            for (int ic = 0; ic < g->in_c; ic++) {
-                int32_t x = in[(((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic];
-                int32_t f = w[(((size_t)oc * g->k_h + ky) * g->k_w + kx) * g->in_c + ic];
-                acc += f * (x + q->in_offset);
-            }
-        }
-        if (bias)
-            acc += bias[oc];
-        out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * out_c + oc] = ref_requant(acc, q, oc);
-    }
+        for (int oy = 0; oy < g->out_h; oy++)
+            for (int ox = 0; ox < g->out_w; ox++)
+                for (int oc = 0; oc < out_c; oc++) {
+                    int32_t acc = 0;
+                    for (int ky = 0; ky < g->k_h; ky++)
+                        for (int kx = 0; kx < g->k_w; kx++) {
+                            int iy = oy * g->stride_h - g->pad_top + g->dil_h * ky;
+                            int ix = ox * g->stride_w - g->pad_left + g->dil_w * kx;
+                            if (iy < 0 || iy >= g->in_h || ix < 0 || ix >= g->in_w) continue;
+                            for (int ic = 0; ic < g->in_c; ic++) {
+                                int32_t x =
+                                    in[(((size_t)b * g->in_h + iy) * g->in_w + ix) * g->in_c + ic];
+                                int32_t f =
+                                    w[(((size_t)oc * g->k_h + ky) * g->k_w + kx) * g->in_c + ic];
+                                acc += f * (x + q->in_offset);
+                            }
+                        }
+                    if (bias) acc += bias[oc];
+                    out[(((size_t)b * g->out_h + oy) * g->out_w + ox) * out_c + oc] =
+                        ref_requant(acc, q, oc);
+                }
 }
 
 /* TFLM reference_integer_ops::FullyConnected (with a weight offset, as the
@@ -108,9 +111,9 @@ static void ref_fc(int rows, int in_n, int out_n, const struct mdl_rq *q, const 
         for (int o = 0; o < out_n; o++) {
             int32_t acc = 0;
             for (int i = 0; i < in_n; i++)
-                acc += (w[(size_t)o * in_n + i] + q->w_offset) * (in[(size_t)r * in_n + i] + q->in_offset);
-            if (bias)
-                acc += bias[o];
+                acc += (w[(size_t)o * in_n + i] + q->w_offset) *
+                    (in[(size_t)r * in_n + i] + q->in_offset);
+            if (bias) acc += bias[o];
             out[(size_t)r * out_n + o] = ref_requant(acc, q, o);
         }
 }
@@ -133,21 +136,17 @@ static void random_rq(struct mdl_rq *q, struct rq_store *s, int n_ch, int taps, 
     /* An accumulator's spread is about 8000 * sqrt(taps) for uniform data:
      * scale it to about 50 so outputs use the int8 range (2^-7.3 ~ 50/8000). */
     int base = -6;
-    for (int t = 1; t < taps; t *= 4)
-        base--;
+    for (int t = 1; t < taps; t *= 4) base--;
     for (int c = 0; c < n; c++) {
         s->mult[c] = (int32_t)((1u << 30) + (rnext() % (1u << 30)));
         s->shift[c] = base + rint_in(-2, 2);
-        if (rnext() % 16 == 0)
-            s->shift[c] = rint_in(0, 3);          /* scale above one */
-        if (s->shift[c] < -31)
-            s->shift[c] = -31;
+        if (rnext() % 16 == 0) s->shift[c] = rint_in(0, 3); /* scale above one */
+        if (s->shift[c] < -31) s->shift[c] = -31;
     }
     q->mult = s->mult;
     q->shift = s->shift;
     q->in_offset = rint_in(-127, 128);
-    if (rnext() % 4 == 0)
-        q->in_offset = (rnext() & 1) ? 128 : -127;
+    if (rnext() % 4 == 0) q->in_offset = (rnext() & 1) ? 128 : -127;
     q->w_offset = with_w_offset && (rnext() & 1) ? rint_in(-127, 128) : 0;
     q->out_offset = rint_in(-128, 127);
     q->act_min = -128;
@@ -167,7 +166,8 @@ static void compare(const char *what, int k, const int8_t *got, const int8_t *wa
         if (got[i] != want[i]) {
             fprintf(stderr, "%s case %d: output %zu: got %d, want %d", what, k, i, got[i], want[i]);
             if (g)
-                fprintf(stderr, " (b%d in %dx%dx%d out %dx%d k %dx%d s %d,%d d %d,%d pad %d,%d dm %d)",
+                fprintf(stderr,
+                        " (b%d in %dx%dx%d out %dx%d k %dx%d s %d,%d d %d,%d pad %d,%d dm %d)",
                         g->batch, g->in_h, g->in_w, g->in_c, g->out_h, g->out_w, g->k_h, g->k_w,
                         g->stride_h, g->stride_w, g->dil_h, g->dil_w, g->pad_top, g->pad_left,
                         g->depth_mul);
@@ -210,8 +210,7 @@ static bool random_geom(struct mdl_conv_geom *g, int in_c, int depth_mul, int ma
 
 static void fill(int8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        p[i] = r8();
+    for (size_t i = 0; i < n; i++) p[i] = r8();
 }
 
 static void fill_bias(int32_t *b, int n)
@@ -221,15 +220,13 @@ static void fill_bias(int32_t *b, int n)
     /* now and then a bias far out, so requantisation sees accumulators
      * near the int32 limits (with left shifts: wrapped products) */
     if (rnext() % 8 == 0)
-        for (int i = 0; i < n; i++)
-            b[i] = (int32_t)((int64_t)(rnext() % 3600000000u) - 1800000000);
+        for (int i = 0; i < n; i++) b[i] = (int32_t)((int64_t)(rnext() % 3600000000u) - 1800000000);
 }
 
 static void dw_case(int k, int in_c, int depth_mul, int max_hw, int max_k)
 {
     struct mdl_conv_geom g;
-    if (!random_geom(&g, in_c, depth_mul, max_hw, max_k))
-        return;
+    if (!random_geom(&g, in_c, depth_mul, max_hw, max_k)) return;
     int out_c = in_c * depth_mul;
     size_t n_in = (size_t)g.batch * g.in_h * g.in_w * in_c;
     size_t n_w = (size_t)g.k_h * g.k_w * out_c;
@@ -256,8 +253,7 @@ static void dw_case(int k, int in_c, int depth_mul, int max_hw, int max_k)
 static void conv_case(int k)
 {
     struct mdl_conv_geom g;
-    if (!random_geom(&g, rint_in(1, 5), 1, 12, 5))
-        return;
+    if (!random_geom(&g, rint_in(1, 5), 1, 12, 5)) return;
     int out_c = rint_in(1, 9);
     size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
     size_t n_w = (size_t)out_c * g.k_h * g.k_w * g.in_c;
@@ -284,8 +280,7 @@ static void conv_case(int k)
 static void fc_case(int k)
 {
     int rows = rint_in(1, 3), in_n = rint_in(1, 4100), out_n = rint_in(1, 12);
-    if (rnext() % 4 == 0)
-        in_n = 4000;                              /* TinyConv's */
+    if (rnext() % 4 == 0) in_n = 4000; /* TinyConv's */
     size_t n_in = (size_t)rows * in_n, n_w = (size_t)out_n * in_n, n_out = (size_t)rows * out_n;
     int8_t *in = malloc(n_in), *w = malloc(n_w), *got = malloc(n_out), *want = malloc(n_out);
     int32_t bias[MAX_CH];
@@ -338,17 +333,13 @@ static void run_cases(int n)
          * including partial 8-channel blocks and kernels past its staging
          * limit. */
         dw_case(k, 1, rint_in(1, 20), 24, 12);
-        if (k % 8 == 0)
-            dw_case(k, 1, rint_in(1, 10), 40, 20);
+        if (k % 8 == 0) dw_case(k, 1, rint_in(1, 10), 40, 20);
         /* Several input channels (the generic block path). */
         dw_case(k, rint_in(2, 5), rint_in(1, 8), 12, 5);
         conv_case(k);
-        if (k % 2 == 0)
-            fc_case(k);
-        if (k % 20 == 0)
-            tinyconv_case(k, false);
-        if (k % 100 == 50)
-            tinyconv_case(k, true);
+        if (k % 2 == 0) fc_case(k);
+        if (k % 20 == 0) tinyconv_case(k, false);
+        if (k % 100 == 50) tinyconv_case(k, true);
     }
 }
 
@@ -372,7 +363,6 @@ int main(void)
             fprintf(stderr, "path %s: %d case(s) differ\n", mdl_simd_name((enum mdl_simd)lv),
                     cases_failed - before);
     }
-    if (cases_failed)
-        fprintf(stderr, "%d case(s) differ from the reference loops\n", cases_failed);
+    if (cases_failed) fprintf(stderr, "%d case(s) differ from the reference loops\n", cases_failed);
     return test_done();
 }

@@ -11,16 +11,20 @@
 #include "test.h"
 
 static uint32_t rng = 99;
-static int8_t r8(void) { rng = rng * 1664525u + 1013904223u; return (int8_t)(rng >> 24); }
+static int8_t r8(void)
+{
+    rng = rng * 1664525u + 1013904223u;
+    return (int8_t)(rng >> 24);
+}
 
 static void test_helpers(void)
 {
     /* SaturatingRoundingDoublingHighMul: the one overflowing product. */
     CHECK_INT(mdl_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
-    CHECK_INT(mdl_srdhm(1 << 30, 1 << 30), 1 << 29);              /* 0.5 * 0.5 */
-    CHECK_INT(mdl_srdhm(1 << 15, 1 << 15), 1);                    /* +0.5 -> 1 */
-    CHECK_INT(mdl_srdhm(-(1 << 15), 1 << 15), 0);                 /* -0.5 -> 0 (nudge, truncation) */
-    CHECK_INT(mdl_srdhm(-(1 << 15) - 1, 1 << 15), -1);            /* just below -0.5 */
+    CHECK_INT(mdl_srdhm(1 << 30, 1 << 30), 1 << 29);   /* 0.5 * 0.5 */
+    CHECK_INT(mdl_srdhm(1 << 15, 1 << 15), 1);         /* +0.5 -> 1 */
+    CHECK_INT(mdl_srdhm(-(1 << 15), 1 << 15), 0);      /* -0.5 -> 0 (nudge, truncation) */
+    CHECK_INT(mdl_srdhm(-(1 << 15) - 1, 1 << 15), -1); /* just below -0.5 */
     CHECK_INT(mdl_srdhm(INT32_MAX, INT32_MAX), INT32_MAX - 1);
     CHECK_INT(mdl_srdhm(INT32_MIN, INT32_MAX), -INT32_MAX);
     /* RoundingDivideByPOT: ties away from zero. */
@@ -30,8 +34,8 @@ static void test_helpers(void)
     CHECK_INT(mdl_rdbpot(-3, 1), -2);
     CHECK_INT(mdl_rdbpot(-1, 1), -1);
     CHECK_INT(mdl_rdbpot(1, 1), 1);
-    CHECK_INT(mdl_rdbpot(-6, 2), -2);     /* -1.5 -> -2 */
-    CHECK_INT(mdl_rdbpot(-5, 2), -1);     /* -1.25 -> -1 */
+    CHECK_INT(mdl_rdbpot(-6, 2), -2); /* -1.5 -> -2 */
+    CHECK_INT(mdl_rdbpot(-5, 2), -1); /* -1.25 -> -1 */
     CHECK_INT(mdl_rdbpot(7, 0), 7);
     CHECK_INT(mdl_rdbpot(INT32_MIN, 31), -1);
     /* QuantizeMultiplier. */
@@ -44,20 +48,20 @@ static void test_helpers(void)
     mdl_quantize_multiplier(0.75, &m, &sh);
     CHECK(m == 1610612736 && sh == 0);
     mdl_quantize_multiplier(0.04, &m, &sh);
-    CHECK(m == 1374389535 && sh == -4);   /* round(0.64 * 2^31) */
-    mdl_quantize_multiplier(0.99999999999, &m, &sh);   /* rounds up to 2^31: halved */
+    CHECK(m == 1374389535 && sh == -4);              /* round(0.64 * 2^31) */
+    mdl_quantize_multiplier(0.99999999999, &m, &sh); /* rounds up to 2^31: halved */
     CHECK(m == (1 << 30) && sh == 1);
     mdl_quantize_multiplier(0.0, &m, &sh);
     CHECK(m == 0 && sh == 0);
-    mdl_quantize_multiplier(1e-20, &m, &sh);           /* shift below -31 */
+    mdl_quantize_multiplier(1e-20, &m, &sh); /* shift below -31 */
     CHECK(m == 0 && sh == 0);
-    mdl_quantize_multiplier(1e12, &m, &sh);            /* shift above 30 saturates */
+    mdl_quantize_multiplier(1e12, &m, &sh); /* shift above 30 saturates */
     CHECK(m == INT32_MAX && sh == 30);
     /* MultiplyByQuantizedMultiplier: positive and negative shifts, rounding. */
     CHECK_INT(mdl_mbqm(3, 1 << 30, 2), 6);
-    CHECK_INT(mdl_mbqm(2, 1 << 30, -1), 1);     /* 0.5 -> 1 */
-    CHECK_INT(mdl_mbqm(-2, 1 << 30, -1), -1);   /* -0.5 -> -1 (double rounding) */
-    CHECK_INT(mdl_mbqm(6, 1 << 30, -1), 2);     /* 1.5 -> 2 */
+    CHECK_INT(mdl_mbqm(2, 1 << 30, -1), 1);   /* 0.5 -> 1 */
+    CHECK_INT(mdl_mbqm(-2, 1 << 30, -1), -1); /* -0.5 -> -1 (double rounding) */
+    CHECK_INT(mdl_mbqm(6, 1 << 30, -1), 2);   /* 1.5 -> 2 */
     mdl_quantize_multiplier(0.04, &m, &sh);
     /* TFLite's default is double rounding (high mul, then shift), so the
      * result is within 1/2 + 2^-5 of x * 0.04 rather than exactly rounded.
@@ -88,7 +92,7 @@ static void test_helpers(void)
     CHECK(o == 25 && p == 4);
     mdl_conv_out_size(MDL_PAD_SAME, 40, 8, 2, 1, &o, &p);
     CHECK(o == 20 && p == 3);
-    mdl_conv_out_size(MDL_PAD_VALID, 10, 3, 1, 2, &o, &p);   /* dilated: effective 5 */
+    mdl_conv_out_size(MDL_PAD_VALID, 10, 3, 1, 2, &o, &p); /* dilated: effective 5 */
     CHECK(o == 6 && p == 0);
 }
 
@@ -105,15 +109,13 @@ static void test_dwconv_hand(void)
     struct mdl_rq q = { 0, 0, 0, -128, 127, false, &mult, &sh };
     mdl_dwconv_i8(&g, &q, in, w, NULL, out);
     static const int8_t want[9] = { 4, 6, 4, 6, 9, 6, 4, 6, 4 };
-    for (int i = 0; i < 9; i++)
-        CHECK_INT(out[i], want[i]);
+    for (int i = 0; i < 9; i++) CHECK_INT(out[i], want[i]);
     /* Input offset 1 (zero point -1) doubles every tap; bias 1; output zp 3. */
     int32_t bias = 1;
     q.in_offset = 1;
     q.out_offset = 3;
     mdl_dwconv_i8(&g, &q, in, w, &bias, out);
-    for (int i = 0; i < 9; i++)
-        CHECK_INT(out[i], 2 * want[i] + 1 + 3);
+    for (int i = 0; i < 9; i++) CHECK_INT(out[i], 2 * want[i] + 1 + 3);
     /* Conv with the same data must agree (one input, one output channel). */
     int8_t out2[9];
     mdl_conv_i8(&g, 1, &q, in, w, &bias, out2);
@@ -133,10 +135,8 @@ static void test_conv_float_ref(bool depthwise, int dil)
     float sin = 0.05f, sw[8], sout = 0.08f;
     int32_t zin = -7, zout = 4;
     int oc = depthwise ? C * DM : OC;
-    for (size_t i = 0; i < sizeof in; i++)
-        in[i] = r8();
-    for (size_t i = 0; i < sizeof w; i++)
-        w[i] = r8();
+    for (size_t i = 0; i < sizeof in; i++) in[i] = r8();
+    for (size_t i = 0; i < sizeof w; i++) w[i] = r8();
     for (int c = 0; c < oc; c++) {
         sw[c] = 0.002f * (float)(c + 1);
         bias[c] = 37 * (c - 2);
@@ -155,25 +155,24 @@ static void test_conv_float_ref(bool depthwise, int dil)
         mdl_conv_i8(&g, OC, &q, in, w, bias, out);
     int bad = 0;
     for (int oy = 0; oy < g.out_h; oy++)
-    for (int ox = 0; ox < g.out_w; ox++)
-    for (int c = 0; c < oc; c++) {
-        double acc = bias[c] * (double)sin * sw[c];
-        for (int ky = 0; ky < K; ky++)
-        for (int kx = 0; kx < K; kx++) {
-            int iy = oy * 2 - g.pad_top + dil * ky, ix = ox - g.pad_left + dil * kx;
-            if (iy < 0 || iy >= H || ix < 0 || ix >= W)
-                continue;
-            for (int ic = 0; ic < C; ic++) {
-                if (depthwise && ic != c / DM)
-                    continue;
-                int wi = depthwise ? (ky * K + kx) * oc + c : ((c * K + ky) * K + kx) * C + ic;
-                acc += (in[(iy * W + ix) * C + ic] - zin) * (double)sin * w[wi] * (double)sw[c];
+        for (int ox = 0; ox < g.out_w; ox++)
+            for (int c = 0; c < oc; c++) {
+                double acc = bias[c] * (double)sin * sw[c];
+                for (int ky = 0; ky < K; ky++)
+                    for (int kx = 0; kx < K; kx++) {
+                        int iy = oy * 2 - g.pad_top + dil * ky, ix = ox - g.pad_left + dil * kx;
+                        if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                        for (int ic = 0; ic < C; ic++) {
+                            if (depthwise && ic != c / DM) continue;
+                            int wi = depthwise ? (ky * K + kx) * oc + c
+                                               : ((c * K + ky) * K + kx) * C + ic;
+                            acc += (in[(iy * W + ix) * C + ic] - zin) * (double)sin * w[wi] *
+                                (double)sw[c];
+                        }
+                    }
+                double want = fmin(127, fmax(-128, zout + acc / sout));
+                if (fabs(out[(oy * g.out_w + ox) * oc + c] - want) > 0.5 + 1e-6) bad++;
             }
-        }
-        double want = fmin(127, fmax(-128, zout + acc / sout));
-        if (fabs(out[(oy * g.out_w + ox) * oc + c] - want) > 0.5 + 1e-6)
-            bad++;
-    }
     CHECK_INT(bad, 0);
 }
 
@@ -197,7 +196,7 @@ static void test_fc(void)
     /* Float FC. */
     float fi[2] = { 1.0f, 2.0f }, fw[4] = { 1, -1, 2, 2 }, fb[2] = { 0.5f, 0 }, fo[2];
     mdl_fc_f32(1, 2, 2, 0.0f, INFINITY, fi, fw, fb, fo);
-    CHECK_NEAR(fo[0], 0.0, 1e-6);     /* -0.5 clamped by ReLU */
+    CHECK_NEAR(fo[0], 0.0, 1e-6); /* -0.5 clamped by ReLU */
     CHECK_NEAR(fo[1], 6.0, 1e-6);
 }
 
@@ -209,8 +208,7 @@ static void test_softmax(void)
     mdl_softmax_i8_prepare(0.1f, 1.0f, &q);
     memset(in, 17, sizeof in);
     mdl_softmax_i8(&q, 1, 4, in, out);
-    for (int i = 0; i < 4; i++)
-        CHECK_INT(out[i], -64);
+    for (int i = 0; i < 4; i++) CHECK_INT(out[i], -64);
     /* One dominant input far beyond diff_min: 127 and -128 elsewhere. */
     int8_t big[4] = { 127, -128, -128, -128 };
     mdl_softmax_i8(&q, 1, 4, big, out);
@@ -223,18 +221,14 @@ static void test_softmax(void)
         mdl_softmax_i8_prepare(scales[s], 1.0f, &q);
         for (int t = 0; t < 200; t++) {
             int8_t x[10], y[10];
-            for (int i = 0; i < 10; i++)
-                x[i] = r8();
+            for (int i = 0; i < 10; i++) x[i] = r8();
             mdl_softmax_i8(&q, 1, 10, x, y);
             double mx = -1e9, sum = 0;
-            for (int i = 0; i < 10; i++)
-                mx = fmax(mx, x[i]);
-            for (int i = 0; i < 10; i++)
-                sum += exp((x[i] - mx) * scales[s]);
+            for (int i = 0; i < 10; i++) mx = fmax(mx, x[i]);
+            for (int i = 0; i < 10; i++) sum += exp((x[i] - mx) * scales[s]);
             for (int i = 0; i < 10; i++) {
                 double want = fmin(127, exp((x[i] - mx) * scales[s]) / sum * 256 - 128);
-                if (fabs(y[i] - want) > 1.0)
-                    bad++;
+                if (fabs(y[i] - want) > 1.0) bad++;
             }
         }
     }
@@ -253,7 +247,7 @@ static void test_add_mul(void)
         int8_t a = r8(), b = r8(), o, om;
         mdl_add_i8(&x, 1, &a, &b, 1, &o);
         double want = fmin(127, fmax(-128, -3 + (0.1 * a + 0.2 * (b - 5)) / 0.25));
-        bad += fabs(o - want) > 0.5 + 1e-3;   /* ADD: 2^20 headroom, exact here */
+        bad += fabs(o - want) > 0.5 + 1e-3; /* ADD: 2^20 headroom, exact here */
         struct mdl_misc y;
         memset(&y, 0, sizeof y);
         mdl_mul_prepare_i8(&y, 0.1f, 0, 0.2f, 5, 0.25f, -3, MDL_ACT_NONE);

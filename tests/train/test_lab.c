@@ -17,18 +17,15 @@
 #include "train/train.h"
 #include "test.h"
 
-static char labels[MDL_TC_MAX_CLASSES][32] = {"_silence_", "_unknown_", "yes", "no"};
+static char labels[MDL_TC_MAX_CLASSES][32] = { "_silence_", "_unknown_", "yes", "no" };
 
 static void random_model(struct mdl_tinyconv *m, uint64_t seed)
 {
-    struct mdl_rng r = {seed};
+    struct mdl_rng r = { seed };
     mdl_tc_init(m, 4, seed);
-    for (int i = 0; i < MDL_TC_CONV_W; i++)
-        m->conv_w[i] = (float)(mdl_rng_normal(&r) * 0.05);
-    for (int c = 0; c < MDL_TC_FILTERS; c++)
-        m->conv_b[c] = (float)(mdl_rng_normal(&r) * 0.5);
-    for (int c = 0; c < 4; c++)
-        m->fc_b[c] = (float)(mdl_rng_normal(&r) * 0.1);
+    for (int i = 0; i < MDL_TC_CONV_W; i++) m->conv_w[i] = (float)(mdl_rng_normal(&r) * 0.05);
+    for (int c = 0; c < MDL_TC_FILTERS; c++) m->conv_b[c] = (float)(mdl_rng_normal(&r) * 0.5);
+    for (int c = 0; c < 4; c++) m->fc_b[c] = (float)(mdl_rng_normal(&r) * 0.1);
 }
 
 static struct mdl_model load(const struct mdl_tc_quant *q, const uint8_t *keep, struct mdl_info *in)
@@ -36,7 +33,7 @@ static struct mdl_model load(const struct mdl_tc_quant *q, const uint8_t *keep, 
     uint8_t *buf = NULL;
     size_t len = 0;
     char err[256];
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     CHECK_INT(mdl_tc_to_tflite_channels(q, keep, &buf, &len, err, sizeof err), KWS_OK);
     CHECK_INT(mdl_model_load_mem(buf, len, &m, err, sizeof err), KWS_OK);
     CHECK_INT(mdl_model_info(&m, MDL_FLOPS_DEFAULT, in, err, sizeof err), KWS_OK);
@@ -48,7 +45,7 @@ static void test_bits(void)
 {
     static struct mdl_tinyconv m, f;
     static struct mdl_tc_quant a, b;
-    struct mdl_tc_ranges r = {20.0f, -10.0f, 12.0f};
+    struct mdl_tc_ranges r = { 20.0f, -10.0f, 12.0f };
     random_model(&m, 5);
     mdl_tc_quantize(&m, &r, labels, &a);
     mdl_tc_quantize_bits(&m, &r, labels, 8, &b);
@@ -66,7 +63,7 @@ static void test_bits(void)
         struct mdl_model mm = load(&b, NULL, &in);
         CHECK_INT(in.weight_bits, bits);
         uint64_t want = (MDL_TC_CONV_W * (uint64_t)bits + 7) / 8 + 4 * MDL_TC_FILTERS +
-                        (4 * MDL_TC_ACT * (uint64_t)bits + 7) / 8 + 4 * 4;
+            (4 * MDL_TC_ACT * (uint64_t)bits + 7) / 8 + 4 * 4;
         CHECK_INT(in.packed_weight_bytes, want);
         mdl_info_free(&in);
         mdl_model_free(&mm);
@@ -78,9 +75,8 @@ static void test_bits(void)
     }
     static struct mdl_tinyconv g1, g2;
     static float x[MDL_TC_IN];
-    struct mdl_rng rr = {9};
-    for (int i = 0; i < MDL_TC_IN; i++)
-        x[i] = (float)(mdl_rng_uniform(&rr) * 25);
+    struct mdl_rng rr = { 9 };
+    for (int i = 0; i < MDL_TC_IN; i++) x[i] = (float)(mdl_rng_uniform(&rr) * 25);
     mdl_tc_zero(&g1);
     mdl_tc_zero(&g2);
     g1.n_classes = g2.n_classes = 4;
@@ -92,8 +88,7 @@ static void test_bits(void)
 static int count_zero(const uint8_t *k, int n)
 {
     int z = 0;
-    for (int i = 0; i < n; i++)
-        z += !k[i];
+    for (int i = 0; i < n; i++) z += !k[i];
     return z;
 }
 
@@ -112,10 +107,8 @@ static void test_prune(void)
     mdl_tc_prune_magnitude(&m, 0.9, true, &k);
     mdl_tc_mask_apply(&m, &k);
     int nz = 0;
-    for (int i = 0; i < MDL_TC_CONV_W; i++)
-        nz += m.conv_w[i] != 0.0f;
-    for (int i = 0; i < nfc; i++)
-        nz += m.fc_w[i] != 0.0f;
+    for (int i = 0; i < MDL_TC_CONV_W; i++) nz += m.conv_w[i] != 0.0f;
+    for (int i = 0; i < nfc; i++) nz += m.fc_w[i] != 0.0f;
     CHECK(nz * 10 <= MDL_TC_CONV_W + nfc);
 }
 
@@ -125,7 +118,7 @@ static void test_channels(void)
     static struct mdl_tinyconv m;
     static struct mdl_tc_mask k;
     static struct mdl_tc_quant q;
-    struct mdl_tc_ranges r = {20.0f, -10.0f, 12.0f};
+    struct mdl_tc_ranges r = { 20.0f, -10.0f, 12.0f };
     random_model(&m, 11);
     CHECK_INT(mdl_tc_prune_channels(&m, 0.5, &k), 4);
     CHECK_INT(count_zero(k.chan, MDL_TC_FILTERS), 4);
@@ -138,13 +131,13 @@ static void test_channels(void)
     CHECK_INT(w->dims[3], 4);
     CHECK_INT(cut.tensors[cut.ops[2].inputs[1]].dims[1], 2000);
     CHECK_INT(ci.layers[1].flops * 2, fi.layers[1].flops);
-    CHECK_INT(ci.layers[2].flops * 2 - 4, fi.layers[2].flops);   /* 4 biased outputs */
+    CHECK_INT(ci.layers[2].flops * 2 - 4, fi.layers[2].flops); /* 4 biased outputs */
     CHECK(ci.arena_bytes < fi.arena_bytes && ci.model_bytes < fi.model_bytes);
     struct mdl_interp a, b;
     char err[256];
     CHECK_INT(mdl_interp_init(&a, &full, err, sizeof err), KWS_OK);
     CHECK_INT(mdl_interp_init(&b, &cut, err, sizeof err), KWS_OK);
-    struct mdl_rng rr = {3};
+    struct mdl_rng rr = { 3 };
     for (int t = 0; t < 20; t++) {
         void *ia, *ib, *oa, *ob;
         mdl_interp_input(&a, 0, &ia);
@@ -173,8 +166,7 @@ static bool canvas_has(struct tui_canvas *c, const char *s)
             size_t i = 0;
             while (i < n && tui_canvas_at(c, x + (int)i, y)->ch == (uint32_t)(unsigned char)s[i])
                 i++;
-            if (i == n)
-                return true;
+            if (i == n) return true;
         }
     return false;
 }
@@ -193,7 +185,7 @@ static void test_plot_and_rows(void)
     tui_format_tick(0.5, 0.1, b, sizeof b);
     CHECK_STR(b, "0.5");
 
-    struct dash_lab_row rows[4] = {0};
+    struct dash_lab_row rows[4] = { 0 };
     for (int i = 0; i < 4; i++) {
         snprintf(rows[i].method, sizeof rows[i].method, "%s", i < 2 ? "ptq" : "qat");
         snprintf(rows[i].name, sizeof rows[i].name, "%s-%db", rows[i].method, i % 2 ? 8 : 2);
@@ -202,7 +194,7 @@ static void test_plot_and_rows(void)
         rows[i].m4_ms = NAN;
     }
     struct tui_canvas *c = tui_canvas_new(70, 16, true, TUI_COLOR_NONE);
-    CHECK(dash_lab_figure(c, (struct tui_rect){0, 0, 70, 16}, rows, 4, 0));
+    CHECK(dash_lab_figure(c, (struct tui_rect){ 0, 0, 70, 16 }, rows, 4, 0));
     CHECK(canvas_has(c, "P PTQ") && canvas_has(c, "Q QAT") && canvas_has(c, "bits"));
     /* Accuracy 40..70 %: ticks every 10 on whole steps, the points on them. */
     CHECK(canvas_has(c, "40") && canvas_has(c, "50") && canvas_has(c, "60") && canvas_has(c, "70"));
@@ -212,7 +204,7 @@ static void test_plot_and_rows(void)
         snprintf(lab, sizeof lab, "%d", t);
         CHECK(canvas_has(c, lab));
     }
-    CHECK(!dash_lab_figure(c, (struct tui_rect){0, 0, 70, 16}, rows, 4, 2));
+    CHECK(!dash_lab_figure(c, (struct tui_rect){ 0, 0, 70, 16 }, rows, 4, 2));
     tui_canvas_free(c);
 
     FILE *f = tmpfile();

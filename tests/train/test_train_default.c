@@ -12,8 +12,7 @@
 static uint8_t *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     static uint8_t buf[1 << 20];
     *n = fread(buf, 1, sizeof buf, f);
     fclose(f);
@@ -23,15 +22,13 @@ static uint8_t *slurp(const char *path, size_t *n)
 int main(void)
 {
     char path[4096], err[256];
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     static struct mdl_tc_quant q;
-    enum kws_status st = mdl_model_load(SOURCE_PATH("assets/default_model.tflite", path), &m,
-                                        err, sizeof err);
-    if (st != KWS_OK)
-        fprintf(stderr, "%s\n", err);
+    enum kws_status st =
+        mdl_model_load(SOURCE_PATH("assets/default_model.tflite", path), &m, err, sizeof err);
+    if (st != KWS_OK) fprintf(stderr, "%s\n", err);
     CHECK_INT(st, KWS_OK);
-    if (st != KWS_OK)
-        return test_done();
+    if (st != KWS_OK) return test_done();
     CHECK_INT(mdl_tc_from_model(&m, &q, err, sizeof err), KWS_OK);
     CHECK_INT(q.n_classes, 4);
     CHECK_NEAR(q.in_scale, 0.10171568393707275, 1e-9);
@@ -54,15 +51,21 @@ int main(void)
     struct mdl_detect_config dc = mdl_detect_config_default();
     bool found = false;
     CHECK_INT(mdl_detect_config_load(SOURCE_PATH("assets/default_model.tflite", path), &dc, 0,
-                                     &found, err, sizeof err), KWS_OK);
+                                     &found, err, sizeof err),
+              KWS_OK);
     CHECK(found);
     dc.n_classes = 4;
     struct mdl_detect d;
     CHECK_INT(mdl_detect_init(&d, &dc, err, sizeof err), KWS_OK);
 
     test_require_shared();
-    static const struct { const char *name; int label; } clips[] = {
-        {"yes_1000ms", 2}, {"no_1000ms", 3}, {"silence_1000ms", 0},
+    static const struct {
+        const char *name;
+        int label;
+    } clips[] = {
+        { "yes_1000ms", 2 },
+        { "no_1000ms", 3 },
+        { "silence_1000ms", 0 },
     };
     for (size_t i = 0; i < sizeof clips / sizeof clips[0]; i++) {
         char rel[128];
@@ -70,8 +73,7 @@ int main(void)
         snprintf(rel, sizeof rel, "conformance/%s.features_i8.bin", clips[i].name);
         FILE *f = fopen(SHARED_PATH(rel, path), "rb");
         CHECK(f != NULL);
-        if (!f)
-            continue;
+        if (!f) continue;
         CHECK_INT(fread(in, 1, sizeof in, f), sizeof in);
         fclose(f);
         int p = mdl_tc_quant_run(&q, in, logits);

@@ -14,12 +14,11 @@
 static void random_quant(struct mdl_tc_quant *q)
 {
     static struct mdl_tinyconv m;
-    char labels[MDL_TC_MAX_CLASSES][32] = {"_silence_", "_unknown_", "yes", "no"};
-    struct mdl_rng r = {11};
+    char labels[MDL_TC_MAX_CLASSES][32] = { "_silence_", "_unknown_", "yes", "no" };
+    struct mdl_rng r = { 11 };
     mdl_tc_init(&m, 4, 2);
-    for (int i = 0; i < MDL_TC_CONV_W; i++)
-        m.conv_w[i] = (float)(mdl_rng_normal(&r) * 0.05);
-    struct mdl_tc_ranges rg = {20.0f, -10.0f, 12.0f};
+    for (int i = 0; i < MDL_TC_CONV_W; i++) m.conv_w[i] = (float)(mdl_rng_normal(&r) * 0.05);
+    struct mdl_tc_ranges rg = { 20.0f, -10.0f, 12.0f };
     mdl_tc_quantize(&m, &rg, labels, q);
 }
 
@@ -33,10 +32,9 @@ int main(void)
     CHECK_INT(mdl_tc_to_tflite(&q, &buf, &len, err, sizeof err), KWS_OK);
     CHECK(len > 16000 && len < 24000);
 
-    struct mdl_model m = {0};
+    struct mdl_model m = { 0 };
     enum kws_status st = mdl_model_load_mem(buf, len, &m, err, sizeof err);
-    if (st != KWS_OK)
-        fprintf(stderr, "load: %s\n", err);
+    if (st != KWS_OK) fprintf(stderr, "load: %s\n", err);
     CHECK_INT(st, KWS_OK);
     if (st == KWS_OK) {
         CHECK_INT(m.n_ops, 4);
@@ -73,16 +71,14 @@ int main(void)
         CHECK_NEAR(back.fc_out_scale, q.fc_out_scale, 0);
         CHECK_INT(back.conv_out_zp, q.conv_out_zp);
 
-        struct mdl_info info = {0};
+        struct mdl_info info = { 0 };
         st = mdl_model_info(&m, MDL_FLOPS_SEED, &info, err, sizeof err);
         CHECK_INT(st, KWS_OK);
         if (st == KWS_OK) {
             uint64_t conv = 0, fc = 0;
             for (int i = 0; i < info.n_layers; i++) {
-                if (info.layers[i].op == MDL_OP_DEPTHWISE_CONV_2D)
-                    conv = info.layers[i].flops;
-                if (info.layers[i].op == MDL_OP_FULLY_CONNECTED)
-                    fc = info.layers[i].flops;
+                if (info.layers[i].op == MDL_OP_DEPTHWISE_CONV_2D) conv = info.layers[i].flops;
+                if (info.layers[i].op == MDL_OP_FULLY_CONNECTED) fc = info.layers[i].flops;
             }
             CHECK_INT(conv, 640008);
             CHECK_INT(fc, 32004);
@@ -102,8 +98,7 @@ int main(void)
         FILE *f = fopen(path, "rb");
         static char text[200000];
         size_t n = f ? fread(text, 1, sizeof text, f) : 0;
-        if (f)
-            fclose(f);
+        if (f) fclose(f);
         CHECK(strstr(text, "alignas(16) const unsigned char g_model[]") != NULL);
         uint8_t *back = NULL;
         size_t back_n = 0;

@@ -10,8 +10,7 @@
 
 static void random_input(float *x, struct mdl_rng *r)
 {
-    for (int i = 0; i < MDL_TC_IN; i++)
-        x[i] = (float)(mdl_rng_uniform(r) * 10.0);
+    for (int i = 0; i < MDL_TC_IN; i++) x[i] = (float)(mdl_rng_uniform(r) * 10.0);
 }
 
 /* Independent double-precision forward pass (written from the architecture,
@@ -31,21 +30,18 @@ static double loss_at(const struct mdl_tinyconv *m, const float *x, int label, c
                             s += (double)m->conv_w[(kh * 8 + kw) * 8 + c] * x[ih * 40 + iw];
                     }
                 s = s > 0 ? s : 0;
-                if (drop)
-                    s = drop[(oh * 20 + ow) * 8 + c] ? 2 * s : 0;
+                if (drop) s = drop[(oh * 20 + ow) * 8 + c] ? 2 * s : 0;
                 a[oh][ow][c] = s;
             }
     double logit[MDL_TC_MAX_CLASSES], mx = -1e300, sum = 0;
     for (int k = 0; k < m->n_classes; k++) {
         double s = m->fc_b[k];
         const double *flat = &a[0][0][0];
-        for (int i = 0; i < MDL_TC_ACT; i++)
-            s += (double)m->fc_w[k * MDL_TC_ACT + i] * flat[i];
+        for (int i = 0; i < MDL_TC_ACT; i++) s += (double)m->fc_w[k * MDL_TC_ACT + i] * flat[i];
         logit[k] = s;
         mx = s > mx ? s : mx;
     }
-    for (int k = 0; k < m->n_classes; k++)
-        sum += exp(logit[k] - mx);
+    for (int k = 0; k < m->n_classes; k++) sum += exp(logit[k] - mx);
     return -(logit[label] - mx - log(sum));
 }
 
@@ -85,20 +81,15 @@ static void test_gradients(int use_dropout)
     static struct mdl_tinyconv m, g;
     static float x[MDL_TC_IN];
     static uint8_t drop[MDL_TC_ACT];
-    struct mdl_rng r = {42 + (uint64_t)use_dropout};
+    struct mdl_rng r = { 42 + (uint64_t)use_dropout };
     mdl_tc_init(&m, 4, 7);
     /* Larger weights than the init so ReLU and softmax are far from trivial. */
-    for (int i = 0; i < MDL_TC_CONV_W; i++)
-        m.conv_w[i] = (float)(mdl_rng_normal(&r) * 0.1);
-    for (int i = 0; i < MDL_TC_FILTERS; i++)
-        m.conv_b[i] = (float)(mdl_rng_normal(&r) * 0.5);
-    for (int i = 0; i < 4 * MDL_TC_ACT; i++)
-        m.fc_w[i] = (float)(mdl_rng_normal(&r) * 0.02);
-    for (int i = 0; i < 4; i++)
-        m.fc_b[i] = (float)(mdl_rng_normal(&r) * 0.5);
+    for (int i = 0; i < MDL_TC_CONV_W; i++) m.conv_w[i] = (float)(mdl_rng_normal(&r) * 0.1);
+    for (int i = 0; i < MDL_TC_FILTERS; i++) m.conv_b[i] = (float)(mdl_rng_normal(&r) * 0.5);
+    for (int i = 0; i < 4 * MDL_TC_ACT; i++) m.fc_w[i] = (float)(mdl_rng_normal(&r) * 0.02);
+    for (int i = 0; i < 4; i++) m.fc_b[i] = (float)(mdl_rng_normal(&r) * 0.5);
     random_input(x, &r);
-    for (int i = 0; i < MDL_TC_ACT; i++)
-        drop[i] = (uint8_t)(mdl_rng_next(&r) & 1);
+    for (int i = 0; i < MDL_TC_ACT; i++) drop[i] = (uint8_t)(mdl_rng_next(&r) & 1);
     const uint8_t *d = use_dropout ? drop : NULL;
     g.n_classes = 4;
     mdl_tc_zero(&g);
@@ -125,7 +116,7 @@ static void train_steps(struct mdl_tinyconv *m, uint64_t seed, int steps, float 
     static struct mdl_adam st;
     static float x[MDL_TC_IN];
     static uint8_t drop[MDL_TC_ACT];
-    struct mdl_rng r = {seed};
+    struct mdl_rng r = { seed };
     memset(&st, 0, sizeof st);
     mdl_tc_init(m, 4, seed);
     g.n_classes = 4;
@@ -135,13 +126,11 @@ static void train_steps(struct mdl_tinyconv *m, uint64_t seed, int steps, float 
         for (int b = 0; b < 8; b++) {
             int k = (int)(mdl_rng_next(&r) % 4);
             make_example(x, k, &r);
-            for (int i = 0; i < MDL_TC_ACT; i++)
-                drop[i] = (uint8_t)(mdl_rng_next(&r) & 1);
+            for (int i = 0; i < MDL_TC_ACT; i++) drop[i] = (uint8_t)(mdl_rng_next(&r) & 1);
             loss += mdl_tc_backward(m, x, k, drop, &g, NULL);
         }
         mdl_tc_adam_step(m, &g, 8, &st, 0.001f);
-        if (s == 0)
-            *first = loss / 8;
+        if (s == 0) *first = loss / 8;
         *last = loss / 8;
     }
 }
@@ -162,8 +151,8 @@ static void test_training(void)
 static void test_split(void)
 {
     uint8_t d[20];
-    static const uint8_t abc[20] = {0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
-                                    0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
+    static const uint8_t abc[20] = { 0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+                                     0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d };
     mdl_sha1("abc", 3, d);
     CHECK(!memcmp(d, abc, 20));
     char hundred[100];

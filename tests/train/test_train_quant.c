@@ -12,31 +12,25 @@ int main(void)
     static struct mdl_tc_quant q;
     static float x[MDL_TC_IN], act[MDL_TC_ACT];
     static int8_t in[MDL_TC_IN];
-    char labels[MDL_TC_MAX_CLASSES][32] = {"_silence_", "_unknown_", "yes", "no"};
-    struct mdl_rng r = {9};
+    char labels[MDL_TC_MAX_CLASSES][32] = { "_silence_", "_unknown_", "yes", "no" };
+    struct mdl_rng r = { 9 };
     mdl_tc_init(&m, 4, 3);
     for (int i = 0; i < MDL_TC_CONV_W; i++)
         m.conv_w[i] = (float)(mdl_rng_normal(&r) * 0.05 * (1 + i % MDL_TC_FILTERS));
-    for (int c = 0; c < MDL_TC_FILTERS; c++)
-        m.conv_b[c] = (float)(mdl_rng_normal(&r) * 0.3);
-    for (int i = 0; i < 4 * MDL_TC_ACT; i++)
-        m.fc_w[i] = (float)(mdl_rng_normal(&r) * 0.02);
-    for (int k = 0; k < 4; k++)
-        m.fc_b[k] = (float)(mdl_rng_normal(&r) * 0.2);
+    for (int c = 0; c < MDL_TC_FILTERS; c++) m.conv_b[c] = (float)(mdl_rng_normal(&r) * 0.3);
+    for (int i = 0; i < 4 * MDL_TC_ACT; i++) m.fc_w[i] = (float)(mdl_rng_normal(&r) * 0.02);
+    for (int k = 0; k < 4; k++) m.fc_b[k] = (float)(mdl_rng_normal(&r) * 0.2);
 
     /* Ranges measured on a few random inputs, as calibration would. */
-    struct mdl_tc_ranges rg = {0};
+    struct mdl_tc_ranges rg = { 0 };
     float probs[MDL_TC_MAX_CLASSES];
     for (int t = 0; t < 8; t++) {
-        for (int i = 0; i < MDL_TC_IN; i++)
-            x[i] = (float)(mdl_rng_uniform(&r) * 20.0);
+        for (int i = 0; i < MDL_TC_IN; i++) x[i] = (float)(mdl_rng_uniform(&r) * 20.0);
         mdl_tc_forward(&m, x, NULL, act, probs);
-        for (int i = 0; i < MDL_TC_ACT; i++)
-            rg.act_max = act[i] > rg.act_max ? act[i] : rg.act_max;
+        for (int i = 0; i < MDL_TC_ACT; i++) rg.act_max = act[i] > rg.act_max ? act[i] : rg.act_max;
         for (int k = 0; k < 4; k++) {
             float s = m.fc_b[k];
-            for (int i = 0; i < MDL_TC_ACT; i++)
-                s += m.fc_w[k * MDL_TC_ACT + i] * act[i];
+            for (int i = 0; i < MDL_TC_ACT; i++) s += m.fc_w[k * MDL_TC_ACT + i] * act[i];
             rg.logit_min = s < rg.logit_min ? s : rg.logit_min;
             rg.logit_max = s > rg.logit_max ? s : rg.logit_max;
         }
@@ -75,12 +69,10 @@ int main(void)
         int pf = 0;
         for (int k = 0; k < 4; k++) {
             float s = m.fc_b[k];
-            for (int i = 0; i < MDL_TC_ACT; i++)
-                s += m.fc_w[k * MDL_TC_ACT + i] * act[i];
+            for (int i = 0; i < MDL_TC_ACT; i++) s += m.fc_w[k * MDL_TC_ACT + i] * act[i];
             double d = fabs((lq[k] - q.fc_out_zp) * (double)q.fc_out_scale - s) / q.fc_out_scale;
             worst = d > worst ? d : worst;
-            if (probs[k] > probs[pf])
-                pf = k;
+            if (probs[k] > probs[pf]) pf = k;
         }
         agree += pq == pf;
     }

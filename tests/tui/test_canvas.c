@@ -16,22 +16,22 @@ static char *render(const struct tui_canvas *c)
 static void test_braille(void)
 {
     struct tui_canvas *c = tui_canvas_new(4, 2, true, TUI_COLOR_NONE);
-    struct tui_rect r = {0, 0, 4, 2};
-    tui_canvas_dot(c, r, 0, 0, -1);            /* dot 1 */
+    struct tui_rect r = { 0, 0, 4, 2 };
+    tui_canvas_dot(c, r, 0, 0, -1); /* dot 1 */
     CHECK_INT(tui_canvas_at(c, 0, 0)->ch, 0x2801);
-    tui_canvas_dot(c, r, 1, 3, -1);            /* dot 8 joins the same cell */
+    tui_canvas_dot(c, r, 1, 3, -1); /* dot 8 joins the same cell */
     CHECK_INT(tui_canvas_at(c, 0, 0)->ch, 0x2881);
-    tui_canvas_dot(c, r, 2, 4, -1);            /* cell (1, 1), dot 1 */
+    tui_canvas_dot(c, r, 2, 4, -1); /* cell (1, 1), dot 1 */
     CHECK_INT(tui_canvas_at(c, 1, 1)->ch, 0x2801);
-    tui_canvas_dot(c, r, 8, 0, -1);            /* outside the grid: ignored */
+    tui_canvas_dot(c, r, 8, 0, -1); /* outside the grid: ignored */
     tui_canvas_dot(c, r, -1, 0, -1);
     CHECK_INT(tui_canvas_at(c, 3, 0)->ch, ' ');
     tui_canvas_free(c);
 
     c = tui_canvas_new(2, 1, false, TUI_COLOR_NONE);
-    tui_canvas_dot(c, (struct tui_rect){0, 0, 2, 1}, 0, 3, -1);
+    tui_canvas_dot(c, (struct tui_rect){ 0, 0, 2, 1 }, 0, 3, -1);
     CHECK_INT(tui_canvas_at(c, 0, 0)->ch, '.');
-    tui_canvas_dot(c, (struct tui_rect){0, 0, 2, 1}, 0, 0, -1);
+    tui_canvas_dot(c, (struct tui_rect){ 0, 0, 2, 1 }, 0, 0, -1);
     CHECK_INT(tui_canvas_at(c, 0, 0)->ch, ':'); /* two heights in one cell */
     tui_canvas_free(c);
 }
@@ -40,8 +40,8 @@ static void test_text(void)
 {
     struct tui_canvas *c = tui_canvas_new(6, 2, false, TUI_COLOR_NONE);
     CHECK_INT(tui_canvas_text(c, 0, 0, -1, -1, -1, "h\xc3\xa9llo, world"), 6); /* clipped */
-    CHECK_INT(tui_canvas_at(c, 1, 0)->ch, '?');  /* é on an ASCII canvas */
-    CHECK_STR(render(c), "h?llo,\n\n");           /* blank row trimmed to nothing */
+    CHECK_INT(tui_canvas_at(c, 1, 0)->ch, '?'); /* é on an ASCII canvas */
+    CHECK_STR(render(c), "h?llo,\n\n");         /* blank row trimmed to nothing */
     tui_canvas_free(c);
 
     c = tui_canvas_new(4, 1, true, TUI_COLOR_NONE);
@@ -71,13 +71,16 @@ static void test_colors(void)
 {
     CHECK_INT(tui_rgb_to_256(255, 0, 0), 196);
     CHECK_INT(tui_rgb_to_256(0, 0, 0), 16);
-    CHECK_INT(tui_rgb_to_256(128, 128, 128), 244);  /* gray ramp: 8 + 10 * 12 */
+    CHECK_INT(tui_rgb_to_256(128, 128, 128), 244); /* gray ramp: 8 + 10 * 12 */
     CHECK_INT(tui_colormap_color(TUI_CMAP_GRAY, TUI_COLOR_256, 0), 232);
     CHECK_INT(tui_colormap_color(TUI_CMAP_GRAY, TUI_COLOR_256, 1), 255);
     /* viridis runs from dark purple (#440154) to yellow (#fde725). */
-    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 0), tui_rgb_to_256(0x44, 0x01, 0x54));
-    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 1), tui_rgb_to_256(0xfd, 0xe7, 0x25));
-    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 2), tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 1));
+    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 0),
+              tui_rgb_to_256(0x44, 0x01, 0x54));
+    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 1),
+              tui_rgb_to_256(0xfd, 0xe7, 0x25));
+    CHECK_INT(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 2),
+              tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 1));
     CHECK_INT(tui_colormap_color(TUI_CMAP_MAGMA, TUI_COLOR_NONE, 0.5f), TUI_COLOR_DEFAULT);
     int c8 = tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_8, 0.7f);
     CHECK(c8 >= 0 && c8 < 8);
@@ -119,14 +122,22 @@ static void test_heatmap(void)
 {
     float data[4 * 8];
     for (int f = 0; f < 4; f++)
-        for (int r = 0; r < 8; r++)
-            data[f * 8 + r] = (float)r; /* rows grow towards the top */
-    struct tui_heatmap_model m = {
-        .title = "t", .data = data, .rows = 4, .cols = 8, .hop_s = 0.25, .frame_s = 0.25,
-        .vmin = 0, .vmax = 7, .unit = "u", .axis = TUI_AXIS_INDEX, .axis_name = "coef",
-        .cmap = TUI_CMAP_GRAY, .tl = tui_timeline_full(1.0)};
+        for (int r = 0; r < 8; r++) data[f * 8 + r] = (float)r; /* rows grow towards the top */
+    struct tui_heatmap_model m = { .title = "t",
+                                   .data = data,
+                                   .rows = 4,
+                                   .cols = 8,
+                                   .hop_s = 0.25,
+                                   .frame_s = 0.25,
+                                   .vmin = 0,
+                                   .vmax = 7,
+                                   .unit = "u",
+                                   .axis = TUI_AXIS_INDEX,
+                                   .axis_name = "coef",
+                                   .cmap = TUI_CMAP_GRAY,
+                                   .tl = tui_timeline_full(1.0) };
     struct tui_canvas *c = tui_canvas_new(40, 10, false, TUI_COLOR_NONE);
-    tui_view_heatmap(c, (struct tui_rect){0, 0, 40, 10}, &m);
+    tui_view_heatmap(c, (struct tui_rect){ 0, 0, 40, 10 }, &m);
     /* Plot area starts at column 6, row 1; 8 rows of data on 8 cell rows. */
     CHECK_INT(tui_canvas_at(c, 10, 1)->ch, '@');
     CHECK_INT(tui_canvas_at(c, 10, 8)->ch, ' ');

@@ -31,8 +31,7 @@ static void draw(struct tui_canvas *c, long t)
         for (int x = 6; x < c->w - 20; x++) {
             long col = x + t;
             int top = colour(col, 2 * y), bottom = colour(col, 2 * y + 1);
-            if (y == 5)
-                bottom = top; /* uniform cells: drawn as blanks or full blocks */
+            if (y == 5) bottom = top; /* uniform cells: drawn as blanks or full blocks */
             tui_canvas_set(c, x, y, 0x2580, top, bottom);
         }
         tui_canvas_text(c, c->w - 18, y, 18, 2, TUI_COLOR_DEFAULT, "| right of it");
@@ -49,29 +48,25 @@ static void mark(const char *dir, const char *name)
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     FILE *f = fopen(p, "w");
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
 }
 
 static void wait_key(void)
 {
-    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
     while (poll(&p, 1, -1) < 1 || !(p.revents & POLLIN))
         ;
     char ch;
-    if (read(STDIN_FILENO, &ch, 1) < 0)
-        return;
+    if (read(STDIN_FILENO, &ch, 1) < 0) return;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3)
-        return 2;
+    if (argc != 3) return 2;
     int frames = atoi(argv[2]);
     setlocale(LC_ALL, "");
     struct tui_curses *t = tui_curses_start(stdout, stdin);
-    if (!t)
-        return 1;
+    if (!t) return 1;
     int w, h;
     tui_curses_size(t, &w, &h);
     struct tui_canvas *c = tui_canvas_new(w, h, tui_curses_unicode(t), tui_curses_color_mode(t));
@@ -80,7 +75,7 @@ int main(int argc, char **argv)
         draw(c, pos);
         tui_curses_show(t, c);
         pos += 1 + i % 3;
-        nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+        nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
     }
     mark(argv[1], "ready1");
     wait_key();
@@ -95,8 +90,7 @@ int main(int argc, char **argv)
     char p[512];
     snprintf(p, sizeof p, "%s/stats", argv[1]);
     FILE *f = fopen(p, "w");
-    if (!f)
-        return 1;
+    if (!f) return 1;
     fprintf(f, "frames %llu cells %llu scrolled %llu truecolor %d\n", (unsigned long long)s.frames,
             (unsigned long long)s.cells, (unsigned long long)s.shifted_runs, direct);
     fclose(f);

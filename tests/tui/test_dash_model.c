@@ -44,12 +44,14 @@ static void test_trim(void)
     CHECK(memcmp(s.clip.samples, x + (N - keep), keep * sizeof *x) == 0);
 
     /* Spectrogram: the frames of the kept samples, computed afresh. */
-    struct dsp_matrix ref = {0};
+    struct dsp_matrix ref = { 0 };
     char err[256];
     CHECK(dsp_analyze(&s.cfg, DSP_KIND_SPECTROGRAM, s.clip.samples, s.clip.n_samples, &ref, err,
                       sizeof err) == KWS_OK);
     CHECK_INT(s.rows_ready[TUI_VIEW_SPECTROGRAM], ref.rows);
-    size_t rows = ref.rows < s.rows_ready[TUI_VIEW_SPECTROGRAM] ? ref.rows : s.rows_ready[TUI_VIEW_SPECTROGRAM];
+    size_t rows = ref.rows < s.rows_ready[TUI_VIEW_SPECTROGRAM]
+        ? ref.rows
+        : s.rows_ready[TUI_VIEW_SPECTROGRAM];
     size_t bad = 0;
     for (size_t i = 0; i < rows * ref.cols; i++)
         bad += s.mat[TUI_VIEW_SPECTROGRAM].data[i] != ref.data[i];
@@ -68,7 +70,7 @@ static void test_trim(void)
     for (size_t r = 0; r + skip < frames && r < s.rows_ready[TUI_VIEW_FEATURES]; r++)
         for (int c = 0; c < mc.num_channels; c++)
             bad += s.mat[TUI_VIEW_FEATURES].data[r * (size_t)mc.num_channels + (size_t)c] !=
-                   dsp_micro_to_int8(u16[(r + skip) * (size_t)mc.num_channels + (size_t)c]);
+                dsp_micro_to_int8(u16[(r + skip) * (size_t)mc.num_channels + (size_t)c]);
     CHECK_INT(bad, 0);
     free(u16);
     free(x);
@@ -86,8 +88,7 @@ int main(void)
     }
     static struct dash_model m;
     CHECK(dash_model_open(&m, NULL, "silence,unknown,yes,no", err, sizeof err) == KWS_OK);
-    if (!m.loaded)
-        return test_done();
+    if (!m.loaded) return test_done();
 
     /* 12 loops of the demo clip (28 s), fed in odd chunks. */
     static struct tui_scope s;
@@ -95,16 +96,14 @@ int main(void)
     size_t loops = 12, fed = 0, chunk = 1237;
     size_t total = loops * demo.n_samples;
     int16_t *x = malloc(total * sizeof *x);
-    for (size_t i = 0; i < total; i++)
-        x[i] = demo.samples[i % demo.n_samples];
+    for (size_t i = 0; i < total; i++) x[i] = demo.samples[i % demo.n_samples];
     while (fed < total) {
         size_t n = total - fed < chunk ? total - fed : chunk;
         CHECK(tui_scope_append(&s, x + fed, n) >= 0);
         fed += n;
         chunk = chunk * 7 % 3001 + 17;
         bool pending = true;
-        while (pending)
-            dash_model_step(&m, &s, 7, &pending);
+        while (pending) dash_model_step(&m, &s, 7, &pending);
     }
     size_t rows = m.track.rows;
     CHECK(rows > 1000);
@@ -116,10 +115,10 @@ int main(void)
     /* The track detector over the whole track, silence dropped. */
     struct tui_detection all[DASH_MAX_DETECTIONS];
     size_t n_all = 0, k = 0;
-    CHECK(tui_track_detect(&m.track, &m.det, all, DASH_MAX_DETECTIONS, &n_all, err, sizeof err) == KWS_OK);
+    CHECK(tui_track_detect(&m.track, &m.det, all, DASH_MAX_DETECTIONS, &n_all, err, sizeof err) ==
+          KWS_OK);
     for (size_t i = 0; i < n_all; i++)
-        if (!dash_is_silence(m.labels[all[i].label]))
-            all[k++] = all[i];
+        if (!dash_is_silence(m.labels[all[i].label])) all[k++] = all[i];
     CHECK_INT(n_live, k);
     for (size_t i = 0; i < n_live && i < k; i++) {
         CHECK_NEAR(live[i].t_s, all[i].t_s, 1e-9);
@@ -129,13 +128,15 @@ int main(void)
     /* The detector runs with the model's calibrated settings (its sidecar). */
     struct mdl_detect_config side = mdl_detect_config_default();
     char sp[4096];
-    CHECK_INT(mdl_detect_config_load(SOURCE_PATH("assets/default_model.tflite", sp), &side, 0,
-                                     NULL, err, sizeof err), KWS_OK);
+    CHECK_INT(mdl_detect_config_load(SOURCE_PATH("assets/default_model.tflite", sp), &side, 0, NULL,
+                                     err, sizeof err),
+              KWS_OK);
     CHECK(m.det.threshold == side.threshold && m.det.window_ms == side.window_ms &&
           m.det.suppression_ms == side.suppression_ms && m.det.min_count == side.min_count);
     /* A parameter change and back replays to the same detections. */
     char msg[320], want[32];
-    snprintf(want, sizeof want, "threshold %d", (int)(m.det.threshold <= 245 ? m.det.threshold + 10 : 255));
+    snprintf(want, sizeof want, "threshold %d",
+             (int)(m.det.threshold <= 245 ? m.det.threshold + 10 : 255));
     CHECK(dash_model_key(&m, 'T', &s, msg, sizeof msg));
     CHECK(strstr(msg, want) != NULL);
     CHECK(dash_model_key(&m, 't', &s, msg, sizeof msg));
@@ -143,8 +144,7 @@ int main(void)
     for (size_t i = 0; i < n_live && i < m.n_dets; i++)
         CHECK_NEAR(m.dets[i].t_s, live[i].t_s, 1e-9);
     /* A threshold nobody reaches: no detections, no marks. */
-    for (int i = 0; i < 26; i++)
-        dash_model_key(&m, 'T', &s, msg, sizeof msg);
+    for (int i = 0; i < 26; i++) dash_model_key(&m, 'T', &s, msg, sizeof msg);
     CHECK_INT(m.det.threshold, 255);
     CHECK(m.n_marks <= m.n_dets);
     /* Marks sit on the scope's own time axis. */

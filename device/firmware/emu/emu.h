@@ -15,17 +15,17 @@
 #define EMU_STACK_PAINT 0x5AA5C33Cu
 
 void emu_clock_init(void);
-uint64_t emu_ticks(void);              /* since reset */
-size_t emu_stack_used(void);           /* high-water mark of the painted stack */
+uint64_t emu_ticks(void);    /* since reset */
+size_t emu_stack_used(void); /* high-water mark of the painted stack */
 size_t emu_stack_size(void);
-size_t emu_heap_used(void);            /* newlib's heap, bytes taken from _sbrk */
+size_t emu_heap_used(void); /* newlib's heap, bytes taken from _sbrk */
 
 void emu_uart_init(void);
 void emu_uart_write(const uint8_t *p, size_t n);
 void emu_uart_puts(const char *s);
-size_t emu_uart_read(uint8_t *p, size_t cap);   /* what the RX interrupt has queued */
+size_t emu_uart_read(uint8_t *p, size_t cap); /* what the RX interrupt has queued */
 int emu_uart_pending(void);
 void emu_uart_irq(void);
-void emu_uart_kick(void);               /* before WFI while bytes arrive */
+void emu_uart_kick(void); /* before WFI while bytes arrive */
 
 #endif

@@ -32,11 +32,11 @@ extern const unsigned int g_model_len;
 #ifndef KWS_ARENA_BYTES
 #define KWS_ARENA_BYTES 16384
 #endif
-#define EMU_SLOT_MODEL 0x000C0000u   /* emu.ld keeps 256 KB free here */
-#define EMU_SLOT_MIC 0x21000000u     /* SRAM outside the 256 KB budget */
-#define EMU_MAGIC_MODEL 0x4D53574Bu  /* "KWSM" */
-#define EMU_MAGIC_MIC 0x4D53574Cu    /* "LWSM" */
-#define EMU_MIC_RING 4096u           /* the sketch's PDM ring */
+#define EMU_SLOT_MODEL 0x000C0000u  /* emu.ld keeps 256 KB free here */
+#define EMU_SLOT_MIC 0x21000000u    /* SRAM outside the 256 KB budget */
+#define EMU_MAGIC_MODEL 0x4D53574Bu /* "KWSM" */
+#define EMU_MAGIC_MIC 0x4D53574Cu   /* "LWSM" */
+#define EMU_MIC_RING 4096u          /* the sketch's PDM ring */
 
 /* Layout of the slots (little endian), written by device/emu.c. */
 struct emu_model_slot {
@@ -56,10 +56,16 @@ static struct mdl_model model;
 static struct dev_board_pipeline stages;
 __attribute__((aligned(16))) static uint8_t arena[KWS_ARENA_BYTES];
 static char init_err[128];
-static uint64_t extra_ns;     /* estimated M4 time beyond virtual time */
+static uint64_t extra_ns; /* estimated M4 time beyond virtual time */
 
-static uint64_t virtual_ns(void) { return emu_ticks() * EMU_NS_PER_TICK; }
-static uint64_t m4_ns(void) { return virtual_ns() + extra_ns; }
+static uint64_t virtual_ns(void)
+{
+    return emu_ticks() * EMU_NS_PER_TICK;
+}
+static uint64_t m4_ns(void)
+{
+    return virtual_ns() + extra_ns;
+}
 
 static void serial_write(void *io, const uint8_t *p, size_t n)
 {
@@ -137,13 +143,14 @@ static void setup(void)
     strncpy(info.firmware, "kwscope-emu 0.2.0 (M4 est.)", sizeof info.firmware - 1);
     info.sample_rate = 16000;
     struct dev_board_pipeline wrapped;
-    memset(&wrapped, 0, sizeof wrapped);   /* no stages: CLASSIFY answers "no model" */
+    memset(&wrapped, 0, sizeof wrapped); /* no stages: CLASSIFY answers "no model" */
     if (mdl_model_load_mem(bytes, len, &model, init_err, sizeof init_err) == KWS_OK &&
-        dev_pipeline_init(&pipe, &model, NULL, arena, sizeof arena, init_err, sizeof init_err) == KWS_OK &&
-        dev_pipeline_describe(&pipe, &model, name, labels, &info, init_err,
-                              sizeof init_err) == KWS_OK) {
+        dev_pipeline_init(&pipe, &model, NULL, arena, sizeof arena, init_err, sizeof init_err) ==
+            KWS_OK &&
+        dev_pipeline_describe(&pipe, &model, name, labels, &info, init_err, sizeof init_err) ==
+            KWS_OK) {
         stages = dev_pipeline_stages(&pipe);
-        wrapped = (struct dev_board_pipeline){NULL, w_features, w_infer, w_post};
+        wrapped = (struct dev_board_pipeline){ NULL, w_features, w_infer, w_post };
         init_err[0] = 0;
     }
     dev_board_init(&board, &info, &wrapped, serial_write, board_micros, NULL);
@@ -162,8 +169,10 @@ int main(void)
     const struct emu_mic_slot *mic = (const struct emu_mic_slot *)EMU_SLOT_MIC;
     int have_mic = mic->magic == EMU_MAGIC_MIC && mic->n_samples > 0;
     const int16_t *clip = (const int16_t *)((const uint8_t *)mic + 16);
-    if (!have_mic) board.live_stride = 0;
-    else if (!board.live_stride) board.live_stride = 250u * 16u;
+    if (!have_mic)
+        board.live_stride = 0;
+    else if (!board.live_stride)
+        board.live_stride = 250u * 16u;
     uint64_t played = 0, pos = 0, dropped = 0, told = 0;
     static int16_t x[DEV_AUDIO_MAX_SAMPLES];
     for (;;) {
@@ -180,8 +189,8 @@ int main(void)
             played += lost;
             if (have_mic) pos = (pos + lost) % mic->n_samples;
         }
-        size_t k = due - played < DEV_AUDIO_MAX_SAMPLES ? (size_t)(due - played)
-                                                          : DEV_AUDIO_MAX_SAMPLES;
+        size_t k =
+            due - played < DEV_AUDIO_MAX_SAMPLES ? (size_t)(due - played) : DEV_AUDIO_MAX_SAMPLES;
         for (size_t i = 0; i < k; i++) {
             x[i] = have_mic ? clip[pos] : 0;
             if (have_mic && ++pos == mic->n_samples) pos = 0;

@@ -23,7 +23,7 @@ void ref_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8
                const int8_t *w, const int32_t *bias, int8_t *out);
 
 #define M4C_SLOT 0x21000000u
-#define M4C_MAGIC 0x4B43344Du       /* "M4CK" */
+#define M4C_MAGIC 0x4B43344Du /* "M4CK" */
 struct m4c_slot {
     uint32_t magic, model_len, n_samples, reserved;
     /* model bytes at offset 16, int16 samples after them (4-byte aligned) */
@@ -37,15 +37,20 @@ static uint32_t rnd(void)
     rng ^= rng << 5;
     return rng;
 }
-static int rnd_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
+static int rnd_in(int lo, int hi)
+{
+    return lo + (int)(rnd() % (uint32_t)(hi - lo + 1));
+}
 
 /* int8 data: uniform, or all at one extreme, or extremes mixed */
 static void fill_i8(int8_t *p, size_t n)
 {
     int mode = rnd_in(0, 5);
     for (size_t i = 0; i < n; i++)
-        p[i] = mode == 0 ? -128 : mode == 1 ? 127 : mode == 2 ? (rnd() & 1 ? 127 : -128)
-                                                             : (int8_t)rnd();
+        p[i] = mode == 0 ? -128
+            : mode == 1  ? 127
+            : mode == 2  ? (rnd() & 1 ? 127 : -128)
+                         : (int8_t)rnd();
 }
 
 static int32_t mults[64], biases[64];
@@ -71,7 +76,7 @@ static int8_t in_buf[64 * 64], w_buf[4096 * 16], out_a[16384], out_b[16384];
 
 static int check_dw(void)
 {
-    struct mdl_conv_geom g = {0};
+    struct mdl_conv_geom g = { 0 };
     g.batch = 1;
     g.in_c = 1;
     g.in_h = rnd_in(1, 60);
@@ -87,8 +92,7 @@ static int check_dw(void)
     mdl_conv_out_size(pad, g.in_h, g.k_h, g.stride_h, g.dil_h, &g.out_h, &g.pad_top);
     mdl_conv_out_size(pad, g.in_w, g.k_w, g.stride_w, g.dil_w, &g.out_w, &g.pad_left);
     size_t n_out = (size_t)g.out_h * g.out_w * g.depth_mul;
-    if (g.out_h < 1 || g.out_w < 1 || n_out > sizeof out_a)
-        return 0;
+    if (g.out_h < 1 || g.out_w < 1 || n_out > sizeof out_a) return 0;
     struct mdl_rq q;
     fill_rq(&q, g.depth_mul, 1);
     fill_i8(in_buf, (size_t)g.in_h * g.in_w);
@@ -104,10 +108,8 @@ static int check_dw(void)
 static int check_fc(void)
 {
     int rows = rnd_in(1, 3), in_n = rnd_in(1, 1100), out_n = rnd_in(1, 13);
-    if (rnd_in(0, 3) == 0)
-        in_n = 4000, rows = 1;
-    if ((size_t)rows * in_n > sizeof in_buf || (size_t)in_n * out_n > sizeof w_buf)
-        return 0;
+    if (rnd_in(0, 3) == 0) in_n = 4000, rows = 1;
+    if ((size_t)rows * in_n > sizeof in_buf || (size_t)in_n * out_n > sizeof w_buf) return 0;
     struct mdl_rq q;
     fill_rq(&q, out_n, 0);
     q.per_channel = false;
@@ -126,7 +128,10 @@ static int check_fc(void)
     return memcmp(out_a, out_b, n_out) != 0;
 }
 
-static void say(const char *s) { emu_uart_puts(s); }
+static void say(const char *s)
+{
+    emu_uart_puts(s);
+}
 
 static void hex_line(const char *tag, const int8_t *p, size_t n)
 {
@@ -138,7 +143,10 @@ static void hex_line(const char *tag, const int8_t *p, size_t n)
     say(line);
 }
 
-static uint64_t instr_now(void) { return emu_ticks() * EMU_NS_PER_TICK; }
+static uint64_t instr_now(void)
+{
+    return emu_ticks() * EMU_NS_PER_TICK;
+}
 
 /* Profile mode (slot reserved = sampling period in ticks): SysTick from a
  * vector table copied to RAM samples the interrupted PC (stacked at
@@ -158,15 +166,14 @@ void sample_pc(uint32_t pc);
 __attribute__((used)) void sample_pc(uint32_t pc)
 {
     (void)*(volatile uint32_t *)0xE000E010u;
-    if (n_samples < M4C_SAMPLES)
-        samples[n_samples++] = pc;
+    if (n_samples < M4C_SAMPLES) samples[n_samples++] = pc;
 }
 
 static void profile_start(uint32_t period)
 {
-    const volatile uint32_t *vt = (const volatile uint32_t *)(uintptr_t)*(volatile uint32_t *)0xE000ED08u;
-    for (int i = 0; i < 18; i++)
-        vtor_ram[i] = vt[i];
+    const volatile uint32_t *vt =
+        (const volatile uint32_t *)(uintptr_t) * (volatile uint32_t *)0xE000ED08u;
+    for (int i = 0; i < 18; i++) vtor_ram[i] = vt[i];
     vtor_ram[15] = (uint32_t)(uintptr_t)sample_tick;
     *(volatile uint32_t *)0xE000ED08u = (uint32_t)(uintptr_t)vtor_ram;
     *(volatile uint32_t *)0xE000E014u = period - 1;
@@ -199,10 +206,9 @@ static void run_clip(const struct m4c_slot *slot)
         return;
     }
     struct dev_board_pipeline st = dev_pipeline_stages(&pipe);
-    static int8_t feat[49 * 40];   /* micro_speech: 49 frames of 40 channels */
+    static int8_t feat[49 * 40]; /* micro_speech: 49 frames of 40 channels */
     int8_t scores[16];
-    if (slot->reserved)
-        profile_start(slot->reserved);
+    if (slot->reserved) profile_start(slot->reserved);
     uint64_t t0 = instr_now();
     int r1 = st.features(st.user, clip, slot->n_samples, feat);
     uint64_t t1 = instr_now();
@@ -211,10 +217,9 @@ static void run_clip(const struct m4c_slot *slot)
     snprintf(text, sizeof text, "instr pre %lu infer %lu rc %d %d\n", (unsigned long)(t1 - t0),
              (unsigned long)(t2 - t1), r1, r2);
     say(text);
-    if (slot->reserved)
-        profile_dump();
+    if (slot->reserved) profile_dump();
     hex_line("features", feat, sizeof feat);
-    hex_line("scores", scores, 4);   /* micro_speech: four classes */
+    hex_line("scores", scores, 4); /* micro_speech: four classes */
 }
 
 __attribute__((noreturn)) static void semihost_exit(int code)
@@ -223,8 +228,7 @@ __attribute__((noreturn)) static void semihost_exit(int code)
     register uint32_t r0 __asm("r0") = 0x18;
     register uint32_t r1 __asm("r1") = code ? 0x20023u : 0x20026u;
     __asm volatile("bkpt 0xab" : : "r"(r0), "r"(r1) : "memory");
-    for (;;) {
-    }
+    for (;;) {}
 }
 
 int main(void)
@@ -241,8 +245,7 @@ int main(void)
     snprintf(text, sizeof text, "kernels %d cases dw %d fc %d mismatches\n", cases, bad_dw, bad_fc);
     say(text);
     const struct m4c_slot *slot = (const struct m4c_slot *)M4C_SLOT;
-    if (slot->magic == M4C_MAGIC)
-        run_clip(slot);
+    if (slot->magic == M4C_MAGIC) run_clip(slot);
     say("end\n");
     semihost_exit(bad_dw || bad_fc);
 }

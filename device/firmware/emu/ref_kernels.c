@@ -18,8 +18,8 @@ static int8_t finish(int32_t acc, const struct mdl_rq *q, int oc)
     return (int8_t)acc;
 }
 
-void mdl_conv_i8(const struct mdl_conv_geom *g, int out_c, const struct mdl_rq *q,
-                 const int8_t *in, const int8_t *w, const int32_t *bias, int8_t *out)
+void mdl_conv_i8(const struct mdl_conv_geom *g, int out_c, const struct mdl_rq *q, const int8_t *in,
+                 const int8_t *w, const int32_t *bias, int8_t *out)
 {
     for (int b = 0; b < g->batch; b++)
         for (int oy = 0; oy < g->out_h; oy++)
@@ -63,7 +63,8 @@ void mdl_dwconv_i8(const struct mdl_conv_geom *g, const struct mdl_rq *q, const 
                                 acc += (f + q->w_offset) * (x + q->in_offset);
                             }
                         if (bias) acc += bias[oc];
-                        out[((b * g->out_h + oy) * g->out_w + ox) * out_c + oc] = finish(acc, q, oc);
+                        out[((b * g->out_h + oy) * g->out_w + ox) * out_c + oc] =
+                            finish(acc, q, oc);
                     }
 }
 

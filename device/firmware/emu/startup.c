@@ -46,7 +46,7 @@ static void fault(void)
 
 static void systick(void)
 {
-    (void)REG(SYST_CSR);   /* clears COUNTFLAG: this wrap is counted here */
+    (void)REG(SYST_CSR); /* clears COUNTFLAG: this wrap is counted here */
     tick_hi++;
 }
 
@@ -54,7 +54,7 @@ void emu_clock_init(void)
 {
     REG(SYST_RVR) = EMU_TICK_PERIOD - 1;
     REG(SYST_CVR) = 0;
-    REG(SYST_CSR) = 7;   /* processor clock, interrupt, enable */
+    REG(SYST_CSR) = 7; /* processor clock, interrupt, enable */
 }
 
 /* Ticks since reset. A wrap whose interrupt has not run yet shows as
@@ -82,7 +82,10 @@ size_t emu_stack_used(void)
     return (size_t)((const char *)_estack - (const char *)p);
 }
 
-size_t emu_stack_size(void) { return (size_t)((char *)_estack - (char *)_sstack); }
+size_t emu_stack_size(void)
+{
+    return (size_t)((char *)_estack - (char *)_sstack);
+}
 
 /* newlib's malloc grows here, up to the stack's bottom: never into it */
 static char *brk = (char *)_heap_start;
@@ -95,12 +98,29 @@ void *_sbrk(ptrdiff_t inc)
     return old;
 }
 
-size_t emu_heap_used(void) { return (size_t)(brk - (char *)_heap_start); }
+size_t emu_heap_used(void)
+{
+    return (size_t)(brk - (char *)_heap_start);
+}
 
 typedef void (*vector)(void);
 __attribute__((section(".vectors"), used)) static const vector vectors[16 + 2] = {
-    (vector)(uintptr_t)_estack, emu_reset, fault, fault, fault, fault, fault,
-    0, 0, 0, 0, fault, fault, 0, fault, systick,
-    emu_uart_irq,   /* IRQ 0: UART0 RX */
-    fault,          /* IRQ 1: UART0 TX (never enabled) */
+    (vector)(uintptr_t)_estack,
+    emu_reset,
+    fault,
+    fault,
+    fault,
+    fault,
+    fault,
+    0,
+    0,
+    0,
+    0,
+    fault,
+    fault,
+    0,
+    fault,
+    systick,
+    emu_uart_irq, /* IRQ 0: UART0 RX */
+    fault,        /* IRQ 1: UART0 TX (never enabled) */
 };

@@ -20,8 +20,8 @@ static volatile uint32_t ring_w, ring_r;
 void emu_uart_init(void)
 {
     REG(0x10) = EMU_TICK_HZ / 115200u;
-    REG(0x08) = 1u | 2u | 8u;   /* TX, RX, RX interrupt */
-    NVIC_ISER0 = 1u;            /* IRQ 0: UART0 RX */
+    REG(0x08) = 1u | 2u | 8u; /* TX, RX, RX interrupt */
+    NVIC_ISER0 = 1u;          /* IRQ 0: UART0 RX */
 }
 
 /* QEMU's model of this UART does not tell its character backend when the
@@ -36,10 +36,10 @@ void emu_uart_init(void)
 
 void emu_uart_kick(void)
 {
-    TREG(0x00) = 0;       /* CTRL: stop */
-    TREG(0x08) = 0;       /* RELOAD: one shot, then idle at 0 */
-    TREG(0x04) = 8;       /* VALUE: a few ticks */
-    TREG(0x00) = 1;       /* CTRL: enable */
+    TREG(0x00) = 0; /* CTRL: stop */
+    TREG(0x08) = 0; /* RELOAD: one shot, then idle at 0 */
+    TREG(0x04) = 8; /* VALUE: a few ticks */
+    TREG(0x00) = 1; /* CTRL: enable */
 }
 
 void emu_uart_irq(void)
@@ -71,4 +71,7 @@ size_t emu_uart_read(uint8_t *p, size_t cap)
     return n;
 }
 
-int emu_uart_pending(void) { return ring_r != ring_w; }
+int emu_uart_pending(void)
+{
+    return ring_r != ring_w;
+}
