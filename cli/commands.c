@@ -66,7 +66,7 @@ const struct cli_command cli_commands[] = {
       "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
       "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
       "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] "
-      "[--gradual] "
+      "[--gradual] [--jobs N] "
       "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
       "| --plot RESULTS.jsonl",
       NULL },

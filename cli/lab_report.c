@@ -128,44 +128,54 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->m4_ms = NAN; /* no emulated board to measure it on */
 }
 
-int lab_cli_sweep(struct lab_ctx *x)
+int lab_cli_run_one(struct lab_ctx *x, int i, struct dash_lab_row *row)
 {
     char err[512];
-    for (x->current = 0; x->current < x->n_variants; x->current++) {
-        const struct mdl_lab_variant *v = &x->variants[x->current];
+    const struct mdl_lab_variant *v = &x->variants[i];
+    x->current = i;
+    struct mdl_lab_result r;
+    if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
+        if (x->tty) printf("\n");
+        if (!*x->lab.stop) fprintf(stderr, "kwscope lab: %s\n", err);
+        return 1;
+    }
+    fill_row(x, v, &r, row);
+    int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
+    mdl_lab_result_free(&r);
+    return rc;
+}
+
+int lab_cli_record(struct lab_ctx *x, int i, const struct dash_lab_row *row, double dt)
+{
+    dash_lab_csv_row(x->csv, row);
+    dash_lab_json_row(x->jsonl, row);
+    if (fflush(x->csv) || fflush(x->jsonl))
+        return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)), 1;
+    x->rows[x->n_rows++] = *row;
+    printf("%s[%d/%d] %-20s int8 %6.2f%%  float %6.2f%%  nz params %7llu  FLOPs %7llu  "
+           "flash %6llu B  %5.1f us  %.1f s\n",
+           x->tty ? "\r" : "", i + 1, x->n_variants, row->name, row->acc_int8, row->acc_float,
+           (unsigned long long)row->params_nonzero, (unsigned long long)row->flops,
+           (unsigned long long)row->flash_bytes, row->host_us, dt);
+    fflush(stdout);
+    return 0;
+}
+
+int lab_cli_sweep(struct lab_ctx *x)
+{
+    if (x->o->jobs > 1 && x->n_variants > 1) return lab_cli_sweep_jobs(x);
+    for (int i = 0; i < x->n_variants; i++) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int epochs0 = x->epochs_done;
-        struct mdl_lab_result r;
-        if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
-            if (x->tty) printf("\n");
-            if (!*x->lab.stop) fprintf(stderr, "kwscope lab: %s\n", err);
-            return 1;
-        }
-        struct dash_lab_row *row = &x->rows[x->n_rows];
-        fill_row(x, v, &r, row);
-        int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
-        mdl_lab_result_free(&r);
-        if (rc) return 1;
-        dash_lab_csv_row(x->csv, row);
-        dash_lab_json_row(x->jsonl, row);
-        if (fflush(x->csv) || fflush(x->jsonl))
-            return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)),
-                   1;
-        x->n_rows++;
+        struct dash_lab_row row;
+        if (lab_cli_run_one(x, i, &row) || lab_cli_record(x, i, &row, since(&t0))) return 1;
         double dt = since(&t0), ep = (double)(x->epochs_done - epochs0);
         if (ep > 0)
             x->epoch_s = (x->epoch_s * 0.3 + 0.7 * (dt - x->eval_s) / ep);
         else
             x->eval_s = x->evals_done ? 0.5 * (x->eval_s + dt) : dt;
         x->evals_done++;
-        printf("%s[%d/%d] %-20s int8 %6.2f%%  float %6.2f%%  nz params %7llu  FLOPs %7llu  "
-               "flash %6llu B  %5.1f us  %.1f s\n",
-               x->tty ? "\r" : "", x->current + 1, x->n_variants, row->name, row->acc_int8,
-               row->acc_float, (unsigned long long)row->params_nonzero,
-               (unsigned long long)row->flops, (unsigned long long)row->flash_bytes, row->host_us,
-               dt);
-        fflush(stdout);
     }
     return 0;
 }

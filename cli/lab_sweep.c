@@ -29,6 +29,8 @@ void lab_cli_defaults(struct lab_cli *o)
     o->color = "auto";
     o->width = 72;
     o->height = 18;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cores > 1 ? (int)(cores < 256 ? cores : 256) : 1;
     for (int m = 0; m < MDL_LAB_METHODS; m++) o->methods[m] = true;
     for (size_t b = 0; b < sizeof o->bits; b++) o->bits[b] = true;
     for (int s = 0; s <= 75; s += 25) o->sparsity[s] = true;
