@@ -8,7 +8,8 @@
 #   Arm NN (the independent oracle, tools/armnn_check.py) agrees operator by
 #   operator on the inputs kwscope fed each one (tests/train/lab_ops): conv
 #   and FC outputs within one step (TFLM's double rounding against Arm NN's
-#   single one, tests/train/armnn_rounding.py), softmax exactly; on the
+#   single one), softmax too (fixed-point against float exp; both shown on
+#   one-operator models by tests/train/armnn_rounding.py); on the
 #   whole model, the same labels but for near ties (the count of exactly
 #   equal score vectors and the largest difference are printed);
 # - the figures pass the dashboard's axis checks (tests/train/plot_check.py);
