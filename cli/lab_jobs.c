@@ -39,13 +39,9 @@ static void worker(struct lab_ctx *x, int w, int jobs, int fd)
         struct job_msg m = { .index = i };
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (lab_cli_run_one(x, i, &m.row)) {
-            m.index = -1;
-            if (write(fd, &m, sizeof m) < 0) break;
-            break;
-        }
+        if (lab_cli_run_one(x, i, &m.row)) m.index = -1; /* failed or interrupted */
         m.dt = since(&t0);
-        if (write(fd, &m, sizeof m) != (ssize_t)sizeof m) break;
+        if (write(fd, &m, sizeof m) != (ssize_t)sizeof m || m.index < 0) break;
     }
     fflush(stdout);
     _exit(0);
