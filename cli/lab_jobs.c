@@ -5,10 +5,12 @@
  * several workers never interleave). The parent writes the rows in variant
  * order, so the files are the same as with --jobs 1 but for the timings:
  * every variant's seed comes from its name, not from the ones before it.
- * Ctrl-C reaches the workers too (same process group, the same handler);
- * they stop at the next batch and the rows already received are kept. */
+ * Ctrl-C reaches the workers too (same process group, the same handler; a
+ * SIGINT sent to the parent alone is passed on); they stop at the next
+ * batch and the rows already received are kept. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +59,21 @@ static int drain(struct lab_ctx *x, struct job_msg *got, bool *have, int *next)
     return 0;
 }
 
-static int collect(struct lab_ctx *x, int fd, struct job_msg *got, bool *have)
+static int collect(struct lab_ctx *x, int fd, struct job_msg *got, bool *have, const pid_t *pids,
+                   int n_pids)
 {
     int next = 0, rc = 0;
+    bool told = false;
     struct job_msg m;
     for (;;) {
+        /* A SIGINT sent to this process alone: pass it on, once (the poll
+         * wakes up for it, or within a quarter second). */
+        if (*x->lab.stop && !told) {
+            for (int w = 0; w < n_pids; w++) kill(pids[w], SIGINT);
+            told = true;
+        }
+        struct pollfd pf = { .fd = fd, .events = POLLIN };
+        if (poll(&pf, 1, 250) <= 0) continue;
         ssize_t n = read(fd, &m, sizeof m);
         if (n < 0 && errno == EINTR) continue;
         if (n != (ssize_t)sizeof m) break; /* every worker is done */
@@ -105,7 +117,7 @@ int lab_cli_sweep_jobs(struct lab_ctx *x)
         pids[started++] = pid;
     }
     close(p[1]);
-    int rc = started ? collect(x, p[0], got, have) : 1;
+    int rc = started ? collect(x, p[0], got, have, pids, started) : 1;
     close(p[0]);
     for (int w = 0; w < started; w++)
         while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR) {}
