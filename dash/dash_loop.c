@@ -181,8 +181,10 @@ static void read_keys(struct dash_loop *L)
             MEVENT ev;
             if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
                 L->dirty |= dash_click(&L->d, ev.x, ev.y);
+            L->d.redraw_all = true;
             continue;
         }
+        L->d.redraw_all = true;
         if (ch == KEY_RESIZE) resize(L);
         L->dirty |= dash_key(&L->d, map_key(ch), &want);
         if (want) handle_play(L, want);
@@ -338,6 +340,8 @@ int dash_loop_run(struct dash_loop *L)
         fprintf(stderr, "kwscope: cannot initialise the terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");
     tui_canvas_free(L->canvas);
+    tui_canvas_free(L->d.held);
+    L->d.held = NULL;
     free(L->term);
     L->canvas = NULL;
     L->term = NULL;
