@@ -19,32 +19,38 @@ struct batch {
     struct cli_clip_job *jobs;
 };
 
-static int worker_init(struct cli_cls_ctx *c, struct cli_cls_worker *w, char *err, size_t len)
+static struct cli_cls_worker *worker_new(struct cli_cls_ctx *c, char *err, size_t len)
 {
     struct dsp_micro_config mc = dsp_micro_config_default();
-    if (mdl_kws_init(&w->k, c->model, err, len) != KWS_OK) return -1;
-    if (dsp_micro_init(&w->fe, &mc, err, len) != KWS_OK) {
-        mdl_kws_free(&w->k);
-        return -1;
-    }
-    w->feat = malloc((size_t)w->k.frames * KWS_FEATURE_CHANNELS * sizeof *w->feat);
-    if (!w->feat) {
-        mdl_kws_free(&w->k);
+    struct cli_cls_worker *w = malloc(sizeof *w);
+    if (!w) {
         snprintf(err, len, "out of memory");
-        return -1;
+        return NULL;
     }
-    w->ready = true;
-    return 0;
+    w->feat = NULL;
+    if (mdl_kws_init(&w->k, c->model, err, len) != KWS_OK) {
+        free(w);
+        return NULL;
+    }
+    if (dsp_micro_init(&w->fe, &mc, err, len) != KWS_OK ||
+        !(w->feat = malloc((size_t)w->k.frames * KWS_FEATURE_CHANNELS * sizeof *w->feat))) {
+        if (!w->feat) snprintf(err, len, "out of memory");
+        mdl_kws_free(&w->k);
+        free(w);
+        return NULL;
+    }
+    return w;
 }
 
 void cli_cls_workers_free(struct cli_cls_ctx *c)
 {
     for (int i = 0; i < CLI_MAX_JOBS; i++) {
-        struct cli_cls_worker *w = &c->worker[i];
-        if (!w->ready) continue;
+        struct cli_cls_worker *w = c->worker[i];
+        if (!w) continue;
         mdl_kws_free(&w->k);
         free(w->feat);
-        w->ready = false;
+        free(w);
+        c->worker[i] = NULL;
     }
 }
 
@@ -63,7 +69,7 @@ static void fail(struct cli_clip_job *j, const char *what, const char *err)
 static void work(int wi, size_t i, void *user)
 {
     struct batch *b = user;
-    struct cli_cls_worker *w = &b->c->worker[wi];
+    struct cli_cls_worker *w = b->c->worker[wi];
     struct cli_clip_job *j = &b->jobs[i];
     char err[256];
     struct cap_clip clip = { 0 };
@@ -118,7 +124,7 @@ int cli_cls_batch(struct cli_cls_ctx *c, struct cli_clip_job *jobs, size_t n)
     if (threads > CLI_MAX_JOBS) threads = CLI_MAX_JOBS;
     if ((size_t)threads > n) threads = (int)n;
     for (int t = 0; t < threads; t++)
-        if (!c->worker[t].ready && worker_init(c, &c->worker[t], err, sizeof err)) {
+        if (!c->worker[t] && !(c->worker[t] = worker_new(c, err, sizeof err))) {
             if (t == 0) {
                 fprintf(stderr, "kwscope classify: %s\n", err);
                 return 1;

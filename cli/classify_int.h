@@ -31,7 +31,6 @@ struct cli_cls_worker {
     struct mdl_kws k;
     struct dsp_micro_state fe;
     uint16_t *feat; /* k.frames x KWS_FEATURE_CHANNELS */
-    bool ready;
 };
 
 #define CLI_MAX_JOBS 64
@@ -50,7 +49,7 @@ struct cli_cls_ctx {
     struct mdl_stream_eval ev; /* every labelled stream so far */
     struct cli_streams set;    /* their tracks, for --sweep */
     struct cli_plot_opts plot;
-    struct cli_cls_worker worker[CLI_MAX_JOBS];
+    struct cli_cls_worker *worker[CLI_MAX_JOBS]; /* made on first use */
 };
 
 /* cmd_classify.c */

@@ -242,7 +242,7 @@ static int parse_args(struct cli_cls_ctx *c, int argc, char **argv, const char *
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
-        int32_t jobs;
+        int32_t jobs = 0;
         if (!strcmp(a, "--") && v) { /* the end of options: FILE may start with '-' */
             return i + 1;
         } else if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
