@@ -29,7 +29,9 @@ static int layout(char *buf, int neg, unsigned long m, int e)
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
-    char dig[10]; /* two digits at a time: four pairs, then the first digit */
+    /* two digits at a time: four pairs, then the first digit; zero padded
+     * so that fixed-size copies (inlined, no memcpy call) may read past */
+    char dig[20] = { 0 };
     unsigned v = (unsigned)m;
     for (int i = 8; i > 0; i -= 2, v /= 100) memcpy(dig + i - 1, pairs + 2 * (v % 100), 2);
     dig[0] = (char)('0' + v);
@@ -45,17 +47,17 @@ static int layout(char *buf, int neg, unsigned long m, int e)
             p += nd - 1;
         }
         p += sprintf(p, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
-    } else if (e < 0) {
-        *p++ = '0';
-        *p++ = '.';
-        for (int i = -1; i > e; i--) *p++ = '0';
-        memcpy(p, dig, (size_t)nd);
+    } else if (e < 0) { /* 0.000ddd: at most 2 + 3 + 9 chars */
+        memcpy(p, "0.000", 5);
+        p += 1 - e;
+        memcpy(p, dig, 9);
         p += nd;
-    } else {
-        for (int i = 0; i <= e; i++) *p++ = i < nd ? dig[i] : '0';
+    } else { /* the integer digits are dig[0..e] (zeros past nd), then .ddd */
+        memcpy(p, dig, 9);
+        p += e + 1;
         if (nd > e + 1) {
             *p++ = '.';
-            memcpy(p, dig + e + 1, (size_t)(nd - e - 1));
+            memcpy(p, dig + e + 1, 9);
             p += nd - e - 1;
         }
     }
