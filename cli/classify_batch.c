@@ -7,12 +7,27 @@
  * prints exactly what --jobs 1 prints. A file longer than one window is
  * left to the calling thread (cli_cls_long: score track, detections,
  * evaluation, which keep state across files). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/capture.h"
 #include "classify_int.h"
+
+/* libsndfile reports why an open failed through process-wide state
+ * (sf_strerror(NULL)), so two loads at once can swap or lose each other's
+ * error text. Loads take turns; the frontend and the model, nearly all of
+ * a clip's work, run in parallel. */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+enum kws_status cli_cls_load(const char *path, struct cap_clip *clip, char *err, size_t len)
+{
+    pthread_mutex_lock(&load_lock);
+    enum kws_status st = cap_clip_load(path, clip, err, len);
+    pthread_mutex_unlock(&load_lock);
+    return st;
+}
 
 struct batch {
     struct cli_cls_ctx *c;
@@ -73,7 +88,7 @@ static void work(int wi, size_t i, void *user)
     struct cli_clip_job *j = &b->jobs[i];
     char err[256];
     struct cap_clip clip = { 0 };
-    if (cap_clip_load(j->path, &clip, err, sizeof err) != KWS_OK) {
+    if (cli_cls_load(j->path, &clip, err, sizeof err) != KWS_OK) {
         fail(j, NULL, err);
         return;
     }

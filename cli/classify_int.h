@@ -65,6 +65,9 @@ int cli_cls_long(struct cli_cls_ctx *c, const char *path, int *label);
  * clip failed. */
 int cli_cls_batch(struct cli_cls_ctx *c, struct cli_clip_job *jobs, size_t n);
 void cli_cls_workers_free(struct cli_cls_ctx *c);
+/* cap_clip_load, one at a time across the batch's threads. */
+struct cap_clip;
+enum kws_status cli_cls_load(const char *path, struct cap_clip *clip, char *err, size_t len);
 
 /* classify_dir.c: a folder in the Speech Commands layout, or flat. */
 int cli_cls_dir(struct cli_cls_ctx *c, const char *dir);
