@@ -204,11 +204,16 @@ int main(void)
             dev_board_send_log(&board, text);
         }
         if (k == DEV_AUDIO_MAX_SAMPLES || emu_uart_pending()) continue;
-        /* sleep until the UART or the next tick; interrupts stay masked
-         * between the check and WFI so no byte slips by unnoticed */
-        if (n) emu_uart_kick();
+        /* Sleep until the UART or the next tick. The sleep is also what
+         * brings the host's next byte: QEMU's UART model holds one byte and
+         * does not tell QEMU's main loop when the guest has read it, and
+         * under -icount only an idle vCPU wakes that loop (which then polls
+         * the pty again). A loop that spun here would get the next byte
+         * only when something unrelated woke QEMU's main loop. Interrupts
+         * stay masked between the check and WFI (a pending one still ends
+         * WFI) so no byte slips by unnoticed. */
         __asm volatile("cpsid i" ::: "memory");
-        if (!emu_uart_pending() && 0) __asm volatile("wfi");
+        if (!emu_uart_pending()) __asm volatile("wfi");
         __asm volatile("cpsie i" ::: "memory");
     }
 }
