@@ -167,6 +167,8 @@ static void print_m4(const char *path, const struct dev_emu_bench *b, int ref,
            "static RAM %u B\n",
            (unsigned)b->info.stack_used, (unsigned)b->info.stack_bytes, (unsigned)b->info.heap_used,
            (unsigned)b->info.arena_bytes, (unsigned)b->image_flash, (unsigned)b->image_ram);
+    printf("emulator: ready in %.2f s; the second pushed and its first result in %.2f s\n",
+           b->ready_s, b->push_s);
 }
 
 /* The emulated board's figures beside the host's (200 runs). 0, or 1. */
