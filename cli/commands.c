@@ -16,7 +16,7 @@
 const struct cli_command cli_commands[] = {
     { "", NULL, dash_main,
       "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
-      "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
+      "[--labels a,b,..] [--board auto|none|sim|emu|PORT] [--dialect " DIALECTS "] "
       "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]",
       NULL },
     { "plot", NULL, cli_cmd_plot,
