@@ -608,6 +608,8 @@ struct dev_emu_config {
     long live_ms;           /* live detection stride with a mic (0: 250 ms) */
     const int16_t *mic;     /* clip its microphone plays in a loop (NULL: silence) */
     size_t mic_n;
+    int mic_preload;      /* instead: mic's first second is the pushed second (a bench's
+                        CLASSIFY requests run on it without a push); mic silent */
     const char *log_path; /* QEMU's stderr (NULL: discarded) */
 };
 /* QEMU's model of the board's UART takes host bytes one at a time, each
@@ -664,7 +666,7 @@ struct dev_emu_bench {
     uint8_t n_scores;
     struct dev_info info;            /* after the runs: has_mem, stack_used, heap_used */
     uint32_t image_flash, image_ram; /* the ELF's flash and static RAM */
-    double ready_s, push_s;          /* start-up to ready; push of the second + first RESULT */
+    double ready_s, runs_s;          /* start-up to ready; the runs */
     char elf[4096];
 };
 enum kws_status dev_emu_bench(const struct dev_emu_bench_config *c, struct dev_emu_bench *out,

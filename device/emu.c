@@ -95,6 +95,7 @@ static int mic_blob(const struct dev_emu_config *c)
     size_t n = c->mic_n < MIC_MAX ? c->mic_n : MIC_MAX;
     put32(h, 0x4D53574Cu);
     put32(h + 4, (uint32_t)n);
+    put32(h + 8, c->mic_preload ? 1u : 0u); /* emu_main.c's EMU_MIC_PRELOAD */
     uint8_t *le = malloc(n * 2);
     if (!le) return -1;
     for (size_t i = 0; i < n; i++) {
