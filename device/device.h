@@ -647,9 +647,11 @@ enum kws_status dev_emu_image_size(const char *elf, uint32_t *flash, uint32_t *r
  * board's INFO after the runs (stack high-water mark, heap) and the image's
  * size. Blocking; stop (may be NULL) ends it early. */
 struct dev_emu_bench_config {
-    const char *model_path; /* NULL: the image's own model */
-    int reference;          /* the reference-loop image */
-    const int16_t *audio;   /* one second, DEV_BOARD_CLIP samples */
+    const char *model_path; /* NULL: model below, else the image's own model */
+    const uint8_t *model;   /* .tflite bytes when model_path is NULL (NULL: none) */
+    size_t model_n;
+    int reference;        /* the reference-loop image */
+    const int16_t *audio; /* one second, DEV_BOARD_CLIP samples */
     size_t n;
     int runs;
     volatile int *stop;

@@ -129,6 +129,10 @@ enum kws_status dev_emu_bench(const struct dev_emu_bench_config *c, struct dev_e
         ec.model = m.bytes;
         ec.model_n = m.n_bytes;
         ec.model_name = base ? base + 1 : c->model_path;
+    } else if (c->model) {
+        ec.model = c->model;
+        ec.model_n = c->model_n;
+        ec.model_name = "bench.tflite";
     }
     ec.reference = c->reference;
     ec.mic = c->audio;
