@@ -184,6 +184,7 @@ static int bench_m4(const char *path, struct mdl_kws *k, const int16_t *audio, i
     struct stats host[3];
     for (int j = 0; j < 3; j++) host[j] = summarise(t + (size_t)j * 200, 200);
     free(t);
+    cli_log_quiet();
     struct dev_emu_bench_config c = { 0 };
     c.model_path = path; /* the host's model, loaded into the board's flash slot */
     c.reference = ref;

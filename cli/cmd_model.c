@@ -172,6 +172,7 @@ static int m4_measure(const char *model_path, struct dev_emu_bench *b)
         r = r * 1664525u + 1013904223u;
         audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
     }
+    cli_log_quiet();
     struct dev_emu_bench_config c = { 0 };
     c.model_path = model_path;
     c.audio = audio;

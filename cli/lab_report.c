@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "device/device.h"
 #include "lab_cli.h"
 
@@ -83,6 +84,7 @@ static double m4_inference_ms(const uint8_t *model, size_t n)
         r = r * 1664525u + 1013904223u;
         audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
     }
+    cli_log_quiet();
     struct dev_emu_bench_config c = { 0 };
     c.model = model;
     c.model_n = n;
