@@ -63,6 +63,9 @@ int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct m
 /* Writes s to stdout as a JSON string literal (quotes, backslashes and
  * control characters escaped). */
 void cli_json_str(const char *s);
+/* Library log lines: only warnings and errors, to stderr (the session's
+ * state chatter is for the dashboard). */
+void cli_log_quiet(void);
 /* Monotonic time in microseconds (for durations only). */
 double cli_now_us(void);
 /* A whole decimal integer in lo..hi: 1 and *out set, else 0. */

@@ -16,7 +16,7 @@
 const struct cli_command cli_commands[] = {
     { "", NULL, dash_main,
       "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
-      "[--labels a,b,..] [--board auto|none|sim|PORT] [--dialect " DIALECTS "] "
+      "[--labels a,b,..] [--board auto|none|sim|emu|PORT] [--dialect " DIALECTS "] "
       "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]",
       NULL },
     { "plot", NULL, cli_cmd_plot,
@@ -41,9 +41,10 @@ const struct cli_command cli_commands[] = {
       "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
       "[--force] [--json] STREAM.wav|DIR...",
       NULL },
-    { "model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]",
+    { "model", "info", cli_cmd_model,
+      "[--json] [--convention default|seed] [--target host|m4] [--model M] [M]", NULL },
+    { "bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N] [--target host|m4] [--ref]",
       NULL },
-    { "bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL },
     { "board", "list", cli_cmd_board, "[--json]", NULL },
     { "board", "info", cli_cmd_board, "[--port P] [--dialect " DIALECTS "] [--json]", NULL },
     { "board", "push", cli_cmd_board, "[--port P] [--dialect D] [--json] FILE", NULL },

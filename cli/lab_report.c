@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "device/device.h"
 #include "lab_cli.h"
 
 static double since(const struct timespec *t0)
@@ -93,6 +95,34 @@ static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_
     return rc || write_file(x, fn, r->scores, n * nc, NULL);
 }
 
+/* The variant's inference on the emulated Cortex-M4F (dev_emu_bench, about
+ * a second): the M4 estimate in ms, or NAN where the emulated board cannot
+ * run (no qemu-system-arm or no cross-built image: said once). */
+static double m4_inference_ms(const uint8_t *model, size_t n)
+{
+    static int unavailable;
+    static int16_t audio[KWS_CLIP_SAMPLES];
+    if (unavailable || !model) return NAN;
+    uint32_t r = 11;
+    for (int i = 0; i < KWS_CLIP_SAMPLES; i++) {
+        r = r * 1664525u + 1013904223u;
+        audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
+    }
+    cli_log_quiet();
+    struct dev_emu_bench_config c = { 0 };
+    c.model = model;
+    c.model_n = n;
+    c.audio = audio;
+    c.n = KWS_CLIP_SAMPLES;
+    c.runs = 1;
+    static struct dev_emu_bench b;
+    char err[512];
+    if (dev_emu_bench(&c, &b, err, sizeof err) == KWS_OK) return b.stage[1].avg_ms;
+    fprintf(stderr, "kwscope lab: no M4 estimates (%s)\n", err);
+    unavailable = 1;
+    return NAN;
+}
+
 static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
                      const struct mdl_lab_result *r, struct dash_lab_row *row)
 {
@@ -125,7 +155,8 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->packed_weight_bytes = r->packed_weight_bytes;
     row->arena_bytes = r->arena_bytes;
     row->host_us = r->host_us;
-    row->m4_ms = NAN; /* no emulated board to measure it on */
+    /* exported variants only: the emulated board costs about a second each */
+    row->m4_ms = x->o->export_dir ? m4_inference_ms(r->model, r->flash_bytes) : NAN;
 }
 
 int lab_cli_run_one(struct lab_ctx *x, int i, struct dash_lab_row *row)

@@ -71,6 +71,7 @@ struct dash_board {
     struct dev_session *sess;
     struct dev_sim *sim;       /* in-process virtual board (vsim.sim), or NULL */
     struct dev_sim_setup vsim; /* its model, pipeline and looped mic */
+    struct dev_emu *emu;       /* the emulated board (--board emu), or NULL */
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
     struct dev_result last; /* newest result with scores */
