@@ -34,13 +34,30 @@ MICRO_INLINE void stw(void *p, uint32_t v)
     memcpy(p, &v, sizeof v);
 }
 
+/* PKHTB / PKHBT (ACLE has no intrinsic for them): the top half of a with
+ * the top half of b moved down (arithmetic shift), and the bottom half of a
+ * with the bottom half of b moved up. */
+MICRO_INLINE uint32_t pkhtb16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
+MICRO_INLINE uint32_t pkhbt1(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm("pkhbt %0, %1, %2, lsl #1" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
 /* Both halves of v times k2 (= 2 x kissfft's 32767 / d), rounded:
  * (a k2 + 2^15) >> 16 per half, micro_fft.c's qmul. */
 MICRO_INLINE uint32_t qdiv(uint32_t v, int32_t k2)
 {
     int32_t lo = __smlabb((int32_t)v, k2, 0x8000);
     int32_t hi = __smlatb((int32_t)v, k2, 0x8000);
-    return ((uint32_t)hi & 0xFFFF0000u) | ((uint32_t)lo >> 16);
+    return pkhtb16((uint32_t)hi, (uint32_t)lo);
 }
 
 /* a w, each part (sum + 2^14) >> 15 wrapped to int16 (kissfft C_MUL). */
@@ -48,7 +65,7 @@ MICRO_INLINE uint32_t cmul(uint32_t a, uint32_t w)
 {
     int32_t r = __smlsd((int16x2_t)a, (int16x2_t)w, 16384);
     int32_t i = __smladx((int16x2_t)a, (int16x2_t)w, 16384);
-    return (((uint32_t)r >> 15) & 0xFFFFu) | (((uint32_t)i << 1) & 0xFFFF0000u);
+    return pkhbt1((uint32_t)(r >> 15), (uint32_t)i);
 }
 
 /* kf_bfly4 (forward) on four complex words, after the divide by 4 and the
@@ -72,12 +89,14 @@ MICRO_INLINE uint32_t shl2(uint32_t v, int sh)
     return ((v << sh) & 0xFFFFu) | ((v & 0xFFFF0000u) << sh);
 }
 
-/* digits base-4 digits of g, reversed */
-MICRO_INLINE int rev4(int g, int digits)
+/* digits base-4 digits of g, reversed (1 <= digits <= 15): the bits
+ * reversed by RBIT, then each digit's two bits swapped back. */
+MICRO_INLINE int rev4(uint32_t g, int digits)
 {
-    int r = 0;
-    for (int d = 0; d < digits; d++, g >>= 2) r = (r << 2) | (g & 3);
-    return r;
+    uint32_t r;
+    __asm("rbit %0, %1" : "=r"(r) : "r"(g));
+    r >>= 32 - 2 * digits;
+    return (int)(((r & 0x55555555u) << 1) | ((r >> 1) & 0x55555555u));
 }
 
 /* The leaves and the first stage (m = 1, twiddles all w^0, whose product is
@@ -88,7 +107,7 @@ static void first_stage(const int16_t *in, uint32_t *z, int n, int digits, int s
     const uint32_t *x = (const uint32_t *)(const void *)in;
     int quarter = n / 4;
     for (int g = 0; g < quarter; g++) {
-        const uint32_t *p = x + rev4(g, digits);
+        const uint32_t *p = x + rev4((uint32_t)g, digits);
         uint32_t a0 = qdiv(shl2(ldw(p), sh), 16382);
         uint32_t a1 = qdiv(shl2(ldw(p + quarter), sh), 16382);
         uint32_t a2 = qdiv(shl2(ldw(p + 2 * quarter), sh), 16382);
