@@ -112,6 +112,15 @@ static int w_features(void *u, const int16_t *clip, size_t n, int8_t *feat)
     return r;
 }
 
+static int w_stream(void *u, const int16_t *x, size_t n, int restart)
+{
+    (void)u;
+    uint64_t t = virtual_ns();
+    int r = stages.stream(stages.user, x, n, restart);
+    charge(virtual_ns() - t, M4_CPI_MILLI_PRE);
+    return r;
+}
+
 static int w_infer(void *u, const int8_t *feat, int8_t *scores)
 {
     (void)u;
@@ -150,7 +159,7 @@ static void setup(void)
         dev_pipeline_describe(&pipe, &model, name, labels, &info, init_err, sizeof init_err) ==
             KWS_OK) {
         stages = dev_pipeline_stages(&pipe);
-        wrapped = (struct dev_board_pipeline){ NULL, w_features, w_infer, w_post };
+        wrapped = (struct dev_board_pipeline){ NULL, w_features, w_infer, w_post, w_stream };
         init_err[0] = 0;
     }
     dev_board_init(&board, &info, &wrapped, serial_write, board_micros, NULL);
