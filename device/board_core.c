@@ -197,6 +197,9 @@ static void do_classify(struct dev_board *b)
         send_error(b, DEV_ERR_NO_MODEL, "no model on this board (features only)");
         return;
     }
+    /* a detection on pushed audio says what the detector heard, as a live
+     * one does; otherwise the label is the top score */
+    if (r.detected) r.label = b->detect_label;
     size_t n = dev_result_encode(&r, b->pl, sizeof b->pl);
     send(b, DEV_MSG_RESULT, b->pl, n);
 }
