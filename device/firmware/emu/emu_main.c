@@ -25,6 +25,7 @@
 #include "device/device.h"
 #include "emu.h"
 #include "m4_cost.h"
+#include "model_detect.h" /* the baked model's detector settings (build.sh) */
 
 extern const unsigned char g_model[];
 extern const unsigned int g_model_len;
@@ -151,11 +152,18 @@ static void setup(void)
     memset(&info, 0, sizeof info);
     strncpy(info.firmware, "kwscope-emu 0.2.0 (M4 est.)", sizeof info.firmware - 1);
     info.sample_rate = 16000;
+    /* the detector calibrated for the baked model; a model loaded into the
+     * slot has no settings there: micro_speech's defaults */
+    struct mdl_detect_config dc = mdl_detect_config_default();
+    dc.threshold = KWS_DETECT_THRESHOLD;
+    dc.window_ms = KWS_DETECT_WINDOW_MS;
+    dc.suppression_ms = KWS_DETECT_SUPPRESSION_MS;
+    dc.min_count = KWS_DETECT_MIN_COUNT;
     struct dev_board_pipeline wrapped;
     memset(&wrapped, 0, sizeof wrapped); /* no stages: CLASSIFY answers "no model" */
     if (mdl_model_load_mem(bytes, len, &model, init_err, sizeof init_err) == KWS_OK &&
-        dev_pipeline_init(&pipe, &model, NULL, arena, sizeof arena, init_err, sizeof init_err) ==
-            KWS_OK &&
+        dev_pipeline_init(&pipe, &model, loaded ? NULL : &dc, arena, sizeof arena, init_err,
+                          sizeof init_err) == KWS_OK &&
         dev_pipeline_describe(&pipe, &model, name, labels, &info, init_err, sizeof init_err) ==
             KWS_OK) {
         stages = dev_pipeline_stages(&pipe);
