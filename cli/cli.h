@@ -96,13 +96,6 @@ int cli_cmd_calibrate(int argc, char **argv); /* kwscope calibrate ... (models) 
 #include "models/models.h"
 #include "tui/tui.h"
 
-/* classify DIR (classify_dir.c): classify(user, path, quiet, &label) runs
- * one clip (label -1 for a file longer than one window; non-zero return: an
- * error already reported). labels: n_classes names in model order. */
-typedef int (*cli_classify_fn)(void *user, const char *path, bool quiet, int *label);
-int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, bool json,
-                     cli_classify_fn classify, void *user);
-
 /* Streaming evaluation shared by classify and calibrate (stream_eval.c). */
 /* A labelled stream: its score track (rows x n_classes int8, stamps) and,
  * for one window/min-count setting, each row's top class and its score. */

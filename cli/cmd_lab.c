@@ -2,13 +2,16 @@
  * (or takes train's model_float.bin), then sweeps quantisation (PTQ and QAT
  * at 2..8 bits) and pruning (unstructured and structured, with and without
  * fine-tuning), one row per variant into OUT/results.csv and
- * OUT/results.jsonl as each finishes, and draws the course's figures on the
+ * OUT/results.jsonl, and draws the course's figures on the
  * terminal and into OUT/plots.txt.
  *
- * Rows are flushed one by one, so Ctrl-C (which stops at the next batch)
- * keeps every finished row; nothing in OUT or the export folder is
+ * Rows are flushed one by one into temporary files that take their names
+ * when the sweep ends, fails or is interrupted (Ctrl-C stops at the next
+ * batch), so every finished row is kept; every output goes through
+ * capture's output policy, nothing in OUT or the export folder is
  * overwritten without --force. With the same --seed two runs write the same
- * rows but for host_us. */
+ * rows but for host_us, whatever --jobs (worker processes, default one per
+ * core: lab_jobs.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -115,6 +118,7 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         { "width", required_argument, 0, 'W' },
         { "height", required_argument, 0, 'H' },
         { "plot", required_argument, 0, 'P' },
+        { "jobs", required_argument, 0, 'j' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -130,6 +134,10 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         case 's':
             rc = num_opt("--seed", optarg, 0, 2147483647L, &v);
             o->seed = (uint64_t)v;
+            break;
+        case 'j':
+            rc = num_opt("--jobs", optarg, 1, 256, &v);
+            o->jobs = (int)v;
             break;
         case 'e':
             rc = num_opt("--epochs", optarg, 1, 100000, &v);

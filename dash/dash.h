@@ -229,6 +229,12 @@ struct dash {
     int want_board;               /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
     struct dash_collect *collect; /* NULL: not collecting */
     struct dash_lab *lab;         /* NULL: no lab results (--lab, lab.h) */
+    /* Live, the heatmaps are drawn every other frame and the meters and the
+     * waveform every frame: a held heatmap keeps the cells of the frame
+     * before, so the terminal gets nothing for it. */
+    struct tui_canvas *held; /* the last frame drawn, or NULL */
+    unsigned frame_no;
+    bool redraw_all; /* a key, click or resize: draw every view this frame */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
