@@ -3,6 +3,7 @@
  * path (and the link's, first, when --link is given) before anything else,
  * so a script can read where to connect. */
 #include <stdio.h>
+#include <string.h>
 
 #include "board_priv.h"
 #include "capture/capture.h"
@@ -17,7 +18,8 @@ static void sim_led(void *user, const char *label, int score, const struct dev_r
     fflush(stdout);
 }
 
-static void banner(const struct board_opts *o, const struct dev_sim_setup *v)
+static void banner(const struct board_opts *o, const struct dev_sim_setup *v,
+                   const struct mdl_detect_config *dc, const char *sidecar)
 {
     const struct dev_info *i = &v->cfg.info;
     const char *path = dev_sim_path(v->sim);
@@ -33,6 +35,9 @@ static void banner(const struct board_opts *o, const struct dev_sim_setup *v)
         printf(", live detection every %ld ms\n", v->live_ms);
     else
         printf(", no live detection\n");
+    printf("detector: threshold %d, window %d ms, suppression %d ms, min count %d (%s)\n",
+           (int)dc->threshold, (int)dc->window_ms, (int)dc->suppression_ms, (int)dc->min_count,
+           sidecar);
     fflush(stdout);
 }
 
@@ -47,9 +52,10 @@ int board_sim(const struct board_opts *o)
     }
     /* The model's calibrated detector settings (kwscope calibrate); flags win. */
     struct mdl_detect_config dc = o->dc;
-    char path[4096];
+    char path[4096], side[4096] = "micro_speech's defaults";
+    bool found = false;
     if (mdl_model_find(o->model, KWSCOPE_DATADIR, path, sizeof path, err, sizeof err) == KWS_OK &&
-        mdl_detect_config_load(path, &dc, o->dc_set, NULL, err, sizeof err) != KWS_OK) {
+        mdl_detect_config_load(path, &dc, o->dc_set, &found, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope board sim: %s\n", err);
         cap_clip_free(&clip);
         return 1;
@@ -75,7 +81,9 @@ int board_sim(const struct board_opts *o)
                 bad_labels ? " (use --labels a,b,..)" : "");
         return bad_labels ? 2 : 1;
     }
-    banner(o, &v);
+    if (found) mdl_detect_sidecar_path(v.model_path, side, sizeof side);
+    if (o->dc_set) snprintf(side + strlen(side), sizeof side - strlen(side), ", flags win");
+    banner(o, &v, &dc, side);
     int rc = dev_sim_run(v.sim, &board_stop) == KWS_OK ? 0 : 1;
     dev_sim_teardown(&v);
     return rc;

@@ -57,6 +57,12 @@ void dev_board_init(struct dev_board *b, const struct dev_info *info,
     b->io = io;
 }
 
+void dev_board_restart(struct dev_board *b)
+{
+    b->ring_fill = b->unfed = 0;
+    b->streaming = 0;
+}
+
 static void ring_add(struct dev_board *b, const int16_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -64,6 +70,16 @@ static void ring_add(struct dev_board *b, const int16_t *s, size_t n)
         b->ring_head = (b->ring_head + 1) % DEV_BOARD_CLIP;
     }
     b->ring_fill = b->ring_fill + n > DEV_BOARD_CLIP ? DEV_BOARD_CLIP : b->ring_fill + n;
+    b->unfed = b->unfed + n > DEV_BOARD_CLIP ? DEV_BOARD_CLIP : b->unfed + n;
+}
+
+/* Audio from src: a push is never mixed with the mic (nor the mic with a
+ * push): a change of source starts a new stream. */
+static void source_add(struct dev_board *b, uint8_t src, const int16_t *s, size_t n)
+{
+    if (b->source != src) dev_board_restart(b);
+    b->source = src;
+    ring_add(b, s, n);
 }
 
 void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n)
@@ -71,23 +87,70 @@ void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n)
     ring_add(b, s, n);
 }
 
-/* The last second, oldest first, zero-padded at the front when short. */
-static void ring_clip(const struct dev_board *b, int16_t *out)
+/* The newest n samples of the ring, oldest first, in at most two runs. */
+static void ring_stream(struct dev_board *b, size_t n, int restart)
+{
+    size_t start = (b->ring_head + DEV_BOARD_CLIP - n) % DEV_BOARD_CLIP;
+    size_t n1 = DEV_BOARD_CLIP - start < n ? DEV_BOARD_CLIP - start : n;
+    b->pipe.stream(b->pipe.user, b->ring + start, n1, restart);
+    if (n > n1) b->pipe.stream(b->pipe.user, b->ring, n - n1, 0);
+}
+
+/* Brings the pipeline's window up to the newest audio (see device.h for
+ * when a new stream begins). */
+static void stream_update(struct dev_board *b)
+{
+    if (!b->streaming || b->unfed >= DEV_BOARD_CLIP) {
+        static const int16_t zeros[KWS_STRIDE_SAMPLES];
+        size_t pad = DEV_BOARD_CLIP - b->ring_fill;
+        b->pipe.stream(b->pipe.user, NULL, 0, 1);
+        for (size_t k; pad; pad -= k) {
+            k = pad < KWS_STRIDE_SAMPLES ? pad : KWS_STRIDE_SAMPLES;
+            b->pipe.stream(b->pipe.user, zeros, k, 0);
+        }
+        ring_stream(b, b->ring_fill, 0);
+    } else if (b->unfed) {
+        ring_stream(b, b->unfed, 0);
+    }
+    b->unfed = 0;
+    b->streaming = 1;
+}
+
+/* Without a stream stage: the last second in place, oldest first at the
+ * front of the ring, zero-padded at the front when short (a rotation by
+ * three reversals, so no second buffer). */
+static void reverse(int16_t *x, size_t i, size_t j)
+{
+    for (; i + 1 < j; i++, j--) {
+        int16_t t = x[i];
+        x[i] = x[j - 1];
+        x[j - 1] = t;
+    }
+}
+
+static const int16_t *ring_linear(struct dev_board *b)
 {
     size_t pad = DEV_BOARD_CLIP - b->ring_fill;
-    memset(out, 0, pad * sizeof *out);
     size_t start = (b->ring_head + DEV_BOARD_CLIP - b->ring_fill) % DEV_BOARD_CLIP;
-    for (size_t i = 0; i < b->ring_fill; i++) out[pad + i] = b->ring[(start + i) % DEV_BOARD_CLIP];
+    size_t r = (pad + DEV_BOARD_CLIP - start) % DEV_BOARD_CLIP; /* rotate right by r */
+    reverse(b->ring, 0, DEV_BOARD_CLIP);
+    reverse(b->ring, 0, r);
+    reverse(b->ring, r, DEV_BOARD_CLIP);
+    memset(b->ring, 0, pad * sizeof b->ring[0]);
+    b->ring_head = 0;
+    return b->ring;
 }
 
 int dev_board_classify(struct dev_board *b, struct dev_result *r)
 {
     memset(r, 0, sizeof *r);
     if (!b->pipe.features || !b->pipe.infer) return -1;
-    ring_clip(b, b->clip);
+    const int16_t *clip = b->pipe.stream ? NULL : ring_linear(b);
     uint32_t i0 = b->instret ? b->instret(b->io) : 0;
     uint32_t t0 = b->micros(b->io);
-    if (b->pipe.features(b->pipe.user, b->clip, DEV_BOARD_CLIP, b->feat.data) < 0) return -1;
+    if (b->pipe.stream) stream_update(b);
+    if (b->pipe.features(b->pipe.user, clip, clip ? DEV_BOARD_CLIP : 0, b->feat.data) < 0)
+        return -1;
     b->feat.rows = DEV_FEAT_ROWS;
     b->feat.cols = DEV_FEAT_COLS;
     b->have_feat = 1;
@@ -134,6 +197,9 @@ static void do_classify(struct dev_board *b)
         send_error(b, DEV_ERR_NO_MODEL, "no model on this board (features only)");
         return;
     }
+    /* a detection on pushed audio says what the detector heard, as a live
+     * one does; otherwise the label is the top score */
+    if (r.detected) r.label = b->detect_label;
     size_t n = dev_result_encode(&r, b->pl, sizeof b->pl);
     send(b, DEV_MSG_RESULT, b->pl, n);
 }
@@ -185,7 +251,7 @@ static void handle(struct dev_board *b, const struct dev_frame *f)
             send_error(b, DEV_ERR_BAD_PAYLOAD, "bad push payload");
             break;
         }
-        ring_add(b, b->push.samples, b->push.n);
+        source_add(b, DEV_BOARD_SRC_PUSH, b->push.samples, b->push.n);
         break;
     }
     case DEV_MSG_CLASSIFY: do_classify(b); break;
@@ -233,11 +299,14 @@ void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n)
             }
         }
         if (b->live_stride && !b->hold) {
-            ring_add(b, s, k);
+            if (b->source != DEV_BOARD_SRC_MIC) b->live_count = 0;
+            source_add(b, DEV_BOARD_SRC_MIC, s, k);
             b->live_count += k;
             if (b->live_count >= b->live_stride) {
                 b->live_count = 0;
-                live_classify(b);
+                /* from a full second of mic on: the windows of the stream
+                 * from its first sample, as classify's track has them */
+                if (b->ring_fill == DEV_BOARD_CLIP) live_classify(b);
             }
         }
         s += k;

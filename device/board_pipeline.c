@@ -4,25 +4,55 @@
  * the virtual board and the firmware sketch: no stdio, no allocation after
  * dev_pipeline_init.
  *
- * DESIGN: host and board must agree bit for bit, so the features stage does
- * what `kwscope classify` does for a 1 s clip (a fresh frontend state, 49
- * frames of 480 samples every 320) and the int8 conversion is models' own
- * (mdl_kws_input_i8); inference takes exactly those int8 features, which are
- * also what the board sends in its FEATURES frame. */
+ * DESIGN: host and board must agree bit for bit on continuous audio, so the
+ * frontend streams exactly as `kwscope classify`'s track does (models/
+ * track.c): one state from the stream's first sample, each completed frame
+ * (480 samples every 320) shifted into the window of the last 49, and the
+ * window stamped with the end of its newest frame's audio. The int8
+ * conversion is models' own (mdl_kws_input_i8); inference takes exactly
+ * those int8 features, which are also what the board sends in its FEATURES
+ * frame. A whole clip (no stream stage used) is the same thing from a fresh
+ * state: a stream of one second. */
 #include <string.h>
 
 #include "device.h"
 
 #define DEFAULT_LABELS "silence,unknown,yes,no"
 
+static void restart(struct dev_pipeline *p)
+{
+    dsp_micro_reset(&p->micro);
+    memset(p->u16, 0, sizeof p->u16); /* frames not yet heard are zero, as classify pads */
+    p->frames = 0;
+    p->fresh_frames = false;
+    p->have_ms = false;
+    mdl_detect_init(&p->det, &p->dcfg, NULL, 0);
+}
+
+static int st_stream(void *user, const int16_t *s, size_t n, int fresh)
+{
+    struct dev_pipeline *p = user;
+    const size_t ch = DEV_FEAT_COLS, last = (DEV_FEAT_ROWS - 1) * DEV_FEAT_COLS;
+    if (fresh) restart(p);
+    while (n) {
+        size_t used = 0;
+        uint16_t frame[DEV_FEAT_COLS];
+        size_t got = dsp_micro_feed(&p->micro, s, n, &used, frame, 1);
+        s += used;
+        n -= used;
+        if (!got) break; /* the rest waits in the frontend for its window */
+        memmove(p->u16, p->u16 + ch, last * sizeof p->u16[0]);
+        memcpy(p->u16 + last, frame, sizeof frame);
+        p->frames++;
+        p->fresh_frames = true;
+    }
+    return 0;
+}
+
 static int st_features(void *user, const int16_t *clip, size_t n, int8_t *feat)
 {
     struct dev_pipeline *p = user;
-    dsp_micro_reset(&p->micro);
-    size_t got = dsp_micro_feed(&p->micro, clip, n, NULL, p->u16, DEV_FEAT_ROWS);
-    if (got < DEV_FEAT_ROWS) /* a short clip: zero features, as classify pads */
-        memset(p->u16 + got * DEV_FEAT_COLS, 0,
-               (DEV_FEAT_ROWS - got) * DEV_FEAT_COLS * sizeof p->u16[0]);
+    if (clip) st_stream(p, clip, n, 1); /* a whole clip: a stream of its own */
     if (p->float_input) {
         /* the model reads u16 itself; send micro_speech's int8 view */
         for (size_t i = 0; i < DEV_FEAT_ROWS * DEV_FEAT_COLS; i++)
@@ -46,8 +76,17 @@ static void st_post(void *user, const int8_t *scores, int n, uint32_t now_ms, ui
     struct dev_pipeline *p = user;
     *detected = 0;
     if (n != p->dcfg.n_classes) return;
-    /* micros() wraps every ~71 minutes: the detector needs a clock that
-     * never goes back, so it starts afresh */
+    if (p->frames) {
+        /* micro_speech's clock: the audio's own time, here the end of the
+         * newest frame since the stream began (the track's row stamp); a
+         * window with no new frame was judged already */
+        if (!p->fresh_frames) return;
+        p->fresh_frames = false;
+        uint64_t end = (uint64_t)KWS_STRIDE_SAMPLES * (p->frames - 1) + KWS_WINDOW_SAMPLES;
+        now_ms = (uint32_t)(end * 1000u / KWS_RATE_HZ);
+    }
+    /* clocks wrap (micros() every ~71 minutes, a stream's after 49 days):
+     * the detector needs a clock that never goes back, so it starts afresh */
     if (p->have_ms && now_ms < p->last_ms) mdl_detect_init(&p->det, &p->dcfg, NULL, 0);
     p->have_ms = true;
     p->last_ms = now_ms;
@@ -94,7 +133,7 @@ void dev_pipeline_free(struct dev_pipeline *p)
 
 struct dev_board_pipeline dev_pipeline_stages(struct dev_pipeline *p)
 {
-    struct dev_board_pipeline s = { p, st_features, st_infer, st_post };
+    struct dev_board_pipeline s = { p, st_features, st_infer, st_post, st_stream };
     return s;
 }
 

@@ -252,6 +252,8 @@ int dev_port_pick(const struct dev_port *ports, size_t n);
  * bytes to dev_board_rx() and mic samples to dev_board_mic(). */
 #define DEV_BOARD_CLIP KWS_CLIP_SAMPLES /* one second at 16 kHz is classified */
 #define DEV_BOARD_HOLD_US 2000000u      /* live detection pauses this long after a host request */
+#define DEV_BOARD_SRC_PUSH 1
+#define DEV_BOARD_SRC_MIC 2
 enum dev_error_code {
     DEV_ERR_VERSION = 1,
     DEV_ERR_NO_MODEL = 2,
@@ -259,17 +261,23 @@ enum dev_error_code {
     DEV_ERR_BAD_PAYLOAD = 4,
     DEV_ERR_NO_FEATURES = 5,
 };
-/* The three timed stages. features: 1 s of audio to the int8 49x40 input
- * (<0 on failure). infer: int8 scores, returns their count (<=0: no model).
- * post (may be NULL): label/detection from the scores at board time now_ms;
- * on a detection *score gets its strength 0..255 (micro_speech's averaged
- * score, the number in "Heard yes (201)"). */
+/* The three timed stages. features: the int8 49x40 input (<0 on failure):
+ * with stream set, the window of the last 49 frames streamed so far (clip is
+ * NULL); without it, of the 1 s clip given. infer: int8 scores, returns
+ * their count (<=0: no model). post (may be NULL): label/detection from the
+ * scores at time now_ms; on a detection *score gets its strength 0..255
+ * (micro_speech's averaged score, the number in "Heard yes (201)").
+ * stream (may be NULL): new audio into the stateful frontend, one 20 ms
+ * frame at a time as micro_speech does; restart != 0 first begins a new
+ * stream (fresh frontend state, empty window, detector restarted), and a
+ * streaming post then runs on the stream's clock, not now_ms. */
 struct dev_board_pipeline {
     void *user;
     int (*features)(void *user, const int16_t *clip, size_t n, int8_t *feat);
     int (*infer)(void *user, const int8_t *feat, int8_t *scores);
     void (*post)(void *user, const int8_t *scores, int n, uint32_t now_ms, uint8_t *label,
                  uint8_t *detected, uint8_t *score);
+    int (*stream)(void *user, const int16_t *s, size_t n, int restart);
 };
 struct dev_board {
     struct dev_decoder dec;
@@ -298,9 +306,14 @@ struct dev_board {
     uint16_t last_seq;
     uint8_t last_type;
     int have_feat;
+    /* the last second of one source (push or mic), oldest at
+     * ring_head - ring_fill; the newest `unfed` samples are not yet in the
+     * pipeline's stream (a second or more: the next classification starts a
+     * new stream over the last second) */
     int16_t ring[DEV_BOARD_CLIP];
-    size_t ring_head, ring_fill;
-    int16_t clip[DEV_BOARD_CLIP];
+    size_t ring_head, ring_fill, unfed;
+    int streaming;  /* the pipeline's stream holds this ring's audio */
+    uint8_t source; /* whose audio the ring holds: DEV_BOARD_SRC_* */
     struct dev_features feat;
     struct dev_audio chunk, push;
     uint8_t pl[DEV_MAX_PAYLOAD];
@@ -314,32 +327,46 @@ void dev_board_rx(struct dev_board *b, const uint8_t *p, size_t n);
 void dev_board_mic(struct dev_board *b, const int16_t *s, size_t n);
 /* Append samples to the classification buffer without streaming them. */
 void dev_board_feed(struct dev_board *b, const int16_t *s, size_t n);
+/* Forget the buffer: the next classification starts a new stream. */
+void dev_board_restart(struct dev_board *b);
 void dev_board_send_log(struct dev_board *b, const char *text);
-/* Classify the last second (pushed or mic) with timings; 0 ok, -1 no
+/* Classify the newest window (pushed or mic) with timings; 0 ok, -1 no
  * features stage, -2 no model. Also used by the line dialects. r->label is
  * the top score; when r->detected, detect_label/detect_score say what the
- * detector heard. */
+ * detector heard.
+ * Streaming (a pipeline with a stream stage): the audio added since the last
+ * classification goes through the kept frontend state, so the window is the
+ * same 49 frames `kwscope classify`'s track computes on the continuous audio.
+ * A new stream (fresh state, zero-padded at the front to a second when
+ * shorter) begins at the first classification, after a change of source
+ * (push <-> mic), after dev_board_restart, and whenever a second or more
+ * came since the last classification: a pushed 1 s clip is therefore
+ * always classified from a fresh state, exactly as a clip. */
 int dev_board_classify(struct dev_board *b, struct dev_result *r);
 
 /* ---- PIPELINE: the real stages (board_pipeline.c), portable like the core.
- * features: a fresh micro frontend over the 1 s clip (49 frames x 40, the
- * framing `kwscope classify` uses for a 1 s clip) and the model's int8 input
- * conversion (micro_speech's, for its input quantization); infer: the int8
- * model (models' mdl_kws); post: micro_speech's RecognizeCommands
- * (mdl_detect) on the board's clock, which sets label, detected and score
- * when a detection fires. So a board's scores equal `kwscope classify`'s for
- * the same 1 s clip, exactly.
+ * stream: the micro frontend, kept across calls like micro_speech's, each
+ * completed 20 ms frame shifted into a window of the last 49 (the framing
+ * of `kwscope classify`'s track, models/track.c); features: the model's int8
+ * input conversion of that window (micro_speech's, for its input
+ * quantization); infer: the int8 model (models' mdl_kws); post:
+ * micro_speech's RecognizeCommands (mdl_detect) on the stream's clock (the
+ * end of the newest frame's audio, as the track stamps its rows), which sets
+ * label, detected and score when a detection fires. So a board's scores
+ * and detections equal `kwscope classify`'s for the same audio, exactly.
  * init allocates once (the model's prepared tables and plan; the arena too
  * unless the caller gives one); the stages never allocate or print. */
 struct dev_pipeline {
-    struct dsp_micro_state micro; /* reset for every clip */
+    struct dsp_micro_state micro; /* the stream's frontend state */
     struct mdl_kws kws;
     struct mdl_detect_config dcfg;
     struct mdl_detect det;
-    uint16_t u16[DEV_FEAT_ROWS * DEV_FEAT_COLS]; /* the last clip's frontend output */
+    uint16_t u16[DEV_FEAT_ROWS * DEV_FEAT_COLS]; /* the window: the last 49 frames, oldest first */
     bool float_input; /* float model: infer reads u16, not the int8 features */
     bool have_ms;
-    uint32_t last_ms;         /* board clock of the last post (wrap: detector restarts) */
+    bool fresh_frames;        /* frames arrived since the last post */
+    uint32_t frames;          /* frames since the stream began */
+    uint32_t last_ms;         /* clock of the last post (going back: detector restarts) */
     unsigned long detections; /* detections so far */
 };
 /* m must outlive the pipeline. dc: detector parameters (NULL: micro_speech's

@@ -182,7 +182,7 @@ static void ms_data_line(struct dev_sim *s, char *line)
         int16_t x[DEV_BOARD_CLIP];
         size_t k = s->data_got / 2;
         for (size_t i = 0; i < k; i++) x[i] = (int16_t)(s->data[2 * i] | s->data[2 * i + 1] << 8);
-        s->board.ring_fill = s->board.ring_head = 0;
+        dev_board_restart(&s->board);
         dev_board_feed(&s->board, x, k);
         s->data_want = 0;
         classify_and_say(s, 1);

@@ -92,6 +92,7 @@ void loop();
 int main() { setup(); for (;;) { if (pdm_cb) pdm_cb(); loop(); } }
 C
 cp "$src/assets/default_model.cc" "$out/sketch/model_data.h"
+"$src/device/firmware/bake_detect.sh" "$src/assets/default_model.detect" > "$out/sketch/model_detect.h"
 { echo '#include <Arduino.h>'; cat "$src/device/firmware/kwscope_board/kwscope_board.ino"; } > "$out/sketch/kwscope_board.cpp"
 cxxflags="$arch -std=gnu++17 -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I$out/stub -I$lib/src"
 # shellcheck disable=SC2086

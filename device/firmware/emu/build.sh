@@ -42,8 +42,10 @@ if [ "$variant" = ref ]; then
     $OBJCOPY -W mdl_conv_i8 -W mdl_dwconv_i8 -W mdl_fc_i8 "$k"
     compile "$here/ref_kernels.c" "$tmp/ref_kernels.o"
 fi
+# the model's calibrated detector settings (its sidecar), baked in beside it
+"$here/../bake_detect.sh" "${model%.*}.detect" > "$tmp/model_detect.h"
 for f in startup.c uart.c emu_main.c; do
-    compile "$here/$f" "$tmp/emu_${f%.c}.o"
+    compile "$here/$f" "$tmp/emu_${f%.c}.o" "-I$tmp"
 done
 compile "$here/emu_model.c" "$tmp/emu_model.o" "-DKWS_MODEL_FILE=\"$model\""
 # shellcheck disable=SC2086

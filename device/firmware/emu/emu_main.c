@@ -26,6 +26,7 @@
 #include "device/device.h"
 #include "emu.h"
 #include "m4_cost.h"
+#include "model_detect.h" /* the baked model's detector settings (build.sh) */
 
 extern const unsigned char g_model[];
 extern const unsigned int g_model_len;
@@ -114,6 +115,15 @@ static int w_features(void *u, const int16_t *clip, size_t n, int8_t *feat)
     return r;
 }
 
+static int w_stream(void *u, const int16_t *x, size_t n, int restart)
+{
+    (void)u;
+    uint64_t t = virtual_ns();
+    int r = stages.stream(stages.user, x, n, restart);
+    charge(virtual_ns() - t, M4_CPI_MILLI_PRE);
+    return r;
+}
+
 static int w_infer(void *u, const int8_t *feat, int8_t *scores)
 {
     (void)u;
@@ -144,15 +154,22 @@ static void setup(void)
     memset(&info, 0, sizeof info);
     strncpy(info.firmware, "kwscope-emu 0.2.0 (M4 est.)", sizeof info.firmware - 1);
     info.sample_rate = 16000;
+    /* the detector calibrated for the baked model; a model loaded into the
+     * slot has no settings there: micro_speech's defaults */
+    struct mdl_detect_config dc = mdl_detect_config_default();
+    dc.threshold = KWS_DETECT_THRESHOLD;
+    dc.window_ms = KWS_DETECT_WINDOW_MS;
+    dc.suppression_ms = KWS_DETECT_SUPPRESSION_MS;
+    dc.min_count = KWS_DETECT_MIN_COUNT;
     struct dev_board_pipeline wrapped;
     memset(&wrapped, 0, sizeof wrapped); /* no stages: CLASSIFY answers "no model" */
     if (mdl_model_load_mem(bytes, len, &model, init_err, sizeof init_err) == KWS_OK &&
-        dev_pipeline_init(&pipe, &model, NULL, arena, sizeof arena, init_err, sizeof init_err) ==
-            KWS_OK &&
+        dev_pipeline_init(&pipe, &model, loaded ? NULL : &dc, arena, sizeof arena, init_err,
+                          sizeof init_err) == KWS_OK &&
         dev_pipeline_describe(&pipe, &model, name, labels, &info, init_err, sizeof init_err) ==
             KWS_OK) {
         stages = dev_pipeline_stages(&pipe);
-        wrapped = (struct dev_board_pipeline){ NULL, w_features, w_infer, w_post };
+        wrapped = (struct dev_board_pipeline){ NULL, w_features, w_infer, w_post, w_stream };
         init_err[0] = 0;
     }
     dev_board_init(&board, &info, &wrapped, serial_write, board_micros, NULL);

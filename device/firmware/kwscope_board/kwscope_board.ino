@@ -3,7 +3,8 @@
 // ../make_core.sh lays out): PDM mic at 16 kHz into dev_board_mic(), Serial
 // bytes into dev_board_rx(), micros() as the stage clock, and the real
 // pipeline (micro frontend from dsp/, int8 interpreter and keyword detector
-// from models/, device/board_pipeline.c) over the model in model_data.h.
+// from models/, device/board_pipeline.c) over the model in model_data.h, its
+// detector set as model_detect.h says (the model's calibrated sidecar).
 // The LED lights for half a second on each keyword detection. The virtual
 // board (`kwscope board sim`) runs the same core on the host. Build: ../README.md.
 //
@@ -17,6 +18,7 @@ extern "C" {
 }
 
 #include "model_data.h"   // g_model[], g_model_len: a copy of assets/default_model.cc
+#include "model_detect.h" // its detector settings: ../bake_detect.sh of assets/default_model.detect
 
 #ifndef KWS_ARENA_BYTES
 #define KWS_ARENA_BYTES 8192   // the default model plans 5,960 bytes
@@ -81,10 +83,15 @@ void setup()
     memset(&info, 0, sizeof info);
     strncpy(info.firmware, "kwscope-board 0.2.0", sizeof info.firmware - 1);
     info.sample_rate = 16000;
+    struct mdl_detect_config dc = mdl_detect_config_default();   // n_classes: from the model
+    dc.threshold = KWS_DETECT_THRESHOLD;
+    dc.window_ms = KWS_DETECT_WINDOW_MS;
+    dc.suppression_ms = KWS_DETECT_SUPPRESSION_MS;
+    dc.min_count = KWS_DETECT_MIN_COUNT;
     struct dev_board_pipeline stages;
     memset(&stages, 0, sizeof stages);   // no stages: CLASSIFY answers "no model"
     if (mdl_model_load_mem(g_model, g_model_len, &model, init_err, sizeof init_err) == KWS_OK &&
-        dev_pipeline_init(&pipe, &model, NULL, arena, sizeof arena, init_err, sizeof init_err) == KWS_OK &&
+        dev_pipeline_init(&pipe, &model, &dc, arena, sizeof arena, init_err, sizeof init_err) == KWS_OK &&
         dev_pipeline_describe(&pipe, &model, KWS_MODEL_NAME, NULL, &info, init_err,
                               sizeof init_err) == KWS_OK) {
         stages = dev_pipeline_stages(&pipe);
