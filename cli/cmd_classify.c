@@ -19,7 +19,7 @@
  *   as "unknown"); a flat folder of clips: each clip's label and the counts.
  *   What is skipped is said on stderr; a folder without clips is an error.
  * Labels default to micro_speech's order: silence, unknown, yes, no.
- * --json prints JSON Lines (DESIGN.md): file, label, labels, scores_i8,
+ * --json prints JSON Lines: file, label, labels, scores_i8,
  * scores; track rows add t_s, detection rows add "detection": true and carry
  * the detected label and its averaged "score" (0..255); evaluation rows have
  * "keyword", counts, fa_per_hour, recall and latencies.
@@ -326,14 +326,8 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
 static int plot_setup(struct ctx *c, const char *color)
 {
     setlocale(LC_ALL, "");
-    int colors;
-    if (!strcmp(color, "never"))
-        colors = 0;
-    else if (!strcmp(color, "always"))
-        colors = tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
-    else if (!strcmp(color, "auto"))
-        colors = tui_term_colors(STDOUT_FILENO);
-    else {
+    int colors = cli_color_count(color);
+    if (colors < 0) {
         fprintf(stderr, "kwscope classify: --color must be auto, always or never\n");
         return -1;
     }

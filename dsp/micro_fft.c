@@ -1,5 +1,5 @@
 /* micro_fft.c: the int16 fixed-point real FFT the micro frontend uses, built
- * from the facts in the conformance README (kissfft v130 conventions, 16-bit
+ * as TFLM's frontend builds it (kissfft v130 conventions, 16-bit
  * fixed point): an N-point real FFT as an N/2-point complex FFT (radix-4
  * decimation-in-time stages, radix 2 innermost if N/2 is not a power of 4)
  * plus a split step. Every rounding and int16 wrap follows the reference so
