@@ -33,11 +33,17 @@ int board_ports(struct dev_port ports[BOARD_MAX_PORTS], size_t *n);
 struct dev_session *board_connect(const struct board_opts *o);
 /* Sleeps until the board says something, or ms pass. */
 void board_wait_readable(struct dev_session *s, int ms);
+/* Profile rows a stock board may print: its three stages (kwscope's virtual
+ * board) and the stock sketch's whole loop ("## time:"). */
+enum { BOARD_PROF_LOOP = 3, BOARD_PROF_ROWS };
 /* Pushes one second (zero-padded in front, or the last second of x) and
  * waits for its result; a micro_speech board's profile lines (min/max/avg ms
- * per stage) go to prof when not NULL. 0, or 1 (reported). */
+ * per row) go to prof when not NULL, *n_prof counting them. A stock board
+ * whose detector does not fire answers ev->no_detection. 0, or 1 (reported). */
 int board_push_window(struct dev_session *s, const int16_t *x, size_t n, struct dev_event *ev,
-                      double prof[3][3], int *n_prof);
+                      double prof[BOARD_PROF_ROWS][3], int *n_prof);
+/* What a stock micro_speech board does after a test-over-serial push. */
+void board_test_mode_note(const struct board_opts *o);
 
 int board_list(const struct board_opts *o);
 int board_info(const struct board_opts *o);

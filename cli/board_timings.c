@@ -10,9 +10,10 @@
 #include "capture/capture.h"
 #include "dash/dash.h"
 
-/* Rows of the table: the board's three stages, then the round trip (push of
- * one second + classify) as this host sees it. */
-enum { ROW_ROUND_TRIP = TUI_STAGE_TOTAL, N_ROWS };
+/* Rows of the table: the board's three stages, the stock micro_speech
+ * sketch's whole loop ("## time:"), then the round trip (push of one second +
+ * classify) as this host sees it. */
+enum { ROW_LOOP = TUI_STAGE_TOTAL, ROW_ROUND_TRIP, N_ROWS };
 
 static uint32_t host_micros(void *io)
 {
@@ -64,21 +65,31 @@ static int host_figures(const struct board_opts *o, const int16_t *win, int n,
     return st[0].count ? 0 : 1;
 }
 
+/* Which rows have board figures: the stages (has), the loop (when printed). */
+static int row_has(const struct tui_stage_stats *bd, int board_has, int j)
+{
+    if (j == ROW_ROUND_TRIP) return bd[j].count > 0;
+    if (j == ROW_LOOP) return bd[j].count > 0;
+    return board_has;
+}
+
 static void print_json(const struct tui_stage_stats *bd, int board_has,
                        const struct tui_stage_stats *host)
 {
-    static const char *const keys[N_ROWS] = { "preprocess", "inference", "postprocess",
+    static const char *const keys[N_ROWS] = { "preprocess", "inference", "postprocess", "loop",
                                               "round_trip" };
+    int first = 1;
     printf("{\"windows\":%d,\"timings_us\":{", (int)bd[ROW_ROUND_TRIP].count);
     for (int j = 0; j < N_ROWS; j++)
-        if (board_has || j == ROW_ROUND_TRIP)
-            printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j && board_has ? "," : "",
-                   keys[j], (double)bd[j].min_us, (double)bd[j].max_us,
-                   tui_stage_stats_avg_us(&bd[j]));
+        if (row_has(bd, board_has, j)) {
+            printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", first ? "" : ",", keys[j],
+                   (double)bd[j].min_us, (double)bd[j].max_us, tui_stage_stats_avg_us(&bd[j]));
+            first = 0;
+        }
     printf("}");
     if (host) {
         printf(",\"host_timings_us\":{");
-        for (int j = 0; j < ROW_ROUND_TRIP; j++)
+        for (int j = 0; j < TUI_STAGE_TOTAL; j++)
             printf("%s\"%s\":{\"min\":%.1f,\"max\":%.1f,\"avg\":%.1f}", j ? "," : "", keys[j],
                    (double)host[j].min_us, (double)host[j].max_us,
                    tui_stage_stats_avg_us(&host[j]));
@@ -91,21 +102,22 @@ static void print_table(const struct tui_stage_stats *bd, int board_has,
                         const struct tui_stage_stats *host)
 {
     static const char *const names[N_ROWS] = { "Preprocessing", "Inference", "Post-processing",
-                                               "Round trip (host)" };
+                                               "loop", "Round trip (host)" };
     printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "Process stage", "Min", "Max",
            "Avg (ms)", "Host min", "Host max", "Host avg (ms)");
     printf("%-17s | %8s | %8s | %8s | %8s | %8s | %13s\n", "---", "---", "---", "---", "---", "---",
            "---");
     for (int j = 0; j < N_ROWS; j++) {
         char b[3][16], h[3][16];
+        if (j == ROW_LOOP && !bd[j].count) continue; /* only a stock sketch's */
         const struct tui_stage_stats *x = &bd[j];
         const double bv[3] = { x->min_us / 1000.0, x->max_us / 1000.0,
                                tui_stage_stats_avg_us(x) / 1000.0 };
         for (int k = 0; k < 3; k++) {
-            snprintf(b[k], sizeof b[k], board_has || j == ROW_ROUND_TRIP ? "%.3f" : "-", bv[k]);
+            snprintf(b[k], sizeof b[k], row_has(bd, board_has, j) ? "%.3f" : "-", bv[k]);
             snprintf(h[k], sizeof h[k], "-");
         }
-        if (host && j < ROW_ROUND_TRIP) {
+        if (host && j < TUI_STAGE_TOTAL) {
             snprintf(h[0], sizeof h[0], "%.3f", host[j].min_us / 1000.0);
             snprintf(h[1], sizeof h[1], "%.3f", host[j].max_us / 1000.0);
             snprintf(h[2], sizeof h[2], "%.3f", tui_stage_stats_avg_us(&host[j]) / 1000.0);
@@ -115,11 +127,21 @@ static void print_table(const struct tui_stage_stats *bd, int board_has,
     }
 }
 
+/* A running profile row (min/max/avg ms): as in the dashboard, its average
+ * is the sample and its min and max are the board's. */
+static void add_profile(struct tui_stage_stats *st, const double p[3])
+{
+    tui_stage_stats_add(st, ms_to_us(p[2]));
+    st->min_us = ms_to_us(p[0]);
+    st->max_us = ms_to_us(p[1]);
+    st->sum_us = (uint64_t)ms_to_us(p[2]) * st->count;
+}
+
 /* One pushed window into the board's rows. A micro_speech board sends its
- * running profile (min/max/avg ms) instead of per-result timings: as in the
- * dashboard, its average is the sample and its min and max are the board's. */
-static void add_window(struct tui_stage_stats *bd, const struct dev_event *ev, double prof[3][3],
-                       int n_prof, double round_trip_s)
+ * running profile instead of per-result timings: its three stages (the
+ * virtual board) or its whole loop (the stock sketch, "## time:"). */
+static void add_window(struct tui_stage_stats *bd, const struct dev_event *ev,
+                       double prof[BOARD_PROF_ROWS][3], int n_prof, double round_trip_s)
 {
     tui_stage_stats_add(&bd[ROW_ROUND_TRIP], (uint32_t)(round_trip_s * 1e6 + 0.5));
     if (ev->has_timings) { /* not add_result: its fourth row is the stages' sum */
@@ -128,15 +150,11 @@ static void add_window(struct tui_stage_stats *bd, const struct dev_event *ev, d
         tui_stage_stats_add(&bd[TUI_STAGE_POST], ev->result.postprocess_us);
         return;
     }
-    for (int j = 0; j < 3; j++) {
-        struct tui_stage_stats *st = &bd[j];
-        tui_stage_stats_add(st, ms_to_us(prof[j][2]));
-        if (n_prof == 3) {
-            st->min_us = ms_to_us(prof[j][0]);
-            st->max_us = ms_to_us(prof[j][1]);
-            st->sum_us = (uint64_t)ms_to_us(prof[j][2]) * st->count;
-        }
-    }
+    if (prof[BOARD_PROF_LOOP][2] > 0 || prof[BOARD_PROF_LOOP][1] > 0)
+        add_profile(&bd[ROW_LOOP], prof[BOARD_PROF_LOOP]);
+    if (n_prof >= 3)
+        for (int j = 0; j < TUI_STAGE_TOTAL; j++)
+            if (prof[j][1] > 0 || prof[j][2] > 0) add_profile(&bd[j], prof[j]);
 }
 
 /* The closing lines: the host's figures on the window the board classified,
@@ -177,6 +195,68 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
                same || !info || info->model_hash == crc ? "" : " (another model on the board)");
 }
 
+/* A board that classifies its own mic and takes no pushes (Edge Impulse):
+ * its next n results with timings, as they come. 0, or 1 (reported). */
+static int live_windows(const struct board_opts *o, struct dev_session *s,
+                        struct tui_stage_stats *bd, struct dev_event *last)
+{
+    double end = dev_now() + board_result_wait_s;
+    int got = 0;
+    while (got < o->n && !board_stop && dev_now() < end) {
+        struct dev_event e;
+        board_wait_readable(s, 20);
+        dev_session_on_readable(s, dev_now());
+        dev_session_tick(s, dev_now());
+        while (got < o->n && dev_session_next_event(s, &e)) {
+            if (e.kind != DEV_EV_RESULT || !e.has_timings) continue;
+            tui_stage_stats_add_result(bd, e.result.preprocess_us, e.result.inference_us,
+                                       e.result.postprocess_us);
+            *last = e;
+            got++;
+        }
+    }
+    if (got) return 0;
+    fprintf(stderr, "kwscope board timings: %s: no result from the board in %d s\n", o->port,
+            board_result_wait_s);
+    return 1;
+}
+
+static void report_live(const struct board_opts *o, const struct tui_stage_stats *bd,
+                        const struct dev_event *ev)
+{
+    int n = (int)bd[TUI_STAGE_PRE].count;
+    if (o->json) {
+        print_json(bd, 1, NULL);
+        printf(",\"label\":");
+        cli_json_str(ev->label);
+        if (ev->has_anomaly) printf(",\"anomaly\":%.6f", ev->anomaly);
+        printf("}\n");
+        return;
+    }
+    print_table(bd, 1, NULL);
+    printf("(%d windows the board classified from its own mic; post-processing = its anomaly\n"
+           " stage; no round trip: this board takes no pushes)\n",
+           n);
+    printf("board says %s", ev->label[0] ? ev->label : "?");
+    if (ev->has_anomaly) printf("; anomaly score %.3f", ev->anomaly);
+    printf("\n");
+}
+
+/* n pushes of one second, each into the table. 0, or 1 (reported). */
+static int pushed_windows(const struct board_opts *o, struct dev_session *s,
+                          const struct cap_clip *clip, struct tui_stage_stats *bd,
+                          struct dev_event *ev)
+{
+    int rc = 0;
+    for (int w = 0; w < o->n && !rc && !board_stop; w++) {
+        double prof[BOARD_PROF_ROWS][3] = { { 0 } }, t0 = dev_now();
+        int n_prof;
+        rc = board_push_window(s, clip->samples, clip->n_samples, ev, prof, &n_prof);
+        if (!rc) add_window(bd, ev, prof, n_prof, dev_now() - t0);
+    }
+    return rc;
+}
+
 int board_timings(const struct board_opts *o, const char *file)
 {
     char demo[4096], err[256];
@@ -196,16 +276,19 @@ int board_timings(const struct board_opts *o, const char *file)
     }
     struct tui_stage_stats bd[N_ROWS] = { 0 };
     struct dev_event ev;
-    int rc = 0, board_has = 1;
-    for (int w = 0; w < o->n && !rc && !board_stop; w++) {
-        double prof[3][3] = { { 0 } }, t0 = dev_now();
-        int n_prof;
-        rc = board_push_window(s, clip.samples, clip.n_samples, &ev, prof, &n_prof);
-        if (rc) break;
-        if (!ev.has_timings) board_has = n_prof == 3;
-        add_window(bd, &ev, prof, n_prof, dev_now() - t0);
+    memset(&ev, 0, sizeof ev);
+    int rc;
+    if (!(dev_dialect_caps(o->dialect) & DEV_CAP_PUSH)) {
+        rc = live_windows(o, s, bd, &ev);
+        if (!rc) report_live(o, bd, &ev);
+    } else {
+        rc = pushed_windows(o, s, &clip, bd, &ev);
+        if (bd[ROW_ROUND_TRIP].count) {
+            if (ev.no_detection) snprintf(ev.label, sizeof ev.label, "no detection");
+            report(o, s, &clip, bd, bd[TUI_STAGE_PRE].count > 0, &ev, file);
+            board_test_mode_note(o);
+        }
     }
-    if (bd[ROW_ROUND_TRIP].count) report(o, s, &clip, bd, board_has, &ev, file);
     dev_session_close(s);
     cap_clip_free(&clip);
     return rc;

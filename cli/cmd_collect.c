@@ -208,8 +208,6 @@ int cli_cmd_collect(int argc, char **argv)
     const char *words[32];
     int nw = split_words(words_buf, words, 32);
     if (nw <= 0) return 2;
-    if (mkdir(dir, 0777) && errno != EEXIST)
-        return fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno)), 1;
     setlocale(LC_ALL, "");
     kws_log_set(quiet_log, NULL);
     struct take_source ts;
@@ -219,6 +217,13 @@ int cli_cmd_collect(int argc, char **argv)
         fprintf(stderr, "kwscope: collect: %s\n", err);
         close_take_source(&ts);
         return orc == -2 ? 2 : 1;
+    }
+    /* The data folder only once the source works: a failed start leaves
+     * nothing behind. */
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno));
+        close_take_source(&ts);
+        return 1;
     }
 
     static int16_t take[TAKE];

@@ -149,13 +149,16 @@ enum kws_status dev_ack_decode(const uint8_t *p, size_t len, uint8_t *type, uint
 enum dev_line_kind {
     DEV_LINE_NONE,     /* not recognised (kept as log text) */
     DEV_LINE_HEARD,    /* micro_speech "Heard yes (201) @4800ms" */
-    DEV_LINE_SCORES,   /* micro_speech "Scores: s 12 u -3 y 100 n -128" */
-    DEV_LINE_PROFILE,  /* micro_speech "## time: min 3ms  max 5ms  avg 4ms" */
+    DEV_LINE_SCORES,   /* micro_speech "Scores: s 12 u 3 y 230 n 9" (averages, 0..255) */
+    DEV_LINE_PROFILE,  /* micro_speech "## time: min 3ms  max 5ms  avg 4ms" ("loop") */
     DEV_LINE_DATA_ACK, /* "!DATA_ACK 96" (score: bytes acknowledged, -1 if absent) */
     DEV_LINE_OK,       /* "!OK TEST 96", "!OK DATA ..." (text; score: last number) */
     DEV_LINE_FAIL,     /* "!FAIL ..." (text) */
-    DEV_LINE_EI_HEADER, /* Edge Impulse "Predictions (DSP: x ms., Classification: y ms., Anomaly: z ms.)" */
-    DEV_LINE_EI_SCORE, /* Edge Impulse "    yes: 0.96875" */
+    DEV_LINE_EI_HEADER, /* Edge Impulse "Predictions (DSP: x ms., Classification: y ms., Anomaly: z ms.)"
+                           or "Timing: DSP x ms, inference y ms, anomaly z ms" */
+    DEV_LINE_EI_SCORE,       /* Edge Impulse "    yes: 0.96875" (or two spaces) */
+    DEV_LINE_EI_PREDICTIONS, /* Edge Impulse "#Classification predictions:" */
+    DEV_LINE_EI_ANOMALY,     /* Edge Impulse "    anomaly score: 0.123" (value) */
 };
 struct dev_line {
     enum dev_line_kind kind;
@@ -165,10 +168,10 @@ struct dev_line {
     int n_scores;              /* SCORES */
     char score_labels[DEV_MAX_LABELS][DEV_LABEL_LEN];
     int scores[DEV_MAX_LABELS];
-    char profile_name[32];              /* PROFILE: text before "time:" (may be "") */
+    char profile_name[32];              /* PROFILE: text before "time:", or "loop" */
     float min_ms, max_ms, avg_ms;       /* PROFILE */
     float dsp_ms, class_ms, anomaly_ms; /* EI_HEADER (anomaly -1 when absent) */
-    float value;                        /* EI_SCORE */
+    float value;                        /* EI_SCORE, EI_ANOMALY */
     char text[64];                      /* OK, FAIL: the rest of the line */
 };
 /* Parse one line (n bytes, need not be NUL-terminated). Never fails: unknown
@@ -398,9 +401,17 @@ enum dev_dialect {
     DEV_DIALECT_MICRO_SPEECH, /* stock micro_speech sketch: text lines */
     DEV_DIALECT_EDGE_IMPULSE, /* Edge Impulse firmware: text lines (receive only) */
 };
+#define DEV_DIALECT_COUNT 3
 const char *dev_dialect_name(enum dev_dialect d);
 /* "kwscope", "micro_speech", "edge-impulse"; KWS_ERR_ARG otherwise. */
 enum kws_status dev_dialect_parse(const char *s, enum dev_dialect *d);
+/* What a dialect can do with a board (DEV_CAP_* bits). */
+enum {
+    DEV_CAP_PUSH = 1,     /* dev_session_push + classify */
+    DEV_CAP_MIC = 2,      /* dev_session_mic: the mic streamed to the host */
+    DEV_CAP_FEATURES = 4, /* dev_session_request_features */
+};
+unsigned dev_dialect_caps(enum dev_dialect d);
 
 enum dev_event_kind {
     DEV_EV_STATE,    /* state, text: why */
@@ -419,7 +430,13 @@ struct dev_event {
     char label[DEV_LABEL_LEN]; /* name of result.label ("" if unknown) */
     int has_scores;            /* result.scores are meaningful */
     int has_timings;           /* result.*_us are meaningful */
-    int requested;             /* RESULT: the answer to dev_session_classify (0: a live
+    int scores_u8;             /* the board printed 0..255 window averages (micro_speech
+                         "Scores:"); result.scores hold them minus 128 */
+    int no_detection;          /* RESULT: a stock board's detector did not fire within
+                         its window after a push (no label, no scores) */
+    int has_anomaly;           /* Edge Impulse: anomaly holds the block's anomaly score */
+    float anomaly;
+    int requested; /* RESULT: the answer to dev_session_classify (0: a live
                                    detection, or a line the session cannot attribute) */
     struct dev_audio audio;
     struct dev_features features;

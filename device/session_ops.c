@@ -121,7 +121,7 @@ enum kws_status dev_session_stream(struct dev_session *s, const struct dev_strea
                                    struct dev_stream_result *res, char *err, size_t err_len)
 {
     memset(res, 0, sizeof *res);
-    if (s->cfg.dialect != DEV_DIALECT_KWSCOPE)
+    if (!(s->d->caps & DEV_CAP_MIC))
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
                        "%s: the %s dialect has no mic stream "
                        "(only kwscope's firmware streams audio)",

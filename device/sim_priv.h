@@ -22,7 +22,8 @@ struct dev_sim {
     /* line dialects */
     char line[1024];
     size_t line_n;
-    int test_mode;
+    int test_mode;  /* micro_speech after "!TEST": mic off until reset */
+    int ei_running; /* Edge Impulse between "AT+RUNIMPULSE" and 'b' */
     size_t data_want, data_got;
     uint8_t data[2 * DEV_BOARD_CLIP];
     size_t live_count;

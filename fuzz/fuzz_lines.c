@@ -2,8 +2,8 @@
  * frames: a host session per dialect (kwscope frames, micro_speech and Edge
  * Impulse lines, with a push + classify in flight so the test-over-serial
  * state machine answers too) reading the input over an in-memory transport,
- * and the virtual board's own line parser (the host commands "!TEST",
- * "!DATA ..." and base64 lines). Every event's text must come out sanitised:
+ * and the virtual board's own line parsers (micro_speech's "!TEST", "!DATA
+ * ..." and base64 lines; Edge Impulse's "AT+RUNIMPULSE" and 'b'). Every event's text must come out sanitised:
  * a control byte in it aborts (a finding). Built with -Dfuzz=true (clang);
  * replayed over tests/device/fuzz_seeds by tests/device/test_fuzz_replay.c. */
 #include <stdint.h>
@@ -77,12 +77,12 @@ static uint32_t zero_us(void *io)
     return 0;
 }
 
-static void run_sim_lines(const uint8_t *data, size_t size)
+static void run_sim_lines(enum dev_dialect d, const uint8_t *data, size_t size)
 {
     static struct dev_sim s;
     memset(&s, 0, sizeof s);
     s.master = s.slave = -1;
-    s.cfg.dialect = DEV_DIALECT_MICRO_SPEECH;
+    s.cfg.dialect = d;
     struct dev_info info = { 0 };
     struct dev_board_pipeline none = { 0 };
     dev_board_init(&s.board, &info, &none, discard, zero_us, &s);
@@ -94,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run_session(DEV_DIALECT_KWSCOPE, data, size);
     run_session(DEV_DIALECT_MICRO_SPEECH, data, size);
     run_session(DEV_DIALECT_EDGE_IMPULSE, data, size);
-    run_sim_lines(data, size);
+    run_sim_lines(DEV_DIALECT_MICRO_SPEECH, data, size);
+    run_sim_lines(DEV_DIALECT_EDGE_IMPULSE, data, size);
     struct dev_line l;
     dev_line_parse((const char *)data, size, &l);
     return 0;

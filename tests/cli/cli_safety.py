@@ -208,6 +208,12 @@ def test_collect(tmp):
         check(r.returncode == 2, "kwscope --speaker %r: %s %r" % (bad, r.returncode, r.stderr))
     check(sorted(os.listdir(root)) == ["a"] and os.listdir(os.path.join(root, "a")) == [],
           "refused collects created %s" % list(os.walk(root)))
+    # a source that cannot start (no such port, no mic device) creates nothing
+    for src in (["--source", "board:" + os.path.join(root, "no-such-port")],
+                ["--source", "mic", "--device", "no-such-device"]):
+        r = run("collect", "--words", "yes", "--count", "1", *src, data, input=b"\n\n")
+        check(r.returncode == 1 and one_line(r.stderr) and not os.path.exists(data),
+              "collect %s: %s %r, data folder %s" % (src, r.returncode, r.stderr, os.path.exists(data)))
     base = ["collect", "--words", "yes", "--count", "1", "--source", "sim", data]
     for i in range(2):
         r = run(*base, input=b"\n\n")

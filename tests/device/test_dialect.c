@@ -58,6 +58,42 @@ int main(void)
     CHECK_STR(o.label, "yes");
     CHECK_NEAR(o.value, 0.97656, 1e-6);
 
+    /* the stock sketch: averages 0..255, then "previous -> current" */
+    parse("Scores: s 10 u 3 y 230 n 12  silence -> yes", &o);
+    CHECK_INT(o.kind, DEV_LINE_SCORES);
+    CHECK_INT(o.n_scores, 4);
+    CHECK_INT(o.scores[2], 230);
+    parse("#Scores: s 200 u 3 y 40 n 12  yes -> silence", &o);
+    CHECK_INT(o.kind, DEV_LINE_SCORES);
+    CHECK_INT(o.scores[0], 200);
+    /* the whole loop, no stage name */
+    parse("## time: min 83ms max 91ms avg 86ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_PROFILE);
+    CHECK_STR(o.profile_name, "loop");
+    CHECK_NEAR(o.avg_ms, 86, 0);
+
+    /* Edge Impulse since January 2024, and its variants */
+    parse("Timing: DSP 6 ms, inference 3 ms, anomaly 1 ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_HEADER);
+    CHECK_NEAR(o.dsp_ms, 6, 0);
+    CHECK_NEAR(o.class_ms, 3, 0);
+    CHECK_NEAR(o.anomaly_ms, 1, 0);
+    parse("Timing: DSP 135ms, inference 8ms, anomaly 0ms, postprocessing 1ms", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_HEADER);
+    CHECK_NEAR(o.dsp_ms, 135, 0);
+    parse("#Classification predictions:", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_PREDICTIONS);
+    parse("  yes: 0.937500", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_SCORE);
+    CHECK_STR(o.label, "yes");
+    parse("    anomaly score: 0.123", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_ANOMALY);
+    CHECK_NEAR(o.value, 0.123, 1e-6);
+    parse("Anomaly prediction: 0.5", &o);
+    CHECK_INT(o.kind, DEV_LINE_EI_ANOMALY);
+    parse("    anomaly score: nan", &o);
+    CHECK_INT(o.kind, DEV_LINE_NONE);
+
     parse("random text", &o);
     CHECK_INT(o.kind, DEV_LINE_NONE);
     parse("Heard", &o);

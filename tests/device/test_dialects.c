@@ -3,6 +3,7 @@
  * Scores / profile lines) and Edge Impulse's Predictions blocks, and the
  * session turns them into the same events as the framed protocol. */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sim_fixture.h"
@@ -129,8 +130,52 @@ static void test_edge_impulse(void)
     sim_stop(&st);
 }
 
+/* An Edge Impulse block in the new format, fed over a loopback: the session
+ * sends AT+RUNIMPULSE, takes four classes and keeps the anomaly apart; the
+ * last block ends after a quiet moment; closing sends 'b'. */
+static void test_edge_impulse_anomaly(void)
+{
+    struct dev_transport a, b;
+    CHECK_INT(dev_loopback_pair(&a, &b), KWS_OK);
+    struct dev_session_config c = { 0 };
+    c.transport = &a;
+    c.dialect = DEV_DIALECT_EDGE_IMPULSE;
+    struct dev_session *s;
+    char err[128];
+    CHECK_INT(dev_session_open(&s, &c, 0.0, err, sizeof err), KWS_OK);
+    uint8_t got[64];
+    long n = b.read(&b, got, sizeof got);
+    CHECK(n == 14 && !memcmp(got, "AT+RUNIMPULSE\r", 14));
+    const char *block = "Timing: DSP 6 ms, inference 3 ms, anomaly 1 ms\r\n"
+                        "#Classification predictions:\r\n  noise: 0.011719\r\n"
+                        "  unknown: 0.050781\r\n  yes: 0.937500\r\n  no: 0.000000\r\n"
+                        "    anomaly score: 0.123\r\n";
+    b.write(&b, block, strlen(block));
+    dev_session_on_readable(s, 1.0);
+    dev_session_tick(s, 1.5); /* quiet for 0.5 s: the block is complete */
+    struct dev_event ev;
+    int results = 0;
+    while (dev_session_next_event(s, &ev)) {
+        if (ev.kind != DEV_EV_RESULT) continue;
+        results++;
+        CHECK_INT(ev.result.n_scores, 4);
+        CHECK_STR(ev.label, "yes");
+        CHECK(ev.has_anomaly);
+        CHECK_NEAR(ev.anomaly, 0.123, 1e-6);
+        CHECK_INT(ev.result.preprocess_us, 6000);
+    }
+    CHECK_INT(results, 1);
+    const struct dev_info *info = dev_session_info(s);
+    CHECK(info && info->n_labels == 4);
+    dev_session_close(s);
+    n = b.read(&b, got, sizeof got);
+    CHECK(n == 1 && got[0] == 'b');
+    dev_transport_close(&b);
+}
+
 int main(void)
 {
+    test_edge_impulse_anomaly();
     test_micro_speech();
     test_edge_impulse();
     return test_done();

@@ -10,6 +10,6 @@
 
 int main(void)
 {
-    CHECK(fuzz_replay_seeds("tests/device/fuzz_seeds", NULL) >= 6);
+    CHECK(fuzz_replay_seeds("tests/device/fuzz_seeds", NULL) >= 11);
     return test_done();
 }
