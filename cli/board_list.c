@@ -45,8 +45,12 @@ static void print_info(const struct dev_info *i, const char *port, int json)
             printf(k ? "," : "");
             cli_json_str(i->labels[k]);
         }
-        printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u}\n",
-               (unsigned)i->arena_bytes, (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
+        printf("],\"arena_bytes\":%u,\"flash_bytes\":%u,\"ram_bytes\":%u", (unsigned)i->arena_bytes,
+               (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
+        if (i->has_mem) /* measured on the board (the emulated one) */
+            printf(",\"stack_used\":%u,\"stack_bytes\":%u,\"heap_used\":%u",
+                   (unsigned)i->stack_used, (unsigned)i->stack_bytes, (unsigned)i->heap_used);
+        printf("}\n");
         return;
     }
     printf("port        %s\nfirmware    %s (protocol v%d)\nmodel       %s", port, i->firmware,
@@ -56,6 +60,9 @@ static void print_info(const struct dev_info *i, const char *port, int json)
     for (int k = 0; k < i->n_labels; k++) printf(" %s", i->labels[k]);
     printf("\nmemory      arena %u B, flash %u B, RAM %u B\n", (unsigned)i->arena_bytes,
            (unsigned)i->flash_bytes, (unsigned)i->ram_bytes);
+    if (i->has_mem)
+        printf("measured    stack high-water %u of %u B, heap %u B\n", (unsigned)i->stack_used,
+               (unsigned)i->stack_bytes, (unsigned)i->heap_used);
 }
 
 int board_info(const struct board_opts *o)

@@ -13,14 +13,15 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "classify_int.h"
 
 struct dir_ctx {
     const char *const *labels;
     int n_classes;
     bool json;
-    cli_classify_fn classify;
-    void *user;
+    struct cli_clip_job *jobs; /* every clip of the folder, in print order */
+    size_t n_jobs, cap;
+    struct cli_cls_ctx *user;
 };
 
 static int by_name(const void *a, const void *b)
@@ -74,30 +75,34 @@ static int folder_class(const struct dir_ctx *c, const char *name)
     return unknown;
 }
 
-/* Classifies the WAV clips of one folder as class truth (-1: no truth, each
+/* Adds the WAV clips of one folder as class truth (-1: no truth, each
  * clip's label is counted). */
-static int classify_folder(const struct dir_ctx *c, const char *dir, int truth,
-                           long conf[][MDL_DETECT_MAX_CLASSES], long *counts, long *total,
-                           long *long_files)
+static int add_folder(struct dir_ctx *c, const char *dir, int truth)
 {
     int n, rc = 0;
     char **f = list_dir(dir, &n);
     for (int i = 0; i < n; i++) {
-        char p[8192];
-        snprintf(p, sizeof p, "%s/%s", dir, f[i]);
-        int label;
-        if (is_wav(f[i]) && c->classify(c->user, p, truth >= 0 && !c->json, &label)) {
-            rc = 1;
-        } else if (is_wav(f[i]) && label < 0) {
-            (*long_files)++;
-        } else if (is_wav(f[i])) {
-            if (truth >= 0) conf[truth][label]++;
-            counts[label]++;
-            (*total)++;
+        if (!rc && is_wav(f[i])) {
+            if (c->n_jobs == c->cap) {
+                size_t cap = c->cap ? 2 * c->cap : 256;
+                struct cli_clip_job *nj = realloc(c->jobs, cap * sizeof *nj);
+                if (!nj) rc = 1;
+                if (nj) c->jobs = nj, c->cap = cap;
+            }
+            char p[8192];
+            snprintf(p, sizeof p, "%s/%s", dir, f[i]);
+            char *path = rc ? NULL : strdup(p);
+            if (path)
+                c->jobs[c->n_jobs++] = (struct cli_clip_job){ .path = path,
+                                                              .truth = truth,
+                                                              .quiet = truth >= 0 && !c->json };
+            else
+                rc = 1;
         }
         free(f[i]);
     }
     free(f);
+    if (rc) fprintf(stderr, "kwscope classify: out of memory\n");
     return rc;
 }
 
@@ -119,12 +124,30 @@ static void print_confusion(const struct dir_ctx *c, const char *dir,
     printf("%-12s %8ld %7.1f%%\n", "all", total, total ? 100.0 * ok / total : 0.0);
 }
 
+/* Classifies the clips (cmd_classify's batch) and counts them. */
+static int run_and_count(struct dir_ctx *c, long conf[][MDL_DETECT_MAX_CLASSES], long *counts,
+                         long *fcounts, long *total, long *ftotal, long *long_files)
+{
+    int rc = cli_cls_batch(c->user, c->jobs, c->n_jobs);
+    for (size_t i = 0; i < c->n_jobs; i++) {
+        const struct cli_clip_job *j = &c->jobs[i];
+        if (j->rc)
+            continue;
+        else if (j->label < 0)
+            (*long_files)++;
+        else if (j->truth >= 0)
+            conf[j->truth][j->label]++, counts[j->label]++, (*total)++;
+        else
+            fcounts[j->label]++, (*ftotal)++;
+    }
+    return rc;
+}
+
 /* A folder: the Speech Commands layout (accuracy, confusion matrix), or a
  * flat folder of clips (each label, then the counts). */
-int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, bool json,
-                     cli_classify_fn classify, void *user)
+int cli_cls_dir(struct cli_cls_ctx *cc, const char *dir)
 {
-    struct dir_ctx dc = { labels, n_classes, json, classify, user }, *c = &dc;
+    struct dir_ctx dc = { cc->names, cc->k.n_classes, cc->json, NULL, 0, 0, cc }, *c = &dc;
     long conf[MDL_DETECT_MAX_CLASSES][MDL_DETECT_MAX_CLASSES] = { { 0 } };
     long counts[MDL_DETECT_MAX_CLASSES] = { 0 }, fcounts[MDL_DETECT_MAX_CLASSES] = { 0 };
     long total = 0, ftotal = 0, long_files = 0;
@@ -148,13 +171,16 @@ int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, 
             fprintf(stderr, "kwscope classify: %s: skipped %s/ (%s)\n", dir, subs[si],
                     truth < 0 ? "no such label and no unknown class"
                               : "background noise, not clips");
-        else
-            rc |= classify_folder(c, sub, truth, conf, counts, &total, &long_files);
+        else if (!rc)
+            rc |= add_folder(c, sub, truth);
     }
     for (int i = 0; i < ns; i++) free(subs[i]);
     free(subs);
-    if (flat) /* clips directly in the folder: labels without truth */
-        rc |= classify_folder(c, dir, -1, conf, fcounts, &ftotal, &long_files);
+    if (flat && !rc) /* clips directly in the folder: labels without truth */
+        rc |= add_folder(c, dir, -1);
+    if (!rc) rc = run_and_count(c, conf, counts, fcounts, &total, &ftotal, &long_files);
+    for (size_t i = 0; i < c->n_jobs; i++) free(c->jobs[i].path);
+    free(c->jobs);
     if (long_files)
         fprintf(stderr, "kwscope classify: %s: %ld file%s longer than one window not counted\n",
                 dir, long_files, long_files == 1 ? "" : "s");

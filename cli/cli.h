@@ -66,6 +66,9 @@ void cli_json_str(const char *s);
 /* --color auto|always|never: how many colours stdout's plots get (0, 8 or
  * 256; auto asks the terminal), or -1 for any other word. */
 int cli_color_count(const char *color);
+/* Library log lines: only warnings and errors, to stderr (the session's
+ * state chatter is for the dashboard). */
+void cli_log_quiet(void);
 /* Monotonic time in microseconds (for durations only). */
 double cli_now_us(void);
 /* A whole decimal integer in lo..hi: 1 and *out set, else 0. */
@@ -98,13 +101,6 @@ int cli_cmd_calibrate(int argc, char **argv); /* kwscope calibrate ... (models) 
 
 #include "models/models.h"
 #include "tui/tui.h"
-
-/* classify DIR (classify_dir.c): classify(user, path, quiet, &label) runs
- * one clip (label -1 for a file longer than one window; non-zero return: an
- * error already reported). labels: n_classes names in model order. */
-typedef int (*cli_classify_fn)(void *user, const char *path, bool quiet, int *label);
-int cli_classify_dir(const char *dir, const char *const *labels, int n_classes, bool json,
-                     cli_classify_fn classify, void *user);
 
 /* Streaming evaluation shared by classify and calibrate (stream_eval.c). */
 /* A labelled stream: its score track (rows x n_classes int8, stamps) and,

@@ -45,6 +45,17 @@ int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct m
     return 0;
 }
 
+static void quiet_log(enum kws_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if (level >= KWS_LOG_WARN) fprintf(stderr, "kwscope: %s\n", msg);
+}
+
+void cli_log_quiet(void)
+{
+    kws_log_set(quiet_log, NULL);
+}
+
 void cli_json_str(const char *s)
 {
     putchar('"');

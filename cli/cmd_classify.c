@@ -1,7 +1,9 @@
 /* cmd_classify.c: `kwscope classify [--model M] [--json] [--labels a,b,..]
  * [--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N]
  * [--all] [--labels-file L.txt] [--tolerance-ms N] [--sweep] [--color C]
- * FILE|DIR...`. Each clip goes through the micro frontend and the model:
+ * [--jobs N] FILE|DIR...`. One-second clips (a folder, or the files given in
+ * a row) run on --jobs threads (default: one per core; classify_batch.c);
+ * what is printed does not depend on N. Each clip goes through the micro frontend and the model:
  * - a clip of at most one model window (1 s): one result (shorter clips are
  *   padded with zero features), label = largest int8 score, lowest index on a
  *   tie;
@@ -35,27 +37,13 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
-#include "cli.h"
+#include "classify_int.h"
 #include "dsp/dsp.h"
 #include "models/models.h"
 
 #ifndef KWSCOPE_DATADIR
 #define KWSCOPE_DATADIR "."
 #endif
-
-struct ctx {
-    struct mdl_kws k;
-    struct mdl_detect_config dc;
-    bool json, all, sweep;
-    const char *labels_file; /* --labels-file (one stream) */
-    int32_t tolerance_ms;
-    int n_labels;
-    char labels[MDL_DETECT_MAX_CLASSES][32];
-    const char *names[MDL_DETECT_MAX_CLASSES];
-    struct mdl_stream_eval ev; /* every labelled stream so far */
-    struct cli_streams set;    /* their tracks, for --sweep */
-    struct cli_plot_opts plot;
-};
 
 static void json_str(const char *s)
 {
@@ -73,8 +61,8 @@ static void json_str(const char *s)
 
 /* A row (or a clip's result). det: the detection at this row (its label
  * and averaged score), or NULL. */
-static void print_result(const struct ctx *c, const char *file, const int8_t *s, double t_s,
-                         bool track, const struct mdl_detect_result *det)
+void cli_cls_print_result(const struct cli_cls_ctx *c, const char *file, const int8_t *s,
+                          double t_s, bool track, const struct mdl_detect_result *det)
 {
     int n = c->k.n_classes, top = det ? det->label : mdl_kws_top(s, n);
     if (c->json) {
@@ -109,50 +97,16 @@ static void print_result(const struct ctx *c, const char *file, const int8_t *s,
 }
 
 /* Keyword detections are shown; unknown only with --all; silence never. */
-static bool shown(const struct ctx *c, int label)
+static bool shown(const struct cli_cls_ctx *c, int label)
 {
     if (mdl_label_is_keyword(c->labels[label])) return true;
     return c->all && strcasecmp(c->labels[label], "silence") &&
         strcasecmp(c->labels[label], "_silence_");
 }
 
-/* One result for a clip of at most one window: shorter clips are padded
- * with zero features at the end. *label gets the top class. */
-static int classify_clip(struct ctx *c, const char *path, const struct cap_clip *clip, bool quiet,
-                         int *label)
-{
-    char err[256];
-    struct dsp_micro_config mc = dsp_micro_config_default();
-    uint16_t *u = NULL, *pad = NULL;
-    size_t frames = 0, win = (size_t)c->k.frames, ch = KWS_FEATURE_CHANNELS;
-    int8_t s[MDL_DETECT_MAX_CLASSES];
-    int rc = 1;
-    if (dsp_micro_clip(&mc, clip->samples, clip->n_samples, &u, &frames, err, sizeof err) !=
-        KWS_OK) {
-        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
-        return 1;
-    }
-    if (!(pad = calloc(win * ch, sizeof *pad))) {
-        free(u);
-        fprintf(stderr, "kwscope classify: out of memory\n");
-        return 1;
-    }
-    if (frames) memcpy(pad, u, (frames < win ? frames : win) * ch * sizeof *u);
-    if (mdl_kws_score(&c->k, pad, s, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
-    } else {
-        rc = 0;
-        *label = mdl_kws_top(s, c->k.n_classes);
-        if (!quiet) print_result(c, path, s, 0, false, false);
-    }
-    free(pad);
-    free(u);
-    return rc;
-}
-
 /* The labels for a long file: --labels-file, else FILE.txt beside it.
  * Returns 1 when there are labels, 0 when none, -1 on error. */
-static int stream_labels(const struct ctx *c, const char *path, struct mdl_word_labels *lab)
+static int stream_labels(const struct cli_cls_ctx *c, const char *path, struct mdl_word_labels *lab)
 {
     char sib[4096], err[512];
     const char *lp = c->labels_file;
@@ -167,7 +121,7 @@ static int stream_labels(const struct ctx *c, const char *path, struct mdl_word_
 
 /* Scores this stream's detections against its labels, adds them to the
  * total (and the track to the sweep set). */
-static int evaluate(struct ctx *c, const char *path, struct mdl_track *t,
+static int evaluate(struct cli_cls_ctx *c, const char *path, struct mdl_track *t,
                     struct mdl_word_labels *lab, const struct mdl_detection *det, size_t n_det,
                     double seconds)
 {
@@ -191,7 +145,7 @@ static int evaluate(struct ctx *c, const char *path, struct mdl_track *t,
 }
 
 /* A longer file: the score track (models/track.c) through the detector. */
-static int classify_track(struct ctx *c, const char *path, const struct cap_clip *clip)
+static int classify_track(struct cli_cls_ctx *c, const char *path, const struct cap_clip *clip)
 {
     char err[256];
     struct mdl_track t;
@@ -217,7 +171,7 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
         bool is_det = r.is_new && shown(c, r.label);
         if (is_det) found[n_det++] = (struct mdl_detection){ w, t.t_ms[w], r.label, r.score };
         if (c->json)
-            print_result(c, path, s, t.t_ms[w] / 1000.0, true, is_det ? &r : NULL);
+            cli_cls_print_result(c, path, s, t.t_ms[w] / 1000.0, true, is_det ? &r : NULL);
         else if (is_det)
             printf("%s: %s %.2f @ %.2f s\n", path, c->labels[r.label], r.score / 255.0,
                    t.t_ms[w] / 1000.0);
@@ -234,28 +188,33 @@ static int classify_track(struct ctx *c, const char *path, const struct cap_clip
     return rc;
 }
 
-/* Classifies one file; *label gets the 1 s result (or -1 for a track). */
-static int classify_file(struct ctx *c, const char *path, bool quiet, int *label)
+/* A file longer than one window: score track, detections, evaluation. */
+int cli_cls_long(struct cli_cls_ctx *c, const char *path, int *label)
 {
     char err[256];
     struct cap_clip clip = { 0 };
     *label = -1;
-    if (cap_clip_load(path, &clip, err, sizeof err) != KWS_OK) {
+    if (cli_cls_load(path, &clip, err, sizeof err) != KWS_OK) {
         fprintf(stderr, "kwscope classify: %s\n", err);
         return 1;
     }
-    size_t frames = clip.n_samples < KWS_WINDOW_SAMPLES
-        ? 0
-        : 1 + (clip.n_samples - KWS_WINDOW_SAMPLES) / KWS_STRIDE_SAMPLES;
-    int rc = frames <= (size_t)c->k.frames ? classify_clip(c, path, &clip, quiet, label)
-                                           : classify_track(c, path, &clip);
+    int rc = classify_track(c, path, &clip);
     cap_clip_free(&clip);
     return rc;
 }
 
-static int classify_cb(void *user, const char *path, bool quiet, int *label)
+/* Files given as arguments: one batch, results in argument order. */
+static int classify_files(struct cli_cls_ctx *c, char **paths, int n)
 {
-    return classify_file(user, path, quiet, label);
+    struct cli_clip_job *jobs = calloc((size_t)n, sizeof *jobs);
+    if (!jobs) {
+        fprintf(stderr, "kwscope classify: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < n; i++) jobs[i] = (struct cli_clip_job){ .path = paths[i], .truth = -1 };
+    int rc = cli_cls_batch(c, jobs, (size_t)n);
+    free(jobs);
+    return rc;
 }
 
 static int parse_int(const char *flag, const char *v, int lo, int hi, int32_t *out)
@@ -273,16 +232,17 @@ static int parse_int(const char *flag, const char *v, int lo, int hi, int32_t *o
 #define USAGE \
     "usage: kwscope classify [--model M] [--json] [--labels a,b,c,d] [--threshold N] " \
     "[--window-ms N] [--suppression-ms N] [--min-count N] [--all] [--labels-file L.txt] " \
-    "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...\n"
+    "[--tolerance-ms N] [--sweep] [--color auto|always|never] [--jobs N] FILE|DIR...\n"
 
 /* Options; returns the index of the first file, or -1 after a usage error.
  * *set gets the MDL_DETECT_SET_* bits of the detector flags given. */
-static int parse_args(struct ctx *c, int argc, char **argv, const char **model_arg,
+static int parse_args(struct cli_cls_ctx *c, int argc, char **argv, const char **model_arg,
                       const char **labels, const char **color, unsigned *set)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
+        int32_t jobs = 0;
         if (!strcmp(a, "--") && v) { /* the end of options: FILE may start with '-' */
             return i + 1;
         } else if (!strcmp(a, "--json") || !strcmp(a, "--all") || !strcmp(a, "--sweep")) {
@@ -296,6 +256,9 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
             c->labels_file = v;
         } else if (!strcmp(a, "--color") && v) {
             *color = v;
+        } else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+            bad = parse_int("--jobs", v, 1, CLI_MAX_JOBS, &jobs);
+            c->jobs = (int)jobs;
         } else if (!strcmp(a, "--tolerance-ms")) {
             bad = parse_int(a, v, 0, 10000, &c->tolerance_ms);
         } else if (!strcmp(a, "--threshold")) {
@@ -323,14 +286,17 @@ static int parse_args(struct ctx *c, int argc, char **argv, const char **model_a
     return -1;
 }
 
-static int plot_setup(struct ctx *c, const char *color)
+/* The plot only --sweep draws; the locale (for UTF-8 glyphs) is read only
+ * then, which a one-clip run is spared (a sixth of its own instructions). */
+static int plot_setup(struct cli_cls_ctx *c, const char *color)
 {
-    setlocale(LC_ALL, "");
-    int colors = cli_color_count(color);
-    if (colors < 0) {
+    if (strcmp(color, "never") && strcmp(color, "always") && strcmp(color, "auto")) {
         fprintf(stderr, "kwscope classify: --color must be auto, always or never\n");
         return -1;
     }
+    if (!c->sweep) return 0;
+    setlocale(LC_ALL, "");
+    int colors = cli_color_count(color);
     c->plot = (struct cli_plot_opts){ 72, 20, colors > 0 && tui_locale_utf8(),
                                       colors == 0       ? TUI_COLOR_NONE
                                           : colors == 8 ? TUI_COLOR_8
@@ -340,7 +306,7 @@ static int plot_setup(struct ctx *c, const char *color)
 }
 
 /* After every file: the total over labelled streams and the sweep. */
-static int finish(struct ctx *c, int n_files)
+static int finish(struct cli_cls_ctx *c, int n_files)
 {
     char err[256];
     if (c->ev.streams > 1 || (c->ev.streams && n_files > 1)) {
@@ -387,7 +353,8 @@ static int finish(struct ctx *c, int n_files)
 }
 
 /* The model and its detector settings (sidecar, then the flags). */
-static int open_model(struct ctx *c, const char *model_arg, unsigned set, struct mdl_model *m)
+static int open_model(struct cli_cls_ctx *c, const char *model_arg, unsigned set,
+                      struct mdl_model *m)
 {
     char path[4096], err[512];
     bool found = false;
@@ -397,6 +364,7 @@ static int open_model(struct ctx *c, const char *model_arg, unsigned set, struct
         fprintf(stderr, "kwscope classify: %s\n", err);
         return 1;
     }
+    c->model = m;
     if (mdl_kws_init(&c->k, m, err, sizeof err)) {
         fprintf(stderr, "kwscope classify: %s: %s\n", path, err);
         return 1;
@@ -406,7 +374,7 @@ static int open_model(struct ctx *c, const char *model_arg, unsigned set, struct
 
 int cli_cmd_classify(int argc, char **argv)
 {
-    static struct ctx c;
+    static struct cli_cls_ctx c;
     memset(&c, 0, sizeof c);
     c.dc = mdl_detect_config_default();
     c.tolerance_ms = 1000;
@@ -443,13 +411,17 @@ int cli_cmd_classify(int argc, char **argv)
         fprintf(stderr, "kwscope classify: %s\n", err);
         rc = 1;
     }
-    for (int i = first_file; i < argc && rc != 2 && c.k.n_classes; i++) {
+    /* Folders one by one; runs of files between them as one batch each. */
+    for (int i = first_file; i < argc && rc != 2 && c.k.n_classes;) {
         struct stat sb;
-        int label;
-        if (stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-            rc |= cli_classify_dir(argv[i], c.names, c.k.n_classes, c.json, classify_cb, &c);
-        else
-            rc |= classify_file(&c, argv[i], false, &label);
+        if (stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            rc |= cli_cls_dir(&c, argv[i++]);
+            continue;
+        }
+        int e = i;
+        while (e < argc && !(stat(argv[e], &sb) == 0 && S_ISDIR(sb.st_mode))) e++;
+        rc |= classify_files(&c, argv + i, e - i);
+        i = e;
     }
     if (!rc)
         rc = finish(&c, argc - first_file);
@@ -457,6 +429,7 @@ int cli_cmd_classify(int argc, char **argv)
         finish(&c, argc - first_file);
     cli_streams_free(&c.set);
     mdl_stream_eval_free(&c.ev);
+    cli_cls_workers_free(&c);
     mdl_kws_free(&c.k);
     mdl_model_free(&m);
     return rc;

@@ -119,13 +119,25 @@ static int write_csv(const struct table *t, FILE *out)
     for (size_t c = 0; c < t->cols; c++) fprintf(out, "%s%s%zu", c ? "," : "", t->col_prefix, c);
     fputc('\n', out);
     for (size_t r = 0; r < t->rows; r++) {
+        if (t->type == TYPE_F32) { /* a row at a time: one fwrite, not one per value */
+            char line[4096];
+            size_t n = 0;
+            for (size_t c = 0; c < t->cols; c++) {
+                if (n + CLI_FLOAT_CHARS + 1 > sizeof line) {
+                    if (fwrite(line, 1, n, out) != n) return 0;
+                    n = 0;
+                }
+                if (c) line[n++] = ',';
+                n += (size_t)cli_format_float(line + n, ((const float *)t->data)[r * t->cols + c]);
+            }
+            line[n++] = '\n';
+            if (fwrite(line, 1, n, out) != n) return 0;
+            continue;
+        }
         for (size_t c = 0; c < t->cols; c++) {
             size_t i = r * t->cols + c;
             if (c) fputc(',', out);
-            if (t->type == TYPE_F32) {
-                char num[CLI_FLOAT_CHARS];
-                fwrite(num, 1, (size_t)cli_format_float(num, ((const float *)t->data)[i]), out);
-            } else if (t->type == TYPE_U16)
+            if (t->type == TYPE_U16)
                 fprintf(out, "%u", (unsigned)((const uint16_t *)t->data)[i]);
             else
                 fprintf(out, "%d", (int)((const int8_t *)t->data)[i]);

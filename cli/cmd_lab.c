@@ -2,13 +2,16 @@
  * (or takes train's model_float.bin), then sweeps quantisation (PTQ and QAT
  * at 2..8 bits) and pruning (unstructured and structured, with and without
  * fine-tuning), one row per variant into OUT/results.csv and
- * OUT/results.jsonl as each finishes, and draws the course's figures on the
+ * OUT/results.jsonl, and draws the course's figures on the
  * terminal and into OUT/plots.txt.
  *
- * Rows are flushed one by one, so Ctrl-C (which stops at the next batch)
- * keeps every finished row; nothing in OUT or the export folder is
+ * Rows are flushed one by one into temporary files that take their names
+ * when the sweep ends, fails or is interrupted (Ctrl-C stops at the next
+ * batch), so every finished row is kept; every output goes through
+ * capture's output policy, nothing in OUT or the export folder is
  * overwritten without --force. With the same --seed two runs write the same
- * rows but for host_us. */
+ * rows but for host_us, whatever --jobs (worker processes, default one per
+ * core: lab_jobs.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -121,6 +124,10 @@ static int set_number(int c, const char *arg, struct lab_cli *o)
         rc = num_opt("--height", arg, 8, 500, &v);
         o->height = (int)v;
         break;
+    case 'j':
+        rc = num_opt("--jobs", arg, 1, 256, &v);
+        o->jobs = (int)v;
+        break;
     case 'l': rc = float_opt("--lr", arg, &o->lr); break;
     case 'L': rc = float_opt("--ft-lr", arg, &o->ft_lr); break;
     }
@@ -201,6 +208,7 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         { "width", required_argument, 0, 'W' },
         { "height", required_argument, 0, 'H' },
         { "plot", required_argument, 0, 'P' },
+        { "jobs", required_argument, 0, 'j' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -213,6 +221,7 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         switch (c) {
         case 'w': snprintf(o->words, sizeof o->words, "%s", optarg); break;
         case 's':
+        case 'j':
         case 'e':
         case 'b':
         case 'E':

@@ -9,7 +9,10 @@
  * default (mdl_model_find). FLOPs: 2 per multiply-add plus one per biased
  * output element; `--convention seed` counts one per bias parameter instead
  * (models/info.c explains both). --json prints one object with "layers" and
- * "totals".
+ * "totals". `--target m4` also boots the emulated Cortex-M4F board with the
+ * model (device/emu_bench.c), classifies one second and adds what that
+ * build measured: stack high-water mark, heap, arena, the image's flash and
+ * static RAM ("m4" in --json).
  *
  * Exit status: 0 done, 1 runtime error (no model, unreadable or malformed
  * model), 2 usage error. */
@@ -17,8 +20,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "tui/tui.h"
+#include "device/device.h"
 #include "models/models.h"
+#include "tui/tui.h"
 
 #ifndef KWSCOPE_DATADIR
 #define KWSCOPE_DATADIR "."
@@ -45,8 +49,38 @@ static void json_shape(const struct mdl_model *m, int t)
     putchar(']');
 }
 
+static void m4_json(const struct dev_emu_bench *b)
+{
+    if (!b) return;
+    printf(",\n \"m4\": {\"stack_used\": %u, \"stack_bytes\": %u, \"heap_used\": %u, "
+           "\"arena_bytes\": %u, \"model_bytes\": %u, \"image_flash\": %u, \"image_ram\": %u, "
+           "\"inference_instructions\": %.0f, \"inference_ms\": %.3f}",
+           (unsigned)b->info.stack_used, (unsigned)b->info.stack_bytes, (unsigned)b->info.heap_used,
+           (unsigned)b->info.arena_bytes, (unsigned)b->info.flash_bytes, (unsigned)b->image_flash,
+           (unsigned)b->image_ram, b->stage[1].avg_instr, b->stage[1].avg_ms);
+}
+
+static void m4_table(const struct dev_emu_bench *b)
+{
+    char a[32], c[32], d[32], e[32], f[32];
+    if (!b) return;
+    printf("\n  on the emulated Cortex-M4F (QEMU mps2-an386, %s):\n", b->info.firmware);
+    printf("  stack  high-water   %12s B  of %s B\n",
+           tui_format_grouped(b->info.stack_used, a, sizeof a),
+           tui_format_grouped(b->info.stack_bytes, c, sizeof c));
+    printf("  heap   used         %12s B  (the model's RAM copy and its tables)\n",
+           tui_format_grouped(b->info.heap_used, a, sizeof a));
+    printf("  arena  planned      %12s B\n", tui_format_grouped(b->info.arena_bytes, a, sizeof a));
+    printf("  image  flash        %12s B, static RAM %s B (with its built-in default model; "
+           "this one runs from the flash slot)\n",
+           tui_format_grouped(b->image_flash, d, sizeof d),
+           tui_format_grouped(b->image_ram, e, sizeof e));
+    printf("  inference           %12s instructions, M4 est. %.1f ms at 64 MHz\n",
+           tui_format_grouped((uint64_t)b->stage[1].avg_instr, f, sizeof f), b->stage[1].avg_ms);
+}
+
 static void print_json(const char *path, const struct mdl_model *m, const struct mdl_info *in,
-                       const char *conv)
+                       const char *conv, const struct dev_emu_bench *b)
 {
     printf("{\"model\": ");
     cli_json_str(path);
@@ -72,12 +106,14 @@ static void print_json(const char *path, const struct mdl_model *m, const struct
     printf("],\n \"totals\": {\"params\": %llu, \"macs\": %llu, \"flops\": %llu, "
            "\"weight_bytes\": %llu, \"arena_bytes\": %zu, \"model_bytes\": %zu, "
            "\"ram_bytes\": %u, \"flash_bytes\": %u, \"ram_share\": %.6f, \"flash_share\": %.6f, "
-           "\"nonzero_params\": %llu, \"weight_bits\": %d, \"packed_weight_bytes\": %llu}}\n",
+           "\"nonzero_params\": %llu, \"weight_bits\": %d, \"packed_weight_bytes\": %llu}",
            (unsigned long long)in->params, (unsigned long long)in->macs,
            (unsigned long long)in->flops, (unsigned long long)in->weight_bytes, in->arena_bytes,
            in->model_bytes, MDL_NANO33_RAM, MDL_NANO33_FLASH, in->ram_share, in->flash_share,
            (unsigned long long)in->nonzero_params, in->weight_bits,
            (unsigned long long)in->packed_weight_bytes);
+    m4_json(b);
+    printf("}\n");
 }
 
 static void print_table(const char *path, const struct mdl_model *m, const struct mdl_info *in,
@@ -126,9 +162,31 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
            in->params ? 100.0 * (double)in->nonzero_params / (double)in->params : 0.0);
 }
 
+/* One classification of 1 s of low noise on the emulated board: its memory
+ * figures after running the model. 0, or 1 (reported). */
+static int m4_measure(const char *model_path, struct dev_emu_bench *b)
+{
+    static int16_t audio[KWS_CLIP_SAMPLES];
+    uint32_t r = 7;
+    for (int i = 0; i < KWS_CLIP_SAMPLES; i++) {
+        r = r * 1664525u + 1013904223u;
+        audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
+    }
+    cli_log_quiet();
+    struct dev_emu_bench_config c = { 0 };
+    c.model_path = model_path;
+    c.audio = audio;
+    c.n = KWS_CLIP_SAMPLES;
+    c.runs = 1;
+    char err[512];
+    if (dev_emu_bench(&c, b, err, sizeof err) == KWS_OK) return 0;
+    fprintf(stderr, "kwscope model: %s\n", err);
+    return 1;
+}
+
 static int model_info(int argc, char **argv)
 {
-    bool json = false;
+    bool json = false, m4 = false;
     const char *conv = "default", *arg = NULL;
     for (int i = 0, operands = 0; i < argc; i++) {
         if (!operands && !strcmp(argv[i], "--")) { /* the end of options */
@@ -138,6 +196,11 @@ static int model_info(int argc, char **argv)
             arg = argv[i];
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (!strcmp(argv[i], "--target")) {
+            if (i + 1 >= argc) return cli_usage_error("model", "missing value for", argv[i]);
+            if (strcmp(argv[++i], "m4") && strcmp(argv[i], "host"))
+                return cli_usage_error("model", "unknown target (host or m4)", argv[i]);
+            m4 = !strcmp(argv[i], "m4");
         } else if (!strcmp(argv[i], "--convention") || !strcmp(argv[i], "--model")) {
             if (i + 1 >= argc) return cli_usage_error("model", "missing value for", argv[i]);
             if (!strcmp(argv[i], "--model"))
@@ -171,10 +234,18 @@ static int model_info(int argc, char **argv)
         mdl_model_free(&m);
         return 1;
     }
-    if (json)
-        print_json(path, &m, &in, conv);
-    else
+    static struct dev_emu_bench b;
+    if (m4 && m4_measure(path, &b)) {
+        mdl_info_free(&in);
+        mdl_model_free(&m);
+        return 1;
+    }
+    if (json) {
+        print_json(path, &m, &in, conv, m4 ? &b : NULL);
+    } else {
         print_table(path, &m, &in, conv);
+        m4_table(m4 ? &b : NULL);
+    }
     mdl_info_free(&in);
     mdl_model_free(&m);
     return 0;

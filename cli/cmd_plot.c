@@ -92,7 +92,7 @@ int cli_cmd_plot(int argc, char **argv)
     tl.cursor_s = view == TUI_VIEW_SPECTRUM ? at_s : -1;
     /* Line 1: what the picture is of; then the view. */
     tui_canvas_printf(c, 0, 0, width, tui_ui_color(c->color, TUI_UI_TEXT), TUI_COLOR_DEFAULT,
-                      "%s  %s  %.2f s", s.name, s.format, tui_scope_duration(&s));
+                      "%s  %s", s.name, s.format); /* the format names the length */
     tui_scope_draw(&s, view, c, (struct tui_rect){ 0, 1, width, height - 1 }, &tl);
     tui_render_text(c, stdout);
     tui_canvas_free(c);

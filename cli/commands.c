@@ -31,15 +31,16 @@ const struct cli_command cli_commands[] = {
     { "devices", NULL, cli_cmd_devices, "", NULL },
     { "classify", NULL, cli_cmd_classify,
       "[--model M] [--json] [--labels a,b,c,d] " DETECTOR " [--all] [--labels-file L.txt] "
-      "[--tolerance-ms N] [--sweep] [--color auto|always|never] FILE|DIR...",
-      NULL },
+      "[--tolerance-ms N] [--sweep] [--color auto|always|never] [--jobs N] FILE|DIR...",
+      "-j for --jobs" },
     { "calibrate", NULL, cli_cmd_calibrate,
       "[--model M] [--labels a,b,..] [--max-fa-per-hour F] [--tolerance-ms N] [--dry-run] "
       "[--force] [--json] STREAM.wav|DIR...",
       NULL },
-    { "model", "info", cli_cmd_model, "[--json] [--convention default|seed] [--model M] [M]",
+    { "model", "info", cli_cmd_model,
+      "[--json] [--convention default|seed] [--target host|m4] [--model M] [M]", NULL },
+    { "bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N] [--target host|m4] [--ref]",
       NULL },
-    { "bench", NULL, cli_cmd_bench, "[--model M] [--json] [--runs N]", NULL },
     { "board", "list", cli_cmd_board, "[--json]", NULL },
     { "board", "info", cli_cmd_board, "[--port P] [--dialect " DIALECTS "] [--json]", NULL },
     { "board", "push", cli_cmd_board, "[--port P] [--dialect D] [--json] FILE", NULL },
@@ -62,7 +63,7 @@ const struct cli_command cli_commands[] = {
       "DATA_DIR [--words yes,no] [--seed S] [--epochs N | --float FILE] "
       "[--methods ptq,qat,unstructured,structured] [--bits 2-8] [--sparsity 0,25,50,75,90] "
       "[--batch B] [--lr L] [--finetune no,yes] [--ft-epochs N] [--ft-lr L] [--scope layer|global] "
-      "[--gradual] "
+      "[--gradual] [--jobs N] "
       "[--out DIR] [--export DIR] [--force] [--color auto|always|never] [--width W] [--height H] "
       "| --plot RESULTS.jsonl",
       NULL },

@@ -3,8 +3,9 @@
  * `xxd -i` .cc) with its test-split outputs for the oracle checks
  * (tools/armnn_check.py); at the end the figures and a table.
  *
- * Exported files are written under a temporary name and renamed, so a kill
- * never leaves half a model behind. */
+ * Every file goes through capture's output policy (cap_output_*): written
+ * under a temporary name and renamed, so a kill never leaves half a model
+ * behind, and an existing file is replaced only with --force. */
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "device/device.h"
 #include "lab_cli.h"
 
 static double since(const struct timespec *t0)
@@ -21,18 +24,42 @@ static double since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
-static int write_file(const char *dir, const char *name, const void *data, size_t len)
+int lab_cli_write(const char *path, int force, int (*write)(FILE *f, const void *user),
+                  const void *user)
 {
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    ok = f && fclose(f) == 0 && ok;
-    if (ok && rename(tmp, path) == 0) return 0;
-    fprintf(stderr, "kwscope lab: cannot write %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return 1;
+    struct cap_output out;
+    char err[4400];
+    if (cap_output_open(&out, path, force, err, sizeof err) != KWS_OK)
+        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    if (!write(out.fp, user)) {
+        cap_output_abort(&out);
+        return fprintf(stderr, "kwscope lab: %s: write failed\n", path), 1;
+    }
+    if (cap_output_commit(&out, err, sizeof err) != KWS_OK)
+        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    return 0;
+}
+
+struct blob {
+    const void *data;
+    size_t len;
+    const char *cc_name; /* non-NULL: as an `xxd -i` array of that name */
+};
+
+static int write_blob(FILE *f, const void *user)
+{
+    const struct blob *b = user;
+    if (b->cc_name) return mdl_write_cc_to(f, b->cc_name, b->data, b->len);
+    return fwrite(b->data, 1, b->len, f) == b->len;
+}
+
+static int write_file(const struct lab_ctx *x, const char *name, const void *data, size_t len,
+                      const char *cc_name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", x->o->export_dir, name);
+    struct blob b = { data, len, cc_name };
+    return lab_cli_write(path, x->o->force, write_blob, &b);
 }
 
 int lab_cli_export_start(struct lab_ctx *x)
@@ -42,31 +69,58 @@ int lab_cli_export_start(struct lab_ctx *x)
     char labels[MDL_TC_MAX_CLASSES * 33] = "";
     for (int k = 0; k < x->ds.n_classes; k++)
         snprintf(labels + strlen(labels), sizeof labels - strlen(labels), "%s\n", x->ds.labels[k]);
-    return write_file(dir, "test_features_i8.bin", x->lab.test_i8, x->lab.n_test * MDL_TC_IN) ||
-        write_file(dir, "labels.txt", labels, strlen(labels));
+    return write_file(x, "test_features_i8.bin", x->lab.test_i8, x->lab.n_test * MDL_TC_IN, NULL) ||
+        write_file(x, "labels.txt", labels, strlen(labels), NULL);
 }
 
 static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_lab_result *r,
                           struct dash_lab_row *row)
 {
     const char *dir = x->o->export_dir;
-    char fn[128], path[4200], err[512];
+    char fn[128];
     snprintf(fn, sizeof fn, "%s.tflite", name);
-    if (write_file(dir, fn, r->model, r->model_len)) return 1;
+    if (write_file(x, fn, r->model, r->model_len, NULL)) return 1;
     snprintf(row->model, sizeof row->model, "%s/%s", dir, fn);
-    snprintf(path, sizeof path, "%s/%s.cc", dir, name);
-    if (mdl_write_cc(path, "g_model", r->model, r->model_len, err, sizeof err) != KWS_OK)
-        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    snprintf(fn, sizeof fn, "%s.cc", name);
+    if (write_file(x, fn, r->model, r->model_len, "g_model")) return 1;
     size_t n = x->lab.n_test, nc = (size_t)x->ds.n_classes;
     char *pred = malloc(n * 4 + 1);
     if (!pred) return fprintf(stderr, "kwscope lab: out of memory\n"), 1;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) o += (size_t)sprintf(pred + o, "%d\n", r->pred[i]);
     snprintf(fn, sizeof fn, "%s_pred_int8.txt", name);
-    int rc = write_file(dir, fn, pred, o);
+    int rc = write_file(x, fn, pred, o, NULL);
     free(pred);
     snprintf(fn, sizeof fn, "%s_scores_i8.bin", name);
-    return rc || write_file(dir, fn, r->scores, n * nc);
+    return rc || write_file(x, fn, r->scores, n * nc, NULL);
+}
+
+/* The variant's inference on the emulated Cortex-M4F (dev_emu_bench, about
+ * a second): the M4 estimate in ms, or NAN where the emulated board cannot
+ * run (no qemu-system-arm or no cross-built image: said once). */
+static double m4_inference_ms(const uint8_t *model, size_t n)
+{
+    static int unavailable;
+    static int16_t audio[KWS_CLIP_SAMPLES];
+    if (unavailable || !model) return NAN;
+    uint32_t r = 11;
+    for (int i = 0; i < KWS_CLIP_SAMPLES; i++) {
+        r = r * 1664525u + 1013904223u;
+        audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
+    }
+    cli_log_quiet();
+    struct dev_emu_bench_config c = { 0 };
+    c.model = model;
+    c.model_n = n;
+    c.audio = audio;
+    c.n = KWS_CLIP_SAMPLES;
+    c.runs = 1;
+    static struct dev_emu_bench b;
+    char err[512];
+    if (dev_emu_bench(&c, &b, err, sizeof err) == KWS_OK) return b.stage[1].avg_ms;
+    fprintf(stderr, "kwscope lab: no M4 estimates (%s)\n", err);
+    unavailable = 1;
+    return NAN;
 }
 
 static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
@@ -101,47 +155,58 @@ static void fill_row(const struct lab_ctx *x, const struct mdl_lab_variant *v,
     row->packed_weight_bytes = r->packed_weight_bytes;
     row->arena_bytes = r->arena_bytes;
     row->host_us = r->host_us;
-    row->m4_ms = NAN; /* no emulated board to measure it on */
+    /* exported variants only: the emulated board costs about a second each */
+    row->m4_ms = x->o->export_dir ? m4_inference_ms(r->model, r->flash_bytes) : NAN;
+}
+
+int lab_cli_run_one(struct lab_ctx *x, int i, struct dash_lab_row *row)
+{
+    char err[512];
+    const struct mdl_lab_variant *v = &x->variants[i];
+    x->current = i;
+    struct mdl_lab_result r;
+    if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
+        if (x->tty) printf("\n");
+        if (!*x->lab.stop) fprintf(stderr, "kwscope lab: %s\n", err);
+        return 1;
+    }
+    fill_row(x, v, &r, row);
+    int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
+    mdl_lab_result_free(&r);
+    return rc;
+}
+
+int lab_cli_record(struct lab_ctx *x, int i, const struct dash_lab_row *row, double dt)
+{
+    dash_lab_csv_row(x->csv, row);
+    dash_lab_json_row(x->jsonl, row);
+    if (fflush(x->csv) || fflush(x->jsonl))
+        return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)), 1;
+    x->rows[x->n_rows++] = *row;
+    printf("%s[%d/%d] %-20s int8 %6.2f%%  float %6.2f%%  nz params %7llu  FLOPs %7llu  "
+           "flash %6llu B  %5.1f us  %.1f s\n",
+           x->tty ? "\r" : "", i + 1, x->n_variants, row->name, row->acc_int8, row->acc_float,
+           (unsigned long long)row->params_nonzero, (unsigned long long)row->flops,
+           (unsigned long long)row->flash_bytes, row->host_us, dt);
+    fflush(stdout);
+    return 0;
 }
 
 int lab_cli_sweep(struct lab_ctx *x)
 {
-    char err[512];
-    for (x->current = 0; x->current < x->n_variants; x->current++) {
-        const struct mdl_lab_variant *v = &x->variants[x->current];
+    if (x->o->jobs > 1 && x->n_variants > 1) return lab_cli_sweep_jobs(x);
+    for (int i = 0; i < x->n_variants; i++) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int epochs0 = x->epochs_done;
-        struct mdl_lab_result r;
-        if (mdl_lab_run(&x->lab, v, &r, err, sizeof err) != KWS_OK) {
-            if (x->tty) printf("\n");
-            if (!*x->lab.stop) fprintf(stderr, "kwscope lab: %s\n", err);
-            return 1;
-        }
-        struct dash_lab_row *row = &x->rows[x->n_rows];
-        fill_row(x, v, &r, row);
-        int rc = x->o->export_dir ? export_variant(x, row->name, &r, row) : 0;
-        mdl_lab_result_free(&r);
-        if (rc) return 1;
-        dash_lab_csv_row(x->csv, row);
-        dash_lab_json_row(x->jsonl, row);
-        if (fflush(x->csv) || fflush(x->jsonl))
-            return fprintf(stderr, "kwscope lab: cannot write the results: %s\n", strerror(errno)),
-                   1;
-        x->n_rows++;
+        struct dash_lab_row row;
+        if (lab_cli_run_one(x, i, &row) || lab_cli_record(x, i, &row, since(&t0))) return 1;
         double dt = since(&t0), ep = (double)(x->epochs_done - epochs0);
         if (ep > 0)
             x->epoch_s = (x->epoch_s * 0.3 + 0.7 * (dt - x->eval_s) / ep);
         else
             x->eval_s = x->evals_done ? 0.5 * (x->eval_s + dt) : dt;
         x->evals_done++;
-        printf("%s[%d/%d] %-20s int8 %6.2f%%  float %6.2f%%  nz params %7llu  FLOPs %7llu  "
-               "flash %6llu B  %5.1f us  %.1f s\n",
-               x->tty ? "\r" : "", x->current + 1, x->n_variants, row->name, row->acc_int8,
-               row->acc_float, (unsigned long long)row->params_nonzero,
-               (unsigned long long)row->flops, (unsigned long long)row->flash_bytes, row->host_us,
-               dt);
-        fflush(stdout);
     }
     return 0;
 }
@@ -198,8 +263,36 @@ int lab_cli_replot(const struct lab_cli *o)
     return 0;
 }
 
+struct plot_file {
+    struct lab_ctx *x;
+    bool unicode;
+};
+
+static int write_plots(FILE *f, const void *user)
+{
+    const struct plot_file *p = user;
+    figures(p->x, f, p->unicode, TUI_COLOR_NONE);
+    return !ferror(f);
+}
+
+/* The row files take their names; 0 or 1 (said). */
+static int commit_rows(struct lab_ctx *x)
+{
+    char err[4400];
+    int rc = 0;
+    struct cap_output *outs[] = { &x->csv_out, &x->jsonl_out };
+    for (int i = 0; i < 2; i++) {
+        if (outs[i]->fd < 0) continue;
+        if (cap_output_commit(outs[i], err, sizeof err) != KWS_OK)
+            rc = fprintf(stderr, "kwscope lab: %s\n", err) > 0;
+    }
+    x->csv = x->jsonl = NULL;
+    return rc;
+}
+
 void lab_cli_finish(struct lab_ctx *x)
 {
+    commit_rows(x);
     if (!x->n_rows) return;
     setlocale(LC_ALL, "");
     bool unicode = tui_locale_utf8();
@@ -208,13 +301,8 @@ void lab_cli_finish(struct lab_ctx *x)
     figures(x, stdout, unicode, mode);
     char path[4096];
     snprintf(path, sizeof path, "%s/plots.txt", x->o->out);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        figures(x, f, unicode, TUI_COLOR_NONE);
-        if (fclose(f)) fprintf(stderr, "kwscope lab: %s: write failed\n", path);
-    } else {
-        fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
-    }
+    struct plot_file pf = { x, unicode };
+    lab_cli_write(path, x->o->force, write_plots, &pf);
     qat_vs_ptq(x);
     printf("%zu rows in %s/results.csv and results.jsonl, figures in plots.txt; wall time %.0f s\n",
            x->n_rows, x->o->out, since(&x->t0));
@@ -222,8 +310,7 @@ void lab_cli_finish(struct lab_ctx *x)
 
 void lab_cli_free(struct lab_ctx *x)
 {
-    if (x->csv) fclose(x->csv);
-    if (x->jsonl) fclose(x->jsonl);
+    commit_rows(x);
     if (x->lab_ready) mdl_lab_free(&x->lab);
     mdl_dataset_free(&x->ds);
 }

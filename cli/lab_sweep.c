@@ -29,6 +29,8 @@ void lab_cli_defaults(struct lab_cli *o)
     o->color = "auto";
     o->width = 72;
     o->height = 18;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cores > 1 ? (int)(cores < 256 ? cores : 256) : 1;
     for (int m = 0; m < MDL_LAB_METHODS; m++) o->methods[m] = true;
     for (size_t b = 0; b < sizeof o->bits; b++) o->bits[b] = true;
     for (int s = 0; s <= 75; s += 25) o->sparsity[s] = true;
@@ -118,13 +120,19 @@ static void tune_progress(const struct mdl_train_progress *p, void *user)
     fflush(stdout);
 }
 
-static FILE *open_out(const char *dir, const char *name)
+/* A row file, under a temporary name until lab_cli_finish or _free. */
+static FILE *open_out(const struct lab_ctx *x, struct cap_output *out, const char *name)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fprintf(stderr, "kwscope lab: %s: %s\n", path, strerror(errno));
-    return f;
+    char path[4096], err[4400];
+    snprintf(path, sizeof path, "%s/%s", x->o->out, name);
+    if (cap_output_open(out, path, x->o->force, err, sizeof err) == KWS_OK) return out->fp;
+    fprintf(stderr, "kwscope lab: %s\n", err);
+    return NULL;
+}
+
+static int write_float(FILE *f, const void *user)
+{
+    return mdl_tc_write_float(f, user);
 }
 
 static int base_model(struct lab_ctx *x)
@@ -153,8 +161,7 @@ static int base_model(struct lab_ctx *x)
         return fprintf(stderr, "kwscope lab: %s\n", err), 1;
     x->epoch_s = since(&x->t0) / o->epochs;
     snprintf(path, sizeof path, "%s/model_float.bin", o->out);
-    if (mdl_tc_save_float(path, &x->base, err, sizeof err) != KWS_OK)
-        return fprintf(stderr, "kwscope lab: %s\n", err), 1;
+    if (lab_cli_write(path, o->force, write_float, &x->base)) return 1;
     printf("base model: trained %d epochs (best %d, seed %llu), saved as %s\n", o->epochs,
            best_epoch, (unsigned long long)o->seed, path);
     return 0;
@@ -194,8 +201,9 @@ int lab_cli_prepare(struct lab_ctx *x)
     if (mdl_lab_init(lab, &x->ds, &x->base, err, sizeof err) != KWS_OK)
         return fprintf(stderr, "kwscope lab: %s\n", err), 1;
     x->lab_ready = true;
-    x->csv = open_out(o->out, "results.csv");
-    x->jsonl = open_out(o->out, "results.jsonl");
+    x->csv_out.fd = x->jsonl_out.fd = -1;
+    x->csv = open_out(x, &x->csv_out, "results.csv");
+    x->jsonl = x->csv ? open_out(x, &x->jsonl_out, "results.jsonl") : NULL;
     if (!x->csv || !x->jsonl) return 1;
     dash_lab_csv_header(x->csv);
     fflush(x->csv);

@@ -71,6 +71,7 @@ struct dash_board {
     struct dev_session *sess;
     struct dev_sim *sim;       /* in-process virtual board (vsim.sim), or NULL */
     struct dev_sim_setup vsim; /* its model, pipeline and looped mic */
+    struct dev_emu *emu;       /* the emulated board (--board emu), or NULL */
     enum tui_board_mode mode;
     struct tui_stage_stats stages[TUI_STAGE_COUNT];
     struct dev_result last; /* newest result with scores */
@@ -229,6 +230,12 @@ struct dash {
     int want_board;               /* 'b' (1: board mic), 'p' (2: push), 'd' (3: features) */
     struct dash_collect *collect; /* NULL: not collecting */
     struct dash_lab *lab;         /* NULL: no lab results (--lab, lab.h) */
+    /* Live, the heatmaps are drawn every other frame and the meters and the
+     * waveform every frame: a held heatmap keeps the cells of the frame
+     * before, so the terminal gets nothing for it. */
+    struct tui_canvas *held; /* the last frame drawn, or NULL */
+    unsigned frame_no;
+    bool redraw_all; /* a key, click or resize: draw every view this frame */
 };
 
 void dash_init(struct dash *d, struct tui_scope *scope);
@@ -336,7 +343,7 @@ int dash_loop_run(struct dash_loop *L);
  * line, and `kwscope`'s own row in the command table (cli/commands.c). */
 #define DASH_SYNOPSIS \
     "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] " \
-    "[--labels a,b,..] [--board auto|none|sim|PORT] " \
+    "[--labels a,b,..] [--board auto|none|sim|emu|PORT] " \
     "[--dialect kwscope|micro_speech|edge-impulse] " \
     "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]"
 

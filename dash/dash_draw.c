@@ -138,13 +138,36 @@ static void readout(struct dash *d, char *buf, size_t len)
 }
 
 /* The views of the current layout: one large, or the grid ('a'). */
+/* Whether this frame keeps the heatmaps of the last one (see struct dash). */
+static bool hold_heatmaps(struct dash *d, const struct tui_canvas *c)
+{
+    bool hold = d->live && !d->paused && !d->redraw_all && d->held && d->held->w == c->w &&
+        d->held->h == c->h && (d->frame_no & 1);
+    d->frame_no++;
+    d->redraw_all = false;
+    return hold;
+}
+
+static void copy_held(const struct dash *d, struct tui_canvas *c, struct tui_rect r)
+{
+    for (int y = r.y; y < r.y + r.h && y < c->h; y++)
+        memcpy(&c->cells[(size_t)y * c->w + r.x], &d->held->cells[(size_t)y * c->w + r.x],
+               (size_t)r.w * sizeof *c->cells);
+}
+
 static void draw_views(struct dash *d, struct tui_canvas *c)
 {
+    bool hold = hold_heatmaps(d, c);
     for (int v = 0; v < TUI_VIEW_COUNT; v++) {
         struct tui_rect r;
         if (!dash_view_rect(d, (enum tui_view_id)v, &r)) continue;
         if (d->grid) /* a gap between grid cells */
             r.w -= 1;
+        bool diff = v == TUI_VIEW_FEATURES && d->board && d->board->diff_view;
+        if (hold && !diff && tui_view_desc((enum tui_view_id)v)->kind == TUI_KIND_HEATMAP) {
+            copy_held(d, c, r);
+            continue;
+        }
         struct tui_timeline tl = d->tl;
         tl.probe_y = d->tl.cursor_s >= 0 && v == (int)d->view ? d->probe_y : -1;
         if (d->live && !d->paused && v == TUI_VIEW_FEATURES) {
@@ -154,7 +177,7 @@ static void draw_views(struct dash *d, struct tui_canvas *c)
             tl.t1_s = end > MODEL_INPUT_S ? end : MODEL_INPUT_S;
             tl.t0_s = tl.t1_s - MODEL_INPUT_S;
         }
-        if (v == TUI_VIEW_FEATURES && d->board && d->board->diff_view)
+        if (diff)
             dash_board_diff_view(d->board, c, r);
         else
             tui_scope_draw(d->scope, (enum tui_view_id)v, c, r, &tl);
@@ -193,4 +216,12 @@ void dash_draw(struct dash *d, struct tui_canvas *c)
                     line);
     dash_draw_footer(d, c);
     if (d->help) dash_draw_help(d, c);
+    if (d->live) { /* kept for the next frame's held heatmaps */
+        if (d->held && (d->held->w != c->w || d->held->h != c->h)) {
+            tui_canvas_free(d->held);
+            d->held = NULL;
+        }
+        if (!d->held) d->held = tui_canvas_new(c->w, c->h, c->unicode, c->color);
+        if (d->held) memcpy(d->held->cells, c->cells, (size_t)c->w * c->h * sizeof *c->cells);
+    }
 }

@@ -32,10 +32,14 @@
 
 static int signal_pipe[2] = { -1, -1 };
 static struct tui_curses *active_term;
+/* Set by SIGINT/SIGTERM/SIGHUP; the pipe wakes poll(), the flag lets a long
+ * turn (catching up after a stall: a board's backlog, a frame) stop early. */
+static volatile sig_atomic_t quit_signal;
 
 static void on_quit_signal(int sig)
 {
     int saved = errno;
+    quit_signal = 1;
     unsigned char b = (unsigned char)sig;
     if (write(signal_pipe[1], &b, 1) < 0) { /* nothing else is safe here */
     }
@@ -139,7 +143,7 @@ static bool fill_progressively(struct dash_loop *L)
         pending |= more;
     }
     struct tui_scope *s = L->d.scope;
-    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT; v++) {
+    for (int v = TUI_VIEW_SPECTRUM; v < TUI_VIEW_COUNT && !quit_signal; v++) {
         struct tui_rect r;
         if (s->computed[v] || !dash_view_rect(&L->d, (enum tui_view_id)v, &r)) continue;
         bool done;
@@ -177,8 +181,10 @@ static void read_keys(struct dash_loop *L)
             MEVENT ev;
             if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
                 L->dirty |= dash_click(&L->d, ev.x, ev.y);
+            L->d.redraw_all = true;
             continue;
         }
+        L->d.redraw_all = true;
         if (ch == KEY_RESIZE) resize(L);
         L->dirty |= dash_key(&L->d, map_key(ch), &want);
         if (want) handle_play(L, want);
@@ -240,16 +246,18 @@ static int run_loop(struct dash_loop *L)
     double last_draw = -1e9;
     bool pending = true;
     resize(L);
-    while (!L->d.quit) {
+    while (!L->d.quit && !quit_signal) {
         double msg_wait = expire_message(L);
         dash_loop_board(L, dash_now_ms() / 1e3);
+        if (quit_signal) break;
         poll_live(L, &pending);
         /* Every turn: a view shown for the first time (any key order, the
          * grid) or a source that grew gets its next slice of work. */
+        if (quit_signal) break;
         pending = fill_progressively(L);
         L->dirty |= update_play(L);
         double wait = -1;
-        if (L->dirty) {
+        if (L->dirty && !quit_signal) {
             double due = last_draw + FRAME_MS - dash_now_ms();
             if (due <= 0) {
                 if (L->canvas) {
@@ -332,6 +340,8 @@ int dash_loop_run(struct dash_loop *L)
         fprintf(stderr, "kwscope: cannot initialise the terminal (TERM=%s)\n",
                 getenv("TERM") ? getenv("TERM") : "");
     tui_canvas_free(L->canvas);
+    tui_canvas_free(L->d.held);
+    L->d.held = NULL;
     free(L->term);
     L->canvas = NULL;
     L->term = NULL;

@@ -625,6 +625,8 @@ struct dev_emu_config {
     long live_ms;           /* live detection stride with a mic (0: 250 ms) */
     const int16_t *mic;     /* clip its microphone plays in a loop (NULL: silence) */
     size_t mic_n;
+    int mic_preload;      /* instead: mic's first second is the pushed second (a bench's
+                        CLASSIFY requests run on it without a push); mic silent */
     const char *log_path; /* QEMU's stderr (NULL: discarded) */
 };
 /* QEMU's model of the board's UART takes host bytes one at a time, each
@@ -650,5 +652,43 @@ int dev_emu_spec(const char *port, int *reference);
 enum kws_status dev_emu_open(struct dev_emu **out, const char *spec, const char *model_path,
                              const char *labels, const char *mic_path, long live_ms, char *err,
                              size_t err_len);
+const char *dev_emu_elf(const struct dev_emu *e); /* the image it runs */
+/* The image's flash (allocated sections with contents) and static RAM
+ * (writable allocated sections), from its ELF section headers. */
+enum kws_status dev_emu_image_size(const char *elf, uint32_t *flash, uint32_t *ram, char *err,
+                                   size_t err_len);
+
+/* On-device cost without a board (emu_bench.c): boot the emulated board with
+ * a model, push audio once, classify it `runs` times; per-stage executed
+ * instructions and their 64 MHz Cortex-M4 estimates (min/max/avg), the
+ * board's INFO after the runs (stack high-water mark, heap) and the image's
+ * size. Blocking; stop (may be NULL) ends it early. */
+struct dev_emu_bench_config {
+    const char *model_path; /* NULL: model below, else the image's own model */
+    const uint8_t *model;   /* .tflite bytes when model_path is NULL (NULL: none) */
+    size_t model_n;
+    int reference;        /* the reference-loop image */
+    const int16_t *audio; /* one second, DEV_BOARD_CLIP samples */
+    size_t n;
+    int runs;
+    volatile int *stop;
+};
+struct dev_emu_stage {
+    double min_ms, max_ms, avg_ms; /* M4 estimates */
+    uint32_t min_instr, max_instr;
+    double avg_instr;
+};
+struct dev_emu_bench {
+    struct dev_emu_stage stage[3]; /* preprocess, inference, postprocess */
+    int runs;
+    int8_t scores[DEV_MAX_LABELS];
+    uint8_t n_scores;
+    struct dev_info info;            /* after the runs: has_mem, stack_used, heap_used */
+    uint32_t image_flash, image_ram; /* the ELF's flash and static RAM */
+    double ready_s, runs_s;          /* start-up to ready; the runs */
+    char elf[4096];
+};
+enum kws_status dev_emu_bench(const struct dev_emu_bench_config *c, struct dev_emu_bench *out,
+                              char *err, size_t err_len);
 
 #endif

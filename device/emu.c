@@ -43,6 +43,7 @@ struct dev_emu {
     pid_t pid;
     int slave; /* held open: see above */
     char path[64];
+    char elf[4096];
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -94,6 +95,7 @@ static int mic_blob(const struct dev_emu_config *c)
     size_t n = c->mic_n < MIC_MAX ? c->mic_n : MIC_MAX;
     put32(h, 0x4D53574Cu);
     put32(h + 4, (uint32_t)n);
+    put32(h + 8, c->mic_preload ? 1u : 0u); /* emu_main.c's EMU_MIC_PRELOAD */
     uint8_t *le = malloc(n * 2);
     if (!le) return -1;
     for (size_t i = 0; i < n; i++) {
@@ -173,6 +175,7 @@ enum kws_status dev_emu_start(struct dev_emu **out, const struct dev_emu_config 
     struct dev_emu *e = calloc(1, sizeof *e);
     if (!e) return kws_err(err, err_len, KWS_ERR_NOMEM, "out of memory");
     e->slave = -1;
+    snprintf(e->elf, sizeof e->elf, "%s", c->elf);
     int master = posix_openpt(O_RDWR | O_NOCTTY), kfd = -1, mfd = -1;
     const char *name =
         master >= 0 && !grantpt(master) && !unlockpt(master) ? ptsname(master) : NULL;
@@ -217,6 +220,10 @@ fail:
 const char *dev_emu_path(const struct dev_emu *e)
 {
     return e->path;
+}
+const char *dev_emu_elf(const struct dev_emu *e)
+{
+    return e->elf;
 }
 int dev_emu_pid(const struct dev_emu *e)
 {

@@ -206,10 +206,10 @@ struct dsp_micro_state {
     /* log scale */
     int log_correction_bits; /* MSB(fft_size) - 1 - 6 */
     uint16_t log_lut[129];
-    /* per-frame scratch */
-    int16_t fft_in[DSP_MICRO_MAX_FFT]; /* real input of the FFT */
+    /* per-frame scratch; word aligned: the Cortex-M4 FFT reads int16 pairs */
+    _Alignas(4) int16_t fft_in[DSP_MICRO_MAX_FFT]; /* real input of the FFT */
     /* complex FFT work, split: [buffer][0 = real, 1 = imaginary][index] */
-    int16_t fft_work[2][2][DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
+    _Alignas(4) int16_t fft_work[2][2][DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     /* real FFT output, bins 0..fft_size/2 */
     int16_t fft_re[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];
     int16_t fft_im[DSP_MICRO_MAX_CFFT + DSP_MICRO_FFT_PAD];

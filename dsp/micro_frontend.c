@@ -105,20 +105,34 @@ void dsp_micro_reset(struct dsp_micro_state *st)
     memset(st->estimate, 0, sizeof st->estimate);
 }
 
-/* One full window in st->input -> num_channels values; then slide by step. */
-static void process_frame(struct dsp_micro_state *st, uint16_t *out)
+/* Normalise the windowed samples (the reference shifts as uint16, then
+ * stores as int16), zero-pad and transform. The loop is split into a
+ * multiple of 8 and a rest so that it vectorises; the M4 path shifts while
+ * its first FFT stage reads. */
+static void frame_fft(struct dsp_micro_state *st, int shift)
 {
     int16_t *restrict x = st->fft_in;
-    int max_abs = micro_window_apply(st, x);
-    int shift = 15 - micro_msb32((uint32_t)max_abs);
-    /* normalise (the reference shifts as uint16, then stores as int16);
-     * split into a multiple of 8 and a rest so that it vectorises */
     int n = st->window_size, i = 0;
+#if MICRO_M4_DSP
+    if (micro_m4_fft_fits(st)) {
+        memset(x + n, 0, sizeof *x * (size_t)(st->fft_size - n));
+        micro_m4_fft_real(st, shift);
+        return;
+    }
+#endif
     for (; MICRO_BLOCKS && i < (n & ~7); i++)
         x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
     for (; i < n; i++) x[i] = (int16_t)(uint16_t)((uint32_t)(uint16_t)x[i] << shift);
     for (; i < st->fft_size; i++) x[i] = 0;
     micro_fft_real(st);
+}
+
+/* One full window in st->input -> num_channels values; then slide by step. */
+static void process_frame(struct dsp_micro_state *st, uint16_t *out)
+{
+    int max_abs = micro_window_apply(st, st->fft_in);
+    int shift = 15 - micro_msb32((uint32_t)max_abs);
+    frame_fft(st, shift);
     micro_filterbank_apply(st, shift);
     micro_noise_apply(st);
     if (st->cfg.pcan_enable) micro_pcan_apply(st);

@@ -81,6 +81,11 @@ void micro_m4_energy(const int16_t *re, const int16_t *im, uint32_t *energy, int
  * Twiddle q of butterfly j: wr/wi[(q - 1) tl + j] (per_j) or [q - 1]. */
 int micro_m4_bfly4(const int16_t *const x[8], int16_t *const y[8], int count, const int16_t *wr,
                    const int16_t *wi, ptrdiff_t tl, int per_j);
+/* micro_m4_fft.c: the whole real FFT of fft_in (its first window_size
+ * samples shifted left by shift as uint16, the rest zero) into fft_re /
+ * fft_im, for the sizes micro_m4_fft_fits accepts. */
+bool micro_m4_fft_fits(const struct dsp_micro_state *st);
+void micro_m4_fft_real(struct dsp_micro_state *st, int shift);
 #else
 #define MICRO_M4_DSP 0
 #endif

@@ -24,21 +24,39 @@ MICRO_INLINE int32_t abs_or_0(int32_t v)
     return (v < 0 ? -v : v) & 0x7FFF;
 }
 
+/* Per int16 half: |v| (wrapping, so -32768 stays 0x8000) and the unsigned
+ * max, with the GE flags SSUB16/USUB16 set read by SEL in the same asm. */
+MICRO_INLINE uint32_t abs2(uint32_t v)
+{
+    uint32_t r;
+    __asm("ssub16 %0, %2, %1\n\tsel %0, %0, %1" : "=&r"(r) : "r"(v), "r"(0u) : "cc");
+    return r;
+}
+
+MICRO_INLINE uint32_t umax2(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm("usub16 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b) : "cc");
+    return r;
+}
+
+/* Two samples per step: SMULBB/SMULTT, both >> 12 packed by PKHBT (the
+ * high product's bits 27..12 are its int16 result), |.| and the max per half
+ * (0x8000 masked to 0 first). */
 int micro_m4_window(const int16_t *x, const int16_t *w, int16_t *out, int n)
 {
-    int32_t mx = 0;
+    uint32_t mx2 = 0;
     int i = 0;
     for (; i + 2 <= n; i += 2) {
-        uint32_t xv = ld32(x + i), wv = ld32(w + i);
-        /* |x w| <= 32768 * 4096: both products and shifts stay in int16 */
-        int32_t a = ((int32_t)(int16_t)xv * (int16_t)wv) >> 12;        /* SMULBB */
-        int32_t b = (((int32_t)xv >> 16) * ((int32_t)wv >> 16)) >> 12; /* SMULTT */
-        uint32_t pair = ((uint32_t)a & 0xFFFFu) | ((uint32_t)b << 16);
-        memcpy(out + i, &pair, sizeof pair);
-        int32_t aa = abs_or_0(a), ab = abs_or_0(b);
-        mx = aa > mx ? aa : mx;
-        mx = ab > mx ? ab : mx;
+        uint32_t xv = ld32(x + i), wv = ld32(w + i), v;
+        int32_t a = ((int32_t)(int16_t)xv * (int16_t)wv) >> 12;
+        int32_t b = ((int32_t)xv >> 16) * ((int32_t)wv >> 16);
+        __asm("pkhbt %0, %1, %2, lsl #4" : "=r"(v) : "r"(a), "r"(b));
+        memcpy(out + i, &v, sizeof v);
+        mx2 = umax2(abs2(v) & 0x7FFF7FFFu, mx2);
     }
+    int32_t mx = (int32_t)(mx2 & 0xFFFFu);
+    mx = (int32_t)(mx2 >> 16) > mx ? (int32_t)(mx2 >> 16) : mx;
     for (; i < n; i++) {
         int32_t v = ((int32_t)x[i] * w[i]) >> 12;
         out[i] = (int16_t)v;

@@ -134,7 +134,16 @@ KERN_HOT void mdl_dw1_portable(const struct mdl_conv_geom *g, const struct dw1 *
                 int8_t *o = out + ((size_t)b * g->out_h + oy) * g->out_w * out_c + c0;
                 for (int ox = 0; ox < g->out_w; ox++, o += out_c) {
                     const int16_t *src = band + ox * g->stride_w;
+                    bool dotted = false;
+#if MDL_M4_DSP
+                    /* the M4 dots the band rows in place: no patch copy */
                     if (kw8 == 8 && g->dil_w == 1) {
+                        mdl_m4_dw1_rows8(src, bw, wt, DW1_TAPS, g->k_h, acc);
+                        dotted = true;
+                    }
+#endif
+                    if (dotted) {
+                    } else if (kw8 == 8 && g->dil_w == 1) {
                         int16_t *pp = patch;
                         for (int ky = 0; ky < g->k_h; ky++, pp += 8, src += bw)
                             memcpy(pp, src, 8 * sizeof *patch);
@@ -147,7 +156,7 @@ KERN_HOT void mdl_dw1_portable(const struct mdl_conv_geom *g, const struct dw1 *
                             for (int kx = 0; kx < g->k_w; kx++)
                                 patch[ky * kw8 + kx] = src[ky * bw + kx * g->dil_w];
                     }
-                    dw1_dot8(patch, wt, taps, acc);
+                    if (!dotted) dw1_dot8(patch, wt, taps, acc);
                     if (min_mult) {
                         for (int c = 0; c < n; c++)
                             o[c] = requant_with(acc[c] + bsum[c], rq[c].mult,

@@ -92,8 +92,11 @@ static inline int8_t requant_ch(int32_t acc, const struct rq_ch *r, int left, in
 {
     int32_t a = (int32_t)((uint32_t)acc << left);
     int64_t ab = (int64_t)a * (int64_t)r->mult;
-    int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
-    int32_t hi = (int32_t)((ab + nudge) / (1LL << 31));
+    /* TFLM's (ab + nudge) / 2^31 with nudge 2^30 (ab >= 0) or 1 - 2^30,
+     * truncated: for ab < 0 that is ceil((ab + 1 - 2^30) / 2^31) =
+     * floor((ab + 2^30) / 2^31), the same floor as for ab >= 0, so one
+     * add and an arithmetic shift (no 64-bit division, no branch) */
+    int32_t hi = (int32_t)((ab + (1LL << 30)) >> 31);
     int32_t threshold = r->half + (hi < 0 ? 1 : 0);
     int32_t v = (hi >> r->right) + ((hi & r->mask) > threshold ? 1 : 0) + out_offset;
     if (v < act_min) v = act_min;

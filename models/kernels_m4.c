@@ -72,6 +72,46 @@ void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, i
     }
 }
 
+/* The same four dot products with the patch read in place: rows of 8 taps
+ * at p + r * row_stride (unaligned word loads: the M4's LDR allows them),
+ * channel c's weights for row r at w + c * 96 + r * 8 (word aligned). */
+static void dw_m4_rows4(const int16_t *p, int row_stride, const int16_t *w, int rows, int32_t *acc)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int r = 0; r < rows; r++, p += row_stride, w += 8) {
+        uint64_t xa = ld32(p) | (uint64_t)ld32(p + 2) << 32;
+        uint64_t xb = ld32(p + 4) | (uint64_t)ld32(p + 6) << 32;
+        s0 = dw_m4_mac4(xa, *(const dw_m4_u64 *)w, s0);
+        s0 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 4), s0);
+        s1 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + DW_M4_STRIDE), s1);
+        s1 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + DW_M4_STRIDE + 4), s1);
+        s2 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + 2 * DW_M4_STRIDE), s2);
+        s2 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 2 * DW_M4_STRIDE + 4), s2);
+        s3 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + 3 * DW_M4_STRIDE), s3);
+        s3 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 3 * DW_M4_STRIDE + 4), s3);
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+void mdl_m4_dw1_rows8(const int16_t *p, int row_stride, const int16_t *w, int stride, int rows,
+                      int32_t *acc)
+{
+    if (stride == DW_M4_STRIDE && (uintptr_t)w % 4 == 0) {
+        dw_m4_rows4(p, row_stride, w, rows, acc);
+        dw_m4_rows4(p, row_stride, w + 4 * DW_M4_STRIDE, rows, acc + 4);
+        return;
+    }
+    for (int c = 0; c < 8; c++) {
+        int32_t s = 0;
+        for (int r = 0; r < rows; r++)
+            for (int t = 0; t < 8; t++) s += p[r * row_stride + t] * w[c * stride + r * 8 + t];
+        acc[c] = s;
+    }
+}
+
 /* Fully connected: acc[o] += sum_i x[i] * w[o * w_stride + i], i < len, for
  * o < n; x is int16 (input plus offset), w int8. Four weights are one word:
  * SXTB16 sign-extends bytes 0 and 2 to an int16 pair, and bytes 1 and 3 after

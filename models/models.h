@@ -240,6 +240,11 @@ void mdl_fc_i8(int rows, int in_n, int out_n, const struct mdl_rq *q, const int8
 #if defined(__ARM_FEATURE_DSP) && !defined(KWS_NO_M4_DSP)
 #define MDL_M4_DSP 1
 void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, int32_t *acc);
+/* the same for a patch of rows rows of 8 taps each, row r at p + r * row_stride
+ * (read in place from the kernel's band; any int16 alignment), weights
+ * channel c's row r at w + c * stride + r * 8 */
+void mdl_m4_dw1_rows8(const int16_t *p, int row_stride, const int16_t *w, int stride, int rows,
+                      int32_t *acc);
 void mdl_m4_fc_acc(const int16_t *x, const int8_t *w, size_t w_stride, int len, int n,
                    int32_t *acc);
 #else

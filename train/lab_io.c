@@ -32,11 +32,8 @@ enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char
     return st;
 }
 
-enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m, char *err,
-                                  size_t err_len)
+int mdl_tc_write_float(FILE *f, const struct mdl_tinyconv *m)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) return kws_err(err, err_len, KWS_ERR_IO, "%s: %s", path, strerror(errno));
     size_t nfc = (size_t)m->n_classes * MDL_TC_ACT, nc = (size_t)m->n_classes;
     int ok = fwrite("KWTC0001", 1, 8, f) == 8 &&
         fwrite(&m->n_classes, sizeof m->n_classes, 1, f) == 1 &&
@@ -44,6 +41,5 @@ enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m
         fwrite(m->conv_b, sizeof m->conv_b, 1, f) == 1 &&
         fwrite(m->fc_w, sizeof(float), nfc, f) == nfc &&
         fwrite(m->fc_b, sizeof(float), nc, f) == nc;
-    ok = fclose(f) == 0 && ok;
-    return ok ? KWS_OK : kws_err(err, err_len, KWS_ERR_IO, "%s: write failed", path);
+    return ok && !ferror(f);
 }

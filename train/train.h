@@ -358,7 +358,7 @@ void mdl_lab_result_free(struct mdl_lab_result *r);
 /* The float checkpoint `kwscope train` writes as model_float.bin (lab_io.c). */
 enum kws_status mdl_tc_load_float(const char *path, struct mdl_tinyconv *m, char *err,
                                   size_t err_len);
-enum kws_status mdl_tc_save_float(const char *path, const struct mdl_tinyconv *m, char *err,
-                                  size_t err_len);
+/* Writes it to f (the caller owns f and its commit); 1 on success. */
+int mdl_tc_write_float(FILE *f, const struct mdl_tinyconv *m);
 
 #endif

@@ -110,10 +110,10 @@ void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct 
                 if ((x == a && tl->sel0_s >= tl->t0_s) || (x == b && tl->sel1_s <= tl->t1_s)) {
                     if (cell->ch == ' ' || cell->ch == 0x2800) { /* never over data */
                         cell->ch = c->unicode ? 0x250A : ':';
-                        cell->fg = (int16_t)edge;
+                        cell->fg = (int32_t)edge;
                     }
                 }
-                if (!data_bg && c->color != TUI_COLOR_NONE) cell->bg = (int16_t)tint;
+                if (!data_bg && c->color != TUI_COLOR_NONE) cell->bg = (int32_t)tint;
             }
     }
     struct {
@@ -128,7 +128,7 @@ void tui_draw_overlays(struct tui_canvas *c, struct tui_rect plot, const struct 
             struct tui_cell *cell = tui_canvas_at(c, col, y);
             if (!cell) continue;
             cell->ch = c->unicode ? 0x2502 : '|';
-            cell->fg = (int16_t)fg;
+            cell->fg = (int32_t)fg;
         }
     }
 }

@@ -49,7 +49,7 @@ struct tui_cell *tui_canvas_at(struct tui_canvas *c, int x, int y)
 void tui_canvas_set(struct tui_canvas *c, int x, int y, uint32_t ch, int fg, int bg)
 {
     struct tui_cell *cell = tui_canvas_at(c, x, y);
-    if (cell) *cell = (struct tui_cell){ ch, (int16_t)fg, (int16_t)bg, 0 };
+    if (cell) *cell = (struct tui_cell){ ch, (int32_t)fg, (int32_t)bg, 0 };
 }
 
 /* Decodes one UTF-8 sequence; returns its length (1 on invalid bytes). */
@@ -149,7 +149,7 @@ void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int
             cell->ch = (uint32_t)g;
         else
             cell->ch = ':';
-        cell->fg = (int16_t)fg;
+        cell->fg = (int32_t)fg;
         return;
     }
     static const uint8_t bit[4][2] = {
@@ -157,5 +157,5 @@ void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int
     };
     uint32_t base = (cell->ch >= 0x2800 && cell->ch <= 0x28FF) ? cell->ch : 0x2800;
     cell->ch = base | bit[py % 4][px % 2];
-    cell->fg = (int16_t)fg;
+    cell->fg = (int32_t)fg;
 }

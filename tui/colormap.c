@@ -99,6 +99,13 @@ int tui_colormap_color(enum tui_colormap m, enum tui_color_mode mode, float t)
         if (m == TUI_CMAP_GRAY) return ramp_g[t >= 0.5f];
         return ramp_v[(int)(t * 4.999f)];
     }
+    if (mode == TUI_COLOR_RGB) {
+        /* 32 steps: smoother than the palette's ramps (about 20 entries for
+         * viridis) while the curses backend's colour pairs stay few. */
+        int rgb[3];
+        tui_colormap_rgb(m, roundf(t * 31) / 31, rgb);
+        return TUI_RGB(rgb[0], rgb[1], rgb[2]);
+    }
     if (m == TUI_CMAP_GRAY) return 232 + (int)(t * 23.999f);
     /* Every heatmap cell asks this, every frame: interpolating and snapping
      * once per 1/16383 step and looking it up is what keeps a live 256-colour
@@ -154,5 +161,5 @@ int tui_ui_color(enum tui_color_mode mode, enum tui_ui_color which)
     if (mode == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
     static const int c256[] = { 252, 244, 81, 226, 24, 196, 46, 255, 208 };
     static const int c8[] = { 7, 7, 6, 3, 4, 1, 2, 7, 3 };
-    return mode == TUI_COLOR_256 ? c256[which] : c8[which];
+    return mode >= TUI_COLOR_256 ? c256[which] : c8[which];
 }

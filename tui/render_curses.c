@@ -45,7 +45,7 @@ struct tui_curses {
     enum tui_color_mode color;
     bool unicode, direct;
     int next_pair, max_pairs;
-    int32_t pair_key[PAIR_SLOTS]; /* (fg+1) * 257 + (bg+1), or -1 */
+    int64_t pair_key[PAIR_SLOTS]; /* (fg+1) << 32 | (bg+1), or -1 */
     int pair_id[PAIR_SLOTS];
     struct tui_cell *prev; /* what is on screen */
     int prev_w, prev_h;
@@ -115,11 +115,12 @@ struct tui_curses *tui_curses_start(FILE *out, FILE *in)
     if (has_colors()) {
         start_color();
         use_default_colors();
-        /* Canvases carry palette indices; a direct-colour terminal gets them
-         * as the RGB of the xterm palette (tui_curses_truecolor). */
-        t->color = t->direct || COLORS >= 256 ? TUI_COLOR_256
-            : COLORS >= 8                     ? TUI_COLOR_8
-                                              : TUI_COLOR_NONE;
+        /* A direct-colour terminal gets palette indices as the RGB of the
+         * xterm palette and heatmaps as their own RGB (TUI_COLOR_RGB). */
+        t->color = t->direct ? TUI_COLOR_RGB
+            : COLORS >= 256  ? TUI_COLOR_256
+            : COLORS >= 8    ? TUI_COLOR_8
+                             : TUI_COLOR_NONE;
         t->max_pairs = COLOR_PAIRS;
     }
     memset(t->pair_key, 0xFF, sizeof t->pair_key);
@@ -183,6 +184,7 @@ static int palette_rgb(int i)
                                  0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff };
     int rgb;
     if (i < 0) return i;
+    if (i & TUI_RGB_FLAG) return (i & 0xFFFFFF) < 8 ? 0x010101 : i & 0xFFFFFF;
     if (i < 16) {
         rgb = sys[i];
     } else if (i < 232) {
@@ -199,8 +201,8 @@ static int palette_rgb(int i)
 static int pair_for(struct tui_curses *t, int fg, int bg, bool *reset)
 {
     if (t->color == TUI_COLOR_NONE || (fg < 0 && bg < 0)) return 0;
-    int32_t key = (fg + 1) * 257 + (bg + 1);
-    unsigned h = ((unsigned)key * 2654435761u) & (PAIR_SLOTS - 1);
+    int64_t key = (int64_t)(fg + 1) << 32 | (uint32_t)(bg + 1);
+    unsigned h = (unsigned)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 40) & (PAIR_SLOTS - 1);
     for (;;) {
         if (t->pair_key[h] == key) return t->pair_id[h];
         if (t->pair_key[h] < 0) break;

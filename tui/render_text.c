@@ -31,12 +31,17 @@ static void sgr(FILE *out, enum tui_color_mode mode, const struct tui_cell *c)
     if (c->attr & TUI_ATTR_BOLD) fputs(";1", out);
     if (c->attr & TUI_ATTR_DIM) fputs(";2", out);
     if (c->attr & TUI_ATTR_REVERSE) fputs(";7", out);
-    if (c->fg >= 0)
-        mode == TUI_COLOR_256 ? fprintf(out, ";38;5;%d", c->fg)
-                              : fprintf(out, ";%d", 30 + c->fg % 8);
-    if (c->bg >= 0)
-        mode == TUI_COLOR_256 ? fprintf(out, ";48;5;%d", c->bg)
-                              : fprintf(out, ";%d", 40 + c->bg % 8);
+    int col[2] = { c->fg, c->bg };
+    for (int k = 0; k < 2; k++) {
+        int v = col[k];
+        if (v < 0) continue;
+        if (v & TUI_RGB_FLAG)
+            fprintf(out, ";%d;2;%d;%d;%d", 38 + 10 * k, v >> 16 & 255, v >> 8 & 255, v & 255);
+        else if (mode >= TUI_COLOR_256)
+            fprintf(out, ";%d;5;%d", 38 + 10 * k, v);
+        else
+            fprintf(out, ";%d", 30 + 10 * k + v % 8);
+    }
     fputc('m', out);
 }
 

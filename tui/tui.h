@@ -26,14 +26,20 @@ enum tui_color_mode {
     TUI_COLOR_NONE, /* no colour: ASCII density ramps carry the values */
     TUI_COLOR_8,    /* the 8 ANSI colours */
     TUI_COLOR_256,  /* xterm 256-colour palette */
+    TUI_COLOR_RGB,  /* 24-bit terminal: UI colours as in 256, heatmaps as TUI_RGB() */
 };
+
+/* A 24-bit colour in a cell (TUI_COLOR_RGB canvases only): above any palette
+ * index, so a cell's colour stays one int. */
+#define TUI_RGB_FLAG 0x1000000
+#define TUI_RGB(r, g, b) (TUI_RGB_FLAG | (r) << 16 | (g) << 8 | (b))
 
 enum tui_attr { TUI_ATTR_BOLD = 1, TUI_ATTR_REVERSE = 2, TUI_ATTR_DIM = 4 };
 
 struct tui_cell {
     uint32_t ch; /* Unicode code point; ASCII only when !unicode */
-    int16_t fg;  /* palette index 0..255, or TUI_COLOR_DEFAULT */
-    int16_t bg;
+    int32_t fg;  /* palette index 0..255, TUI_RGB(), or TUI_COLOR_DEFAULT */
+    int32_t bg;
     uint8_t attr; /* enum tui_attr bits */
 };
 

@@ -50,7 +50,7 @@ static int series_color(const struct tui_canvas *c, size_t i)
     static const int ansi[] = { 1, 4, 2, 5, 6, 3 }; /* red blue green magenta cyan yellow */
     static const int x256[] = { 203, 75, 114, 177, 80, 221 };
     if (c->color == TUI_COLOR_NONE) return TUI_COLOR_DEFAULT;
-    return c->color == TUI_COLOR_256 ? x256[i % 6] : ansi[i % 6];
+    return c->color >= TUI_COLOR_256 ? x256[i % 6] : ansi[i % 6];
 }
 
 /* Data range of the model, widened to whole steps. */

@@ -4,7 +4,8 @@
 # (core_files.txt, the board's flags) and a second, portable copy of the
 # int8 kernels (-DKWS_NO_M4_DSP, names prefixed ref_); runs it under
 # qemu-system-arm -icount: random kernel cases fast vs portable, then each
-# of Google's 1 s test clips through the board's pipeline with
+# of Google's 1 s test clips (and random signals through the M4 and the
+# portable micro frontend, ref_ prefixed) through the board's pipeline with
 # micro_speech_quantized.tflite, features and scores compared with the
 # reference files in the conformance folder. Prints the instructions of the
 # preprocessing and inference stages per clip.
@@ -49,6 +50,18 @@ done
 cc "$root/models/kernels_conv.c" "$work/ref_kernels_conv.o" -DKWS_NO_M4_DSP $ren
 # shellcheck disable=SC2086
 cc "$root/models/kernels_dw1.c" "$work/ref_kernels_dw1.o" -DKWS_NO_M4_DSP $ren
+# the portable micro frontend, every micro_ / dsp_micro symbol prefixed ref_
+fe=""
+for f in micro_fft micro_filterbank micro_frontend micro_log micro_noise micro_pcan micro_window; do
+    arm-none-eabi-gcc $cflags -DKWS_NO_M4_DSP -c "$root/dsp/$f.c" -o "$work/ref_$f.o"
+    fe="$fe $work/ref_$f.o"
+done
+# shellcheck disable=SC2086
+arm-none-eabi-nm $fe | awk '$NF ~ /^(micro_|dsp_micro)/ {print $NF " ref_" $NF}' | sort -u > "$work/ref_syms.txt"
+for o in $fe; do
+    arm-none-eabi-objcopy --redefine-syms="$work/ref_syms.txt" "$o"
+done
+objs="$objs $fe"
 for f in startup.c uart.c m4_check.c; do
     cc "$emu/$f" "$work/emu_${f%.c}.o"
 done
@@ -87,6 +100,10 @@ print(clip + ': ' + lines['kernels'] + '; instr ' + lines['instr'])
 ok = lines['kernels'].endswith('dw 0 fc 0 mismatches')
 if not ok:
     print('FAIL %s: kernels: %s' % (clip, lines['kernels']))
+print(clip + ': frontend ' + lines.get('frontend', 'missing'))
+if not lines.get('frontend', '').endswith(' 0 mismatches'):
+    print('FAIL %s: frontend: %s' % (clip, lines.get('frontend')))
+    ok = False
 for tag, ext in (('features', 'features_i8'), ('scores', 'scores_i8')):
     want = open('%s.%s.bin' % (base, ext), 'rb').read().hex()
     if lines.get(tag) != want:

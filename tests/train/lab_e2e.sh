@@ -5,22 +5,27 @@
 #   export is train's model.tflite byte for byte;
 # - every exported variant loads in `model info` and classifies a clip; the
 #   lab ran each through the host interpreter on the whole test split, and
-#   Arm NN (the independent oracle, tools/armnn_check.py) gives the same
-#   labels and the same int8 scores, but for the documented rounding of its
-#   float reference backend: one step per requantising layer (conv, FC), so
-#   2 steps at 8 bits, and 2^(8-b) times that through a b-bit hidden layer
-#   (a label may then differ only where kwscope's top two are that close);
-#   the count of exactly equal score vectors is printed;
+#   Arm NN (the independent oracle, tools/armnn_check.py) agrees operator by
+#   operator on the inputs kwscope fed each one (tests/train/lab_ops): conv
+#   and FC outputs within one step (TFLM's double rounding against Arm NN's
+#   single one), softmax too (fixed-point against float exp; both shown on
+#   one-operator models by tests/train/armnn_rounding.py); on the
+#   whole model, the same labels but for near ties (the count of exactly
+#   equal score vectors and the largest difference are printed);
+# - the figures pass the dashboard's axis checks (tests/train/plot_check.py);
 # - structured-50 has 4 of 8 depthwise channels and half the conv FLOPs;
 #   unstructured-90 has <= 10% non-zero weights; a 4-bit model reads as
 #   4-bit in `model info`;
-# - the same variants run again write the same rows but for host_us;
-# - results are not overwritten without --force; Ctrl-C keeps the finished
-#   rows (each a whole JSON line).
+# - the same variants run again, in one process (--jobs 1; the first run
+#   used a worker per core), write the same rows but for host_us;
+# - results and exported files are not overwritten without --force (capture's
+#   output policy; with --force an export is replaced whole); Ctrl-C keeps
+#   the finished rows (each a whole JSON line), no temporary file behind.
 # Skips (77) without espeak-ng, sox or numpy; the Arm NN part only without
 # python3-pyarmnn.
 set -eu
 bin=${KWSCOPE_BIN:?}
+lab_ops=${LAB_OPS:?}
 src=${KWSCOPE_SOURCE_DIR:?}
 py=/usr/bin/python3
 command -v espeak-ng >/dev/null && command -v sox >/dev/null || { echo "skipped: no espeak-ng/sox"; exit 77; }
@@ -37,12 +42,13 @@ want=$(sed -n 's/^int8 test accuracy: \([0-9.]*\)%.*/\1/p' "$tmp/train.log")
 [ -n "$want" ] || die "no int8 accuracy in train's output"
 
 set -- --float "$tmp/train/model_float.bin" --seed 4 --ft-epochs 1 --color never
-"$bin" lab "$tmp/data" "$@" --bits 2,4,8 --sparsity 0,50,90 --out "$tmp/lab" \
+"$bin" lab "$tmp/data" "$@" --bits 2,4,8 --sparsity 0,50,90 --jobs 2 --out "$tmp/lab" \
     --export "$tmp/x" > "$tmp/lab.log" || { cat "$tmp/lab.log"; die "lab failed"; }
 rows="$tmp/lab/results.jsonl"
 [ "$(wc -l < "$rows")" -eq 18 ] || die "expected 18 rows, got $(wc -l < "$rows")"
 [ "$(wc -l < "$tmp/lab/results.csv")" -eq 19 ] || die "csv rows"
-grep -q "P PTQ" "$tmp/lab/plots.txt" && grep -q "Q QAT" "$tmp/lab/plots.txt" || die "plot legend"
+# The figures' text: ticks in 1-2-5 steps under their marks, legends whole.
+$py "$src/tests/train/plot_check.py" "$tmp/lab/plots.txt" || die "plot axes or legend"
 
 field() {  # field NAME KEY: one value of one row
     $py -c "import json,sys
@@ -55,6 +61,12 @@ $py -c "import sys; sys.exit(abs(float(sys.argv[1]) - float(sys.argv[2])) > 0.00
     die "ptq-8b int8 accuracy $got, train's $want"
 cmp -s "$tmp/x/ptq-8b.tflite" "$tmp/train/model.tflite" || die "ptq-8b export differs from train's"
 
+# Exported variants get their M4 inference estimate from the emulated board
+# where it runs (qemu-system-arm and the cross-built image), else null.
+m4=$(field ptq-8b m4_ms)
+if command -v qemu-system-arm >/dev/null && [ -e "$(dirname "$bin")/device/firmware/emu/kwscope_emu.elf" ]; then
+    $py -c "import sys; sys.exit(not float(sys.argv[1]) > 0)" "$m4" || die "ptq-8b m4_ms: $m4"
+fi
 [ "$(field structured-50 channels)" -eq 4 ] || die "structured-50 channels"
 $py -c "import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(not 0.49 < a / b < 0.51)" \
     "$(field structured-50 conv_flops)" "$(field structured-0 conv_flops)" || die "structured-50 FLOPs"
@@ -78,18 +90,23 @@ s = np.fromfile(sys.argv[1], dtype=np.int8).reshape(len(p), -1)
 assert all(s[i][p[i]] == s[i].max() for i in range(len(p)))
 PY
     [ $armnn -eq 1 ] || continue
-    bits=$(field "$n" bits)
     $py "$src/tools/armnn_check.py" "$m" "$tmp/x/test_features_i8.bin" "$tmp/x/${n}_pred_int8.txt" \
-        "$tmp/x/${n}_scores_i8.bin" $(( 2 << (8 - bits) )) > "$tmp/armnn.log" 2>/dev/null ||
-        { cat "$tmp/armnn.log"; die "armnn $n"; }
-    cat "$tmp/armnn.log" >> "$tmp/armnn.all"
+        "$tmp/x/${n}_scores_i8.bin" > "$tmp/armnn.log" 2>/dev/null || { cat "$tmp/armnn.log"; die "armnn $n"; }
+    mkdir "$tmp/ops-$n"
+    nclips=$(wc -l < "$tmp/x/${n}_pred_int8.txt")
+    "$lab_ops" "$m" "$tmp/x/test_features_i8.bin" "$nclips" "$tmp/ops-$n" || die "lab_ops $n"
+    $py "$src/tools/armnn_check.py" --ops "$tmp/ops-$n" "$nclips" >> "$tmp/armnn.log" 2>/dev/null ||
+        { cat "$tmp/armnn.log"; die "armnn per operator $n"; }
+    sed "s/^/$n: /" "$tmp/armnn.log" >> "$tmp/armnn.all"
 done
-[ $armnn -eq 0 ] || sed -n 's/.*: \([0-9]*\/[0-9]*\) int8 score vectors equal.*/\1/p' "$tmp/armnn.all" |
-    awk -F/ '{a += $1; b += $2} END {print "Arm NN: " a "/" b " int8 score vectors exactly equal"}'
+[ $armnn -eq 0 ] || { cat "$tmp/armnn.all"
+    sed -n 's/.*: \([0-9]*\/[0-9]*\) int8 score vectors equal.*/\1/p' "$tmp/armnn.all" |
+        awk -F/ '{a += $1; b += $2} END {print "Arm NN: " a "/" b " int8 score vectors exactly equal"}'; }
 [ $armnn -eq 1 ] || echo "note: no python3-pyarmnn, Arm NN comparison skipped"
 
-# Same seed, a subset: the rows of those variants are the same (host_us aside).
-"$bin" lab "$tmp/data" "$@" --methods qat,structured --bits 4 --sparsity 50 --out "$tmp/lab2" \
+# Same seed, a subset, one process (the first run had a worker per core):
+# the rows of those variants are the same (host_us aside).
+"$bin" lab "$tmp/data" "$@" --methods qat,structured --bits 4 --sparsity 50 --jobs 1 --out "$tmp/lab2" \
     > /dev/null || die "second lab run"
 $py - "$rows" "$tmp/lab2/results.jsonl" <<'PY' || die "rows differ between runs"
 import json, sys
@@ -97,7 +114,7 @@ def rows(p):
     out = {}
     for l in open(p):
         r = json.loads(l)
-        r.pop("host_us"); r.pop("model")
+        r.pop("host_us"); r.pop("model"); r.pop("m4_ms")  # m4_ms: exported variants only
         out[r["name"]] = r
     return out
 a, b = rows(sys.argv[1]), rows(sys.argv[2])
@@ -130,13 +147,27 @@ cp "$rows" "$tmp/before"
 if "$bin" lab "$tmp/data" "$@" --out "$tmp/lab" > "$tmp/o" 2> "$tmp/e"; then die "overwrote results"; fi
 grep -q -- "--force" "$tmp/e" || die "no --force hint"
 cmp -s "$rows" "$tmp/before" || die "results changed"
+# A user's file where an export goes stays; --force replaces it.
+mkdir "$tmp/y"
+echo mine > "$tmp/y/ptq-8b.cc"
+set -- "$@" --methods ptq --bits 8 --export "$tmp/y"
+if "$bin" lab "$tmp/data" "$@" --out "$tmp/lab5" > "$tmp/o" 2> "$tmp/e"; then die "overwrote an export"; fi
+grep -q "ptq-8b.cc" "$tmp/e" || { cat "$tmp/e"; die "no error naming the export"; }
+[ "$(cat "$tmp/y/ptq-8b.cc")" = mine ] || die "export replaced without --force"
+"$bin" lab "$tmp/data" "$@" --out "$tmp/lab5" --force > "$tmp/o" 2> "$tmp/e" || die "lab --force"
+grep -q "g_model" "$tmp/y/ptq-8b.cc" || die "--force did not replace the export"
+[ "$(ls "$tmp/y" | grep -c -v -e '^ptq-8b' -e '^test_features_i8.bin$' -e '^labels.txt$')" -eq 0 ] ||
+    die "temporary files left in the export folder: $(ls "$tmp/y")"
+set -- --float "$tmp/train/model_float.bin" --seed 4 --ft-epochs 1 --color never
 
 # Ctrl-C after a few rows (PTQ is quick, QAT then trains for long): exit
 # 130, the finished rows kept, each whole.
 "$bin" lab "$tmp/data" "$@" --methods ptq,qat --ft-epochs 200 --out "$tmp/lab3" > "$tmp/o3" 2>&1 &
 pid=$!
 deadline=$(( $(date +%s) + 60 ))
-until [ -f "$tmp/lab3/results.jsonl" ] && [ "$(wc -l < "$tmp/lab3/results.jsonl")" -ge 3 ]; do
+# The rows stay under a temporary name until the sweep ends: count them in
+# the progress lines.
+until [ "$(grep -c ' int8 .* float ' "$tmp/o3")" -ge 3 ]; do
     [ "$(date +%s)" -lt "$deadline" ] || die "no row within 60 s"
     kill -0 "$pid" 2>/dev/null || die "lab ended early"
     sleep 0.2
@@ -146,7 +177,9 @@ rc=0
 wait "$pid" || rc=$?
 pid=
 [ "$rc" -eq 130 ] || { cat "$tmp/o3"; die "interrupted lab exited $rc"; }
-$py -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/lab3/results.jsonl" ||
-    die "kept rows are not whole"
+$py -c "import json,sys; assert len([json.loads(l) for l in open(sys.argv[1])]) >= 3" \
+    "$tmp/lab3/results.jsonl" || die "kept rows are not whole"
+ls "$tmp/lab3" | grep -v -x -e results.csv -e results.jsonl -e plots.txt -e model_float.bin &&
+    die "temporary files left in the results folder"
 grep -q "finished rows kept" "$tmp/o3" || die "no interruption message"
 echo "lab e2e ok"

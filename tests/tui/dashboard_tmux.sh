@@ -113,6 +113,33 @@ keys q
 keys "echo ascii-done" Enter
 wait_for "ascii-done"
 
+# Truecolor (COLORTERM=truecolor): the spectrogram's cells arrive in tmux as
+# 24-bit colours, more of them than the 256-colour run's palette indices.
+# distinct_colors MODE: distinct cell colours of the screen (capture-pane -e).
+distinct_colors() {
+    $T capture-pane -e -p -t "$S" | /usr/bin/python3 -c '
+import re, sys
+t = sys.stdin.read()
+rgb = {m.group(0) for m in re.finditer(r"[34]8;2;\d+;\d+;\d+", t)}
+pal = {m.group(0) for m in re.finditer(r"[34]8;5;\d+", t)}
+print(len(rgb) if sys.argv[1] == "rgb" else len(pal))' "$1"
+}
+for mode in rgb pal; do
+    [ $mode = rgb ] && ct=truecolor || ct=
+    keys clear Enter
+    keys "COLORTERM=$ct $BIN --board none $CLIP" Enter
+    wait_for "Waveform"
+    keys 3
+    wait_for "Spectrogram"
+    wait_for "231 frames x 257 bins"
+    n=$(distinct_colors $mode)
+    eval "n_$mode=$n"
+    keys q
+    wait_for "$ "
+done
+echo "spectrogram: $n_rgb distinct RGB colours (truecolor), $n_pal palette colours (256)"
+[ "$n_rgb" -gt "$n_pal" ] || fail "truecolor heatmap uses $n_rgb RGB colours, not more than 256-colour's $n_pal"
+
 # A missing file fails before curses, with one line and exit 1.
 out=$("$BIN" /nonexistent.wav 2>&1); rc=$?
 [ $rc -eq 1 ] || { echo "FAIL: missing file exit $rc"; fails=$((fails + 1)); }

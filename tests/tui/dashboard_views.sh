@@ -95,6 +95,29 @@ gone_within_1s "SIGTERM"
 wait_for "term-done"
 cmp -s "$tmp/before.txt" "$tmp/after.txt" || fail "stty -a differs after SIGTERM: $(diff "$tmp/before.txt" "$tmp/after.txt")"
 
+# A 5 s stall (SIGSTOP/SIGCONT) with the board's mic streaming, then SIGTERM:
+# the backlog must not hold the exit. The pane runs kwscope itself (no
+# interactive shell, whose job control would take a stopped job away).
+$T kill-session -t "$S" 2>/dev/null
+rm -f "$tmp/pid"
+$T new-session -d -s "$S" -x 120 -y 40 \
+    "cd $tmp && export TERM=tmux-256color XDG_STATE_HOME=$tmp/state && echo \$\$ > $tmp/pid && exec $BIN --source sim"
+$T set-option -t "$S" remain-on-exit on
+wait_for "streaming its mic" 10
+pid=$(cat "$tmp/pid")
+kill -STOP "$pid"
+sleep 5 # the stall itself is the scenario, not a wait for a condition
+kill -CONT "$pid"
+t0=$(date +%s%N)
+kill -TERM "$pid"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+    i=$((i + 1))
+    [ $i -gt 500 ] && { fail "SIGTERM after a stall: still running after 1 s"; kill -KILL "$pid"; break; }
+    sleep 0.002
+done
+echo "SIGTERM after a 5 s stall (board mic): gone in $((($(date +%s%N) - t0) / 1000000)) ms"
+
 # ---- the board's mic: every view ----
 ARGS="--source sim"
 start 120 40

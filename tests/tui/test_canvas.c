@@ -2,6 +2,9 @@
  * text backend, without any terminal. */
 #include "test.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "tui/tui.h"
 
 static char *render(const struct tui_canvas *c)
@@ -151,6 +154,68 @@ static void test_heatmap(void)
     tui_canvas_free(c);
 }
 
+/* Distinct colours a viridis heatmap of a smooth ramp uses, over a whole
+ * canvas, in a colour mode. */
+static int heatmap_colors(enum tui_color_mode mode)
+{
+    enum { ROWS = 64 };
+    float data[8 * ROWS];
+    for (int f = 0; f < 8; f++)
+        for (int r = 0; r < ROWS; r++) data[f * ROWS + r] = (float)r;
+    struct tui_heatmap_model m = { .title = "t",
+                                   .data = data,
+                                   .rows = 8,
+                                   .cols = ROWS,
+                                   .hop_s = 0.125,
+                                   .frame_s = 0.125,
+                                   .vmin = 0,
+                                   .vmax = ROWS - 1,
+                                   .unit = "u",
+                                   .axis = TUI_AXIS_INDEX,
+                                   .axis_name = "coef",
+                                   .cmap = TUI_CMAP_VIRIDIS,
+                                   .tl = tui_timeline_full(1.0) };
+    struct tui_canvas *c = tui_canvas_new(60, 40, true, mode);
+    tui_view_heatmap(c, (struct tui_rect){ 0, 0, 60, 40 }, &m);
+    int seen[256], n = 0;
+    for (int i = 0; i < c->w * c->h; i++) {
+        int col[2] = { c->cells[i].fg, c->cells[i].bg };
+        for (int k = 0; k < 2; k++) {
+            if (mode == TUI_COLOR_RGB && col[k] >= 0 && !(col[k] & TUI_RGB_FLAG)) continue;
+            int j = 0;
+            while (j < n && seen[j] != col[k]) j++;
+            if (j == n && n < 256) seen[n++] = col[k];
+        }
+    }
+    tui_canvas_free(c);
+    return n;
+}
+
+/* Truecolor: heatmap cells carry the colormap's own RGB, finer than the
+ * palette's ramp; the text renderer sends them as 24-bit escapes. */
+static void test_truecolor(void)
+{
+    int n256 = heatmap_colors(TUI_COLOR_256), nrgb = heatmap_colors(TUI_COLOR_RGB);
+    printf("viridis ramp: %d palette colours, %d RGB colours\n", n256, nrgb);
+    CHECK(nrgb > n256);
+    CHECK(nrgb >= 30);
+    int v = tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_RGB, 1.0f), rgb[3];
+    tui_colormap_rgb(TUI_CMAP_VIRIDIS, 1.0f, rgb);
+    CHECK_INT(v, TUI_RGB(rgb[0], rgb[1], rgb[2]));
+    CHECK(tui_colormap_color(TUI_CMAP_VIRIDIS, TUI_COLOR_256, 1.0f) < 256);
+    CHECK_INT(tui_ui_color(TUI_COLOR_RGB, TUI_UI_TEXT), tui_ui_color(TUI_COLOR_256, TUI_UI_TEXT));
+    struct tui_canvas *c = tui_canvas_new(1, 1, true, TUI_COLOR_RGB);
+    tui_canvas_set(c, 0, 0, 'x', v, TUI_COLOR_DEFAULT);
+    char buf[128] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    tui_render_text(c, f);
+    fclose(f);
+    char want[40];
+    snprintf(want, sizeof want, "38;2;%d;%d;%dm", rgb[0], rgb[1], rgb[2]);
+    CHECK(strstr(buf, want) != NULL);
+    tui_canvas_free(c);
+}
+
 int main(void)
 {
     test_braille();
@@ -159,5 +224,6 @@ int main(void)
     test_colors();
     test_axes();
     test_heatmap();
+    test_truecolor();
     return test_done();
 }

@@ -26,6 +26,5 @@ void emu_uart_puts(const char *s);
 size_t emu_uart_read(uint8_t *p, size_t cap); /* what the RX interrupt has queued */
 int emu_uart_pending(void);
 void emu_uart_irq(void);
-void emu_uart_kick(void); /* before WFI while bytes arrive */
 
 #endif

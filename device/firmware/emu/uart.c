@@ -24,31 +24,23 @@ void emu_uart_init(void)
     NVIC_ISER0 = 1u;          /* IRQ 0: UART0 RX */
 }
 
-/* QEMU's model of this UART does not tell its character backend when the
- * one-byte buffer empties, so the next byte waits until QEMU's main loop
- * wakes for something else. Under -icount the main loop wakes when the
- * guest sleeps (WFI) up to its next timer deadline, so a sleep with a
- * deadline a few ticks away (CMSDK timer 0 at 0x40000000, its interrupt
- * never enabled) hands over the next byte at once: the main loop calls this
- * before WFI while bytes are arriving. */
-#define TIMER0 0x40000000u
-#define TREG(o) (*(volatile uint32_t *)(TIMER0 + (o)))
-
-void emu_uart_kick(void)
+/* The received byte into the ring. The interrupt is cleared before the
+ * data register is drained, never after: a byte that lands between the last
+ * read and a late clear would keep the UART full with its interrupt gone,
+ * and QEMU hands over no further byte until that one is read, so the link
+ * would stop for good. */
+static void drain(void)
 {
-    TREG(0x00) = 0; /* CTRL: stop */
-    TREG(0x08) = 0; /* RELOAD: one shot, then idle at 0 */
-    TREG(0x04) = 8; /* VALUE: a few ticks */
-    TREG(0x00) = 1; /* CTRL: enable */
-}
-
-void emu_uart_irq(void)
-{
+    REG(0x0C) = 2u;
     while (REG(0x04) & 2u) {
         uint8_t c = (uint8_t)REG(0x00);
         if (ring_w - ring_r < RING) ring[ring_w++ % RING] = c;
     }
-    REG(0x0C) = 2u;
+}
+
+void emu_uart_irq(void)
+{
+    drain();
 }
 
 void emu_uart_write(const uint8_t *p, size_t n)
@@ -66,12 +58,18 @@ void emu_uart_puts(const char *s)
 
 size_t emu_uart_read(uint8_t *p, size_t cap)
 {
+    /* also what the interrupt has not taken yet: the main loop never
+     * sleeps on a full UART */
+    __asm volatile("cpsid i" ::: "memory");
+    drain();
+    __asm volatile("cpsie i" ::: "memory");
     size_t n = 0;
     while (n < cap && ring_r != ring_w) p[n++] = ring[ring_r++ % RING];
     return n;
 }
 
+/* Called with interrupts masked before WFI. */
 int emu_uart_pending(void)
 {
-    return ring_r != ring_w;
+    return ring_r != ring_w || (REG(0x04) & 2u);
 }
