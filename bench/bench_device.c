@@ -60,43 +60,11 @@ static double stream_rate(struct dev_session *s, double secs, unsigned long *los
     return rate;
 }
 
-int main(void)
+/* Classify, one push frame, and a whole second pushed, each round trip
+ * timed on an idle link; prints the medians. */
+static void bench_round_trips(struct dev_session *s, const int16_t *mic)
 {
-    char p[4096], err[256];
-    const char *root = getenv("KWSCOPE_SOURCE_DIR");
-    static struct mdl_model model;
-    static struct dev_pipeline pl;
-    snprintf(p, sizeof p, "%s/assets/default_model.tflite", root ? root : ".");
-    if (mdl_model_load(p, &model, err, sizeof err) != KWS_OK ||
-        dev_pipeline_init(&pl, &model, NULL, NULL, 0, err, sizeof err) != KWS_OK) {
-        fprintf(stderr, "bench_device: %s\n", err);
-        return 1;
-    }
-    struct cap_clip demo = { 0 };
-    snprintf(p, sizeof p, "%s/assets/demo.wav", root ? root : ".");
-    if (cap_clip_load(p, &demo, err, sizeof err) != KWS_OK || demo.n_samples < 16000) {
-        fprintf(stderr, "bench_device: %s\n", err);
-        return 1;
-    }
-    const int16_t *mic = demo.samples;
-    struct dev_sim_config cfg = { 0 };
-    cfg.pipe = dev_pipeline_stages(&pl);
-    if (dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &cfg.info, err,
-                              sizeof err))
-        return 1;
-    cfg.mic = demo.samples;
-    cfg.mic_n = demo.n_samples;
-    cfg.speed = 50;
-    cfg.live_stride = 4000;
-    struct sim_thread st;
-    if (sim_start(&st, &cfg)) return 1;
-    struct dev_session_config sc = { 0 };
-    sc.path = dev_sim_path(st.sim);
-    struct dev_session *s;
-    if (dev_session_open(&s, &sc, dev_now(), err, sizeof err) != KWS_OK) return 1;
     struct dev_event ev;
-    while (dev_session_state(s) != DEV_ST_READY) wait_kind(s, DEV_EV_INFO, &ev);
-
     enum { N = 200 };
     static double lat[N], push1[N], whole[20], whole_net[20], compute[N];
     dev_session_push(s, mic, 16000);
@@ -142,6 +110,46 @@ int main(void)
     printf("push 1 s (%d frames) + classify -> result: median %.1f ms (%.1f ms without the board's "
            "compute)\n",
            (16000 + DEV_PUSH_MAX_SAMPLES - 1) / DEV_PUSH_MAX_SAMPLES, whole[10], whole_net[10]);
+}
+
+int main(void)
+{
+    char p[4096], err[256];
+    const char *root = getenv("KWSCOPE_SOURCE_DIR");
+    static struct mdl_model model;
+    static struct dev_pipeline pl;
+    snprintf(p, sizeof p, "%s/assets/default_model.tflite", root ? root : ".");
+    if (mdl_model_load(p, &model, err, sizeof err) != KWS_OK ||
+        dev_pipeline_init(&pl, &model, NULL, NULL, 0, err, sizeof err) != KWS_OK) {
+        fprintf(stderr, "bench_device: %s\n", err);
+        return 1;
+    }
+    struct cap_clip demo = { 0 };
+    snprintf(p, sizeof p, "%s/assets/demo.wav", root ? root : ".");
+    if (cap_clip_load(p, &demo, err, sizeof err) != KWS_OK || demo.n_samples < 16000) {
+        fprintf(stderr, "bench_device: %s\n", err);
+        return 1;
+    }
+    const int16_t *mic = demo.samples;
+    struct dev_sim_config cfg = { 0 };
+    cfg.pipe = dev_pipeline_stages(&pl);
+    if (dev_pipeline_describe(&pl, &model, "default_model.tflite", NULL, &cfg.info, err,
+                              sizeof err))
+        return 1;
+    cfg.mic = demo.samples;
+    cfg.mic_n = demo.n_samples;
+    cfg.speed = 50;
+    cfg.live_stride = 4000;
+    struct sim_thread st;
+    if (sim_start(&st, &cfg)) return 1;
+    struct dev_session_config sc = { 0 };
+    sc.path = dev_sim_path(st.sim);
+    struct dev_session *s;
+    if (dev_session_open(&s, &sc, dev_now(), err, sizeof err) != KWS_OK) return 1;
+    struct dev_event ev;
+    while (dev_session_state(s) != DEV_ST_READY) wait_kind(s, DEV_EV_INFO, &ev);
+
+    bench_round_trips(s, mic);
 
     unsigned long lost;
     double rate = stream_rate(s, 3, &lost);

@@ -63,6 +63,9 @@ int cli_open_kws(const char *cmd, const char *arg, struct mdl_model *m, struct m
 /* Writes s to stdout as a JSON string literal (quotes, backslashes and
  * control characters escaped). */
 void cli_json_str(const char *s);
+/* --color auto|always|never: how many colours stdout's plots get (0, 8 or
+ * 256; auto asks the terminal), or -1 for any other word. */
+int cli_color_count(const char *color);
 /* Library log lines: only warnings and errors, to stderr (the session's
  * state chatter is for the dashboard). */
 void cli_log_quiet(void);

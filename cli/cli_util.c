@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capture/capture.h"
 #include "cli.h"
@@ -68,6 +69,14 @@ void cli_json_str(const char *s)
             putchar(c);
     }
     putchar('"');
+}
+
+int cli_color_count(const char *color)
+{
+    if (!strcmp(color, "never")) return 0;
+    if (!strcmp(color, "always")) return tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
+    if (!strcmp(color, "auto")) return tui_term_colors(STDOUT_FILENO);
+    return -1;
 }
 
 double cli_now_us(void)

@@ -21,7 +21,7 @@
  *   as "unknown"); a flat folder of clips: each clip's label and the counts.
  *   What is skipped is said on stderr; a folder without clips is an error.
  * Labels default to micro_speech's order: silence, unknown, yes, no.
- * --json prints JSON Lines (DESIGN.md): file, label, labels, scores_i8,
+ * --json prints JSON Lines: file, label, labels, scores_i8,
  * scores; track rows add t_s, detection rows add "detection": true and carry
  * the detected label and its averaged "score" (0..255); evaluation rows have
  * "keyword", counts, fa_per_hour, recall and latencies.
@@ -296,13 +296,7 @@ static int plot_setup(struct cli_cls_ctx *c, const char *color)
     }
     if (!c->sweep) return 0;
     setlocale(LC_ALL, "");
-    int colors;
-    if (!strcmp(color, "never"))
-        colors = 0;
-    else if (!strcmp(color, "always"))
-        colors = tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
-    else
-        colors = tui_term_colors(STDOUT_FILENO);
+    int colors = cli_color_count(color);
     c->plot = (struct cli_plot_opts){ 72, 20, colors > 0 && tui_locale_utf8(),
                                       colors == 0       ? TUI_COLOR_NONE
                                           : colors == 8 ? TUI_COLOR_8

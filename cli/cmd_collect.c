@@ -168,6 +168,27 @@ static int usage(void)
     return 2;
 }
 
+/* Opens the source, then the data folder (only once the source works, so a
+ * failed start leaves nothing behind): 0, or the exit status after one
+ * error line (2 for a bad source name, 1 else). */
+static int start_collect(struct take_source *ts, const char *source, const char *device,
+                         const char *dir)
+{
+    char err[256];
+    int orc = open_take_source(ts, source, device, err, sizeof err);
+    if (orc) {
+        fprintf(stderr, "kwscope: collect: %s\n", err);
+        close_take_source(ts);
+        return orc == -2 ? 2 : 1;
+    }
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno));
+        close_take_source(ts);
+        return 1;
+    }
+    return 0;
+}
+
 int cli_cmd_collect(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -212,19 +233,8 @@ int cli_cmd_collect(int argc, char **argv)
     kws_log_set(quiet_log, NULL);
     struct take_source ts;
     char err[256];
-    int orc = open_take_source(&ts, source, device, err, sizeof err);
-    if (orc) {
-        fprintf(stderr, "kwscope: collect: %s\n", err);
-        close_take_source(&ts);
-        return orc == -2 ? 2 : 1;
-    }
-    /* The data folder only once the source works: a failed start leaves
-     * nothing behind. */
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "kwscope: collect: %s: %s\n", dir, strerror(errno));
-        close_take_source(&ts);
-        return 1;
-    }
+    int src = start_collect(&ts, source, device, dir);
+    if (src) return src;
 
     static int16_t take[TAKE];
     char line[64], wdir[4096], path[4096 + 128];

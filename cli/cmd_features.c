@@ -231,6 +231,28 @@ static int analysis_option(struct dsp_analysis_config *cfg, const char *name, co
     return 0;
 }
 
+/* --kind's float analyses (micro is a separate path). */
+static bool kind_from_name(const char *name, enum dsp_kind *dk)
+{
+    static const struct {
+        const char *name;
+        enum dsp_kind kind;
+    } kinds[] = { { "spectrogram", DSP_KIND_SPECTROGRAM },
+                  { "mel", DSP_KIND_MEL },
+                  { "mfcc", DSP_KIND_MFCC } };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(name, kinds[i].name)) return *dk = kinds[i].kind, true;
+    return false;
+}
+
+static bool format_from_name(const char *name, enum out_format *fmt)
+{
+    static const char *const names[] = { [FMT_CSV] = "csv", [FMT_NPY] = "npy", [FMT_RAW] = "raw" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return *fmt = (enum out_format)i, true;
+    return false;
+}
+
 int cli_cmd_features(int argc, char **argv)
 {
     const char *kind = "mfcc", *format = "csv", *stage = NULL, *out_path = NULL, *path = NULL;
@@ -273,20 +295,10 @@ int cli_cmd_features(int argc, char **argv)
     }
     enum dsp_kind dk = DSP_KIND_MFCC;
     int micro = !strcmp(kind, "micro");
-    if (!strcmp(kind, "spectrogram"))
-        dk = DSP_KIND_SPECTROGRAM;
-    else if (!strcmp(kind, "mel"))
-        dk = DSP_KIND_MEL;
-    else if (strcmp(kind, "mfcc") && !micro)
+    if (!micro && !kind_from_name(kind, &dk))
         return cli_usage_error("features", "unknown kind (spectrogram, mel, mfcc, micro)", kind);
     enum out_format fmt;
-    if (!strcmp(format, "csv"))
-        fmt = FMT_CSV;
-    else if (!strcmp(format, "npy"))
-        fmt = FMT_NPY;
-    else if (!strcmp(format, "raw"))
-        fmt = FMT_RAW;
-    else
+    if (!format_from_name(format, &fmt))
         return cli_usage_error("features", "unknown format (csv, npy, raw)", format);
     if (stage && !micro)
         return cli_usage_error("features", "--stage applies to --kind micro only", stage);

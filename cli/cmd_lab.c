@@ -94,6 +94,96 @@ static int float_opt(const char *name, const char *arg, float *out)
     return 0;
 }
 
+/* The numeric options, each with its range. */
+static int set_number(int c, const char *arg, struct lab_cli *o)
+{
+    int rc = 0;
+    long v;
+    switch (c) {
+    case 's':
+        rc = num_opt("--seed", arg, 0, 2147483647L, &v);
+        o->seed = (uint64_t)v;
+        break;
+    case 'e':
+        rc = num_opt("--epochs", arg, 1, 100000, &v);
+        o->epochs = (int)v;
+        break;
+    case 'b':
+        rc = num_opt("--batch", arg, 1, 100000, &v);
+        o->batch = (int)v;
+        break;
+    case 'E':
+        rc = num_opt("--ft-epochs", arg, 1, 100000, &v);
+        o->ft_epochs = (int)v;
+        break;
+    case 'W':
+        rc = num_opt("--width", arg, 40, 1000, &v);
+        o->width = (int)v;
+        break;
+    case 'H':
+        rc = num_opt("--height", arg, 8, 500, &v);
+        o->height = (int)v;
+        break;
+    case 'j':
+        rc = num_opt("--jobs", arg, 1, 256, &v);
+        o->jobs = (int)v;
+        break;
+    case 'l': rc = float_opt("--lr", arg, &o->lr); break;
+    case 'L': rc = float_opt("--ft-lr", arg, &o->ft_lr); break;
+    }
+    return rc;
+}
+
+/* The options that take a word or a list: 0, or 2 after one error line. */
+static int set_choice(int c, const char *arg, struct lab_cli *o)
+{
+    switch (c) {
+    case 'm':
+        if (!parse_methods(arg, o->methods))
+            return fprintf(stderr,
+                           "kwscope lab: bad --methods '%s' (ptq,qat,unstructured,structured)\n",
+                           arg),
+                   2;
+        break;
+    case 'B':
+        if (!parse_list(arg, MDL_LAB_MIN_BITS, MDL_LAB_MAX_BITS, o->bits))
+            return fprintf(stderr, "kwscope lab: bad --bits '%s' (2..8, e.g. 2-8 or 4,8)\n", arg),
+                   2;
+        break;
+    case 'S':
+        if (!parse_list(arg, 0, 99, o->sparsity))
+            return fprintf(stderr,
+                           "kwscope lab: bad --sparsity '%s' (percent 0..99, e.g. 0,50,90)\n", arg),
+                   2;
+        break;
+    case 't': {
+        bool ft[2];
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s", arg);
+        ft[0] = ft[1] = false;
+        for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
+            if (!strcmp(t, "no") || !strcmp(t, "yes"))
+                ft[t[0] == 'y'] = true;
+            else
+                return fprintf(stderr, "kwscope lab: bad --finetune '%s' (no,yes)\n", arg), 2;
+        o->ft_no = ft[0];
+        o->ft_yes = ft[1];
+        break;
+    }
+    case 'g':
+        if (strcmp(arg, "layer") && strcmp(arg, "global"))
+            return fprintf(stderr, "kwscope lab: bad --scope '%s' (layer or global)\n", arg), 2;
+        o->global = !strcmp(arg, "global");
+        break;
+    case 'c':
+        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
+            return fprintf(stderr, "kwscope lab: bad --color '%s' (auto, always, never)\n", arg), 2;
+        o->color = arg;
+        break;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct lab_cli *o)
 {
     static const struct option opts[] = {
@@ -126,41 +216,19 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
     optind = 1;
     opterr = 0;
     int c;
-    long v;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int rc = 0;
         switch (c) {
         case 'w': snprintf(o->words, sizeof o->words, "%s", optarg); break;
         case 's':
-            rc = num_opt("--seed", optarg, 0, 2147483647L, &v);
-            o->seed = (uint64_t)v;
-            break;
         case 'j':
-            rc = num_opt("--jobs", optarg, 1, 256, &v);
-            o->jobs = (int)v;
-            break;
         case 'e':
-            rc = num_opt("--epochs", optarg, 1, 100000, &v);
-            o->epochs = (int)v;
-            break;
         case 'b':
-            rc = num_opt("--batch", optarg, 1, 100000, &v);
-            o->batch = (int)v;
-            break;
         case 'E':
-            rc = num_opt("--ft-epochs", optarg, 1, 100000, &v);
-            o->ft_epochs = (int)v;
-            break;
         case 'W':
-            rc = num_opt("--width", optarg, 40, 1000, &v);
-            o->width = (int)v;
-            break;
         case 'H':
-            rc = num_opt("--height", optarg, 8, 500, &v);
-            o->height = (int)v;
-            break;
-        case 'l': rc = float_opt("--lr", optarg, &o->lr); break;
-        case 'L': rc = float_opt("--ft-lr", optarg, &o->ft_lr); break;
+        case 'l':
+        case 'L': rc = set_number(c, optarg, o); break;
         case 'F': o->float_path = optarg; break;
         case 'P': o->plot = optarg; break;
         case 'o': o->out = optarg; break;
@@ -168,54 +236,11 @@ static int parse_args(int argc, char **argv, struct lab_cli *o)
         case 'f': o->force = true; break;
         case 'G': o->gradual = true; break;
         case 'm':
-            if (!parse_methods(optarg, o->methods))
-                return fprintf(
-                           stderr,
-                           "kwscope lab: bad --methods '%s' (ptq,qat,unstructured,structured)\n",
-                           optarg),
-                       2;
-            break;
         case 'B':
-            if (!parse_list(optarg, MDL_LAB_MIN_BITS, MDL_LAB_MAX_BITS, o->bits))
-                return fprintf(stderr, "kwscope lab: bad --bits '%s' (2..8, e.g. 2-8 or 4,8)\n",
-                               optarg),
-                       2;
-            break;
         case 'S':
-            if (!parse_list(optarg, 0, 99, o->sparsity))
-                return fprintf(stderr,
-                               "kwscope lab: bad --sparsity '%s' (percent 0..99, e.g. 0,50,90)\n",
-                               optarg),
-                       2;
-            break;
-        case 't': {
-            bool ft[2];
-            char buf[32];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            ft[0] = ft[1] = false;
-            for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
-                if (!strcmp(t, "no") || !strcmp(t, "yes"))
-                    ft[t[0] == 'y'] = true;
-                else
-                    return fprintf(stderr, "kwscope lab: bad --finetune '%s' (no,yes)\n", optarg),
-                           2;
-            o->ft_no = ft[0];
-            o->ft_yes = ft[1];
-            break;
-        }
+        case 't':
         case 'g':
-            if (strcmp(optarg, "layer") && strcmp(optarg, "global"))
-                return fprintf(stderr, "kwscope lab: bad --scope '%s' (layer or global)\n", optarg),
-                       2;
-            o->global = !strcmp(optarg, "global");
-            break;
-        case 'c':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                return fprintf(stderr, "kwscope lab: bad --color '%s' (auto, always, never)\n",
-                               optarg),
-                       2;
-            o->color = optarg;
-            break;
+        case 'c': rc = set_choice(c, optarg, o); break;
         case 'h': return usage(stdout), -1;
         default:
             fprintf(stderr, "kwscope lab: unknown or incomplete option '%s'\n", argv[optind - 1]);

@@ -55,15 +55,8 @@ int cli_cmd_plot(int argc, char **argv)
     if (cm == TUI_CMAP_COUNT) return cli_usage_error("plot", "unknown colormap", cmap);
 
     setlocale(LC_ALL, "");
-    int colors;
-    if (!strcmp(color, "never"))
-        colors = 0;
-    else if (!strcmp(color, "always"))
-        colors = tui_term_colors(STDOUT_FILENO) == 8 ? 8 : 256;
-    else if (!strcmp(color, "auto"))
-        colors = tui_term_colors(STDOUT_FILENO);
-    else
-        return cli_usage_error("plot", "--color must be auto, always or never", color);
+    int colors = cli_color_count(color);
+    if (colors < 0) return cli_usage_error("plot", "--color must be auto, always or never", color);
     /* No colour means a plain ASCII picture (density ramps), as the README
      * promises for pipes and logs. */
     bool unicode = colors > 0 && tui_locale_utf8();

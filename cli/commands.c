@@ -14,11 +14,7 @@
 #define DETECTOR "[--threshold N] [--window-ms N] [--suppression-ms N] [--min-count N]"
 
 const struct cli_command cli_commands[] = {
-    { "", NULL, dash_main,
-      "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] "
-      "[--labels a,b,..] [--board auto|none|sim|emu|PORT] [--dialect " DIALECTS "] "
-      "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]",
-      NULL },
+    { "", NULL, dash_main, DASH_SYNOPSIS, NULL },
     { "plot", NULL, cli_cmd_plot,
       "--view wave|spectrum|spectrogram|mel|mfcc|features [--width W] [--height H] "
       "[--color auto|always|never] [--cmap viridis|magma|gray] [--db] [--log-freq] "

@@ -37,20 +37,11 @@ static void dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int k, 
 static void line(struct tui_canvas *c, struct tui_rect r, int x0, int y0, int x1, int y1, int k,
                  uint32_t glyph)
 {
-    int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
-    int e = dx + dy;
-    for (int guard = 0; guard < 100000; guard++) { /* Bresenham */
-        dot(c, r, x0, y0, k, glyph);
-        if (x0 == x1 && y0 == y1) break;
-        int e2 = 2 * e;
-        if (e2 >= dy) {
-            e += dy;
-            x0 += sx;
-        }
-        if (e2 <= dx) {
-            e += dx;
-            y0 += sy;
-        }
+    struct tui_line_walk w;
+    tui_line_start(&w, x0, y0, x1, y1);
+    for (int guard = 0; guard < 100000; guard++) {
+        dot(c, r, w.x, w.y, k, glyph);
+        if (!tui_line_next(&w)) break;
     }
 }
 

@@ -338,6 +338,15 @@ struct dash_loop {
 /* Takes the terminal, runs until q or a signal, gives the terminal back;
  * 0 or 1 (the terminal could not be set up, poll failed). */
 int dash_loop_run(struct dash_loop *L);
+
+/* The dashboard's options and operands in the man page's words: its usage
+ * line, and `kwscope`'s own row in the command table (cli/commands.c). */
+#define DASH_SYNOPSIS \
+    "[FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] [--out-dir DIR] [--model M] " \
+    "[--labels a,b,..] [--board auto|none|sim|emu|PORT] " \
+    "[--dialect kwscope|micro_speech|edge-impulse] " \
+    "[--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]"
+
 /* `kwscope [FILE] [--source ...]`: the dashboard command (dash_main.c):
  * parses its options, opens the sources, model and board, runs the loop.
  * Returns the exit status (0, 1 runtime error, 2 usage error). */

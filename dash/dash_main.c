@@ -1,11 +1,10 @@
-/* cmd_dashboard.c: `kwscope [FILE]`, the full-screen dashboard: the command
+/* dash_main.c: `kwscope [FILE]`, the full-screen dashboard: the command
  * line, the sources (file, PC mic, board), the model and the board are set
  * up here; dash_loop.c runs the screen. Errors before the screen is taken
  * (bad file, no mic when asked for, bad model) are one line and a non-zero
  * exit. */
 #include "dash.h"
 #include "lab.h"
-#include "dash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +22,7 @@ static const char *demo_clip(void)
 static int usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "kwscope: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    fprintf(stderr,
-            "usage: kwscope [FILE] [--source mic|sim|board[:PORT]|FILE] [--device D] "
-            "[--out-dir DIR] [--model M] [--labels a,b,c,d] [--board auto|none|sim|PORT] "
-            "[--dialect D] [--collect WORDS [--data DIR] [--speaker NAME]] [--lab RESULTS.jsonl]   "
-            "(kwscope --help lists every command)\n");
+    fprintf(stderr, "usage: kwscope " DASH_SYNOPSIS "   (kwscope --help lists every command)\n");
     return 2;
 }
 

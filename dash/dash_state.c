@@ -218,20 +218,10 @@ static bool close_overlay(struct dash *d)
     return false;
 }
 
-bool dash_key(struct dash *d, int key, int *want_play)
+/* The board's requests (b, p, d) and the model view (m, and its layer
+ * scrolling while it is shown). */
+static bool board_model_key(struct dash *d, int key)
 {
-    double span = d->tl.t1_s - d->tl.t0_s;
-    double cur = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.t0_s;
-    *want_play = 0;
-    d->message[0] = '\0';
-    d->msg_kind = DASH_MSG_INFO;
-    if (d->help && help_key(d, key)) return true;
-    if (dash_lab_key(d, key)) return true;
-    if (key == DASH_KEY_ESC && close_overlay(d)) return true;
-    if (dash_collect_key(d, key)) return true;
-    if (d->live && live_key(d, key)) return true;
-    if (d->model && dash_model_key(d->model, key, d->scope, d->message, sizeof d->message))
-        return true;
     if (key == 'b' || key == 'p' || (key == 'd' && d->view == TUI_VIEW_FEATURES && d->board)) {
         if (!d->board)
             dash_say(d, DASH_MSG_ERROR, "no board (kwscope --board PORT|sim)");
@@ -253,6 +243,40 @@ bool dash_key(struct dash *d, int key, int *want_play)
             d->model->first_layer = d->model->info.n_layers > 0 ? d->model->info.n_layers - 1 : 0;
         return true;
     }
+    return false;
+}
+
+/* v starts a selection at the cursor, or ends the one in progress. */
+static void toggle_selection(struct dash *d)
+{
+    if (d->selecting) {
+        d->selecting = false;
+        dash_say(d, DASH_MSG_OK, "selected %.3f-%.3f s (Space plays it, Esc clears)", d->tl.sel0_s,
+                 d->tl.sel1_s);
+    } else {
+        if (d->tl.cursor_s < 0) set_cursor(d, d->tl.t0_s);
+        d->selecting = true;
+        d->sel_anchor_s = d->tl.cursor_s;
+        update_selection(d);
+        dash_say(d, DASH_MSG_INFO, "selecting: move the cursor, v to finish");
+    }
+}
+
+bool dash_key(struct dash *d, int key, int *want_play)
+{
+    double span = d->tl.t1_s - d->tl.t0_s;
+    double cur = d->tl.cursor_s >= 0 ? d->tl.cursor_s : d->tl.t0_s;
+    *want_play = 0;
+    d->message[0] = '\0';
+    d->msg_kind = DASH_MSG_INFO;
+    if (d->help && help_key(d, key)) return true;
+    if (dash_lab_key(d, key)) return true;
+    if (key == DASH_KEY_ESC && close_overlay(d)) return true;
+    if (dash_collect_key(d, key)) return true;
+    if (d->live && live_key(d, key)) return true;
+    if (d->model && dash_model_key(d->model, key, d->scope, d->message, sizeof d->message))
+        return true;
+    if (board_model_key(d, key)) return true;
     if (d->model && (key == DASH_KEY_TAB || (key >= '1' && key <= '0' + TUI_VIEW_COUNT)))
         d->model->view = false;
     if (key == 'r' && !d->live) {
@@ -297,19 +321,7 @@ bool dash_key(struct dash *d, int key, int *want_play)
         return true;
     case DASH_KEY_UP: d->probe_y = fmax(0.0, d->probe_y - 0.025); return true;
     case DASH_KEY_DOWN: d->probe_y = fmin(0.999, d->probe_y + 0.025); return true;
-    case 'v':
-        if (d->selecting) {
-            d->selecting = false;
-            dash_say(d, DASH_MSG_OK, "selected %.3f-%.3f s (Space plays it, Esc clears)",
-                     d->tl.sel0_s, d->tl.sel1_s);
-        } else {
-            if (d->tl.cursor_s < 0) set_cursor(d, d->tl.t0_s);
-            d->selecting = true;
-            d->sel_anchor_s = d->tl.cursor_s;
-            update_selection(d);
-            dash_say(d, DASH_MSG_INFO, "selecting: move the cursor, v to finish");
-        }
-        return true;
+    case 'v': toggle_selection(d); return true;
     case DASH_KEY_ESC:
         d->selecting = false;
         d->tl.sel0_s = d->tl.sel1_s = 0;

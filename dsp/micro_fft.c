@@ -1,9 +1,10 @@
 /* micro_fft.c: the int16 fixed-point real FFT the micro frontend uses, built
- * from the facts in the conformance README (kissfft v130 conventions, 16-bit
+ * as TFLM's frontend builds it (kissfft v130 conventions, 16-bit
  * fixed point): an N-point real FFT as an N/2-point complex FFT (radix-4
  * decimation-in-time stages, radix 2 innermost if N/2 is not a power of 4)
  * plus a split step. Every rounding and int16 wrap follows the reference so
- * the output is bit-exact; no floating point after init.
+ * the output is bit-exact. The plan (factors and twiddle tables, the only
+ * floating point) is made once in micro_fft_plan.c.
  *
  * DESIGN. kissfft recurses: the DFT of the subsequence x[o + t L] (t < p m)
  * is p sub-DFTs of x[o + q L + t' p L] (q < p, t' < m) joined by radix-p
@@ -20,7 +21,6 @@
  * Real and imaginary parts live in separate arrays for the same reason. The
  * order in which butterflies run cannot change a result: each reads only the
  * previous level's values. */
-#include <math.h>
 #include <string.h>
 
 #include "micro_internal.h"
@@ -51,65 +51,6 @@ MICRO_INLINE i16 cmul_r(i16 ar, i16 ai, i16 wr, i16 wi)
 MICRO_INLINE i16 cmul_i(i16 ar, i16 ai, i16 wr, i16 wi)
 {
     return micro_wrap16(((int32_t)ar * wi + (int32_t)ai * wr + 16384) >> 15);
-}
-
-static struct dsp_micro_cpx cexp_q15(double phase)
-{
-    struct dsp_micro_cpx c = { (int16_t)floor(0.5 + 32767.0 * cos(phase)),
-                               (int16_t)floor(0.5 + 32767.0 * sin(phase)) };
-    return c;
-}
-
-/* The layout a stage with sub-size m and L output offsets runs in. */
-static int stage_k_major(int m, int L)
-{
-    return L >= m;
-}
-
-enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err_len)
-{
-    const double pi = 3.14159265358979323846;
-    int n = st->cfft_size;
-    if (n < 4 || n > DSP_MICRO_MAX_CFFT || (n & (n - 1)))
-        return kws_err(err, err_len, KWS_ERR_ARG,
-                       "micro FFT size %d unsupported (power of two, 8..%d)", st->fft_size,
-                       DSP_MICRO_MAX_FFT);
-    /* factor as kissfft does: 4s first (outermost), then a 2 */
-    int outer[8], nf = 0;
-    for (int r = n; r > 1;) {
-        int p = (r % 4 == 0) ? 4 : 2;
-        outer[nf++] = p;
-        r /= p;
-    }
-    st->num_stages = nf;
-    for (int s = 0; s < nf; s++) st->radix[s] = (uint8_t)outer[nf - 1 - s];
-    for (int i = 0; i < n; i++) st->twiddle[i] = cexp_q15(-2.0 * pi * (double)i / (double)n);
-    /* per-stage twiddles of the o-major stages, in the order the FFT uses
-     * them; their total is sum (p - 1) m over those stages < n */
-    int m = 1, off = 0;
-    for (int s = 0; s < nf; s++) {
-        int p = st->radix[s], L = n / (p * m);
-        if (!stage_k_major(m, L)) {
-            for (int q = 1; q < p; q++)
-                for (int k = 0; k < m; k++, off++) {
-                    st->stage_tw_r[off] = st->twiddle[q * k * L].r;
-                    st->stage_tw_i[off] = st->twiddle[q * k * L].i;
-                }
-        }
-        m *= p;
-    }
-    st->split_tw_r[0] = st->split_tw_i[0] = 0;
-    for (int k = 1; k <= n / 2; k++) {
-        struct dsp_micro_cpx c = cexp_q15(-pi * ((double)k / (double)n + 0.5));
-        st->split_tw_r[k] = c.r;
-        st->split_tw_i[k] = c.i;
-    }
-    /* the same, for the high bins b = n/2 + j (k = n/2 - j) */
-    for (int j = 0; j < n / 2; j++) {
-        st->split_twh_r[j] = st->split_tw_r[n / 2 - j];
-        st->split_twh_i[j] = st->split_tw_i[n / 2 - j];
-    }
-    return KWS_OK;
 }
 
 /* Butterfly operands: element j of arrays x0..x3 (inputs q = 0..3) and y0..y3
@@ -513,7 +454,7 @@ void micro_fft_real(struct dsp_micro_state *st)
         int p = st->radix[s], L = n / (p * m);
         i16 *xr = st->fft_work[cur][0], *xi = st->fft_work[cur][1];
         i16 *yr = st->fft_work[!cur][0], *yi = st->fft_work[!cur][1];
-        if (stage_k_major(m, L)) {
+        if (micro_fft_stage_k_major(m, L)) {
             k_major_stage(xr, xi, yr, yi, p, m, L, st->twiddle);
         } else {
             if (k_major) {

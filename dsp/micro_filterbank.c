@@ -11,7 +11,7 @@
 
 #include "micro_internal.h"
 
-/* mel(f) = 1127 ln(1 + f/700) in single precision (conformance README); the
+/* mel(f) = 1127 ln(1 + f/700) in single precision, as TFLM computes it; the
  * double-precision version moves three Q12 weights (bins 149, 221, 225) by
  * one against frontend_tables.json. */
 static float freq_to_mel(float f)

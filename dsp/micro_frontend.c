@@ -9,7 +9,7 @@
 
 struct dsp_micro_config dsp_micro_config_default(void)
 {
-    /* the Arduino micro_speech sketch's configuration (conformance README) */
+    /* the Arduino micro_speech sketch's configuration */
     struct dsp_micro_config c = {
         .rate_hz = KWS_RATE_HZ,
         .window_ms = 30,

@@ -99,6 +99,14 @@ int micro_window_apply(const struct dsp_micro_state *st, int16_t *out);
 enum kws_status micro_fft_init(struct dsp_micro_state *st, char *err, size_t err_len);
 void micro_fft_real(struct dsp_micro_state *st);
 
+/* The layout a stage with sub-size m and L output offsets runs in: k-major
+ * ([k][o]) while L >= m, o-major ([o][k]) after (micro_fft.c's DESIGN). The
+ * plan and the transform must agree on it. */
+MICRO_INLINE int micro_fft_stage_k_major(int m, int L)
+{
+    return L >= m;
+}
+
 /* filterbank: bin -> segment and Q12 weights; energies of st->fft_re/_im to
  * st->signal (num_channels values, already square-rooted and shifted). */
 enum kws_status micro_filterbank_init(struct dsp_micro_state *st, char *err, size_t err_len);

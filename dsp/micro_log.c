@@ -3,7 +3,7 @@
  * log2 from the bit length plus a 129-entry correction table for the 16-bit
  * fraction (L[i] = round(65536 (log2(1 + i/128) - i/128))), then ln = log2 *
  * 45426 / 65536 (45426 = round(65536 ln 2)), then scaled by 2^scale_shift /
- * 65536, capped at 65535 (conformance README, "Log scale"). */
+ * 65536, capped at 65535, as TFLM's log scale does. */
 #include <math.h>
 
 #include "micro_internal.h"

@@ -3,7 +3,7 @@
  * A running noise estimate per channel (Q = smoothing_bits above the signal),
  * smoothed with 0.025 on even and 0.06 on odd channels (Q14, truncated), is
  * subtracted from the signal, keeping at least min_signal_remaining (Q14) of
- * it. Follows the conformance README, "Noise reduction". */
+ * it, as TFLM's noise reduction does. */
 #include "micro_internal.h"
 
 void micro_noise_init(struct dsp_micro_state *st)

@@ -3,7 +3,7 @@
  * Coefficients are floor(4096 * (0.5 - 0.5 cos(2 pi (i + 0.5) / N)) + 0.5) in
  * double precision: TFLM evaluates it in single precision, which on x86-64
  * gives 54 instead of 53 at index 17 and breaks agreement with every upstream
- * golden file (conformance README, "Window"). */
+ * golden file. */
 #include <math.h>
 
 #include "micro_internal.h"

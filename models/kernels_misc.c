@@ -210,12 +210,137 @@ static bool same_dims(const struct mdl_tensor *a, const struct mdl_tensor *b)
     return true;
 }
 
+/* The operands every misc op reads, and what prepare checks them against. */
+struct misc_operands {
+    const struct mdl_tensor *in, *in2, *out;
+    const char *name;
+    bool i8;
+};
+
+/* Pads, transposes and pools move int8 values without requantising them. */
+static enum kws_status check_same_quant(const struct misc_operands *t, char *err, size_t err_len)
+{
+    if (t->i8 &&
+        (t->out->scale[0] != t->in->scale[0] || t->out->zero_point[0] != t->in->zero_point[0]))
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                       "%s: input and output quantization differ", t->name);
+    return KWS_OK;
+}
+
+/* QUANTIZE (float32 -> int8) and DEQUANTIZE (int8 -> float32), per tensor. */
+static enum kws_status prepare_quant_cast(const struct misc_operands *t, enum mdl_op opc,
+                                          struct mdl_misc *x, char *err, size_t err_len)
+{
+    const struct mdl_tensor *in = t->in, *out = t->out;
+    bool quantize = opc == MDL_OP_QUANTIZE;
+    const struct mdl_tensor *q = quantize ? out : in;
+    enum mdl_type from = quantize ? MDL_T_FLOAT32 : MDL_T_INT8;
+    enum mdl_type to = quantize ? MDL_T_INT8 : MDL_T_FLOAT32;
+    if (in->type != from || out->type != to || !q->n_quant || q->n_quant > 1 ||
+        in->n_elems != out->n_elems)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                       quantize ? "%s: only float32 -> per-tensor int8 is supported"
+                                : "%s: only per-tensor int8 -> float32 is supported",
+                       t->name);
+    x->scale = q->scale[0];
+    x->zp = q->zero_point[0];
+    return KWS_OK;
+}
+
+/* PAD ([n,2] constant paddings) and TRANSPOSE (constant permutation): the
+ * output shape must be what they give. */
+static enum kws_status prepare_pad_transpose(const struct misc_operands *t, bool pad,
+                                             struct mdl_misc *x, char *err, size_t err_len)
+{
+    const struct mdl_tensor *in = t->in, *in2 = t->in2, *out = t->out;
+    const char *name = t->name;
+    if (!in2 || !in2->data || in2->type != MDL_T_INT32 ||
+        in2->n_elems != (size_t)in->n_dims * (pad ? 2 : 1) || out->n_dims != in->n_dims)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                       "%s needs a constant int32 %s for %d dimensions", name,
+                       pad ? "paddings [n,2]" : "permutation [n]", in->n_dims);
+    const int32_t *v = in2->data;
+    unsigned seen = 0;
+    for (int d = 0; d < in->n_dims; d++) {
+        int32_t want;
+        if (pad) {
+            if (v[2 * d] < 0 || v[2 * d + 1] < 0)
+                return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: negative padding", name);
+            x->pad_before[d] = v[2 * d];
+            want = in->dims[d] + v[2 * d] + v[2 * d + 1];
+        } else {
+            if (v[d] < 0 || v[d] >= in->n_dims || (seen & (1u << v[d])))
+                return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: bad permutation", name);
+            seen |= 1u << v[d];
+            x->perm[d] = v[d];
+            want = in->dims[v[d]];
+        }
+        if (out->dims[d] != want)
+            return kws_err(err, err_len, KWS_ERR_FORMAT,
+                           "%s: output dimension %d is %d, expected %d", name, d, out->dims[d],
+                           want);
+    }
+    x->pad_value = t->i8 ? out->zero_point[0] : 0;
+    return check_same_quant(t, err, err_len);
+}
+
+/* MAX_POOL_2D and AVERAGE_POOL_2D: the window geometry from the options. */
+static enum kws_status prepare_pool(const struct misc_operands *t, const struct mdl_operator *op,
+                                    struct mdl_misc *x, char *err, size_t err_len)
+{
+    const struct mdl_tensor *in = t->in, *out = t->out;
+    if (in->n_dims != 4 || out->n_dims != 4)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s needs 4-D tensors", t->name);
+    struct mdl_conv_geom *g = &x->g;
+    g->batch = in->dims[0];
+    g->in_h = in->dims[1];
+    g->in_w = in->dims[2];
+    g->in_c = in->dims[3];
+    g->k_h = op->p.filter_h;
+    g->k_w = op->p.filter_w;
+    g->stride_h = op->p.stride_h;
+    g->stride_w = op->p.stride_w;
+    if (g->k_h < 1 || g->k_w < 1 || g->stride_h < 1 || g->stride_w < 1)
+        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: filter and strides must be positive",
+                       t->name);
+    mdl_conv_out_size(op->p.padding, g->in_h, g->k_h, g->stride_h, 1, &g->out_h, &g->pad_top);
+    mdl_conv_out_size(op->p.padding, g->in_w, g->k_w, g->stride_w, 1, &g->out_w, &g->pad_left);
+    if (out->dims[0] != g->batch || out->dims[1] != g->out_h || out->dims[2] != g->out_w ||
+        out->dims[3] != g->in_c)
+        return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: output shape does not match", t->name);
+    return check_same_quant(t, err, err_len);
+}
+
+/* ADD and MUL: equal shapes, or a one-element second input broadcast. */
+static enum kws_status prepare_elementwise(const struct misc_operands *t,
+                                           const struct mdl_operator *op, struct mdl_misc *x,
+                                           char *err, size_t err_len)
+{
+    const struct mdl_tensor *in = t->in, *in2 = t->in2, *out = t->out;
+    if (!in2 || in2->type != in->type || !same_dims(in, out) ||
+        !(same_dims(in, in2) || in2->n_elems == 1))
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
+                       "%s: needs equal shapes or a one-element second input", t->name);
+    x->n_in2 = in2->n_elems;
+    if (!t->i8) return KWS_OK;
+    if (!in->n_quant || !in2->n_quant)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: int8 input without quantization",
+                       t->name);
+    if (op->op == MDL_OP_ADD)
+        mdl_add_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0], in2->zero_point[0],
+                           out->scale[0], out->zero_point[0], op->p.act);
+    else
+        mdl_mul_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0], in2->zero_point[0],
+                           out->scale[0], out->zero_point[0], op->p.act);
+    return KWS_OK;
+}
+
 enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_operator *op,
                                  struct mdl_misc *x, char *err, size_t err_len)
 {
-    const struct mdl_tensor *in = opt_in(m, op, 0), *in2 = opt_in(m, op, 1);
-    const struct mdl_tensor *out = &m->tensors[op->outputs[0]];
-    const char *name = mdl_op_name(op->op);
+    struct misc_operands t = { opt_in(m, op, 0), opt_in(m, op, 1), &m->tensors[op->outputs[0]],
+                               mdl_op_name(op->op), false };
+    const struct mdl_tensor *in = t.in, *out = t.out;
     memset(x, 0, sizeof *x);
     x->op = op->op;
     x->type = in->type;
@@ -223,120 +348,28 @@ enum kws_status mdl_misc_prepare(const struct mdl_model *m, const struct mdl_ope
     memcpy(x->in_dims, in->dims, sizeof x->in_dims);
     memcpy(x->out_dims, out->dims, sizeof x->out_dims);
     x->n_out = out->n_elems;
-    bool i8 = in->type == MDL_T_INT8, f32 = in->type == MDL_T_FLOAT32;
+    t.i8 = in->type == MDL_T_INT8;
+    bool f32 = in->type == MDL_T_FLOAT32;
     mdl_act_range_f32(op->p.act, &x->act_lo, &x->act_hi);
-    if (i8 && !out->n_quant && op->op != MDL_OP_DEQUANTIZE)
+    if (t.i8 && !out->n_quant && op->op != MDL_OP_DEQUANTIZE)
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: int8 output without quantization",
-                       name);
-    if (i8 && op->op != MDL_OP_DEQUANTIZE)
+                       t.name);
+    if (t.i8 && op->op != MDL_OP_DEQUANTIZE)
         mdl_act_range_i8(op->p.act, out->scale[0], out->zero_point[0], &x->act_min, &x->act_max);
-    switch (op->op) {
-    case MDL_OP_QUANTIZE:
-        if (!f32 || out->type != MDL_T_INT8 || !out->n_quant || out->n_quant > 1 ||
-            in->n_elems != out->n_elems)
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: only float32 -> per-tensor int8 is supported", name);
-        x->scale = out->scale[0];
-        x->zp = out->zero_point[0];
-        return KWS_OK;
-    case MDL_OP_DEQUANTIZE:
-        if (!i8 || out->type != MDL_T_FLOAT32 || !in->n_quant || in->n_quant > 1 ||
-            in->n_elems != out->n_elems)
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: only per-tensor int8 -> float32 is supported", name);
-        x->scale = in->scale[0];
-        x->zp = in->zero_point[0];
-        return KWS_OK;
-    default: break;
-    }
-    if (!(i8 || f32) || out->type != in->type)
-        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: unsupported types %s -> %s", name,
+    if (op->op == MDL_OP_QUANTIZE || op->op == MDL_OP_DEQUANTIZE)
+        return prepare_quant_cast(&t, op->op, x, err, err_len);
+    if (!(t.i8 || f32) || out->type != in->type)
+        return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s: unsupported types %s -> %s", t.name,
                        mdl_type_name(in->type), mdl_type_name(out->type));
     switch (op->op) {
     case MDL_OP_PAD:
-    case MDL_OP_TRANSPOSE: {
-        bool pad = op->op == MDL_OP_PAD;
-        if (!in2 || !in2->data || in2->type != MDL_T_INT32 ||
-            in2->n_elems != (size_t)in->n_dims * (pad ? 2 : 1) || out->n_dims != in->n_dims)
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s needs a constant int32 %s for %d dimensions", name,
-                           pad ? "paddings [n,2]" : "permutation [n]", in->n_dims);
-        const int32_t *v = in2->data;
-        unsigned seen = 0;
-        for (int d = 0; d < in->n_dims; d++) {
-            int32_t want;
-            if (pad) {
-                if (v[2 * d] < 0 || v[2 * d + 1] < 0)
-                    return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: negative padding", name);
-                x->pad_before[d] = v[2 * d];
-                want = in->dims[d] + v[2 * d] + v[2 * d + 1];
-            } else {
-                if (v[d] < 0 || v[d] >= in->n_dims || (seen & (1u << v[d])))
-                    return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: bad permutation", name);
-                seen |= 1u << v[d];
-                x->perm[d] = v[d];
-                want = in->dims[v[d]];
-            }
-            if (out->dims[d] != want)
-                return kws_err(err, err_len, KWS_ERR_FORMAT,
-                               "%s: output dimension %d is %d, expected %d", name, d, out->dims[d],
-                               want);
-        }
-        x->pad_value = i8 ? out->zero_point[0] : 0;
-        if (i8 && (out->scale[0] != in->scale[0] || out->zero_point[0] != in->zero_point[0]))
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: input and output quantization differ", name);
-        return KWS_OK;
-    }
+    case MDL_OP_TRANSPOSE: return prepare_pad_transpose(&t, op->op == MDL_OP_PAD, x, err, err_len);
     case MDL_OP_MAX_POOL_2D:
-    case MDL_OP_AVERAGE_POOL_2D: {
-        if (in->n_dims != 4 || out->n_dims != 4)
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s needs 4-D tensors", name);
-        struct mdl_conv_geom *g = &x->g;
-        g->batch = in->dims[0];
-        g->in_h = in->dims[1];
-        g->in_w = in->dims[2];
-        g->in_c = in->dims[3];
-        g->k_h = op->p.filter_h;
-        g->k_w = op->p.filter_w;
-        g->stride_h = op->p.stride_h;
-        g->stride_w = op->p.stride_w;
-        if (g->k_h < 1 || g->k_w < 1 || g->stride_h < 1 || g->stride_w < 1)
-            return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: filter and strides must be positive",
-                           name);
-        mdl_conv_out_size(op->p.padding, g->in_h, g->k_h, g->stride_h, 1, &g->out_h, &g->pad_top);
-        mdl_conv_out_size(op->p.padding, g->in_w, g->k_w, g->stride_w, 1, &g->out_w, &g->pad_left);
-        if (out->dims[0] != g->batch || out->dims[1] != g->out_h || out->dims[2] != g->out_w ||
-            out->dims[3] != g->in_c)
-            return kws_err(err, err_len, KWS_ERR_FORMAT, "%s: output shape does not match", name);
-        if (i8 && (out->scale[0] != in->scale[0] || out->zero_point[0] != in->zero_point[0]))
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: input and output quantization differ", name);
-        return KWS_OK;
-    }
+    case MDL_OP_AVERAGE_POOL_2D: return prepare_pool(&t, op, x, err, err_len);
     case MDL_OP_ADD:
-    case MDL_OP_MUL:
-        if (!in2 || in2->type != in->type || !same_dims(in, out) ||
-            !(same_dims(in, in2) || in2->n_elems == 1))
-            return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                           "%s: needs equal shapes or a one-element second input", name);
-        x->n_in2 = in2->n_elems;
-        if (i8) {
-            if (!in->n_quant || !in2->n_quant)
-                return kws_err(err, err_len, KWS_ERR_UNSUPPORTED,
-                               "%s: int8 input without quantization", name);
-            if (op->op == MDL_OP_ADD)
-                mdl_add_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0],
-                                   in2->zero_point[0], out->scale[0], out->zero_point[0],
-                                   op->p.act);
-            else
-                mdl_mul_prepare_i8(x, in->scale[0], in->zero_point[0], in2->scale[0],
-                                   in2->zero_point[0], out->scale[0], out->zero_point[0],
-                                   op->p.act);
-        }
-        return KWS_OK;
+    case MDL_OP_MUL: return prepare_elementwise(&t, op, x, err, err_len);
     default:
         return kws_err(err, err_len, KWS_ERR_UNSUPPORTED, "%s is not supported by the interpreter",
-                       name);
+                       t.name);
     }
 }

@@ -43,7 +43,7 @@ enum kws_status mdl_kws_init_arena(struct mdl_kws *k, const struct mdl_model *m,
     k->n_classes = (int)out->n_elems;
     k->out_scale = out->type == MDL_T_INT8 ? out->scale[0] : 1.0f / 256.0f;
     k->out_zp = out->type == MDL_T_INT8 ? out->zero_point[0] : -128;
-    /* micro_speech's input quantization (conformance README "Model facts"). */
+    /* micro_speech's input quantization. */
     k->micro_conv = in->type == MDL_T_INT8 && in->zero_point[0] == -128 &&
         fabsf(in->scale[0] - 0.1017157f) < 1e-6f;
     return KWS_OK;

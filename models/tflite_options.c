@@ -54,16 +54,25 @@ static enum kws_status read_padding(struct fb *f, const struct fb_table *o, stru
 
 #define DIM_MAX 65535
 
+/* Fields 0-2 of Conv2DOptions, DepthwiseConv2DOptions and Pool2DOptions:
+ * padding, stride_w, stride_h. */
+static enum kws_status read_padding_strides(struct fb *f, const struct fb_table *o,
+                                            struct mdl_op_params *p, const char *what)
+{
+    enum kws_status st;
+    if ((st = read_padding(f, o, p, what)) ||
+        (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w")))
+        return st;
+    return opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h");
+}
+
 /* BuiltinOptions readers, one per options table; the registry (ops.c) says
  * which op reads which. */
 enum kws_status tfl_read_conv_options(struct fb *f, const struct fb_table *o,
                                       struct mdl_op_params *p, const char *what)
 {
     enum kws_status st;
-    if ((st = read_padding(f, o, p, what)) ||
-        (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w")) ||
-        (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h")) ||
-        (st = read_act(f, o, 3, p, what)) ||
+    if ((st = read_padding_strides(f, o, p, what)) || (st = read_act(f, o, 3, p, what)) ||
         (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
         return st;
     return opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_h, what, "dilation_h_factor");
@@ -73,9 +82,7 @@ enum kws_status tfl_read_dwconv_options(struct fb *f, const struct fb_table *o,
                                         struct mdl_op_params *p, const char *what)
 {
     enum kws_status st;
-    if ((st = read_padding(f, o, p, what)) ||
-        (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w")) ||
-        (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h")) ||
+    if ((st = read_padding_strides(f, o, p, what)) ||
         (st = opt_int(f, o, 3, 1, 0, DIM_MAX, &p->depth_multiplier, what, "depth_multiplier")) ||
         (st = read_act(f, o, 4, p, what)) ||
         (st = opt_int(f, o, 5, 1, 1, DIM_MAX, &p->dilation_w, what, "dilation_w_factor")))
@@ -87,9 +94,7 @@ enum kws_status tfl_read_pool_options(struct fb *f, const struct fb_table *o,
                                       struct mdl_op_params *p, const char *what)
 {
     enum kws_status st;
-    if ((st = read_padding(f, o, p, what)) ||
-        (st = opt_int(f, o, 1, 1, 1, DIM_MAX, &p->stride_w, what, "stride_w")) ||
-        (st = opt_int(f, o, 2, 1, 1, DIM_MAX, &p->stride_h, what, "stride_h")) ||
+    if ((st = read_padding_strides(f, o, p, what)) ||
         (st = opt_int(f, o, 3, 1, 1, DIM_MAX, &p->filter_w, what, "filter_width")) ||
         (st = opt_int(f, o, 4, 1, 1, DIM_MAX, &p->filter_h, what, "filter_height")))
         return st;

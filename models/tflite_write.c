@@ -151,19 +151,17 @@ static void write_options(struct bld *w, const struct mdl_operator *o, size_t re
     struct fld f[8];
     int n = 0;
 #define F(id_, size_, v_) (f[n++] = (struct fld){ (id_), (size_), (uint64_t)(v_), 0 })
+/* fields 0-2 of Conv2DOptions, DepthwiseConv2DOptions and Pool2DOptions */
+#define PADDING_STRIDES() (F(0, 1, p->padding), F(1, 4, p->stride_w), F(2, 4, p->stride_h))
     switch (o->op) {
     case MDL_OP_CONV_2D:
-        F(0, 1, p->padding);
-        F(1, 4, p->stride_w);
-        F(2, 4, p->stride_h);
+        PADDING_STRIDES();
         F(3, 1, p->act);
         F(4, 4, p->dilation_w);
         F(5, 4, p->dilation_h);
         break;
     case MDL_OP_DEPTHWISE_CONV_2D:
-        F(0, 1, p->padding);
-        F(1, 4, p->stride_w);
-        F(2, 4, p->stride_h);
+        PADDING_STRIDES();
         F(3, 4, p->depth_multiplier);
         F(4, 1, p->act);
         F(5, 4, p->dilation_w);
@@ -171,9 +169,7 @@ static void write_options(struct bld *w, const struct mdl_operator *o, size_t re
         break;
     case MDL_OP_MAX_POOL_2D:
     case MDL_OP_AVERAGE_POOL_2D:
-        F(0, 1, p->padding);
-        F(1, 4, p->stride_w);
-        F(2, 4, p->stride_h);
+        PADDING_STRIDES();
         F(3, 4, p->filter_w);
         F(4, 4, p->filter_h);
         F(5, 1, p->act);
@@ -196,6 +192,7 @@ static void write_options(struct bld *w, const struct mdl_operator *o, size_t re
         break;
     default: break;
     }
+#undef PADDING_STRIDES
 #undef F
     size_t t = table(w, f, n);
     patch(w, ref, t);
@@ -264,54 +261,45 @@ static enum kws_status check(const struct mdl_model *m, char *err, size_t err_le
     return KWS_OK;
 }
 
-enum kws_status mdl_model_write(const struct mdl_model *m, uint8_t **out, size_t *n, char *err,
-                                size_t err_len)
-{
-    *out = NULL;
-    *n = 0;
-    enum kws_status st = check(m, err, err_len);
-    if (st) return st;
-    /* Operator codes in first-use order. */
+/* The operator codes a model uses, in first-use order, with their versions. */
+struct op_codes {
     enum mdl_op codes[MDL_OP_COUNT];
-    int versions[MDL_OP_COUNT], n_codes = 0, code_of[MDL_OP_COUNT];
-    for (int i = 0; i < MDL_OP_COUNT; i++) code_of[i] = -1;
+    int versions[MDL_OP_COUNT], n, code_of[MDL_OP_COUNT];
+};
+
+static void collect_op_codes(const struct mdl_model *m, struct op_codes *c)
+{
+    c->n = 0;
+    for (int i = 0; i < MDL_OP_COUNT; i++) c->code_of[i] = -1;
     for (int i = 0; i < m->n_ops; i++) {
         const struct mdl_operator *o = &m->ops[i];
-        if (code_of[o->op] >= 0) continue;
+        if (c->code_of[o->op] >= 0) continue;
         bool int8 = o->inputs[0] >= 0 && m->tensors[o->inputs[0]].type == MDL_T_INT8;
-        code_of[o->op] = n_codes;
-        codes[n_codes] = o->op;
-        versions[n_codes++] = o->version > 0 ? o->version : default_version(o->op, int8);
+        c->code_of[o->op] = c->n;
+        c->codes[c->n] = o->op;
+        c->versions[c->n++] = o->version > 0 ? o->version : default_version(o->op, int8);
     }
+}
 
-    struct bld w = { 0 };
-    size_t root_ref = grow(&w, 8, 4, 0);
-    memcpy(w.b + root_ref + 4, "TFL3", 4);
-    struct fld model[5] = {
-        { 0, 4, 3, 0 }, { 1, 4, 0, 0 }, { 2, 4, 0, 0 }, { 3, 4, 0, 0 }, { 4, 4, 0, 0 }
-    };
-    size_t mt = table(&w, model, 5);
-    patch(&w, root_ref, mt);
-
-    /* operator_codes */
-    size_t v = vector(&w, (uint32_t)n_codes, 4, 4, model[1].pos);
-    for (int i = 0; i < n_codes && !w.oom; i++) {
-        int c = mdl_op_builtin_code(codes[i]);
-        struct fld f[3] = { { 0, 1, (uint64_t)(c < 127 ? c : 127), 0 },
-                            { 2, 4, (uint32_t)versions[i], 0 },
-                            { 3, 4, (uint32_t)c, 0 } };
-        patch(&w, v + 4 * (size_t)i, table(&w, f, 3));
+static void write_op_codes(struct bld *w, const struct op_codes *c, size_t ref)
+{
+    size_t v = vector(w, (uint32_t)c->n, 4, 4, ref);
+    for (int i = 0; i < c->n && !w->oom; i++) {
+        int code = mdl_op_builtin_code(c->codes[i]);
+        struct fld f[3] = { { 0, 1, (uint64_t)(code < 127 ? code : 127), 0 },
+                            { 2, 4, (uint32_t)c->versions[i], 0 },
+                            { 3, 4, (uint32_t)code, 0 } };
+        patch(w, v + 4 * (size_t)i, table(w, f, 3));
     }
+}
 
-    /* subgraphs: one */
-    v = vector(&w, 1, 4, 4, model[2].pos);
-    struct fld sg[5] = {
-        { 0, 4, 0, 0 }, { 1, 4, 0, 0 }, { 2, 4, 0, 0 }, { 3, 4, 0, 0 }, { 4, 4, 0, 0 }
-    };
-    patch(&w, v, table(&w, sg, 5));
-    size_t tv = vector(&w, (uint32_t)m->n_tensors, 4, 4, sg[0].pos);
+/* The subgraph's tensors; constant tensors get buffers 1, 2, ... in tensor
+ * order. Returns how many buffers that makes, the empty buffer 0 included. */
+static uint32_t write_tensors(struct bld *w, const struct mdl_model *m, size_t ref)
+{
+    size_t tv = vector(w, (uint32_t)m->n_tensors, 4, 4, ref);
     uint32_t next_buf = 1;
-    for (int i = 0; i < m->n_tensors && !w.oom; i++) {
+    for (int i = 0; i < m->n_tensors && !w->oom; i++) {
         const struct mdl_tensor *t = &m->tensors[i];
         struct fld f[6] = { { 0, 4, 0, 0 },
                             { 1, 1, (uint64_t)tfl_type_code(t->type), 0 },
@@ -321,46 +309,86 @@ enum kws_status mdl_model_write(const struct mdl_model *m, uint8_t **out, size_t
                             { 5, 1, t->is_variable, 0 } };
         int nf = t->n_quant > 0 ? 6 : 5;
         if (nf == 5) f[4] = f[5];
-        patch(&w, tv + 4 * (size_t)i, table(&w, f, nf));
+        patch(w, tv + 4 * (size_t)i, table(w, f, nf));
         int dims[MDL_MAX_DIMS];
         for (int d = 0; d < t->n_dims; d++) dims[d] = t->dims[d];
-        int_vector(&w, dims, t->n_dims, f[0].pos);
-        string(&w, t->name ? t->name : "", f[3].pos);
-        if (t->n_quant > 0) write_quant(&w, t, f[4].pos);
+        int_vector(w, dims, t->n_dims, f[0].pos);
+        string(w, t->name ? t->name : "", f[3].pos);
+        if (t->n_quant > 0) write_quant(w, t, f[4].pos);
     }
-    int_vector(&w, m->inputs, m->n_inputs, sg[1].pos);
-    int_vector(&w, m->outputs, m->n_outputs, sg[2].pos);
-    size_t ov = vector(&w, (uint32_t)m->n_ops, 4, 4, sg[3].pos);
-    for (int i = 0; i < m->n_ops && !w.oom; i++) {
+    return next_buf;
+}
+
+static void write_operators(struct bld *w, const struct mdl_model *m, const struct op_codes *c,
+                            size_t ref)
+{
+    size_t ov = vector(w, (uint32_t)m->n_ops, 4, 4, ref);
+    for (int i = 0; i < m->n_ops && !w->oom; i++) {
         const struct mdl_operator *o = &m->ops[i];
         int opt = mdl_op_reg(o->op)->options;
         bool has_opt = opt != TFL_OPT_NONE;
-        struct fld f[5] = { { 0, 4, (uint32_t)code_of[o->op], 0 },
+        struct fld f[5] = { { 0, 4, (uint32_t)c->code_of[o->op], 0 },
                             { 1, 4, 0, 0 },
                             { 2, 4, 0, 0 },
                             { 3, 1, (uint64_t)opt, 0 },
                             { 4, 4, 0, 0 } };
-        patch(&w, ov + 4 * (size_t)i, table(&w, f, has_opt ? 5 : 3));
-        int_vector(&w, o->inputs, o->n_inputs, f[1].pos);
-        int_vector(&w, o->outputs, o->n_outputs, f[2].pos);
-        if (has_opt) write_options(&w, o, f[4].pos);
+        patch(w, ov + 4 * (size_t)i, table(w, f, has_opt ? 5 : 3));
+        int_vector(w, o->inputs, o->n_inputs, f[1].pos);
+        int_vector(w, o->outputs, o->n_outputs, f[2].pos);
+        if (has_opt) write_options(w, o, f[4].pos);
     }
-    string(&w, "main", sg[4].pos);
-    string(&w, m->description ? m->description : "kwscope", model[3].pos);
+}
 
-    /* buffers: 0 empty, then one per constant tensor in tensor order */
-    size_t bv = vector(&w, next_buf, 4, 4, model[4].pos);
-    patch(&w, bv, table(&w, NULL, 0));
+/* Buffer 0 is empty, then one per constant tensor in tensor order. */
+static void write_buffers(struct bld *w, const struct mdl_model *m, uint32_t n_bufs, size_t ref)
+{
+    size_t bv = vector(w, n_bufs, 4, 4, ref);
+    patch(w, bv, table(w, NULL, 0));
     uint32_t k = 1;
-    for (int i = 0; i < m->n_tensors && !w.oom; i++) {
+    for (int i = 0; i < m->n_tensors && !w->oom; i++) {
         const struct mdl_tensor *t = &m->tensors[i];
         if (!t->data) continue;
         struct fld f[1] = { { 0, 4, 0, 0 } };
-        patch(&w, bv + 4 * (size_t)k++, table(&w, f, 1));
+        patch(w, bv + 4 * (size_t)k++, table(w, f, 1));
         size_t len = tensor_bytes(t);
-        size_t p = vector(&w, (uint32_t)len, 1, MDL_ARENA_ALIGN, f[0].pos);
-        if (!w.oom && len) memcpy(w.b + p, t->data, len);
+        size_t p = vector(w, (uint32_t)len, 1, MDL_ARENA_ALIGN, f[0].pos);
+        if (!w->oom && len) memcpy(w->b + p, t->data, len);
     }
+}
+
+enum kws_status mdl_model_write(const struct mdl_model *m, uint8_t **out, size_t *n, char *err,
+                                size_t err_len)
+{
+    *out = NULL;
+    *n = 0;
+    enum kws_status st = check(m, err, err_len);
+    if (st) return st;
+    struct op_codes codes;
+    collect_op_codes(m, &codes);
+
+    struct bld w = { 0 };
+    size_t root_ref = grow(&w, 8, 4, 0);
+    memcpy(w.b + root_ref + 4, "TFL3", 4);
+    struct fld model[5] = {
+        { 0, 4, 3, 0 }, { 1, 4, 0, 0 }, { 2, 4, 0, 0 }, { 3, 4, 0, 0 }, { 4, 4, 0, 0 }
+    };
+    size_t mt = table(&w, model, 5);
+    patch(&w, root_ref, mt);
+    write_op_codes(&w, &codes, model[1].pos);
+
+    /* subgraphs: one */
+    size_t v = vector(&w, 1, 4, 4, model[2].pos);
+    struct fld sg[5] = {
+        { 0, 4, 0, 0 }, { 1, 4, 0, 0 }, { 2, 4, 0, 0 }, { 3, 4, 0, 0 }, { 4, 4, 0, 0 }
+    };
+    patch(&w, v, table(&w, sg, 5));
+    uint32_t n_bufs = write_tensors(&w, m, sg[0].pos);
+    int_vector(&w, m->inputs, m->n_inputs, sg[1].pos);
+    int_vector(&w, m->outputs, m->n_outputs, sg[2].pos);
+    write_operators(&w, m, &codes, sg[3].pos);
+    string(&w, "main", sg[4].pos);
+    string(&w, m->description ? m->description : "kwscope", model[3].pos);
+    write_buffers(&w, m, n_bufs, model[4].pos);
     if (w.oom) {
         free(w.b);
         return kws_err(err, err_len, KWS_ERR_NOMEM, "writer: out of memory");

@@ -1,10 +1,10 @@
 # tools/alsa_fifo.sh: a "microphone" for the live tests and benchmarks
 # (sourced, POSIX sh). PortAudio opens ALSA's default PCM, which an ALSA
 # config of ours makes the file plugin reading a FIFO; a pacer fills the FIFO
-# with raw 16 kHz mono s16 at 32,000 bytes/s (DESIGN.md, "Testing without
-# hardware"). The file plugin reads its infile in whatever format the PCM was
-# opened with, and over the unpaced null slave it drains faster than real
-# time, so callers count samples or bytes, never seconds.
+# with raw 16 kHz mono s16 at 32,000 bytes/s. The file plugin reads its
+# infile in whatever format the PCM was opened with, and over the unpaced
+# null slave it drains faster than real time, so callers count samples or
+# bytes, never seconds.
 #
 #   alsa_fifo_conf INFILE CONF   CONF := default PCM reads INFILE (a file or FIFO)
 #   alsa_fifo_start RAW DIR      DIR/fifo + DIR/alsa.conf, pacer looping RAW;

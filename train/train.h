@@ -33,6 +33,13 @@
 #define MDL_TC_CONV_W (MDL_TC_KH * MDL_TC_KW * MDL_TC_FILTERS)    /* 640 */
 #define MDL_TC_MAX_CLASSES 8
 
+/* The taps of the convolution at output (oh, ow): for each filter position
+ * that lands inside the input (SAME padding skips the rest), the input index
+ * ih * MDL_TC_IN_W + iw and the filter row kh * MDL_TC_KW + kw, in kh-then-kw
+ * order (the float and int8 passes sum in that order). Returns how many. */
+#define MDL_TC_TAPS (MDL_TC_KH * MDL_TC_KW)
+int mdl_tc_taps(int oh, int ow, int in_idx[MDL_TC_TAPS], int w_row[MDL_TC_TAPS]);
+
 /* Parameters (or their gradients, or Adam moments), TFLite layouts:
  * conv_w [kh][kw][filter], fc_w [class][4000] over NHWC-flattened activations. */
 struct mdl_tinyconv {

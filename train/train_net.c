@@ -55,6 +55,22 @@ void mdl_tc_init(struct mdl_tinyconv *m, int n_classes, uint64_t seed)
     }
 }
 
+int mdl_tc_taps(int oh, int ow, int in_idx[MDL_TC_TAPS], int w_row[MDL_TC_TAPS])
+{
+    int n = 0;
+    for (int kh = 0; kh < MDL_TC_KH; kh++) {
+        int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
+        if (ih < 0 || ih >= MDL_TC_IN_H) continue;
+        for (int kw = 0; kw < MDL_TC_KW; kw++) {
+            int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
+            if (iw < 0 || iw >= MDL_TC_IN_W) continue;
+            in_idx[n] = ih * MDL_TC_IN_W + iw;
+            w_row[n++] = kh * MDL_TC_KW + kw;
+        }
+    }
+    return n;
+}
+
 /* Pre-activation of the depthwise convolution for every output position. */
 static void conv_forward(const struct mdl_tinyconv *m, const float *x, float *z)
 {
@@ -62,16 +78,12 @@ static void conv_forward(const struct mdl_tinyconv *m, const float *x, float *z)
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {
             float acc[MDL_TC_FILTERS];
             for (int c = 0; c < MDL_TC_FILTERS; c++) acc[c] = m->conv_b[c];
-            for (int kh = 0; kh < MDL_TC_KH; kh++) {
-                int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                if (ih < 0 || ih >= MDL_TC_IN_H) continue;
-                for (int kw = 0; kw < MDL_TC_KW; kw++) {
-                    int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                    if (iw < 0 || iw >= MDL_TC_IN_W) continue;
-                    float xv = x[ih * MDL_TC_IN_W + iw];
-                    const float *w = &m->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS];
-                    for (int c = 0; c < MDL_TC_FILTERS; c++) acc[c] += w[c] * xv;
-                }
+            int in_idx[MDL_TC_TAPS], w_row[MDL_TC_TAPS];
+            int n = mdl_tc_taps(oh, ow, in_idx, w_row);
+            for (int t = 0; t < n; t++) {
+                float xv = x[in_idx[t]];
+                const float *w = &m->conv_w[w_row[t] * MDL_TC_FILTERS];
+                for (int c = 0; c < MDL_TC_FILTERS; c++) acc[c] += w[c] * xv;
             }
             memcpy(&z[(oh * MDL_TC_OUT_W + ow) * MDL_TC_FILTERS], acc, sizeof acc);
         }
@@ -173,16 +185,12 @@ float mdl_tc_backward_fq(const struct mdl_tinyconv *m, const struct mdl_tc_fq *f
         for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {
             const float *d = &dz[(oh * MDL_TC_OUT_W + ow) * MDL_TC_FILTERS];
             for (int c = 0; c < MDL_TC_FILTERS; c++) grad->conv_b[c] += d[c];
-            for (int kh = 0; kh < MDL_TC_KH; kh++) {
-                int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                if (ih < 0 || ih >= MDL_TC_IN_H) continue;
-                for (int kw = 0; kw < MDL_TC_KW; kw++) {
-                    int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                    if (iw < 0 || iw >= MDL_TC_IN_W) continue;
-                    float xv = x[ih * MDL_TC_IN_W + iw];
-                    float *gw = &grad->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS];
-                    for (int c = 0; c < MDL_TC_FILTERS; c++) gw[c] += d[c] * xv;
-                }
+            int in_idx[MDL_TC_TAPS], w_row[MDL_TC_TAPS];
+            int n = mdl_tc_taps(oh, ow, in_idx, w_row);
+            for (int t = 0; t < n; t++) {
+                float xv = x[in_idx[t]];
+                float *gw = &grad->conv_w[w_row[t] * MDL_TC_FILTERS];
+                for (int c = 0; c < MDL_TC_FILTERS; c++) gw[c] += d[c] * xv;
             }
         }
     return loss;

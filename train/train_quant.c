@@ -124,23 +124,18 @@ int mdl_tc_quant_run(const struct mdl_tc_quant *q, const int8_t *in, int8_t *log
         quantize_multiplier((double)q->in_scale * q->conv_scale[c] / q->conv_out_scale, &cq[c],
                             &cs[c]);
     for (int oh = 0; oh < MDL_TC_OUT_H; oh++)
-        for (int ow = 0; ow < MDL_TC_OUT_W; ow++)
+        for (int ow = 0; ow < MDL_TC_OUT_W; ow++) {
+            int in_idx[MDL_TC_TAPS], w_row[MDL_TC_TAPS];
+            int n = mdl_tc_taps(oh, ow, in_idx, w_row);
             for (int c = 0; c < MDL_TC_FILTERS; c++) {
                 int32_t acc = q->conv_b[c];
-                for (int kh = 0; kh < MDL_TC_KH; kh++) {
-                    int ih = oh * MDL_TC_STRIDE + kh - MDL_TC_PAD_TOP;
-                    if (ih < 0 || ih >= MDL_TC_IN_H) continue;
-                    for (int kw = 0; kw < MDL_TC_KW; kw++) {
-                        int iw = ow * MDL_TC_STRIDE + kw - MDL_TC_PAD_LEFT;
-                        if (iw < 0 || iw >= MDL_TC_IN_W) continue;
-                        acc += (in[ih * MDL_TC_IN_W + iw] - q->in_zp) *
-                            q->conv_w[(kh * MDL_TC_KW + kw) * MDL_TC_FILTERS + c];
-                    }
-                }
+                for (int t = 0; t < n; t++)
+                    acc += (in[in_idx[t]] - q->in_zp) * q->conv_w[w_row[t] * MDL_TC_FILTERS + c];
                 /* Fused ReLU: the lower clamp is the output zero point. */
                 act[(oh * MDL_TC_OUT_W + ow) * MDL_TC_FILTERS + c] =
                     clamp8(mul_q(acc, cq[c], cs[c]) + q->conv_out_zp, q->conv_out_zp);
             }
+        }
     int32_t fq;
     int fs;
     quantize_multiplier((double)q->conv_out_scale * q->fc_scale / q->fc_out_scale, &fq, &fs);

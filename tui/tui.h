@@ -77,6 +77,16 @@ void tui_canvas_box(struct tui_canvas *c, struct tui_rect r, int fg);
 /* Sets dot (px, py) in a grid of (r.w*2) x (r.h*4) dots anchored at r. On an
  * ASCII canvas dots collapse to one glyph per cell. */
 void tui_canvas_dot(struct tui_canvas *c, struct tui_rect r, int px, int py, int fg);
+/* The dots of a straight line from (x0, y0) to (x1, y1), ends included
+ * (Bresenham), one per step, for whoever plots them:
+ *   struct tui_line_walk w;
+ *   tui_line_start(&w, x0, y0, x1, y1);
+ *   do plot(w.x, w.y); while (tui_line_next(&w)); */
+struct tui_line_walk {
+    int x, y, x1, y1, dx, dy, sx, sy, e;
+};
+void tui_line_start(struct tui_line_walk *w, int x0, int y0, int x1, int y1);
+bool tui_line_next(struct tui_line_walk *w);
 
 /* ---- colour ---- */
 /* The first TUI_CMAP_COUNT are the user's choice ('c', --cmap); the

@@ -97,24 +97,36 @@ static int to_dot(double v, double lo, double hi, int n, bool flip)
     return flip ? n - 1 - d : d;
 }
 
+void tui_line_start(struct tui_line_walk *w, int x0, int y0, int x1, int y1)
+{
+    *w = (struct tui_line_walk){
+        x0, y0, x1, y1, abs(x1 - x0), -abs(y1 - y0), x0 < x1 ? 1 : -1, y0 < y1 ? 1 : -1, 0
+    };
+    w->e = w->dx + w->dy;
+}
+
+bool tui_line_next(struct tui_line_walk *w)
+{
+    if (w->x == w->x1 && w->y == w->y1) return false;
+    int e2 = 2 * w->e;
+    if (e2 >= w->dy) {
+        w->e += w->dy;
+        w->x += w->sx;
+    }
+    if (e2 <= w->dx) {
+        w->e += w->dx;
+        w->y += w->sy;
+    }
+    return true;
+}
+
 static void draw_segment(struct tui_canvas *c, struct tui_rect plot, int x0, int y0, int x1, int y1,
                          int fg)
 {
-    int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
-    int e = dx + dy;
-    for (;;) {
-        tui_canvas_dot(c, plot, x0, y0, fg);
-        if (x0 == x1 && y0 == y1) break;
-        int e2 = 2 * e;
-        if (e2 >= dy) {
-            e += dy;
-            x0 += sx;
-        }
-        if (e2 <= dx) {
-            e += dx;
-            y0 += sy;
-        }
-    }
+    struct tui_line_walk w;
+    tui_line_start(&w, x0, y0, x1, y1);
+    do tui_canvas_dot(c, plot, w.x, w.y, fg);
+    while (tui_line_next(&w));
 }
 
 static void draw_axes(struct tui_canvas *c, const struct frame *f, double xs, double ys)

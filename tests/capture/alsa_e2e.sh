@@ -1,7 +1,7 @@
 #!/bin/sh
 # alsa_e2e.sh: `kwscope record` and `kwscope devices` end to end through the
 # real PortAudio -> ALSA path, with ALSA's file plugin as the "microphone"
-# (DESIGN.md, "Testing without hardware"). The file plugin reads its infile
+# (tools/alsa_fifo.sh). The file plugin reads its infile
 # as raw frames in whatever format the application opened the PCM with, so a
 # 16 kHz mono s16 stream reads a 16 kHz mono s16 raw file, and a stream forced
 # to 48 kHz stereo (KWSCOPE_MIC_FORMAT=48000:2) reads interleaved 48 kHz s16

@@ -10,7 +10,9 @@ static void parse(const char *s, struct dev_line *o)
     dev_line_parse(s, strlen(s), o);
 }
 
-int main(void)
+/* The micro_speech sketch's lines, kwscope's test-over-serial answers and
+ * the older Edge Impulse block. */
+static void test_micro_speech_lines(void)
 {
     struct dev_line o;
     parse("Heard yes (201) @4800ms", &o);
@@ -57,7 +59,13 @@ int main(void)
     CHECK_INT(o.kind, DEV_LINE_EI_SCORE);
     CHECK_STR(o.label, "yes");
     CHECK_NEAR(o.value, 0.97656, 1e-6);
+}
 
+/* The stock sketch's lines, the newer Edge Impulse forms, and what is not a
+ * line of any dialect. */
+static void test_stock_and_edge_impulse_lines(void)
+{
+    struct dev_line o;
     /* the stock sketch: averages 0..255, then "previous -> current" */
     parse("Scores: s 10 u 3 y 230 n 12  silence -> yes", &o);
     CHECK_INT(o.kind, DEV_LINE_SCORES);
@@ -106,7 +114,10 @@ int main(void)
     parse(buf, &o);
     CHECK_INT(o.kind, DEV_LINE_HEARD);
     CHECK_STR(o.label, "no");
+}
 
+static void test_base64(void)
+{
     /* base64: RFC 4648 section 10 test vectors */
     const char *vec[][2] = { { "", "" },
                              { "f", "Zg==" },
@@ -128,5 +139,12 @@ int main(void)
     CHECK_INT(dev_base64_decode("Zm9", 3, d, sizeof d), -1);
     CHECK_INT(dev_base64_decode("Z=9v", 4, d, sizeof d), -1);
     CHECK_INT(dev_base64_decode("Zm9v", 4, d, 2), -1);
+}
+
+int main(void)
+{
+    test_micro_speech_lines();
+    test_stock_and_edge_impulse_lines();
+    test_base64();
     return test_done();
 }

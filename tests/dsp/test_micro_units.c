@@ -25,7 +25,7 @@ static void test_window(void)
     CHECK_INT(st.fft_size, 512);
     /* w[0] = round(4096 (1 - cos(pi/480)) / 2) = round(0.044) = 0; the centre
      * pair (i + 0.5 = 240 +- 0.5) is round(4096 (1 + cos(pi/480)) / 2) = 4096;
-     * index 17 is 53 in double precision (conformance README). Symmetric. */
+     * index 17 is 53 in double precision (micro_window.c). Symmetric. */
     CHECK_INT(st.window_q12[0], 0);
     CHECK_INT(st.window_q12[17], 53);
     CHECK_INT(st.window_q12[239], 4096);

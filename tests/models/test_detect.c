@@ -14,14 +14,11 @@ static void one_hot(int8_t *s, int k, int v)
     s[k] = (int8_t)v;
 }
 
-int main(void)
+/* Minimum count, suppression, time order, threshold and averaging, window
+ * pruning: one result at a time. */
+static void test_process(struct mdl_detect_config cfg)
 {
     char err[200];
-    struct mdl_detect_config cfg = mdl_detect_config_default();
-    CHECK_INT(cfg.window_ms, 1000);
-    CHECK_INT(cfg.threshold, 200);
-    CHECK_INT(cfg.suppression_ms, 1500);
-    CHECK_INT(cfg.min_count, 3);
     struct mdl_detect d;
     struct mdl_detect_result r;
     int8_t s[4];
@@ -73,9 +70,13 @@ int main(void)
     CHECK_INT(r.avg[2], 85);
     CHECK(mdl_detect_process(&d, s, 2015, &r, err, sizeof err) == KWS_OK);
     CHECK(!r.valid); /* only 1010 and 2015 within the window: fewer than 3 */
+}
 
-    /* A different label fires at once, without waiting for suppression. */
-    CHECK(mdl_detect_init(&d, &cfg, err, sizeof err) == KWS_OK);
+/* Track replay: a different label fires at once, without waiting for
+ * suppression; the config retunes a replay. */
+static void test_track(struct mdl_detect_config cfg)
+{
+    char err[200];
     int8_t track[30][4];
     int32_t t[30];
     for (int i = 0; i < 30; i++) {
@@ -105,6 +106,14 @@ int main(void)
     one.min_count = 1;
     CHECK(mdl_detect_track(&one, &track[0][0], t, 30, det, 8, &n, err, sizeof err) == KWS_OK);
     CHECK(n >= 1 && det[0].row == 0);
+}
+
+static void test_silence_and_validation(struct mdl_detect_config cfg)
+{
+    char err[200];
+    struct mdl_detect d;
+    struct mdl_detect_result r;
+    int8_t s[4];
 
     /* Silence: after silence was the top label, silence itself can repeat
      * (time since silence counts as infinite), as in micro_speech. */
@@ -130,5 +139,17 @@ int main(void)
     bad = cfg;
     bad.window_ms = -1;
     CHECK(mdl_detect_init(&d, &bad, err, sizeof err) == KWS_ERR_ARG);
+}
+
+int main(void)
+{
+    struct mdl_detect_config cfg = mdl_detect_config_default();
+    CHECK_INT(cfg.window_ms, 1000);
+    CHECK_INT(cfg.threshold, 200);
+    CHECK_INT(cfg.suppression_ms, 1500);
+    CHECK_INT(cfg.min_count, 3);
+    test_process(cfg);
+    test_track(cfg);
+    test_silence_and_validation(cfg);
     return test_done();
 }

@@ -14,15 +14,8 @@
 set -u
 BIN=${KWSCOPE_BIN:?}
 CLIP=${KWSCOPE_SOURCE_DIR:?}/assets/demo.wav
-command -v tmux >/dev/null || { echo "skipped: tmux is not installed"; exit 77; }
-tmp=$(mktemp -d /tmp/kws_dboard_XXXXXX)
-SOCK="kwscope-board-$$"
-T="tmux -L $SOCK -f /dev/null"
-trap '$T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # dlopen'ed ALSA/JACK plugins
-fails=0
-S=board
 . "$(dirname "$0")/tmux_lib.sh"
+tmux_test_setup board
 
 $T new-session -d -s board -x 160 -y 50 "sh"
 keys "cd $tmp && export TERM=tmux-256color XDG_STATE_HOME=$tmp/state PS1='$ '; clear" Enter

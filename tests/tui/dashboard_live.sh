@@ -13,18 +13,8 @@
 set -u
 BIN=${KWSCOPE_BIN:?}
 CLIP=${KWSCOPE_SOURCE_DIR:?}/assets/demo.wav
-command -v tmux >/dev/null || { echo "skipped: tmux is not installed"; exit 77; }
-tmp=$(mktemp -d /tmp/kws_live_XXXXXX)
-SOCK="kwscope-live-$$"
-T="tmux -L $SOCK -f /dev/null"
-. "$KWSCOPE_SOURCE_DIR/tools/alsa_fifo.sh"
-cleanup() { $T kill-server 2>/dev/null; alsa_fifo_stop; rm -rf "$tmp"; }
-trap cleanup EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # dlopen'ed ALSA/JACK plugins
-fails=0
-
-S=live
 . "$(dirname "$0")/tmux_lib.sh"
+tmux_test_setup live alsa
 header_peak() { screen | head -1 | sed -n 's/.*\] peak *\(-\{0,1\}[0-9.]*\) RMS.*/\1/p'; }
 frames() { screen | sed -n 's/.* \([0-9][0-9]*\) frames x 257 bins.*/\1/p' | head -1; }
 

@@ -18,17 +18,8 @@ BIN=${KWSCOPE_BIN:?}
 SRC=${KWSCOPE_SOURCE_DIR:?}
 CLIP=$SRC/assets/demo.wav
 CHECK="/usr/bin/python3 $SRC/tests/tui/screen_check.py"
-command -v tmux >/dev/null || { echo "skipped: tmux is not installed"; exit 77; }
-tmp=$(mktemp -d /tmp/kws_views_XXXXXX)
-SOCK="kwscope-views-$$"
-T="tmux -L $SOCK -f /dev/null"
-. "$SRC/tools/alsa_fifo.sh"
-cleanup() { $T kill-server 2>/dev/null; alsa_fifo_stop; rm -rf "$tmp"; }
-trap cleanup EXIT
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # dlopen'ed ALSA/JACK plugins
-fails=0
-S=views
 . "$(dirname "$0")/tmux_lib.sh"
+tmux_test_setup views alsa
 
 # start W H ARGS...: a fresh session running kwscope ARGS; its pid in $tmp/pid.
 start() {

@@ -103,7 +103,7 @@ static void test_integers(void)
 
 static void test_known(void)
 {
-    /* The spectrum of the issue: -76..20 dB over 20 rows -> 20 dB steps on multiples. */
+    /* A typical spectrum: -76..20 dB over 20 rows -> 20 dB steps on multiples. */
     struct tui_axis a = { .lo = -76, .hi = 20, .len = 20, .vertical = true };
     struct tui_tick t[TUI_MAX_TICKS];
     int n = tui_axis_ticks(&a, t, TUI_MAX_TICKS);

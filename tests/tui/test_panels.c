@@ -550,6 +550,58 @@ static void track_all(struct mdl_track *t, const struct cap_clip *clip)
     CHECK_INT(used, clip->n_samples);
 }
 
+/* Smoothed scores equal the detector's at every row, for two settings. */
+static void check_smoothed_like_detector(const struct mdl_track *one, size_t rows, int nc)
+{
+    char err[256];
+    struct mdl_detect_config cfgs[2] = { mdl_detect_config_default(), mdl_detect_config_default() };
+    cfgs[1].window_ms = 300;
+    cfgs[1].min_count = 5;
+    for (int ci = 0; ci < 2; ci++) {
+        struct mdl_detect d;
+        cfgs[ci].n_classes = nc;
+        CHECK_INT(mdl_detect_init(&d, &cfgs[ci], err, sizeof err), KWS_OK);
+        int mismatch = 0, valid = 0;
+        for (size_t i = 0; i < rows; i++) {
+            struct mdl_detect_result r;
+            int32_t avg[MDL_DETECT_MAX_CLASSES];
+            mdl_detect_process(&d, mdl_track_row(one, i), one->t_ms[i], &r, err, sizeof err);
+            int n = mdl_track_avg(one, &cfgs[ci], i, avg);
+            mismatch +=
+                (n > 0) != r.valid || (r.valid && memcmp(avg, r.avg, (size_t)nc * sizeof *avg));
+            valid += n > 0;
+        }
+        CHECK_INT(mismatch, 0);
+        CHECK(valid > 10);
+    }
+}
+
+/* Re-tuning: the stored track through mdl_detect_track, for new settings. */
+static void check_retuning(const struct mdl_track *one)
+{
+    char err[256];
+    struct tui_detection det[64];
+    size_t n_det, n_hi;
+    struct mdl_detect_config dc = mdl_detect_config_default();
+    dc.n_classes = 99; /* taken from the model */
+    CHECK_INT(tui_track_detect(one, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
+    dc.threshold = 255;
+    CHECK_INT(tui_track_detect(one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
+    CHECK_INT(n_hi, 0);
+    dc.threshold = 0;
+    dc.suppression_ms = 0;
+    CHECK_INT(tui_track_detect(one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
+    CHECK(n_hi > n_det);
+    struct tui_mark marks[64];
+    CHECK_INT(tui_detections_to_marks(det, n_hi, labels4, 4, marks, 64), n_hi);
+    CHECK_NEAR(marks[0].t_s, det[0].t_s, 0);
+    CHECK_STR(marks[0].label, labels4[det[0].label]);
+    struct tui_detection odd = { 1.5, 7, 0 };
+    CHECK_STR((tui_detections_to_marks(&odd, 1, labels4, 4, marks, 1), marks[0].label), "?");
+    dc.min_count = 0;
+    CHECK(tui_track_detect(one, &dc, det, 64, &n_hi, err, sizeof err) != KWS_OK);
+}
+
 static void test_track_direct_and_chunks(void)
 {
     struct track_fixture f;
@@ -611,49 +663,8 @@ static void test_track_direct_and_chunks(void)
     CHECK_INT(mdl_track_row_at(&one, 1.015), 1);
     CHECK_INT(mdl_track_row_at(&one, 99), (long)rows - 1);
 
-    /* Smoothed scores equal the detector's at every row, for two settings. */
-    struct mdl_detect_config cfgs[2] = { mdl_detect_config_default(), mdl_detect_config_default() };
-    cfgs[1].window_ms = 300;
-    cfgs[1].min_count = 5;
-    for (int ci = 0; ci < 2; ci++) {
-        struct mdl_detect d;
-        cfgs[ci].n_classes = nc;
-        CHECK_INT(mdl_detect_init(&d, &cfgs[ci], err, sizeof err), KWS_OK);
-        int mismatch = 0, valid = 0;
-        for (size_t i = 0; i < rows; i++) {
-            struct mdl_detect_result r;
-            int32_t avg[MDL_DETECT_MAX_CLASSES];
-            mdl_detect_process(&d, mdl_track_row(&one, i), one.t_ms[i], &r, err, sizeof err);
-            int n = mdl_track_avg(&one, &cfgs[ci], i, avg);
-            mismatch +=
-                (n > 0) != r.valid || (r.valid && memcmp(avg, r.avg, (size_t)nc * sizeof *avg));
-            valid += n > 0;
-        }
-        CHECK_INT(mismatch, 0);
-        CHECK(valid > 10);
-    }
-
-    /* Re-tuning: the stored track through mdl_detect_track, for new settings. */
-    struct tui_detection det[64];
-    size_t n_det, n_hi;
-    struct mdl_detect_config dc = mdl_detect_config_default();
-    dc.n_classes = 99; /* taken from the model */
-    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_det, err, sizeof err), KWS_OK);
-    dc.threshold = 255;
-    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
-    CHECK_INT(n_hi, 0);
-    dc.threshold = 0;
-    dc.suppression_ms = 0;
-    CHECK_INT(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err), KWS_OK);
-    CHECK(n_hi > n_det);
-    struct tui_mark marks[64];
-    CHECK_INT(tui_detections_to_marks(det, n_hi, labels4, 4, marks, 64), n_hi);
-    CHECK_NEAR(marks[0].t_s, det[0].t_s, 0);
-    CHECK_STR(marks[0].label, labels4[det[0].label]);
-    struct tui_detection odd = { 1.5, 7, 0 };
-    CHECK_STR((tui_detections_to_marks(&odd, 1, labels4, 4, marks, 1), marks[0].label), "?");
-    dc.min_count = 0;
-    CHECK(tui_track_detect(&one, &dc, det, 64, &n_hi, err, sizeof err) != KWS_OK);
+    check_smoothed_like_detector(&one, rows, nc);
+    check_retuning(&one);
 
     free(want);
     mdl_track_free(&one);
