@@ -9,11 +9,47 @@
  *   with and without the board's compute;
  * - sustained mic streaming at 50x and 100x real time: rate and lost chunks.
  * Prints medians; never fails on time. */
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "capture/capture.h"
-#include "../tests/device/sim_fixture.h"
+#include "device/device.h"
+
+/* The virtual board in its own thread, as `kwscope board sim` runs it in its
+ * own process. */
+struct sim_thread {
+    struct dev_sim *sim;
+    pthread_t th;
+    volatile int stop;
+};
+
+static void *run_sim(void *arg)
+{
+    struct sim_thread *t = arg;
+    dev_sim_run(t->sim, &t->stop);
+    return NULL;
+}
+
+static int sim_start(struct sim_thread *t, struct dev_sim_config *cfg)
+{
+    char err[256] = "no thread";
+    t->stop = 0;
+    if (dev_sim_open(&t->sim, cfg, err, sizeof err) != KWS_OK ||
+        pthread_create(&t->th, NULL, run_sim, t)) {
+        fprintf(stderr, "bench_device: virtual board: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void sim_stop(struct sim_thread *t)
+{
+    t->stop = 1;
+    pthread_join(t->th, NULL);
+    dev_sim_close(t->sim);
+}
 
 static int cmp(const void *a, const void *b)
 {
