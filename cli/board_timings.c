@@ -178,7 +178,10 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
     if (o->json) {
         print_json(bd, board_has, hrc ? NULL : host);
         printf(",\"label\":");
-        cli_json_str(ev->label);
+        if (ev->no_detection)
+            printf("null,\"no_detection\":true"); /* as board push --json says it */
+        else
+            cli_json_str(ev->label);
         printf(",\"host_scores_equal\":%s}\n", same ? "true" : "false");
         return;
     }
@@ -190,7 +193,10 @@ static void report(const struct board_opts *o, struct dev_session *s, const stru
     if (hrc)
         printf("host figures unavailable: %s\n", why);
     else
-        printf("board says %s; host scores %s the board's%s\n", ev->label[0] ? ev->label : "?",
+        printf("board says %s; host scores %s the board's%s\n",
+               ev->no_detection   ? "no detection"
+                   : ev->label[0] ? ev->label
+                                  : "?",
                same ? "equal" : "differ from",
                same || !info || info->model_hash == crc ? "" : " (another model on the board)");
 }
@@ -284,7 +290,6 @@ int board_timings(const struct board_opts *o, const char *file)
     } else {
         rc = pushed_windows(o, s, &clip, bd, &ev);
         if (bd[ROW_ROUND_TRIP].count) {
-            if (ev.no_detection) snprintf(ev.label, sizeof ev.label, "no detection");
             report(o, s, &clip, bd, bd[TUI_STAGE_PRE].count > 0, &ev, file);
             board_test_mode_note(o);
         }

@@ -164,6 +164,15 @@ def test_micro_speech_silent_push():
             timeout=10)
     j = json.loads(r.stdout or "{}")
     check(j.get("no_detection") is True and j.get("label") is None, "json: %r" % r.stdout)
+    # board timings says the same, in text and in JSON
+    r = run("board", "timings", "-n", "1", "--port", b.path, "--dialect", "micro_speech", demo(),
+            timeout=20)
+    check(r.returncode == 0 and "board says no detection" in r.stdout,
+          "timings on a silent board: %d %r %r" % (r.returncode, r.stdout, r.stderr))
+    r = run("board", "timings", "-n", "1", "--json", "--port", b.path, "--dialect",
+            "micro_speech", demo(), timeout=20)
+    j = json.loads(r.stdout or "{}")
+    check(j.get("no_detection") is True and j.get("label") is None, "timings json: %r" % r.stdout)
     b.close()
 
 
