@@ -152,6 +152,9 @@ def bench(conf):
               "bench: inference instructions and estimate")
         check(st["preprocess"]["min_ms"] <= st["preprocess"]["avg_ms"] <= st["preprocess"]["max_ms"],
               "bench: min <= avg <= max")
+        pre = st["preprocess"]["instructions"]
+        check(pre["min"] > 1000000 and pre["max"] < 1.01 * pre["min"],
+              "bench: every run preprocesses the whole second (49 frames): %r" % pre)
         check(j["memory"]["image_flash"] > 0 and j["memory"]["stack_used"] > 0, "bench: memory")
     r = run(["model", "info", "--target", "m4", "--json", model], 900)
     check(r.returncode == 0, "model info --target m4: " + r.stderr)
