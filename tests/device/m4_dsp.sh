@@ -52,7 +52,7 @@ cc "$root/models/kernels_conv.c" "$work/ref_kernels_conv.o" -DKWS_NO_M4_DSP $ren
 cc "$root/models/kernels_dw1.c" "$work/ref_kernels_dw1.o" -DKWS_NO_M4_DSP $ren
 # the portable micro frontend, every micro_ / dsp_micro symbol prefixed ref_
 fe=""
-for f in micro_fft micro_filterbank micro_frontend micro_log micro_noise micro_pcan micro_window; do
+for f in micro_fft micro_fft_plan micro_filterbank micro_frontend micro_log micro_noise micro_pcan micro_window; do
     arm-none-eabi-gcc $cflags -DKWS_NO_M4_DSP -c "$root/dsp/$f.c" -o "$work/ref_$f.o"
     fe="$fe $work/ref_$f.o"
 done
