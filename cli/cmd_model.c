@@ -166,17 +166,9 @@ static void print_table(const char *path, const struct mdl_model *m, const struc
  * figures after running the model. 0, or 1 (reported). */
 static int m4_measure(const char *model_path, struct dev_emu_bench *b)
 {
-    static int16_t audio[KWS_CLIP_SAMPLES];
-    uint32_t r = 7;
-    for (int i = 0; i < KWS_CLIP_SAMPLES; i++) {
-        r = r * 1664525u + 1013904223u;
-        audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
-    }
     cli_log_quiet();
     struct dev_emu_bench_config c = { 0 };
     c.model_path = model_path;
-    c.audio = audio;
-    c.n = KWS_CLIP_SAMPLES;
     c.runs = 1;
     char err[512];
     if (dev_emu_bench(&c, b, err, sizeof err) == KWS_OK) return 0;

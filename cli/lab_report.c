@@ -101,19 +101,11 @@ static int export_variant(struct lab_ctx *x, const char *name, const struct mdl_
 static double m4_inference_ms(const uint8_t *model, size_t n)
 {
     static int unavailable;
-    static int16_t audio[KWS_CLIP_SAMPLES];
     if (unavailable || !model) return NAN;
-    uint32_t r = 11;
-    for (int i = 0; i < KWS_CLIP_SAMPLES; i++) {
-        r = r * 1664525u + 1013904223u;
-        audio[i] = (int16_t)(((int32_t)(r >> 16) - 32768) / 64);
-    }
     cli_log_quiet();
     struct dev_emu_bench_config c = { 0 };
     c.model = model;
     c.model_n = n;
-    c.audio = audio;
-    c.n = KWS_CLIP_SAMPLES;
     c.runs = 1;
     static struct dev_emu_bench b;
     char err[512];

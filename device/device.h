@@ -695,7 +695,7 @@ struct dev_emu_bench_config {
     const uint8_t *model;   /* .tflite bytes when model_path is NULL (NULL: none) */
     size_t model_n;
     int reference;        /* the reference-loop image */
-    const int16_t *audio; /* one second, DEV_BOARD_CLIP samples */
+    const int16_t *audio; /* one second, DEV_BOARD_CLIP samples (NULL: low noise) */
     size_t n;
     int runs;
     volatile int *stop;

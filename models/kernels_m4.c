@@ -24,8 +24,9 @@ static inline __attribute__((always_inline)) uint32_t ld32(const void *p)
 /* Eight dot products of one int16 patch with eight channels' int16 weights
  * (channel c's at w + c * 96), taps a multiple of 8: two passes of four
  * channels (eight accumulators and their operands would not fit the M4's
- * registers), eight taps per step, operands loaded two words at a time
- * (LDRD: both arrays are word aligned and taps step by 8 bytes). */
+ * registers), eight taps per step, the weights loaded two words at a time
+ * (LDRD: word aligned, taps step by 8 bytes), the patch by single word
+ * loads (it may be unaligned). */
 #define DW_M4_STRIDE 96
 typedef uint64_t dw_m4_u64 __attribute__((may_alias));
 
@@ -35,44 +36,7 @@ static inline __attribute__((always_inline)) int32_t dw_m4_mac4(uint64_t x, uint
     return __smlad((int16x2_t)(uint32_t)(x >> 32), (int16x2_t)(uint32_t)(w >> 32), s);
 }
 
-static void dw_m4_dot4(const int16_t *p, const int16_t *w, int taps, int32_t *acc)
-{
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (const int16_t *end = p + taps; p < end; p += 8, w += 8) {
-        uint64_t xa = *(const dw_m4_u64 *)p, xb = *(const dw_m4_u64 *)(p + 4);
-        s0 = dw_m4_mac4(xa, *(const dw_m4_u64 *)w, s0);
-        s0 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 4), s0);
-        s1 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + DW_M4_STRIDE), s1);
-        s1 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + DW_M4_STRIDE + 4), s1);
-        s2 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + 2 * DW_M4_STRIDE), s2);
-        s2 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 2 * DW_M4_STRIDE + 4), s2);
-        s3 = dw_m4_mac4(xa, *(const dw_m4_u64 *)(w + 3 * DW_M4_STRIDE), s3);
-        s3 = dw_m4_mac4(xb, *(const dw_m4_u64 *)(w + 3 * DW_M4_STRIDE + 4), s3);
-    }
-    acc[0] = s0;
-    acc[1] = s1;
-    acc[2] = s2;
-    acc[3] = s3;
-}
-
-void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, int32_t *acc)
-{
-    if (stride == DW_M4_STRIDE && taps % 8 == 0 && ((uintptr_t)p | (uintptr_t)w) % 4 == 0) {
-        dw_m4_dot4(p, w, taps, acc);
-        dw_m4_dot4(p, w + 4 * DW_M4_STRIDE, taps, acc + 4);
-        return;
-    }
-    for (int c = 0; c < 8; c++) {
-        int32_t s = 0;
-        int t = 0;
-        for (; t + 2 <= taps; t += 2)
-            s = __smlad((int16x2_t)ld32(p + t), (int16x2_t)ld32(w + c * stride + t), s);
-        for (; t < taps; t++) s += p[t] * w[c * stride + t];
-        acc[c] = s;
-    }
-}
-
-/* The same four dot products with the patch read in place: rows of 8 taps
+/* Four dot products with the patch read in place: rows of 8 taps
  * at p + r * row_stride (unaligned word loads: the M4's LDR allows them),
  * channel c's weights for row r at w + c * 96 + r * 8 (word aligned). */
 static void dw_m4_rows4(const int16_t *p, int row_stride, const int16_t *w, int rows, int32_t *acc)
@@ -94,6 +58,24 @@ static void dw_m4_rows4(const int16_t *p, int row_stride, const int16_t *w, int 
     acc[1] = s1;
     acc[2] = s2;
     acc[3] = s3;
+}
+
+void mdl_m4_dw1_dot8(const int16_t *p, const int16_t *w, int stride, int taps, int32_t *acc)
+{
+    if (stride == DW_M4_STRIDE && taps % 8 == 0 && (uintptr_t)w % 4 == 0) {
+        /* a contiguous patch is rows of 8 taps, 8 apart */
+        dw_m4_rows4(p, 8, w, taps / 8, acc);
+        dw_m4_rows4(p, 8, w + 4 * DW_M4_STRIDE, taps / 8, acc + 4);
+        return;
+    }
+    for (int c = 0; c < 8; c++) {
+        int32_t s = 0;
+        int t = 0;
+        for (; t + 2 <= taps; t += 2)
+            s = __smlad((int16x2_t)ld32(p + t), (int16x2_t)ld32(w + c * stride + t), s);
+        for (; t < taps; t++) s += p[t] * w[c * stride + t];
+        acc[c] = s;
+    }
 }
 
 void mdl_m4_dw1_rows8(const int16_t *p, int row_stride, const int16_t *w, int stride, int rows,
