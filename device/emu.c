@@ -130,15 +130,16 @@ static void exec_qemu(const struct dev_emu_config *c, pid_t parent, int master, 
     snprintf(elf, sizeof elf, "%s", c->elf);
     snprintf(mic, sizeof mic, "loader,file=/dev/fd/%d,addr=0x%x,force-raw=on", mfd, SLOT_MIC);
     snprintf(mdl, sizeof mdl, "loader,file=/dev/fd/%d,addr=0x%x,force-raw=on", kfd, SLOT_MODEL);
-    const char *argv[24];
-    int n = 0;
-    argv[n++] = c->qemu ? c->qemu : "qemu-system-arm";
     const char *fixed[] = {
         "-M",      "mps2-an386",    "-cpu",    "cortex-m4", "-icount",
         "shift=0", "-nodefaults",   "-nic",    "none",      "-display",
         "none",    "-monitor",      "none",    "-chardev",  "stdio,id=uart0,signal=off",
         "-serial", "chardev:uart0", "-kernel", elf
     };
+    /* the program, the fixed part, two loader devices, the end */
+    const char *argv[1 + sizeof fixed / sizeof fixed[0] + 4 + 1];
+    int n = 0;
+    argv[n++] = c->qemu ? c->qemu : "qemu-system-arm";
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) argv[n++] = fixed[i];
     if (kfd >= 0) {
         argv[n++] = "-device";

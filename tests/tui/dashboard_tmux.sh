@@ -135,7 +135,9 @@ for mode in rgb pal; do
     n=$(distinct_colors $mode)
     eval "n_$mode=$n"
     keys q
-    wait_for "$ "
+    # gone back to the shell (not '$ ': the screen read drops the prompt's
+    # trailing space when a slow `clear` wiped the echoed command line)
+    wait_gone "Spectrogram"
 done
 echo "spectrogram: $n_rgb distinct RGB colours (truecolor), $n_pal palette colours (256)"
 [ "$n_rgb" -gt "$n_pal" ] || fail "truecolor heatmap uses $n_rgb RGB colours, not more than 256-colour's $n_pal"
