@@ -243,7 +243,7 @@ static void sim_mic(struct dev_sim *s, double now)
         uint64_t k = due - s->mic_pos;
         if (k > DEV_AUDIO_MAX_SAMPLES) k = DEV_AUDIO_MAX_SAMPLES;
         for (uint64_t i = 0; i < k; i++)
-            buf[i] = s->cfg.mic_n ? s->cfg.mic[(s->mic_pos + i) % s->cfg.mic_n] : 0;
+            buf[i] = s->cfg.mic_n ? s->cfg.mic[(s->mic_pos - s->mic_phase + i) % s->cfg.mic_n] : 0;
         s->mic_pos += k;
         if (s->cfg.dialect == DEV_DIALECT_KWSCOPE)
             dev_board_mic(&s->board, buf, (size_t)k);

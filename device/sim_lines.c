@@ -92,7 +92,13 @@ static void ei_result(struct dev_sim *s, const struct dev_result *r, int pushed)
 static void ei_line(struct dev_sim *s, char *line)
 {
     if (!strcmp(line, "AT+RUNIMPULSE")) {
+        /* sampling starts now: the mic's clip from its start, windows
+         * counted from here (so a clip as long as the stride is each
+         * window, whenever the command came) */
         s->ei_running = 1;
+        s->mic_phase = s->mic_pos;
+        s->live_count = 0;
+        dev_board_restart(&s->board);
         say(s, "Inferencing settings:");
     }
 }

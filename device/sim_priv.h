@@ -15,6 +15,7 @@ struct dev_sim {
     double t0;
     uint64_t us0; /* CLOCK_MONOTONIC at open: the board's power-up */
     uint64_t mic_pos;
+    uint64_t mic_phase;   /* mic_pos where the clip's loop last began */
     uint64_t mic_skipped; /* mic samples skipped because the host fell behind */
     uint64_t dropped_bytes;
     uint8_t txq[DEV_SIM_TXQ]; /* ring of bytes the pty did not take yet */
